@@ -1,0 +1,80 @@
+//! `maprace check`: the static pipeline from arguments to a report
+//! (load → syntax → model → summaries → rules → report). Library entry point for every
+//! caller (CLI, lab, race's `confirmed` marking, tests).
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::load::{self, LoadOptions};
+use crate::report::{FileError, Report};
+use crate::rules::RuleId;
+
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub load: LoadOptions,
+    /// Only these rules (empty: all).
+    pub rules: Vec<RuleId>,
+}
+
+impl CheckOptions {
+    /// What `maprace check` does by default: tests included, generated files skipped.
+    pub fn defaults() -> CheckOptions {
+        CheckOptions { load: LoadOptions { include_tests: true, include_generated: false }, rules: Vec::new() }
+    }
+}
+
+/// The result of a check, plus what the caller needs for exit codes and messages.
+#[derive(Debug, Default)]
+pub struct CheckOutcome {
+    pub report: Report,
+    /// Some argument could not be resolved or some file could not be read: exit 2.
+    pub incomplete: bool,
+    pub files: usize,
+    pub lines: usize,
+    pub module_root: Option<PathBuf>,
+}
+
+/// Run the static analysis over `args` (files, directories, `./...` patterns).
+pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
+    let loaded = load::load(args, &opts.load);
+    let mut errors: Vec<FileError> = loaded.errors;
+    let mut incomplete = loaded.argument_failed;
+
+    let jobs: Vec<(usize, &PathBuf)> =
+        loaded.dirs.iter().enumerate().flat_map(|(i, d)| d.files.iter().map(move |f| (i, f))).collect();
+    let parsed: Vec<(usize, Result<Option<crate::syntax::FileFacts>, FileError>)> = jobs
+        .par_iter()
+        .map(|(i, path)| {
+            let r = load::read_source(path, &opts.load).map(|src| src.map(|s| crate::syntax::lower_file(&s)));
+            (*i, r)
+        })
+        .collect();
+
+    let mut files_by_dir: Vec<Vec<crate::syntax::FileFacts>> = loaded.dirs.iter().map(|_| Vec::new()).collect();
+    let mut files = 0;
+    let mut lines = 0;
+    for (i, r) in parsed {
+        match r {
+            Ok(Some(facts)) => {
+                files += 1;
+                lines += facts.lines as usize;
+                errors.extend(facts.errors.iter().cloned());
+                files_by_dir[i].push(facts);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                incomplete = true;
+                errors.push(e);
+            }
+        }
+    }
+    let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
+    let mut findings = crate::analysis::analyze(&program);
+    if !opts.rules.is_empty() {
+        findings.retain(|f| opts.rules.contains(&f.rule));
+    }
+    let mut report = Report { findings, errors };
+    report.normalize();
+    CheckOutcome { report, incomplete, files, lines, module_root: loaded.module_root }
+}

@@ -1,0 +1,123 @@
+//! The `maprace` command line: argument parsing and output only; all work is in the library.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use maprace::check::{CheckOptions, check_paths};
+use maprace::rules::RuleId;
+
+#[derive(Parser)]
+#[command(name = "maprace", version, about = "Finds concurrency bugs on Go maps, including the ones `go test -race` cannot see")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Static analysis of Go source: `maprace check ./...`
+    Check(CheckArgs),
+    /// Print a rule's documentation: `maprace explain MR004`
+    Explain {
+        /// Rule id (MR004) or name (racy-lazy-init); omit to list all rules
+        rule: Option<String>,
+    },
+    /// Run the scenario corpus under `go run -race` and under maprace
+    Lab(maprace::lab::LabArgs),
+    /// Run a Go command instrumented and report map races it observed or predicts
+    Race(maprace::race::RaceArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files, directories or patterns (`./...`, `dir/...`); default `.`
+    patterns: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Leave out `_test.go` files
+    #[arg(long)]
+    no_tests: bool,
+    /// Also analyse generated files (`// Code generated ... DO NOT EDIT.`)
+    #[arg(long)]
+    include_generated: bool,
+    /// Report only these rules (repeatable): MR004 or racy-lazy-init
+    #[arg(long = "rule", value_name = "RULE")]
+    rules: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Explain { rule } => explain(rule.as_deref()),
+        Command::Lab(args) => maprace::lab::run(&args),
+        Command::Race(args) => maprace::race::run(&args),
+    };
+    ExitCode::from(code.clamp(0, 255) as u8)
+}
+
+fn run_check(args: CheckArgs) -> i32 {
+    let mut opts = CheckOptions::defaults();
+    opts.load.include_tests = !args.no_tests;
+    opts.load.include_generated = args.include_generated;
+    for r in &args.rules {
+        match RuleId::parse(r) {
+            Some(id) => opts.rules.push(id),
+            None => {
+                eprintln!("maprace: unknown rule {r:?}; `maprace explain` lists the rules");
+                return 2;
+            }
+        }
+    }
+    let outcome = check_paths(&args.patterns, &opts);
+    let base = std::env::current_dir().unwrap_or_default();
+    let mut stdout = std::io::stdout().lock();
+    match args.format {
+        Format::Text => {
+            let _ = stdout.write_all(outcome.report.render_text(&base).as_bytes());
+            eprint!("{}", outcome.report.render_errors(&base));
+        }
+        Format::Json => {
+            let _ = writeln!(stdout, "{}", outcome.report.render_json());
+        }
+    }
+    if outcome.incomplete { 2 } else { outcome.report.exit_code() }
+}
+
+fn explain(rule: Option<&str>) -> i32 {
+    match rule {
+        None => {
+            for id in RuleId::ALL {
+                let d = id.doc();
+                println!("{id} {:<26} {}", d.name, d.summary);
+            }
+            0
+        }
+        Some(r) => match RuleId::parse(r) {
+            Some(id) => {
+                let d = id.doc();
+                println!("# {id} {}\n\n{}\n\n{}", d.name, d.summary, d.doc);
+                0
+            }
+            None => {
+                eprintln!("maprace: unknown rule {r:?}; `maprace explain` lists the rules");
+                2
+            }
+        },
+    }
+}

@@ -1,0 +1,31 @@
+//! MR002 inner-map-escapes-lock: an inner map of a nested map used outside the critical
+//! section that fetched it (or with no lock at all) while another context writes it.
+
+use super::{RuleDoc, RuleId};
+
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::MR002,
+    name: "inner-map-escapes-lock",
+    summary: "an inner map is read or written outside the lock that guards its outer map while another goroutine writes it",
+    fix: "keep the whole m[k][i] access inside the critical section, or give each inner map its own lock",
+    doc: r#"## What it finds
+In a nested map `map[K]map[K2]V`, the lock on the outer map does not protect the inner maps once
+they are fetched: `inner := m[k]` under the lock, then `inner[i] = v` after `Unlock`, races
+with any other goroutine that writes `m[k][j]`. Also reported: an inner map reached with no lock
+at all while another goroutine writes it (reading `m["users"][123]` in one goroutine while
+another assigns `m["users"][123] = "alice"`).
+
+## Silent on
+Inner maps that are never written after they are published.
+
+## Example
+```go
+mu.Lock()
+inner := byTenant[t]
+mu.Unlock()
+inner[id] = v // MR002: the inner map escaped the lock
+```
+
+## Fix
+Keep the whole `m[k][i]` access inside the critical section, or give each inner map its own lock."#,
+};

@@ -1,0 +1,28 @@
+//! MR008 map-returned-from-lock: a guarded map (or inner map) returned from inside a critical
+//! section and then used by the caller without the lock.
+
+use super::{RuleDoc, RuleId};
+
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::MR008,
+    name: "map-returned-from-lock",
+    summary: "a method returns a guarded map from inside its lock, and the caller uses it unguarded while another goroutine writes it",
+    fix: "return a copy (maps.Clone); or expose per-key accessors that lock",
+    doc: r#"## What it finds
+`func (s *S) Tenant(t string) map[string]int { s.mu.Lock(); defer s.mu.Unlock(); return
+s.m[t] }` hands out the map itself: the lock ends with the call, and the caller's reads, ranges
+and writes race with every other goroutine that writes the original.
+
+## Silent on
+Returning `maps.Clone(m)` or a fresh copy; maps that are never written after publication.
+
+## Example
+```go
+for k, v := range s.Tenant(t) { // MR008: ranges the guarded map without its lock
+    ...
+}
+```
+
+## Fix
+Return a copy (`maps.Clone`); or expose per-key accessors that take the lock."#,
+};

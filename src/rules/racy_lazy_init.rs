@@ -1,0 +1,37 @@
+//! MR004 racy-lazy-init: check-then-create of an inner map where the check and the store are
+//! not in one critical section.
+
+use super::{RuleDoc, RuleId};
+
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::MR004,
+    name: "racy-lazy-init",
+    summary: "an inner map is checked and created in different critical sections (or with no lock), so two goroutines can both create it",
+    fix: "hold Lock across the check and the store; or re-check after Lock; or sync.Once per key; or sync.Map.LoadOrStore; or compare-and-swap an atomic.Pointer to a copied map",
+    doc: r#"## What it finds
+`if m[k] == nil { m[k] = make(map[K2]V) }` (or `if _, ok := m[k]; !ok {...}`) where the check
+and the store are not one critical section: no lock at all, or the check under `RLock` and the
+store under `Lock` without checking again. Two goroutines both see the entry missing, both
+create an inner map, and the second store throws away whatever the first goroutine put in its
+map. Every access may hold a lock, so `go test -race` cannot see this: it is an atomicity
+violation, not a data race.
+
+## Silent on
+Double-checked locking that re-checks after `Lock`; `sync.Once`; `LoadOrStore`.
+
+## Example
+```go
+s.mu.RLock()
+inner := s.m[k]
+s.mu.RUnlock()
+if inner == nil {
+    s.mu.Lock()
+    s.m[k] = map[int]string{} // MR004: another goroutine may have created it meanwhile
+    s.mu.Unlock()
+}
+```
+
+## Fix
+Hold `Lock` across the check and the store; or re-check after `Lock`; or `sync.Once` per key;
+or `sync.Map.LoadOrStore`; or compare-and-swap an `atomic.Pointer` to a copied map."#,
+};

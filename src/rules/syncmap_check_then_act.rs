@@ -1,0 +1,30 @@
+//! MR005 syncmap-check-then-act: `sync.Map` Load followed by Store/Delete of the same key, and
+//! plain maps stored in a `sync.Map` then mutated by callers of Load.
+
+use super::{RuleDoc, RuleId};
+
+pub const DOC: RuleDoc = RuleDoc {
+    id: RuleId::MR005,
+    name: "syncmap-check-then-act",
+    summary: "sync.Map Load then Store of the same key is not atomic; or a plain map stored in a sync.Map is mutated after Load",
+    fix: "use LoadOrStore / CompareAndSwap; store an immutable or self-locking value",
+    doc: r#"## What it finds
+`sync.Map` makes each call atomic, not a sequence of calls. `if _, ok := c.Load(k); !ok {
+c.Store(k, newValue()) }` lets two goroutines both miss and both store; one value is lost.
+Also reported: a plain `map` stored as a `sync.Map` value and then written by whoever loads it
+— the `sync.Map` does not protect what is inside the value.
+
+## Silent on
+`LoadOrStore`, `LoadAndDelete`, `CompareAndSwap`, `Swap`; values that are immutable after `Store`.
+
+## Example
+```go
+if _, ok := cache.Load(k); !ok {
+    cache.Store(k, map[string]int{}) // MR005: another goroutine may have stored k meanwhile
+}
+```
+
+## Fix
+`v, _ := cache.LoadOrStore(k, map[string]int{})`, or `CompareAndSwap`; store immutable values
+or values with their own lock."#,
+};
