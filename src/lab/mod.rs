@@ -49,7 +49,7 @@ pub struct LabArgs {
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
     /// Show the runtime map calls the compiler emits for scenario NAME, with and without -race
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["svg", "list"])]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["svg", "list", "scenarios"])]
     pub asm: Option<String>,
     /// Seconds before a run is killed and reported as hung
     #[arg(long, value_name = "SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
@@ -84,6 +84,11 @@ fn lab(args: &LabArgs) -> Result<(), String> {
         None => corpus::embedded()?,
     };
     corpus::sort_for_table(&mut scenarios);
+    let selected: &[String] = match &args.asm {
+        Some(name) => std::slice::from_ref(name),
+        None => &args.scenarios,
+    };
+    let scenarios = corpus::select(scenarios, selected)?;
     if args.list {
         print!("{}", list(&scenarios));
         return Ok(());
@@ -106,15 +111,11 @@ fn lab(args: &LabArgs) -> Result<(), String> {
     };
 
     if let Some(name) = &args.asm {
-        let scenario = corpus::select(scenarios, std::slice::from_ref(name))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| format!("unknown scenario {name}"))?;
-        print!("{}", show_asm(&scenario, &env, work.path())?);
+        let scenario = scenarios.first().ok_or_else(|| format!("unknown scenario {name}"))?;
+        print!("{}", show_asm(scenario, &env, work.path())?);
         return Ok(());
     }
 
-    let scenarios = corpus::select(scenarios, &args.scenarios)?;
     let report = pool.install(|| measure_all(&scenarios, &env, args, work.path()))?;
 
     match args.format {
