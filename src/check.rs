@@ -75,17 +75,32 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
     // The analysis recurses through call chains and nested syntax: give it a stack that the
     // depth limits (syntax::MAX_DEPTH, analysis::MAX_CALL_DEPTH) are sized for.
-    let mut findings = std::thread::scope(|s| {
+    let analysed = std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(512 * 1024 * 1024)
             .spawn_scoped(s, || crate::analysis::analyze(&program))
-            .map(|h| h.join().unwrap_or_default())
-            .unwrap_or_default()
+            .map_err(|e| e.to_string())
+            .and_then(|h| h.join().map_err(|p| panic_text(&p)))
     });
+    let mut findings = match analysed {
+        Ok(f) => f,
+        Err(why) => {
+            incomplete = true;
+            errors.push(FileError {
+                file: loaded.module_root.clone().unwrap_or_default(),
+                message: format!("internal error in the analysis, no findings reported: {why}; please report it with the input"),
+            });
+            Vec::new()
+        }
+    };
     if !opts.rules.is_empty() {
         findings.retain(|f| opts.rules.contains(&f.rule));
     }
     let mut report = Report { findings, errors };
     report.normalize();
     CheckOutcome { report, incomplete, files, lines, module_root: loaded.module_root }
+}
+
+fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_else(|| "panic".into())
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::Conflict;
-use super::path::{Path, Root};
+use super::path::{Path, Root, Step};
 use super::summary::{Access, AccessKind, Mode, Thread};
 
 /// Alias classes of map slots that hold one map value (MR003): each entry is the list of
@@ -78,7 +78,11 @@ fn same_map(a: &Access, b: &Access) -> bool {
     if a.path.may_alias(&b.path) {
         return true;
     }
-    (a.kind == AccessKind::Reassign && b.path.starts_with(&a.path)) || (b.kind == AccessKind::Reassign && a.path.starts_with(&b.path))
+    let reads_variable = |user: &Access, var: &Path| {
+        // `m[k][j]` reads the variable `m` when it runs; `m[k].p.q` reaches other objects.
+        user.path.starts_with(var) && user.path.steps[var.steps.len()..].iter().all(|s| matches!(s, Step::Key(_)))
+    };
+    (a.kind == AccessKind::Reassign && reads_variable(b, &a.path)) || (b.kind == AccessKind::Reassign && reads_variable(a, &b.path))
 }
 
 fn through_alias(a: &Access, b: &Access, aliases: &AliasClasses) -> bool {
@@ -103,5 +107,5 @@ fn ordered(a: &Access, b: &Access) -> bool {
 
 /// A common lock held by both, in write mode by at least one.
 pub fn guarded(a: &Access, b: &Access) -> bool {
-    a.locks.iter().any(|la| b.locks.iter().any(|lb| la.lock == lb.lock && (la.mode == Mode::Write || lb.mode == Mode::Write)))
+    a.locks.iter().any(|la| b.locks.iter().any(|lb| la.same_lock(lb) && (la.mode == Mode::Write || lb.mode == Mode::Write)))
 }

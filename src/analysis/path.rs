@@ -15,6 +15,9 @@ pub enum Root {
     /// Parameter `i` of the function whose summary this is.
     Param(u16),
     Recv,
+    /// A local of a callee that its callers cannot name but that still orders or guards
+    /// the goroutines it started (a local WaitGroup, channel or mutex).
+    FuncLocal(u32, u32),
     /// Every instance of a named type, for the entry methods of declared concurrency.
     TypeRoot(TypeId),
     /// The value a `sync.Map` `Load` returned (MR005's second form).

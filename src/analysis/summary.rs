@@ -61,6 +61,15 @@ pub struct HeldLock {
     /// Bumped at every acquire: two accesses in one critical section share it.
     pub section: u32,
     pub site: Site,
+    /// The mutex as a field of a named type (`Transport.idleMu`): `pc.t.idleMu` and
+    /// `t.idleMu` are the same lock when `pc.t` is `t`, which paths alone cannot tell.
+    pub class: Option<(crate::model::TypeId, Rc<str>)>,
+}
+
+impl HeldLock {
+    pub fn same_lock(&self, other: &HeldLock) -> bool {
+        self.lock == other.lock || (self.class.is_some() && self.class == other.class)
+    }
 }
 
 /// Something that orders goroutines: a channel, a WaitGroup, an errgroup, a Once, the start of
@@ -177,7 +186,7 @@ pub struct Summary {
     pub releases: Vec<SyncObj>,
     pub acquires: Vec<SyncObj>,
     /// Locks still held at exit that the function acquired (lock helpers).
-    pub locks_acquired: Vec<(Path, Mode, Site)>,
+    pub locks_acquired: Vec<HeldLock>,
     /// Locks released that the function did not acquire (unlock helpers).
     pub locks_released: Vec<Path>,
     pub param_calls: Vec<ParamCall>,

@@ -93,7 +93,7 @@ pub(super) struct Walk<'a, 'p> {
     instance_scopes: Vec<u32>,
     loop_depth: u32,
     calls: u32,
-    syncmap_loads: Vec<(Path, KeyText, Site)>,
+    syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
     /// Locals whose map value was stored into map slots: local id → slots.
     local_stores: HashMap<u32, Vec<(Path, Site)>>,
     /// Spawn sites instantiated from callees: site → first origin.
@@ -195,9 +195,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         for call in deferred.into_iter().rev() {
             self.expr_stmt(call);
         }
-        for l in &self.flow.locks {
-            self.sum.locks_acquired.push((l.lock.clone(), l.mode, l.site));
-        }
+        self.sum.locks_acquired = self.flow.locks.clone();
     }
 
     /// Run an entry method as a goroutine that may run many times at once, on every
@@ -259,15 +257,30 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         };
         self.sum.accesses.retain(|a| keep(&a.path));
+        // A local mutex, channel or WaitGroup still orders and guards the goroutines this
+        // function started after it returns: callers see it under a name of its own.
+        let func = self.func.unwrap_or(u32::MAX);
+        let global = |p: &mut Path| {
+            if let Root::Local(l) = p.root {
+                if !returned.contains(&l) {
+                    p.root = Root::FuncLocal(func, l);
+                }
+            }
+        };
+        let global_sync = |s: &mut SyncObj| {
+            if let SyncObj::Object(p) = s {
+                global(p);
+            }
+        };
         for a in &mut self.sum.accesses {
-            a.locks.retain(|l| keep(&l.lock));
-            a.acq.retain(|s| !matches!(s, SyncObj::Object(p) if !keep(p)));
-            a.rel.retain(|s| !matches!(s, SyncObj::Object(p) if !keep(p)));
+            a.locks.iter_mut().for_each(|l| global(&mut l.lock));
+            a.acq.iter_mut().for_each(global_sync);
+            a.rel.iter_mut().for_each(global_sync);
         }
-        self.sum.releases.retain(|s| !matches!(s, SyncObj::Object(p) if !keep(p)));
-        self.sum.acquires.retain(|s| !matches!(s, SyncObj::Object(p) if !keep(p)));
-        self.sum.locks_acquired.retain(|(p, _, _)| keep(p));
-        self.sum.locks_released.retain(|p| keep(p));
+        self.sum.releases.iter_mut().for_each(global_sync);
+        self.sum.acquires.iter_mut().for_each(global_sync);
+        self.sum.locks_acquired.iter_mut().for_each(|h| global(&mut h.lock));
+        self.sum.locks_released.iter_mut().for_each(global);
         self.sum
     }
 
@@ -540,7 +553,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         let evs: Vec<Ev<'p>> = if rhs.len() == 1 && lhs.len() == 2 {
             // `v, ok := m[k]` / `v, ok := <-ch` / `v, ok := x.(T)`: the first is the value.
-            let ev = self.eval(&rhs[0]);
+            let mut ev = self.eval(&rhs[0]);
+            if matches!(rhs[0].kind, ExprKind::Index(..)) {
+                // `v, ok := m[k]` is a membership check (a cache lookup), not the read half
+                // of a read-modify-write.
+                ev.origin = None;
+            }
             let second = match &ev.val {
                 Val::Unknown if matches!(rhs[0].kind, ExprKind::Call { .. }) => ev.clone(),
                 _ => Ev::of_type(Type::Opaque),
@@ -912,7 +930,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.eval(a);
                 }
                 let ty = if name == "new" { Type::Pointer(Box::new(ty)) } else { ty };
-                Some(Ev { fresh: true, ..Ev::of_type(ty) })
+                let fresh = name == "new" || self.an.prog.underlying(&ty).is_map();
+                Some(Ev { fresh, ..Ev::of_type(ty) })
             }
             "append" => {
                 let mut evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
@@ -952,14 +971,15 @@ impl<'a, 'p> Walk<'a, 'p> {
         let rev = self.eval(recv);
         let (prefix, target) = self.an.prog.method(&rev.ty, name)?;
         let MethodTarget::Sync(kind) = target else { return None };
+        let class = self.lock_class(recv, &prefix);
         let mut obj = rev.path()?.clone();
         for f in prefix {
             obj = obj.child(Step::Field(Rc::from(f.as_str())));
         }
         let site = self.site(e.span);
         match (kind, name) {
-            (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") => self.lock(obj, Mode::Write, site),
-            (SyncKind::RWMutex, "RLock" | "TryRLock") => self.lock(obj, Mode::Read, site),
+            (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") => self.lock(obj, Mode::Write, site, class),
+            (SyncKind::RWMutex, "RLock" | "TryRLock") => self.lock(obj, Mode::Read, site, class),
             (SyncKind::Mutex | SyncKind::RWMutex, "Unlock") | (SyncKind::RWMutex, "RUnlock") => self.unlock(&obj),
             (SyncKind::WaitGroup, "Done") => {
                 self.tick();
@@ -978,7 +998,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 // ordering edge to whatever follows `Do` in any goroutine.
                 let f = args.first()?;
                 let once = SyncObj::Object(obj.clone());
-                self.lock(obj.clone(), Mode::Write, site);
+                self.lock(obj.clone(), Mode::Write, site, None);
                 self.call_value(f, Vec::new());
                 self.unlock(&obj);
                 self.tick();
@@ -1122,17 +1142,30 @@ impl<'a, 'p> Walk<'a, 'p> {
         let site = self.site(e.span);
         match name {
             "Load" => {
-                self.syncmap_loads.push((obj.clone(), key, site));
+                let sections = self.flow.locks.iter().map(|l| l.section).collect();
+                self.syncmap_loads.push((obj.clone(), key.clone(), site, sections));
+                let origin = Some(ReadOrigin { path: obj.clone(), key, sections: Vec::new(), site });
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
-                Ev { val: Val::Path(v, Via::Direct), ty: Type::Unknown, ..Ev::unknown() }
+                Ev { val: Val::Path(v, Via::Direct), ty: Type::Unknown, origin, ..Ev::unknown() }
             }
-            "Store" | "Delete" => {
+            "Store" => {
+                // Storing a recomputed value after a miss is an idempotent cache fill; a lost
+                // update needs a value built from the loaded one, or a container that callers
+                // fill after the store.
+                let value = evs.get(1);
+                let derived = value.and_then(|v| v.origin.as_ref()).is_some_and(|o| o.path.may_alias(&obj) && o.key.same_as(&key));
+                let fresh = value.is_some_and(|v| v.fresh);
+                if !derived && !fresh {
+                    return Ev::unknown();
+                }
                 let load = self
                     .syncmap_loads
                     .iter()
                     .rev()
-                    .find(|(p, k, _)| p.may_alias(&obj) && k.same_as(&key))
-                    .map(|(_, _, s)| *s);
+                    .find(|(p, k, _, _)| p.may_alias(&obj) && k.same_as(&key))
+                    // Load and Store inside one critical section of an outer lock are atomic.
+                    .filter(|(_, _, _, sections)| !self.flow.locks.iter().any(|l| sections.contains(&l.section)))
+                    .map(|(_, _, s, _)| *s);
                 if let Some(load_site) = load {
                     let shown = match &e.kind {
                         ExprKind::Call { func, .. } => match &func.kind {
@@ -1145,7 +1178,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         site,
                         related: load_site,
                         shown: Rc::from(shown),
-                        form: if name == "Store" { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
+                        form: SyncMapForm::LoadThenStore,
                     });
                 }
                 Ev::unknown()
@@ -1239,7 +1272,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 value_from,
                 value_param,
                 origin,
-                instance_scopes: a.instance_scopes.clone(),
+                instance_scopes: if a.thread == Thread::Current { Rc::from(self.instance_scopes.clone()) } else { a.instance_scopes.clone() },
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,
             };
@@ -1289,9 +1322,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.acquire(s);
                 }
             }
-            for (l, mode, site) in &sum.locks_acquired {
-                if let Some(l) = subst(l) {
-                    self.lock(l, *mode, *site);
+            for h in &sum.locks_acquired {
+                if let Some(l) = subst(&h.lock) {
+                    self.lock(l, h.mode, h.site, h.class.clone());
                 }
             }
             for l in &sum.locks_released {
@@ -1356,10 +1389,41 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     // ----- locks and ordering --------------------------------------------------------
 
-    fn lock(&mut self, lock: Path, mode: Mode, site: Site) {
+    fn lock(&mut self, lock: Path, mode: Mode, site: Site, class: Option<(crate::model::TypeId, Rc<str>)>) {
         let section = self.fresh_id();
         self.flow.locks.retain(|l| l.lock != lock);
-        self.flow.locks.push(HeldLock { lock, mode, section, site });
+        self.flow.locks.push(HeldLock { lock, mode, section, site, class });
+    }
+
+    /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an
+    /// embedded mutex → (S, Mutex)), without evaluating anything.
+    fn lock_class(&self, recv: &Expr, prefix: &[String]) -> Option<(crate::model::TypeId, Rc<str>)> {
+        if let Some(first) = prefix.first() {
+            let t = self.static_type(recv)?;
+            return Some((self.an.prog.named_of(&t)?, Rc::from(first.as_str())));
+        }
+        match &recv.kind {
+            ExprKind::Selector(x, f) => {
+                let t = self.static_type(x)?;
+                Some((self.an.prog.named_of(&t)?, Rc::from(f.as_str())))
+            }
+            _ => None,
+        }
+    }
+
+    fn static_type(&self, e: &Expr) -> Option<Type> {
+        match &e.kind {
+            ExprKind::Ident(n) => match self.lookup(n) {
+                Some(v) => Some(v.ty.clone()),
+                None => self.an.prog.packages[self.pkg as usize].vars.get(n.as_str()).map(|g| g.ty.clone()),
+            },
+            ExprKind::Selector(x, f) => {
+                let t = self.static_type(x)?;
+                self.an.prog.field(&t, f).map(|(_, t)| t)
+            }
+            ExprKind::Unary(_, x) => self.static_type(x),
+            _ => None,
+        }
     }
 
     fn unlock(&mut self, lock: &Path) {
@@ -1622,13 +1686,17 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     self.eval(el);
                 }
-                Ev { fresh: true, ..Ev::of_type(self.an.prog.resolve(self.file, te)) }
+                let ty = self.an.prog.resolve(self.file, te);
+                // Only containers that callers go on to fill make a lost creation lose data.
+                let fresh = self.an.prog.underlying(&ty).is_map();
+                Ev { fresh, ..Ev::of_type(ty) }
             }
             ExprKind::Unary(op, x) => match op {
                 UnaryOp::Addr => {
                     let ev = self.eval(x);
                     let ty = Type::Pointer(Box::new(ev.ty.clone()));
-                    Ev { ty, ..ev }
+                    let fresh = ev.fresh || matches!(x.kind, ExprKind::Composite(..));
+                    Ev { ty, fresh, ..ev }
                 }
                 UnaryOp::Deref => {
                     let ev = self.eval(x);
@@ -1773,7 +1841,7 @@ fn subst_path(p: &Path, recv: Option<&Path>, args: &[Ev], local_map: &HashMap<u3
         Root::Param(i) => args.get(*i as usize)?.path()?.clone(),
         Root::Local(l) => Path::new(Root::Local(*local_map.get(l)?)),
         Root::SyncValue(inner) => Path::new(Root::SyncValue(Rc::new(subst_path(inner, recv, args, local_map)?))),
-        Root::Global(..) | Root::TypeRoot(_) => return Some(p.clone()),
+        Root::Global(..) | Root::TypeRoot(_) | Root::FuncLocal(..) => return Some(p.clone()),
     };
     Some(p.rebase(0, &base))
 }

@@ -70,7 +70,7 @@ fn classify_side(x: &Access, y: &Access, aliased: bool) -> Option<RuleId> {
         return None;
     }
     if !x.locks.is_empty() {
-        let common = x.locks.iter().any(|l| y.locks.iter().any(|m| m.lock == l.lock));
+        let common = x.locks.iter().any(|l| y.locks.iter().any(|m| m.same_lock(l)));
         return (!y.locks.is_empty() && !common).then_some(RuleId::MR009);
     }
     Some(match x.via {
