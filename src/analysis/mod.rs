@@ -69,6 +69,8 @@ pub struct Facts {
     pub atomicity: Vec<AtomicityFact>,
     pub syncmap: Vec<SyncMapFact>,
     pub rlock_writes: Vec<Access>,
+    /// Entry methods (declared concurrency, ServeHTTP) by their goroutine site, for messages.
+    pub entry_names: HashMap<Site, String>,
 }
 
 pub struct Analyzer<'p> {

@@ -26,12 +26,18 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
             continue;
         }
         for (n, &i) in idx.iter().enumerate() {
-            for &j in &idx[n + 1..] {
+            // An access of a goroutine that runs many times at once conflicts with itself.
+            let self_pair = matches!(accesses[i].thread, Thread::Spawned { multi: true, .. });
+            let from = if self_pair { n } else { n + 1 };
+            for &j in &idx[from..] {
                 let (a, b) = (&accesses[i], &accesses[j]);
                 if !a.kind.is_write() && !b.kind.is_write() {
                     continue;
                 }
-                if a.origin == b.origin && a.origin != 0 {
+                if a.origin == b.origin && a.origin != 0 && i != j {
+                    continue;
+                }
+                if i == j && a.origin != 0 {
                     continue;
                 }
                 if !parallel(a, b, local_scope) {

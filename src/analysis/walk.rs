@@ -100,6 +100,8 @@ pub(super) struct Walk<'a, 'p> {
     spawn_origins: HashMap<Site, u32>,
     /// Declaration scope of each local with storage of its own (see `pairs::parallel`).
     local_scope: HashMap<u32, u32>,
+    /// Outer maps of racy lazy inits in this body: their reads are covered by MR004.
+    lazy_paths: Vec<(Path, Thread)>,
     depth: u32,
 }
 
@@ -126,6 +128,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             local_stores: HashMap::new(),
             spawn_origins: HashMap::new(),
             local_scope: HashMap::new(),
+            lazy_paths: Vec::new(),
             depth,
         }
     }
@@ -205,6 +208,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let f = &prog.funcs[id as usize];
         let Some(r) = &f.recv else { return };
         let site = Site { file: f.file, span: f.body.span };
+        self.an.facts.entry_names.insert(site, f.display.clone());
         let recv = Path::type_root(r.ty);
         self.call_summary(id, Some(recv), Vec::new(), Some((site, true, SyncObj::Spawn(site), None)), f.body.span);
     }
@@ -230,6 +234,13 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             if class.len() > 1 {
                 aliases.push(class);
+            }
+        }
+        for (p, t) in &self.lazy_paths {
+            for a in self.sum.accesses.iter_mut() {
+                if a.origin == 0 && a.thread == *t && a.path.may_alias(p) && !a.kind.is_write() {
+                    a.lazy_covered = true;
+                }
             }
         }
         let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases);
@@ -1298,7 +1309,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             let i = self.sum.accesses.len();
             self.sum.accesses.push(acc);
             if self.sum.accesses[i].value_from.is_some() && self.sum.accesses[i].kind == AccessKind::Write {
-                self.check_split_rmw(i);
+                let at = self.site(span);
+                self.check_split_rmw(i, Some(at));
             }
         }
         if !multi_sites.is_empty() {
@@ -1525,6 +1537,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         }
                     }
                     self.sum.accesses[i].lazy_check = Some(check_site);
+                    self.lazy_paths.push((path.clone(), w.thread));
                     if locked {
                         let store = self.sum.accesses[i].clone();
                         self.an.facts.lazy_inits.push(LazyInit { store, check: check_site });
@@ -1533,11 +1546,12 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         }
         if w.value_from.is_some() {
-            self.check_split_rmw(i);
+            self.check_split_rmw(i, None);
         }
     }
 
-    fn check_split_rmw(&mut self, i: usize) {
+    /// `report_at`: the call through which the write happens, when it is in a callee.
+    fn check_split_rmw(&mut self, i: usize, report_at: Option<Site>) {
         let w = &self.sum.accesses[i];
         let Some(o) = &w.value_from else { return };
         if w.locks.is_empty() || o.sections.is_empty() || !o.path.may_alias(&w.path) || !o.key.same_as(&w.key) {
@@ -1557,7 +1571,11 @@ impl<'a, 'p> Walk<'a, 'p> {
         if reread {
             return;
         }
-        self.an.facts.atomicity.push(AtomicityFact { write: w.clone(), read: o.clone() });
+        let mut write = w.clone();
+        if let Some(at) = report_at {
+            write.site = at;
+        }
+        self.an.facts.atomicity.push(AtomicityFact { write, read: o.clone() });
     }
 
     fn key_text(&self, k: &Expr, kev: &Ev<'p>) -> KeyText {

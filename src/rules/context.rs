@@ -35,6 +35,9 @@ impl RuleContext<'_> {
     pub fn context_of(&self, a: &Access) -> String {
         match a.thread {
             Thread::Current => "the calling goroutine".to_string(),
+            Thread::Spawned { site, .. } if self.facts.entry_names.contains_key(&site) => {
+                format!("concurrent calls of {} ({})", self.facts.entry_names[&site], self.short(site))
+            }
             Thread::Spawned { site, multi } => {
                 let many = if multi { "goroutines" } else { "the goroutine" };
                 format!("{many} started at {}", self.short(site))

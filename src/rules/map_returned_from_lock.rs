@@ -38,7 +38,7 @@ pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
         _ => ("a getter".to_string(), None),
     };
     let msg = format!(
-        "{} of {}: {func} returned this map from inside its critical section, so it is used here without the lock while {} writes it ({} at {})",
+        "{} of {}: {func} returned this map from inside its critical section, so it is used here without the lock while it is accessed in {} ({} at {})",
         x.kind.verb(),
         x.shown,
         ctx.context_of(y),

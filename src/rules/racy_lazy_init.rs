@@ -49,7 +49,7 @@ pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
         .map(|l| {
             let msg = format!(
                 "{} is created here under {} but was checked at {} outside this critical section, without a re-check; two goroutines can both create it and one's entries are lost",
-                l.store.shown,
+                entry(&l.store),
                 ctx.locks_of(&l.store),
                 ctx.short(l.check)
             );
@@ -62,11 +62,19 @@ pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
 pub fn from_conflict(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
     let check = x.lazy_check.unwrap_or(x.site);
     let msg = format!(
-        "{} is checked at {} and created here with no lock while {} also writes it ({}); both can see it missing and one creation overwrites the other",
-        x.shown,
+        "{} is checked at {} and created here with no lock, and {} runs the same code ({}); both can see the entry missing and one creation overwrites the other",
+        entry(x),
         ctx.short(check),
         ctx.context_of(y),
         ctx.short(y.site)
     );
     Finding::new(DOC.id, ctx.location(x.site), msg, vec![ctx.related(check, "the check of the same entry".into()), ctx.other_side(y)])
+}
+
+/// `m[k]`: the entry, not just the map.
+fn entry(a: &Access) -> String {
+    match &a.key {
+        crate::analysis::summary::KeyText::Text(k) => format!("{}[{k}]", a.shown),
+        _ => format!("an entry of {}", a.shown),
+    }
 }
