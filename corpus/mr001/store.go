@@ -79,7 +79,7 @@ func (lm *LockedMap[K, V]) Load(k K) (V, bool) {
 // Case: a generic type's Keys method reads len and ranges without the lock.
 func (lm *LockedMap[K, V]) Keys() []K {
 	keys := make([]K, 0, len(lm.m)) // want "MR001"
-	for k := range lm.m { // want "MR001"
+	for k := range lm.m {           // want "MR001"
 		keys = append(keys, k)
 	}
 	return keys

@@ -38,7 +38,7 @@ func (ix *Index) Region(tenant, region string) map[int]Doc {
 func (ix *Index) Titles(tenant, region string) []string {
 	docs := ix.Region(tenant, region)
 	titles := make([]string, 0, len(docs)) // want "MR008"
-	for _, d := range docs { // want "MR008"
+	for _, d := range docs {               // want "MR008"
 		titles = append(titles, d.Title)
 	}
 	return titles

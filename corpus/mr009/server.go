@@ -24,7 +24,7 @@ func (s *Server) Snapshot() map[string]int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make(map[string]int, len(s.hits)) // want "MR009"
-	for k, n := range s.hits { // want "MR009"
+	for k, n := range s.hits {               // want "MR009"
 		out[k] = n
 	}
 	return out
