@@ -32,6 +32,11 @@ type VisitorLog struct {
 	lastSeen map[string]time.Time
 }
 
+// RegisterVisitorLog serves the log with mux.Handle.
+func RegisterVisitorLog(mux *http.ServeMux) {
+	mux.Handle("/visit", NewVisitorLog())
+}
+
 // NewVisitorLog returns an empty log.
 func NewVisitorLog() *VisitorLog {
 	return &VisitorLog{lastSeen: make(map[string]time.Time)}
