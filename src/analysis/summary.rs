@@ -191,6 +191,6 @@ pub struct Summary {
     pub locks_released: Vec<Path>,
     pub param_calls: Vec<ParamCall>,
     pub returns: Vec<Returned>,
-    /// Stores of one local map value into map slots: for MR003, with callers' paths.
-    pub stores: Vec<(Path, Path, Site)>,
+    /// Map slots that hold one map value (`m["a"] = v; m["b"] = v`): for MR003.
+    pub alias_classes: Vec<Vec<Path>>,
 }

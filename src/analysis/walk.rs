@@ -100,6 +100,8 @@ pub(super) struct Walk<'a, 'p> {
     spawn_origins: HashMap<Site, u32>,
     /// Declaration scope of each local with storage of its own (see `pairs::parallel`).
     local_scope: HashMap<u32, u32>,
+    /// Alias classes of map slots established by callees (MR003).
+    inherited_aliases: Vec<Vec<Path>>,
     /// Outer maps of racy lazy inits in this body: their reads are covered by MR004.
     lazy_paths: Vec<(Path, Thread)>,
     depth: u32,
@@ -129,6 +131,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             spawn_origins: HashMap::new(),
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
+            inherited_aliases: Vec::new(),
             depth,
         }
     }
@@ -233,8 +236,17 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
             }
             if class.len() > 1 {
+                if class.iter().all(|p| !p.is_function_local()) {
+                    self.sum.alias_classes.push(class.clone());
+                }
                 aliases.push(class);
             }
+        }
+        for class in std::mem::take(&mut self.inherited_aliases) {
+            if class.iter().all(|p| !p.is_function_local()) {
+                self.sum.alias_classes.push(class.clone());
+            }
+            aliases.push(class);
         }
         for (p, t) in &self.lazy_paths {
             for a in self.sum.accesses.iter_mut() {
@@ -391,7 +403,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     if let (Some(p), Type::Map(..)) = (ev.path(), &ev.ty) {
                         if r.path.is_none() {
                             r.path = Some(p.clone());
-                            r.under_lock = under_lock;
+                            // A map made in this call is the caller's alone.
+                            r.under_lock = under_lock && !matches!(p.root, Root::Local(_));
                             r.site = Some(site);
                         }
                     }
@@ -639,12 +652,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                         v.fresh = ev.fresh;
                     }
                 } else if let Some(v) = self.lookup_mut(n) {
-                    // An alias local rebinds to what it is assigned now.
-                    v.val = match ev.val {
-                        Val::Path(p, via) => Val::Path(p, via),
-                        Val::Func(f) => Val::Func(f),
-                        Val::Unknown => Val::Path(Path::new(Root::Local(v.id)), Via::Direct),
-                    };
+                    // An alias local rebinds to another shared path; assigned a fresh map it
+                    // keeps naming the shared one, because the lazy-init idiom
+                    // (`inner = make(...); m[k] = inner`) puts it right back there.
+                    match ev.val {
+                        Val::Path(p, via) => v.val = Val::Path(p, via),
+                        Val::Func(f) => v.val = Val::Func(f),
+                        Val::Unknown => {}
+                    }
                     v.origin = ev.origin.clone();
                 }
             }
@@ -1223,10 +1238,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         let caller_thread = self.thread;
         let in_loop = self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. });
         let mut local_map: HashMap<u32, u32> = HashMap::new();
+        let scope = *self.instance_scopes.last().unwrap_or(&0);
         for r in &sum.returns {
             if let Some(Path { root: Root::Local(l), .. }) = &r.path {
                 let fresh = self.fresh_id();
                 local_map.insert(*l, fresh);
+                self.local_scope.insert(fresh, scope);
             }
         }
         let subst = |p: &Path| -> Option<Path> { subst_path(p, recv.as_ref(), &args, &local_map) };
@@ -1348,9 +1365,10 @@ impl<'a, 'p> Walk<'a, 'p> {
             // The goroutine's end releases `end` (errgroup/WaitGroup.Go).
             let _ = end;
         }
-        for (from, to, site) in &sum.stores {
-            if let (Some(f), Some(t)) = (subst(from), subst(to)) {
-                self.sum.stores.push((f, t, *site));
+        for class in &sum.alias_classes {
+            let c: Vec<Path> = class.iter().filter_map(|p| subst(p)).collect();
+            if c.len() > 1 {
+                self.inherited_aliases.push(c);
             }
         }
         // Function-typed parameters the callee calls or starts.
@@ -1478,7 +1496,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         }
         let site = self.site(span);
-        if kind.is_write() && matches!(path.root, Root::SyncValue(_)) {
+        if kind.is_write() && matches!(path.root, Root::SyncValue(_)) && path.steps.is_empty() && self.flow.locks.is_empty() {
             self.an.facts.syncmap.push(SyncMapFact {
                 site,
                 related: site,

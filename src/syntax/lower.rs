@@ -322,6 +322,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn stmt_into(&mut self, n: Node, out: &mut Vec<Stmt>) {
+        if n.kind() == "var_declaration" {
+            // `var ( a T; b U )` declares in the enclosing block, not a block of its own.
+            for s in self.var_specs(n) {
+                out.push(Stmt::VarDecl { names: s.names, ty: s.ty, values: s.values });
+            }
+            return;
+        }
         let s = self.stmt(n);
         if !matches!(s, Stmt::Empty) {
             out.push(s);
