@@ -1,0 +1,199 @@
+//! Package model → summaries → facts. Computes every function's summary once (memoised,
+//! callees first, recursion cut), adds the entries no call in the module shows (declared
+//! concurrency, `ServeHTTP`), and collects the facts the rules read: conflicting access pairs,
+//! racy lazy inits, split read-modify-writes, `sync.Map` sequences, writes under `RLock`.
+
+mod pairs;
+pub mod path;
+pub mod summary;
+mod text;
+mod walk;
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use crate::model::{FuncId, PkgId, Program, Type};
+use crate::report::Finding;
+use crate::syntax::ir::{ExprKind, TypeExpr};
+use path::{Path, Root};
+use summary::{Access, ReadOrigin, Site, Summary, Thread};
+use walk::Walk;
+
+/// How deep summaries may nest before a callee is treated as unknown.
+const MAX_CALL_DEPTH: u32 = 48;
+
+/// Two accesses to one map from contexts that may run at once, at least one a write, not
+/// ordered and not guarded by a common lock held in write mode by one of them.
+#[derive(Clone, Debug)]
+pub struct Conflict {
+    pub a: Access,
+    pub b: Access,
+    /// The accesses reach one map through different outer keys or maps (MR003).
+    pub aliased: bool,
+}
+
+/// Check-then-create where check and store are not one critical section and at least one
+/// of them holds a lock (the unlocked form needs a conflict as evidence; see `Conflict`).
+#[derive(Clone, Debug)]
+pub struct LazyInit {
+    pub store: Access,
+    pub check: Site,
+}
+
+/// A map entry read in one critical section and written back from it in another.
+#[derive(Clone, Debug)]
+pub struct AtomicityFact {
+    pub write: Access,
+    pub read: ReadOrigin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncMapForm {
+    LoadThenStore,
+    LoadThenDelete,
+    MutatedValue,
+}
+
+#[derive(Clone, Debug)]
+pub struct SyncMapFact {
+    pub site: Site,
+    pub related: Site,
+    pub shown: Rc<str>,
+    pub form: SyncMapForm,
+}
+
+#[derive(Default)]
+pub struct Facts {
+    pub conflicts: Vec<Conflict>,
+    pub lazy_inits: Vec<LazyInit>,
+    pub atomicity: Vec<AtomicityFact>,
+    pub syncmap: Vec<SyncMapFact>,
+    pub rlock_writes: Vec<Access>,
+    /// Entry methods (declared concurrency, ServeHTTP) by their goroutine site, for messages.
+    pub entry_names: HashMap<Site, String>,
+}
+
+pub struct Analyzer<'p> {
+    pub prog: &'p Program,
+    summaries: HashMap<FuncId, Rc<Summary>>,
+    in_progress: HashSet<FuncId>,
+    global_types: HashMap<(PkgId, String), Type>,
+    pub facts: Facts,
+}
+
+impl<'p> Analyzer<'p> {
+    pub fn new(prog: &'p Program) -> Self {
+        Analyzer { prog, summaries: HashMap::new(), in_progress: HashSet::new(), global_types: HashMap::new(), facts: Facts::default() }
+    }
+
+    /// The summary of `id`, computed on first use. `None` inside a recursive cycle or past
+    /// the depth limit: the call is then treated as unknown.
+    fn summary(&mut self, id: FuncId, depth: u32) -> Option<Rc<Summary>> {
+        if let Some(s) = self.summaries.get(&id) {
+            return Some(s.clone());
+        }
+        if depth > MAX_CALL_DEPTH || self.in_progress.contains(&id) {
+            return None;
+        }
+        let f = &self.prog.funcs[id as usize];
+        f.body.body.as_ref()?;
+        self.in_progress.insert(id);
+        let mut w = Walk::new(self, Some(id), f.file, f.pkg, depth);
+        w.run_function(id);
+        let sum = w.finish();
+        self.in_progress.remove(&id);
+        let rc = Rc::new(sum);
+        self.summaries.insert(id, rc.clone());
+        Some(rc)
+    }
+
+    /// The type of a package-level variable declared without one (`var m = map[K]V{}`).
+    fn global_type(&mut self, pkg: PkgId, name: &str) -> Type {
+        if let Some(t) = self.global_types.get(&(pkg, name.to_string())) {
+            return t.clone();
+        }
+        let g = &self.prog.packages[pkg as usize].vars[name];
+        let file = g.file;
+        let ty = match g.init.as_ref().map(|e| &e.kind) {
+            Some(ExprKind::Composite(te, _)) => self.prog.resolve(file, te),
+            Some(ExprKind::Unary(_, inner)) => match &inner.kind {
+                ExprKind::Composite(te, _) => Type::Pointer(Box::new(self.prog.resolve(file, te))),
+                _ => Type::Unknown,
+            },
+            Some(ExprKind::Call { func, args }) => match (&func.kind, args.first().map(|a| &a.kind)) {
+                (ExprKind::Ident(n), Some(ExprKind::Type(te))) if n == "make" => self.prog.resolve(file, te),
+                (ExprKind::Ident(n), Some(ExprKind::Ident(t))) if n == "make" || n == "new" => {
+                    let t = self.prog.resolve(file, &TypeExpr::Name(t.clone()));
+                    if n == "new" { Type::Pointer(Box::new(t)) } else { t }
+                }
+                (ExprKind::Ident(n), _) => match self.prog.packages[pkg as usize].funcs.get(n.as_str()) {
+                    Some(f) => self.prog.funcs[*f as usize].results.first().cloned().unwrap_or(Type::Unknown),
+                    None => Type::Unknown,
+                },
+                _ => Type::Unknown,
+            },
+            _ => Type::Unknown,
+        };
+        self.global_types.insert((pkg, name.to_string()), ty.clone());
+        ty
+    }
+
+    /// Summaries for every function, then the synthetic entries.
+    pub fn run(&mut self) {
+        for id in 0..self.prog.funcs.len() as FuncId {
+            self.summary(id, 0);
+        }
+        self.run_entries();
+    }
+
+    /// Methods no call in the module shows running concurrently, but that do: the exported
+    /// methods of types that lock their own mutex around a map field (declared concurrency),
+    /// and every `ServeHTTP`. Each runs as a goroutine that may run many times at once, on
+    /// "any instance" of its type.
+    fn run_entries(&mut self) {
+        let prog = self.prog;
+        let mut entries: Vec<FuncId> = Vec::new();
+        for (tid, t) in prog.types.iter().enumerate() {
+            let declares = t.methods.values().any(|m| {
+                self.summaries.get(m).is_some_and(|s| {
+                    s.accesses.iter().any(|a| {
+                        a.thread == Thread::Current
+                            && matches!(a.path.root, Root::Recv)
+                            && a.locks.iter().any(|l| matches!(l.lock.root, Root::Recv))
+                    })
+                })
+            });
+            let mut ms: Vec<(&String, &FuncId)> = t.methods.iter().collect();
+            ms.sort();
+            for (name, id) in ms {
+                let exported = name.chars().next().is_some_and(char::is_uppercase);
+                if (declares && exported) || name == "ServeHTTP" {
+                    entries.push(*id);
+                }
+            }
+            let _ = tid;
+        }
+        if entries.is_empty() {
+            return;
+        }
+        let first = &prog.funcs[entries[0] as usize];
+        let mut w = Walk::new(self, None, first.file, first.pkg, 0);
+        for id in entries {
+            w.enter_method(id);
+        }
+        w.finish();
+    }
+}
+
+/// Run the static analysis and the rules.
+pub fn analyze(prog: &Program) -> Vec<Finding> {
+    let mut an = Analyzer::new(prog);
+    an.run();
+    crate::rules::run_all(prog, &an.facts)
+}
+
+impl Path {
+    pub fn type_root(t: crate::model::TypeId) -> Path {
+        Path::new(Root::TypeRoot(t))
+    }
+}
