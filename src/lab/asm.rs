@@ -146,7 +146,7 @@ pub fn render(
         let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0).max(5);
         let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0).max(13);
         let _ = writeln!(out, "{name}");
-        let _ = writeln!(out, "  {:<w0$}  {:<w1$}  {}", "where", "without -race", "with -race");
+        let _ = writeln!(out, "  {:<w0$}  {:<w1$}  with -race", "where", "without -race");
         for (at, a, b) in rows {
             let a = if a.is_empty() { "-".to_string() } else { a };
             let b = if b.is_empty() { "-".to_string() } else { b };

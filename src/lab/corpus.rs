@@ -84,7 +84,8 @@ mod tests {
         let safe = all.iter().filter(|s| s.rows[0].expected == Expected::Safe).count();
         assert!(safe >= 6, "at least 6 safe controls, found {safe}");
         for s in &all {
-            assert!(s.source.contains("package main") && s.source.contains("go "), "{} starts goroutines", s.name);
+            assert!(s.source.contains("\npackage main\n"), "{} is a main package", s.name);
+            assert!(s.source.lines().any(|l| l.trim_start().starts_with("go ")), "{} starts goroutines", s.name);
         }
         for wanted in ["s1-verbatim/atexit0", "s3-split-lock", "syncmap-load-store", "get-then-set", "masked-by-logger", "rare-path"] {
             assert!(rows.iter().any(|r| r.name == wanted), "row {wanted} exists");

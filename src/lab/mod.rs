@@ -228,9 +228,14 @@ fn build_scenario<'a>(s: &'a Scenario, work: &Path) -> Result<Built<'a>, String>
     Ok(Built { scenario: s, check: static_verdict(&dir), dir, bin })
 }
 
-/// What `maprace check` reports on the scenario's directory.
+/// What `maprace check` reports on the scenario's directory. A panic in the analysis becomes
+/// this scenario's error instead of ending the whole lab.
 fn static_verdict(dir: &Path) -> CheckVerdict {
-    let outcome = check_paths(&[dir.display().to_string()], &CheckOptions::defaults());
+    let args = [dir.display().to_string()];
+    let outcome = match std::panic::catch_unwind(|| check_paths(&args, &CheckOptions::defaults())) {
+        Ok(o) => o,
+        Err(_) => return CheckVerdict { rules: Vec::new(), error: Some("maprace check panicked".into()) },
+    };
     let mut rules: Vec<_> = outcome.report.findings.iter().map(|f| f.rule).collect();
     rules.sort();
     rules.dedup();

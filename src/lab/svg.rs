@@ -76,7 +76,11 @@ pub fn chart(r: &LabReport) -> String {
         };
         let _ = writeln!(out, r##"<text x="10" y="{}" class="{class}">{}{}</text>"##, y + 15, esc(&x.row.name), suffix);
         let t = &x.tally;
-        bar(&mut out, x_race, y, rate(t.race_reports, t.runs), "#1f77b4", &format!("{}/{}", t.race_reports, t.runs));
+        let mut label = format!("{}/{}", t.race_reports, t.runs);
+        if t.fatal_crashes > 0 {
+            label.push_str(&format!(", {} map crash{}", t.fatal_crashes, if t.fatal_crashes == 1 { "" } else { "es" }));
+        }
+        bar(&mut out, x_race, y, rate(t.race_reports, t.runs), "#1f77b4", &label);
         if t.lost_update_reported > 0 {
             bar(&mut out, x_lost, y, rate(t.lost_update_runs, t.runs), "#ff7f0e", &format!("{}/{}", t.lost_update_runs, t.runs));
         } else {
@@ -103,6 +107,7 @@ mod tests {
         assert!(svg.contains(r##"width="160" height="14" fill="#ff7f0e""##));
         // s1-waitgroup: reported in every run: a full bar.
         assert!(svg.contains(r##"width="200" height="14" fill="#1f77b4""##));
+        assert!(svg.contains(">5/5, 1 map crash<"));
         assert!(svg.contains("\u{2713} caught (MR004)"));
         assert!(svg.contains("\u{2717} missed"));
         assert!(svg.contains("safe-once (safe)"));
