@@ -12,7 +12,7 @@ use super::measure::RunOutput;
 
 /// The Go version the scenarios' go.mod declares (range-over-int and per-iteration loop
 /// variables need 1.22).
-pub const GO_MOD: &str = "module maprace.lab/scenario\n\ngo 1.22\n";
+const GO_MOD: &str = "module maprace.lab/scenario\n\ngo 1.22\n";
 
 #[derive(Clone, Debug)]
 pub struct Toolchain {
