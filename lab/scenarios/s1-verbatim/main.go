@@ -1,7 +1,8 @@
 // The article's scenario 1 in its published shape (shared/ORIGIN.md): one goroutine reads
 // the inner map through the outer map, another writes m["users"][123]; main starts both and
-// returns without waiting. Whether -race sees it depends only on whether the goroutines get to run before
-// the process exits: the race runtime sleeps atexit_sleep_ms (1 s by default) at exit.
+// returns without waiting. Whether -race sees it depends only on whether the goroutines get
+// to run before the process exits: the race runtime sleeps atexit_sleep_ms (1 s by default)
+// at exit.
 //
 // lab: expected=racy rule=MR002 race_expected=true
 // lab: title="S1 outer read + inner write, article's code verbatim (no wait)"
