@@ -159,6 +159,9 @@ pub struct Access {
     pub lazy_check: Option<Site>,
     /// A read that is the check (or part) of a racy lazy init reported at the store.
     pub lazy_covered: bool,
+    /// Instantiated here as a (new or more parallel) goroutine than in its callee: pairs
+    /// with its siblings were not checked there.
+    pub respawned: bool,
 }
 
 /// A function-typed parameter called (or started as a goroutine) by the function.

@@ -95,7 +95,7 @@ pub(super) struct Walk<'a, 'p> {
     calls: u32,
     syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
     /// Locals whose map value was stored into map slots: local id → slots.
-    local_stores: HashMap<u32, Vec<(Path, Site)>>,
+    local_stores: HashMap<Path, Vec<(Path, Option<Path>)>>,
     /// Spawn sites instantiated from callees: site → first origin.
     spawn_origins: HashMap<Site, u32>,
     /// Declaration scope of each local with storage of its own (see `pairs::parallel`).
@@ -206,13 +206,26 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     /// Run an entry method as a goroutine that may run many times at once, on every
     /// instance of its type (declared concurrency, `ServeHTTP`).
-    pub(super) fn enter_method(&mut self, id: FuncId) {
+    pub(super) fn enter_method(&mut self, id: FuncId, spawn_only: bool) {
         let prog = self.an.prog;
         let f = &prog.funcs[id as usize];
         let Some(r) = &f.recv else { return };
         let site = Site { file: f.file, span: f.body.span };
-        self.an.facts.entry_names.insert(site, f.display.clone());
         let recv = Path::type_root(r.ty);
+        if spawn_only {
+            let before = self.sum.accesses.len();
+            self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
+            let mut i = before;
+            while i < self.sum.accesses.len() {
+                if self.sum.accesses[i].thread == Thread::Current {
+                    self.sum.accesses.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+            return;
+        }
+        self.an.facts.entry_names.insert(site, f.display.clone());
         self.call_summary(id, Some(recv), Vec::new(), Some((site, true, SyncObj::Spawn(site), None)), f.body.span);
     }
 
@@ -227,19 +240,31 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
             }
         }
-        let mut aliases: super::pairs::AliasClasses = Vec::new();
-        for slots in self.local_stores.values() {
-            let mut class: Vec<Path> = Vec::new();
-            for (slot, _) in slots {
-                if !class.contains(slot) {
-                    class.push(slot.clone());
+        let mut aliases: super::pairs::AliasClasses = self.an.global_aliases.clone();
+        let stores = std::mem::take(&mut self.local_stores);
+        for (value, slots) in stores {
+            let mut class: Vec<Path> = vec![value];
+            let mut typed: Vec<Path> = Vec::new();
+            for (slot, t) in slots {
+                if !class.contains(&slot) {
+                    class.push(slot);
+                }
+                if let Some(t) = t {
+                    if !typed.contains(&t) {
+                        typed.push(t);
+                    }
                 }
             }
-            if class.len() > 1 {
-                if class.iter().all(|p| !p.is_function_local()) {
-                    self.sum.alias_classes.push(class.clone());
+            if class.len() > 2 || (class.len() == 2 && !class[0].is_function_local()) {
+                let shared: Vec<Path> = class.iter().filter(|p| !p.is_function_local()).cloned().collect();
+                if shared.len() > 1 {
+                    self.sum.alias_classes.push(shared.clone());
+                    self.an.add_global_alias(shared);
                 }
                 aliases.push(class);
+            }
+            if typed.len() > 1 {
+                self.an.add_global_alias(typed);
             }
         }
         for class in std::mem::take(&mut self.inherited_aliases) {
@@ -707,13 +732,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                     a.value_param = ev.param.filter(|p| *p != u16::MAX);
                     self.after_write(i);
                 }
-                // One fresh local map stored into a map slot (MR003's aliasing).
-                if let Val::Path(Path { root: Root::Local(id), steps }, _) = &ev.val {
-                    if steps.is_empty() && self.an.prog.underlying(&ev.ty).is_map() {
+                // One map value stored into map slots (MR003's aliasing). The slot is also
+                // named by type (`Router.routes["GET"]`) so that methods see it.
+                if let Val::Path(v, _) = &ev.val {
+                    if self.an.prog.underlying(&ev.ty).is_map() {
                         let slot = p.child(Step::Key(key_abs(k)));
-                        self.local_stores.entry(*id).or_default().push((slot, site));
+                        let typed = self.type_rooted(m).map(|t| t.child(Step::Key(key_abs(k))));
+                        self.local_stores.entry(v.clone()).or_default().push((slot, typed));
                     }
                 }
+                let _ = site;
             }
             ExprKind::Unary(UnaryOp::Deref, x) => {
                 self.eval(x);
@@ -1238,7 +1266,13 @@ impl<'a, 'p> Walk<'a, 'p> {
         let caller_thread = self.thread;
         let in_loop = self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. });
         let mut local_map: HashMap<u32, u32> = HashMap::new();
-        let scope = *self.instance_scopes.last().unwrap_or(&0);
+        // Locals a spawned callee returns belong to each of its instances.
+        let scope = if spawn.is_some() { self.fresh_id() } else { *self.instance_scopes.last().unwrap_or(&0) };
+        let spawn_scopes: Rc<[u32]> = {
+            let mut v = self.instance_scopes.clone();
+            v.push(scope);
+            Rc::from(v)
+        };
         for r in &sum.returns {
             if let Some(Path { root: Root::Local(l), .. }) = &r.path {
                 let fresh = self.fresh_id();
@@ -1300,9 +1334,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                 value_from,
                 value_param,
                 origin,
-                instance_scopes: if a.thread == Thread::Current { Rc::from(self.instance_scopes.clone()) } else { a.instance_scopes.clone() },
+                instance_scopes: if a.thread == Thread::Current { spawn_scopes.clone() } else { a.instance_scopes.clone() },
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,
+                respawned: match (a.thread, thread) {
+                    (Thread::Current, Thread::Spawned { .. }) => true,
+                    (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
+                    _ => false,
+                },
             };
             new_accesses.push(acc);
         }
@@ -1441,6 +1480,26 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// `x.f` with `x` of named type T → `T.f` for every instance; a package variable → itself.
+    fn type_rooted(&self, m: &Expr) -> Option<Path> {
+        match &m.kind {
+            ExprKind::Selector(x, f) => {
+                let t = self.static_type(x)?;
+                let (fields, _) = self.an.prog.field(&t, f)?;
+                let mut p = Path::type_root(self.an.prog.named_of(&t)?);
+                for n in fields {
+                    p = p.child(Step::Field(Rc::from(n.as_str())));
+                }
+                Some(p)
+            }
+            ExprKind::Ident(n) if self.lookup(n).is_none() => {
+                self.an.prog.packages[self.pkg as usize].vars.get(n.as_str())?;
+                Some(Path::new(Root::Global(self.pkg, Rc::from(n.as_str()))))
+            }
+            _ => None,
+        }
+    }
+
     fn static_type(&self, e: &Expr) -> Option<Type> {
         match &e.kind {
             ExprKind::Ident(n) => match self.lookup(n) {
@@ -1523,6 +1582,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             instance_scopes: Rc::from(self.instance_scopes.clone()),
             lazy_check: None,
             lazy_covered: false,
+            respawned: false,
         };
         self.sum.accesses.push(a);
         Some(self.sum.accesses.len() - 1)
