@@ -168,8 +168,12 @@ pub struct Access {
 #[derive(Clone, Debug)]
 pub struct ParamCall {
     pub param: u16,
+    /// Started as a goroutine here, or called inside one this function started.
     pub spawn: Option<(Site, bool)>,
+    pub thread: Thread,
     pub pos: u32,
+    /// Sync objects released after the call in its goroutine (`defer wg.Done()` around it).
+    pub rel: Vec<SyncObj>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -240,6 +240,13 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
             }
         }
+        for pc in &mut self.sum.param_calls {
+            for (t, p, s) in &releases {
+                if *t == pc.thread && *p > pc.pos && !pc.rel.contains(s) {
+                    pc.rel.push(s.clone());
+                }
+            }
+        }
         let mut aliases: super::pairs::AliasClasses = self.an.global_aliases.clone();
         let stores = std::mem::take(&mut self.local_stores);
         for (value, slots) in stores {
@@ -802,8 +809,13 @@ impl<'a, 'p> Walk<'a, 'p> {
             FuncTarget::Param(i) => {
                 if self.func.is_some() {
                     let pos = self.tick();
-                    let sp = spawn.map(|(s, m, _, _)| (s, m || self.loop_depth > 0));
-                    self.sum.param_calls.push(ParamCall { param: i, spawn: sp, pos });
+                    let sp = match (spawn, self.thread) {
+                        (Some((s, m, _, _)), _) => Some((s, m || self.loop_depth > 0)),
+                        (None, Thread::Spawned { site, multi }) => Some((site, multi)),
+                        (None, Thread::Current) => None,
+                    };
+                    let thread = self.thread;
+                    self.sum.param_calls.push(ParamCall { param: i, spawn: sp, thread, pos, rel: Vec::new() });
                 }
                 Vec::new()
             }
@@ -1414,8 +1426,11 @@ impl<'a, 'p> Walk<'a, 'p> {
         for pc in &sum.param_calls {
             let Some(arg) = args.get(pc.param as usize) else { continue };
             let Val::Func(t) = arg.val.clone() else { continue };
+            // A function value run on a goroutine the callee starts: each call here starts
+            // its own goroutine, named by this call site.
+            let here = self.site(span);
             let sp = match (pc.spawn, &spawn) {
-                (Some((site, multi)), _) => Some((site, multi || in_loop, SyncObj::Spawn(site), None)),
+                (Some((_, multi)), _) => Some((here, multi || in_loop, SyncObj::Spawn(here), None)),
                 (None, Some((site, multi, start, end))) => Some((*site, *multi, start.clone(), end.clone())),
                 (None, None) => None,
             };
@@ -1423,7 +1438,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.tick();
                 self.release(SyncObj::Spawn(*site));
             }
+            let before = self.sum.accesses.len();
             self.run_target(t, Vec::new(), sp, span);
+            let rel: Vec<SyncObj> = pc.rel.iter().filter_map(|s| subst_sync(s, &subst)).collect();
+            for a in &mut self.sum.accesses[before..] {
+                for r in &rel {
+                    if !a.rel.contains(r) {
+                        a.rel.push(r.clone());
+                    }
+                }
+            }
         }
         if let Some((_, _, _, Some(end))) = &spawn {
             // errgroup.Go / wg.Go of a module function: its end releases the group.
