@@ -937,14 +937,16 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             None => {
                 // An unknown callee: function literals handed to it are taken as called here
-                // (callbacks such as sort.Slice, strings.Map).
+                // (callbacks such as sort.Slice, strings.Map); its result is taken to be
+                // computed from its arguments.
+                let origin = arg_evs.iter().find_map(|e| e.origin.clone());
                 for (a, ev) in args.iter().zip(arg_evs) {
                     if let Val::Func(FuncTarget::Closure(body)) = ev.val {
                         let _ = a;
                         self.run_closure(body, Vec::new(), None);
                     }
                 }
-                Ev::unknown()
+                Ev { origin, ..Ev::unknown() }
             }
         }
     }
@@ -1214,16 +1216,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ty: Type::Unknown, origin, ..Ev::unknown() }
             }
-            "Store" => {
-                // Storing a recomputed value after a miss is an idempotent cache fill; a lost
-                // update needs a value built from the loaded one, or a container that callers
-                // fill after the store.
-                let value = evs.get(1);
-                let derived = value.and_then(|v| v.origin.as_ref()).is_some_and(|o| o.path.may_alias(&obj) && o.key.same_as(&key));
-                let fresh = value.is_some_and(|v| v.fresh);
-                if !derived && !fresh {
-                    return Ev::unknown();
-                }
+            "Store" | "Delete" => {
                 let load = self
                     .syncmap_loads
                     .iter()
@@ -1244,12 +1237,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                         site,
                         related: load_site,
                         shown: Rc::from(shown),
-                        form: SyncMapForm::LoadThenStore,
+                        form: if name == "Store" { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
                     });
                 }
                 Ev::unknown()
             }
-            "LoadOrStore" | "Swap" | "LoadAndDelete" => {
+            "LoadOrStore" | "Swap" | "LoadAndDelete" | "CompareAndSwap" | "CompareAndDelete" => {
+                // The code arbitrated through an atomic operation: a Store that follows is a
+                // deliberate overwrite of what it won, not a check-then-act on the Load.
+                self.syncmap_loads.retain(|(p, k, _, _)| !(p.may_alias(&obj) && k.same_as(&key)));
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ..Ev::unknown() }
             }
