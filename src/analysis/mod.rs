@@ -12,7 +12,7 @@ mod walk;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use crate::model::{FuncId, PkgId, Program, Type};
+use crate::model::{FuncId, PkgId, Program, SyncKind, Type, TypeId};
 use crate::report::Finding;
 use crate::syntax::ir::{ExprKind, TypeExpr};
 use path::{Path, Root};
@@ -81,8 +81,15 @@ pub struct Analyzer<'p> {
     /// Map slots of package variables or of every instance of a type that hold one map
     /// value, wherever the stores happened (`init`, constructors): MR003 across functions.
     global_aliases: Vec<Vec<Path>>,
+    /// Types that declare concurrency: a mutex field next to a map field.
+    declared: HashSet<TypeId>,
+    /// Accesses of goroutines on maps named for every instance, met by the entries.
+    pool: Vec<Access>,
     pub facts: Facts,
 }
+
+/// Bound on pooled accesses: the entry walk compares each with every entry access.
+const MAX_POOL: usize = 20_000;
 
 impl<'p> Analyzer<'p> {
     pub fn new(prog: &'p Program) -> Self {
@@ -92,7 +99,15 @@ impl<'p> Analyzer<'p> {
             in_progress: HashSet::new(),
             global_types: HashMap::new(),
             global_aliases: Vec::new(),
+            declared: declared_types(prog),
+            pool: Vec::new(),
             facts: Facts::default(),
+        }
+    }
+
+    fn pool_access(&mut self, a: Access) {
+        if self.pool.len() < MAX_POOL {
+            self.pool.push(a);
         }
     }
 
@@ -216,6 +231,7 @@ impl<'p> Analyzer<'p> {
             let _ = tid;
         }
         if entries.is_empty() {
+            self.pool.clear();
             return;
         }
         let first = &prog.funcs[entries[0].0 as usize];
@@ -238,4 +254,20 @@ impl Path {
     pub fn type_root(t: crate::model::TypeId) -> Path {
         Path::new(Root::TypeRoot(t))
     }
+}
+
+/// Types with a mutex (direct or embedded) and a map field: their methods are meant to run
+/// concurrently, so goroutines that reach their maps meet every exported method.
+fn declared_types(prog: &Program) -> HashSet<TypeId> {
+    let mut out = HashSet::new();
+    for (id, t) in prog.types.iter().enumerate() {
+        if let Type::Struct(fields) = &t.underlying {
+            let lock = fields.iter().any(|f| matches!(f.ty, Type::Sync(SyncKind::Mutex | SyncKind::RWMutex)));
+            let map = fields.iter().any(|f| prog.underlying(&f.ty).is_map());
+            if lock && map {
+                out.insert(id as TypeId);
+            }
+        }
+    }
+    out
 }

@@ -108,6 +108,10 @@ pub struct ReadOrigin {
     pub key: KeyText,
     pub sections: Vec<u32>,
     pub site: Site,
+    /// Read with `v, ok := m[k]`: a lookup, which only counts as read-modify-write once
+    /// the value is modified (`v.n++`, `v + 1`), not when it is recomputed and stored.
+    pub checked: bool,
+    pub modified: bool,
 }
 
 /// The key expression of an access: its normalised source text within one function, or a
@@ -162,6 +166,10 @@ pub struct Access {
     /// Instantiated here as a (new or more parallel) goroutine than in its callee: pairs
     /// with its siblings were not checked there.
     pub respawned: bool,
+    /// The map named for every instance of its owner type (`Store.byTenant`), when that
+    /// type declares concurrency or the map is a package variable: how goroutines anywhere
+    /// meet the entry methods.
+    pub typed: Option<Path>,
 }
 
 /// A function-typed parameter called (or started as a goroutine) by the function.
@@ -184,6 +192,7 @@ pub struct Returned {
     /// The value was read out of a map entry (a getter): for MR007 through calls.
     pub read_origin: Option<ReadOrigin>,
     pub site: Option<Site>,
+    pub typed: Option<Path>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -40,11 +40,14 @@ pub(super) struct Ev<'p> {
     /// The value is exactly parameter `i` of the walked function.
     pub param: Option<u16>,
     pub key: KeyText,
+    /// The value named for every instance of a concurrency-declaring owner type, or as a
+    /// package variable (see `Access::typed`).
+    pub typed: Option<Path>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
@@ -66,6 +69,7 @@ struct Var<'p> {
     param: Option<u16>,
     /// Holds a map made fresh in this function (`inner := make(...)`), for MR003/MR004.
     fresh: bool,
+    typed: Option<Path>,
 }
 
 #[derive(Clone, Debug)]
@@ -287,6 +291,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
             }
         }
+        if self.func.is_some() {
+            // Goroutines anywhere meet the entry methods on maps named for every instance.
+            for a in &self.sum.accesses {
+                if let (Thread::Spawned { .. }, Some(t)) = (a.thread, &a.typed) {
+                    self.an.pool_access(Access { path: t.clone(), ..a.clone() });
+                }
+            }
+        } else {
+            for mut a in std::mem::take(&mut self.an.pool) {
+                a.origin = u32::MAX;
+                a.respawned = false;
+                self.sum.accesses.push(a);
+            }
+        }
         let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases);
         self.an.facts.conflicts.extend(conflicts);
         for a in &self.sum.accesses {
@@ -353,7 +371,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if matches!(&val, Val::Path(Path { root: Root::Local(l), steps }, _) if *l == id && steps.is_empty()) {
             self.local_scope.insert(id, scope);
         }
-        let var = Var { id, ty, val, origin, param, fresh: false };
+        let var = Var { id, ty, val, origin, param, fresh: false, typed: None };
         if let Some(s) = self.scopes.last_mut() {
             s.insert(Rc::from(name), var);
         }
@@ -442,6 +460,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     if r.read_origin.is_none() {
                         r.read_origin = ev.origin.clone();
+                    }
+                    if r.typed.is_none() {
+                        r.typed = ev.typed.clone();
                     }
                 }
                 self.exits.push(self.flow.clone());
@@ -611,9 +632,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             // `v, ok := m[k]` / `v, ok := <-ch` / `v, ok := x.(T)`: the first is the value.
             let mut ev = self.eval(&rhs[0]);
             if matches!(rhs[0].kind, ExprKind::Index(..)) {
-                // `v, ok := m[k]` is a membership check (a cache lookup), not the read half
-                // of a read-modify-write.
-                ev.origin = None;
+                if let Some(o) = &mut ev.origin {
+                    o.checked = true;
+                }
             }
             let second = match &ev.val {
                 Val::Unknown if matches!(rhs[0].kind, ExprKind::Call { .. }) => ev.clone(),
@@ -653,6 +674,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let id = self.declare(name, ev.ty.clone(), val, ev.origin.clone(), ev.param);
         if let Some(v) = self.lookup_mut(name) {
             v.fresh = ev.fresh && v.id == id;
+            v.typed = ev.typed.clone();
         }
     }
 
@@ -693,9 +715,17 @@ impl<'a, 'p> Walk<'a, 'p> {
                         Val::Unknown => {}
                     }
                     v.origin = ev.origin.clone();
+                    v.fresh = ev.fresh;
                 }
             }
             ExprKind::Selector(x, f) => {
+                if let ExprKind::Ident(n) = &x.kind {
+                    if let Some(v) = self.lookup_mut(n) {
+                        if let Some(o) = &mut v.origin {
+                            o.modified = true;
+                        }
+                    }
+                }
                 if let Some(g) = self.package_member(x, f) {
                     if let Some((p, ty)) = g {
                         if self.an.prog.underlying(&ty).is_map() {
@@ -782,7 +812,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             return;
         };
         // Arguments and the function value are evaluated in the current goroutine.
-        let arg_evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+        let arg_evs: Vec<Ev<'p>> = args
+            .iter()
+            .map(|a| {
+                let mut ev = self.eval(a);
+                ev.key = self.key_text(a, &ev);
+                ev
+            })
+            .collect();
         let target = match &func.kind {
             ExprKind::FuncLit(body) => Some(FuncTarget::Closure(body)),
             _ => match self.eval(func).val {
@@ -925,11 +962,23 @@ impl<'a, 'p> Walk<'a, 'p> {
                 _ => None,
             },
         };
-        let arg_evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+        let arg_evs: Vec<Ev<'p>> = args
+            .iter()
+            .map(|a| {
+                let mut ev = self.eval(a);
+                ev.key = self.key_text(a, &ev);
+                ev
+            })
+            .collect();
         match target {
             Some(t) => {
+                let arg_origin = arg_evs.iter().find_map(|e| e.origin.clone());
                 let results = self.run_target(t.clone(), arg_evs, None, e.span);
                 let mut ev = results.into_iter().next().unwrap_or_else(Ev::unknown);
+                if ev.origin.is_none() && matches!(t, FuncTarget::Param(_)) {
+                    // A function value's result is computed from its arguments.
+                    ev.origin = arg_origin.map(|o| ReadOrigin { modified: true, ..o });
+                }
                 if let (FuncTarget::Func(id, _), Type::Unknown) = (&t, &ev.ty) {
                     ev.ty = self.an.prog.funcs[*id as usize].results.first().cloned().unwrap_or(Type::Unknown);
                 }
@@ -1007,7 +1056,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     return Some(Ev::unknown());
                 }
                 let first = evs.remove(0);
-                let origin = first.origin.clone().or_else(|| evs.iter().find_map(|e| e.origin.clone()));
+                let origin = first.origin.clone().or_else(|| evs.iter().find_map(|e| e.origin.clone())).map(|o| ReadOrigin { modified: true, ..o });
                 Some(Ev { origin, ..Ev::of_type(first.ty) })
             }
             "panic" | "print" | "println" | "copy" | "min" | "max" | "complex" | "real" | "imag" | "close" => {
@@ -1212,7 +1261,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             "Load" => {
                 let sections = self.flow.locks.iter().map(|l| l.section).collect();
                 self.syncmap_loads.push((obj.clone(), key.clone(), site, sections));
-                let origin = Some(ReadOrigin { path: obj.clone(), key, sections: Vec::new(), site });
+                let origin = Some(ReadOrigin { path: obj.clone(), key, sections: Vec::new(), site, checked: false, modified: false });
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ty: Type::Unknown, origin, ..Ev::unknown() }
             }
@@ -1345,6 +1394,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 instance_scopes: if a.thread == Thread::Current { spawn_scopes.clone() } else { a.instance_scopes.clone() },
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,
+                typed: a.typed.clone(),
                 respawned: match (a.thread, thread) {
                     (Thread::Current, Thread::Spawned { .. }) => true,
                     (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
@@ -1471,7 +1521,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: false, param: None, key: KeyText::Unknown }
+                Ev { val, ty, origin, fresh: false, param: None, key: KeyText::Unknown, typed: r.typed.clone() }
             })
             .collect()
     }
@@ -1603,6 +1653,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             lazy_check: None,
             lazy_covered: false,
             respawned: false,
+            typed: ev.typed.clone(),
         };
         self.sum.accesses.push(a);
         Some(self.sum.accesses.len() - 1)
@@ -1652,6 +1703,9 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn check_split_rmw(&mut self, i: usize, report_at: Option<Site>) {
         let w = &self.sum.accesses[i];
         let Some(o) = &w.value_from else { return };
+        if o.checked && !o.modified {
+            return;
+        }
         if w.locks.is_empty() || o.sections.is_empty() || !o.path.may_alias(&w.path) || !o.key.same_as(&w.key) {
             return;
         }
@@ -1702,6 +1756,21 @@ impl<'a, 'p> Walk<'a, 'p> {
         Some(self.an.prog.packages[pid as usize].vars.get(name).map(|g| (Path::new(Root::Global(pid, Rc::from(name))), g.ty.clone())))
     }
 
+    /// `x.f` for every instance: rooted at the owner type when it declares concurrency,
+    /// else extending what `x` already was for every instance.
+    fn typed_field(&self, base: &Ev<'p>, f: &str) -> Option<Path> {
+        let (fields, _) = self.an.prog.field(&base.ty, f)?;
+        let owner = self.an.prog.named_of(&base.ty).filter(|t| self.an.declared.contains(t));
+        let mut p = match owner {
+            Some(t) => Path::type_root(t),
+            None => base.typed.clone()?,
+        };
+        for n in fields {
+            p = p.child(Step::Field(Rc::from(n.as_str())));
+        }
+        Some(p)
+    }
+
     fn field_of(&self, base: &Ev<'p>, f: &str) -> Option<(Path, Type)> {
         let bp = base.path()?;
         let (fields, ty) = self.an.prog.field(&base.ty, f)?;
@@ -1718,7 +1787,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Selector(x, f) => {
                 if let Some(member) = self.package_member(x, f) {
                     if let Some((p, ty)) = member {
-                        return Ev { val: Val::Path(p, Via::Direct), ty, ..Ev::unknown() };
+                        return Ev { val: Val::Path(p.clone(), Via::Direct), ty, typed: Some(p), ..Ev::unknown() };
                     }
                     if let ExprKind::Ident(pkg) = &x.kind {
                         if let Some(pid) = self.an.prog.imported_package(self.file, pkg) {
@@ -1732,7 +1801,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let base = self.eval(x);
                 if let Some((p, ty)) = self.field_of(&base, f) {
                     let origin = base.origin.clone();
-                    return Ev { val: Val::Path(p, via_of(&base)), ty, origin, ..Ev::unknown() };
+                    let typed = self.typed_field(&base, f);
+                    return Ev { val: Val::Path(p, via_of(&base)), ty, origin, typed, ..Ev::unknown() };
                 }
                 if let Some((prefix, MethodTarget::Func(fid))) = self.an.prog.method(&base.ty, f) {
                     let recv = base.path().map(|bp| {
@@ -1760,6 +1830,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                                 key: key.clone(),
                                 sections: self.flow.locks.iter().map(|l| l.section).collect(),
                                 site: self.site(e.span),
+                                checked: false,
+                                modified: false,
                             });
                             let elem = p.child(Step::Key(key_abs(k)));
                             let via = match via_of(&mev) {
@@ -1769,7 +1841,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                                 },
                                 other => other,
                             };
-                            return Ev { val: Val::Path(elem, via), ty: *v, origin, ..Ev::unknown() };
+                            let typed = mev.typed.as_ref().map(|t| t.child(Step::Key(key_abs(k))));
+                            return Ev { val: Val::Path(elem, via), ty: *v, origin, typed, ..Ev::unknown() };
                         }
                         Ev { origin, ..Ev::of_type(*v) }
                     }
@@ -1847,7 +1920,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     return Ev { origin: le.origin.or(re.origin), ..Ev::of_type(Type::Opaque) };
                 }
                 let re = self.eval(r);
-                Ev { origin: le.origin.or(re.origin), ..Ev::of_type(Type::Opaque) }
+                let origin = le.origin.or(re.origin).map(|o| ReadOrigin { modified: true, ..o });
+                Ev { origin, ..Ev::of_type(Type::Opaque) }
             }
             ExprKind::TypeAssert(x, te) => {
                 let ev = self.eval(x);
@@ -1878,6 +1952,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 fresh: v.fresh,
                 param: v.param,
                 key,
+                typed: v.typed.clone(),
             };
         }
         let prog = self.an.prog;
@@ -1887,7 +1962,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             if matches!(ty, Type::Unknown) {
                 ty = self.an.global_type(self.pkg, n);
             }
-            return Ev { val: Val::Path(Path::new(Root::Global(self.pkg, Rc::from(n))), Via::Direct), ty, ..Ev::unknown() };
+            let p = Path::new(Root::Global(self.pkg, Rc::from(n)));
+            return Ev { val: Val::Path(p.clone(), Via::Direct), ty, typed: Some(p), ..Ev::unknown() };
         }
         if let Some(f) = pkg.funcs.get(n) {
             return Ev { val: Val::Func(FuncTarget::Func(*f, None)), ..Ev::unknown() };
@@ -1970,7 +2046,7 @@ fn subst_sync(s: &SyncObj, subst: &impl Fn(&Path) -> Option<Path>) -> Option<Syn
 }
 
 fn subst_origin(o: &ReadOrigin, subst: &impl Fn(&Path) -> Option<Path>, subst_key: &impl Fn(&KeyText) -> KeyText) -> Option<ReadOrigin> {
-    Some(ReadOrigin { path: subst(&o.path)?, key: subst_key(&o.key), sections: o.sections.clone(), site: o.site })
+    Some(ReadOrigin { path: subst(&o.path)?, key: subst_key(&o.key), ..o.clone() })
 }
 
 /// Calls after which the goroutine does not continue.
