@@ -12,7 +12,7 @@ mod walk;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use crate::model::{FuncId, PkgId, Program, Type};
+use crate::model::{FuncId, PkgId, Program, SyncKind, Type, TypeId};
 use crate::report::Finding;
 use crate::syntax::ir::{ExprKind, TypeExpr};
 use path::{Path, Root};
@@ -78,12 +78,44 @@ pub struct Analyzer<'p> {
     summaries: HashMap<FuncId, Rc<Summary>>,
     in_progress: HashSet<FuncId>,
     global_types: HashMap<(PkgId, String), Type>,
+    /// Map slots of package variables or of every instance of a type that hold one map
+    /// value, wherever the stores happened (`init`, constructors): MR003 across functions.
+    global_aliases: Vec<Vec<Path>>,
+    /// Types that declare concurrency: a mutex field next to a map field.
+    declared: HashSet<TypeId>,
+    /// Accesses of goroutines on maps named for every instance, met by the entries.
+    pool: Vec<Access>,
     pub facts: Facts,
 }
 
+/// Bound on pooled accesses: the entry walk compares each with every entry access.
+const MAX_POOL: usize = 20_000;
+
 impl<'p> Analyzer<'p> {
     pub fn new(prog: &'p Program) -> Self {
-        Analyzer { prog, summaries: HashMap::new(), in_progress: HashSet::new(), global_types: HashMap::new(), facts: Facts::default() }
+        Analyzer {
+            prog,
+            summaries: HashMap::new(),
+            in_progress: HashSet::new(),
+            global_types: HashMap::new(),
+            global_aliases: Vec::new(),
+            declared: declared_types(prog),
+            pool: Vec::new(),
+            facts: Facts::default(),
+        }
+    }
+
+    fn pool_access(&mut self, a: Access) {
+        if self.pool.len() < MAX_POOL {
+            self.pool.push(a);
+        }
+    }
+
+    fn add_global_alias(&mut self, class: Vec<Path>) {
+        if std::env::var_os("MAPRACE_DEBUG").is_some() { eprintln!("alias {class:?}"); }
+        if !self.global_aliases.contains(&class) {
+            self.global_aliases.push(class);
+        }
     }
 
     /// The summary of `id`, computed on first use. `None` inside a recursive cycle or past
@@ -144,6 +176,17 @@ impl<'p> Analyzer<'p> {
             self.summary(id, 0);
         }
         self.run_entries();
+        if !self.global_aliases.is_empty() {
+            // Aliasing found anywhere applies everywhere: one more pass with it known from
+            // the start (rare: only programs that store one map under two slots pay for it).
+            let known = self.global_aliases.clone();
+            *self = Analyzer::new(self.prog);
+            self.global_aliases = known;
+            for id in 0..self.prog.funcs.len() as FuncId {
+                self.summary(id, 0);
+            }
+            self.run_entries();
+        }
     }
 
     /// Methods no call in the module shows running concurrently, but that do: the exported
@@ -152,7 +195,7 @@ impl<'p> Analyzer<'p> {
     /// "any instance" of its type.
     fn run_entries(&mut self) {
         let prog = self.prog;
-        let mut entries: Vec<FuncId> = Vec::new();
+        let mut entries: Vec<(FuncId, bool)> = Vec::new();
         for (tid, t) in prog.types.iter().enumerate() {
             let declares = t.methods.values().any(|m| {
                 self.summaries.get(m).is_some_and(|s| {
@@ -165,21 +208,36 @@ impl<'p> Analyzer<'p> {
             });
             let mut ms: Vec<(&String, &FuncId)> = t.methods.iter().collect();
             ms.sort();
-            for (name, id) in ms {
+            let mut has_entry = false;
+            for (name, id) in &ms {
                 let exported = name.chars().next().is_some_and(char::is_uppercase);
-                if (declares && exported) || name == "ServeHTTP" {
-                    entries.push(*id);
+                if (declares && exported) || *name == "ServeHTTP" {
+                    entries.push((**id, false));
+                    has_entry = true;
+                }
+            }
+            if has_entry {
+                // Methods that start goroutines on the receiver (watchers, loops) run those
+                // alongside the entries; their own bodies are setup and are left out.
+                for (_, id) in &ms {
+                    let spawns = self.summaries.get(id).is_some_and(|s| {
+                        s.accesses.iter().any(|a| matches!(a.thread, Thread::Spawned { .. }) && matches!(a.path.root, Root::Recv))
+                    });
+                    if spawns && !entries.contains(&(**id, false)) {
+                        entries.push((**id, true));
+                    }
                 }
             }
             let _ = tid;
         }
         if entries.is_empty() {
+            self.pool.clear();
             return;
         }
-        let first = &prog.funcs[entries[0] as usize];
+        let first = &prog.funcs[entries[0].0 as usize];
         let mut w = Walk::new(self, None, first.file, first.pkg, 0);
-        for id in entries {
-            w.enter_method(id);
+        for (id, spawn_only) in entries {
+            w.enter_method(id, spawn_only);
         }
         w.finish();
     }
@@ -196,4 +254,20 @@ impl Path {
     pub fn type_root(t: crate::model::TypeId) -> Path {
         Path::new(Root::TypeRoot(t))
     }
+}
+
+/// Types with a mutex (direct or embedded) and a map field: their methods are meant to run
+/// concurrently, so goroutines that reach their maps meet every exported method.
+fn declared_types(prog: &Program) -> HashSet<TypeId> {
+    let mut out = HashSet::new();
+    for (id, t) in prog.types.iter().enumerate() {
+        if let Type::Struct(fields) = &t.underlying {
+            let lock = fields.iter().any(|f| matches!(f.ty, Type::Sync(SyncKind::Mutex | SyncKind::RWMutex)));
+            let map = fields.iter().any(|f| prog.underlying(&f.ty).is_map());
+            if lock && map {
+                out.insert(id as TypeId);
+            }
+        }
+    }
+    out
 }

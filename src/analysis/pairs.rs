@@ -12,10 +12,31 @@ use super::summary::{Access, AccessKind, Mode, Thread};
 pub type AliasClasses = Vec<Vec<Path>>;
 
 pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses) -> Vec<Conflict> {
-    let mut by_root: HashMap<&Root, Vec<usize>> = HashMap::new();
+    // Accesses are compared within a root; roots joined by an alias class share a bucket.
+    let mut rep: HashMap<Root, Root> = HashMap::new();
+    let find = |rep: &HashMap<Root, Root>, r: &Root| -> Root {
+        let mut r = r.clone();
+        for _ in 0..16 {
+            match rep.get(&r) {
+                Some(n) if *n != r => r = n.clone(),
+                _ => break,
+            }
+        }
+        r
+    };
+    for class in aliases {
+        let first = find(&rep, &class[0].root);
+        for p in &class[1..] {
+            let r = find(&rep, &p.root);
+            if r != first {
+                rep.insert(r, first.clone());
+            }
+        }
+    }
+    let mut by_root: HashMap<Root, Vec<usize>> = HashMap::new();
     for (i, a) in accesses.iter().enumerate() {
         if a.kind != AccessKind::FieldWrite {
-            by_root.entry(&a.path.root).or_default().push(i);
+            by_root.entry(find(&rep, &a.path.root)).or_default().push(i);
         }
     }
     let mut out = Vec::new();
@@ -34,10 +55,7 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
                 if !a.kind.is_write() && !b.kind.is_write() {
                     continue;
                 }
-                if a.origin == b.origin && a.origin != 0 && i != j {
-                    continue;
-                }
-                if i == j && a.origin != 0 {
+                if a.origin == b.origin && a.origin != 0 && !(a.respawned || b.respawned) {
                     continue;
                 }
                 if !parallel(a, b, local_scope) {

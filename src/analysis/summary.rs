@@ -108,6 +108,10 @@ pub struct ReadOrigin {
     pub key: KeyText,
     pub sections: Vec<u32>,
     pub site: Site,
+    /// Read with `v, ok := m[k]`: a lookup, which only counts as read-modify-write once
+    /// the value is modified (`v.n++`, `v + 1`), not when it is recomputed and stored.
+    pub checked: bool,
+    pub modified: bool,
 }
 
 /// The key expression of an access: its normalised source text within one function, or a
@@ -159,14 +163,25 @@ pub struct Access {
     pub lazy_check: Option<Site>,
     /// A read that is the check (or part) of a racy lazy init reported at the store.
     pub lazy_covered: bool,
+    /// Instantiated here as a (new or more parallel) goroutine than in its callee: pairs
+    /// with its siblings were not checked there.
+    pub respawned: bool,
+    /// The map named for every instance of its owner type (`Store.byTenant`), when that
+    /// type declares concurrency or the map is a package variable: how goroutines anywhere
+    /// meet the entry methods.
+    pub typed: Option<Path>,
 }
 
 /// A function-typed parameter called (or started as a goroutine) by the function.
 #[derive(Clone, Debug)]
 pub struct ParamCall {
     pub param: u16,
+    /// Started as a goroutine here, or called inside one this function started.
     pub spawn: Option<(Site, bool)>,
+    pub thread: Thread,
     pub pos: u32,
+    /// Sync objects released after the call in its goroutine (`defer wg.Done()` around it).
+    pub rel: Vec<SyncObj>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -177,6 +192,7 @@ pub struct Returned {
     /// The value was read out of a map entry (a getter): for MR007 through calls.
     pub read_origin: Option<ReadOrigin>,
     pub site: Option<Site>,
+    pub typed: Option<Path>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -40,11 +40,14 @@ pub(super) struct Ev<'p> {
     /// The value is exactly parameter `i` of the walked function.
     pub param: Option<u16>,
     pub key: KeyText,
+    /// The value named for every instance of a concurrency-declaring owner type, or as a
+    /// package variable (see `Access::typed`).
+    pub typed: Option<Path>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
@@ -66,6 +69,7 @@ struct Var<'p> {
     param: Option<u16>,
     /// Holds a map made fresh in this function (`inner := make(...)`), for MR003/MR004.
     fresh: bool,
+    typed: Option<Path>,
 }
 
 #[derive(Clone, Debug)]
@@ -95,7 +99,7 @@ pub(super) struct Walk<'a, 'p> {
     calls: u32,
     syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
     /// Locals whose map value was stored into map slots: local id → slots.
-    local_stores: HashMap<u32, Vec<(Path, Site)>>,
+    local_stores: HashMap<Path, Vec<(Path, Option<Path>)>>,
     /// Spawn sites instantiated from callees: site → first origin.
     spawn_origins: HashMap<Site, u32>,
     /// Declaration scope of each local with storage of its own (see `pairs::parallel`).
@@ -206,13 +210,26 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     /// Run an entry method as a goroutine that may run many times at once, on every
     /// instance of its type (declared concurrency, `ServeHTTP`).
-    pub(super) fn enter_method(&mut self, id: FuncId) {
+    pub(super) fn enter_method(&mut self, id: FuncId, spawn_only: bool) {
         let prog = self.an.prog;
         let f = &prog.funcs[id as usize];
         let Some(r) = &f.recv else { return };
         let site = Site { file: f.file, span: f.body.span };
-        self.an.facts.entry_names.insert(site, f.display.clone());
         let recv = Path::type_root(r.ty);
+        if spawn_only {
+            let before = self.sum.accesses.len();
+            self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
+            let mut i = before;
+            while i < self.sum.accesses.len() {
+                if self.sum.accesses[i].thread == Thread::Current {
+                    self.sum.accesses.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+            return;
+        }
+        self.an.facts.entry_names.insert(site, f.display.clone());
         self.call_summary(id, Some(recv), Vec::new(), Some((site, true, SyncObj::Spawn(site), None)), f.body.span);
     }
 
@@ -227,19 +244,38 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
             }
         }
-        let mut aliases: super::pairs::AliasClasses = Vec::new();
-        for slots in self.local_stores.values() {
-            let mut class: Vec<Path> = Vec::new();
-            for (slot, _) in slots {
-                if !class.contains(slot) {
-                    class.push(slot.clone());
+        for pc in &mut self.sum.param_calls {
+            for (t, p, s) in &releases {
+                if *t == pc.thread && *p > pc.pos && !pc.rel.contains(s) {
+                    pc.rel.push(s.clone());
                 }
             }
-            if class.len() > 1 {
-                if class.iter().all(|p| !p.is_function_local()) {
-                    self.sum.alias_classes.push(class.clone());
+        }
+        let mut aliases: super::pairs::AliasClasses = self.an.global_aliases.clone();
+        let stores = std::mem::take(&mut self.local_stores);
+        for (value, slots) in stores {
+            let mut class: Vec<Path> = vec![value];
+            let mut typed: Vec<Path> = Vec::new();
+            for (slot, t) in slots {
+                if !class.contains(&slot) {
+                    class.push(slot);
+                }
+                if let Some(t) = t {
+                    if !typed.contains(&t) {
+                        typed.push(t);
+                    }
+                }
+            }
+            if class.len() > 2 || (class.len() == 2 && !class[0].is_function_local()) {
+                let shared: Vec<Path> = class.iter().filter(|p| !p.is_function_local()).cloned().collect();
+                if shared.len() > 1 {
+                    self.sum.alias_classes.push(shared.clone());
+                    self.an.add_global_alias(shared);
                 }
                 aliases.push(class);
+            }
+            if typed.len() > 1 {
+                self.an.add_global_alias(typed);
             }
         }
         for class in std::mem::take(&mut self.inherited_aliases) {
@@ -253,6 +289,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if a.origin == 0 && a.thread == *t && a.path.may_alias(p) && !a.kind.is_write() {
                     a.lazy_covered = true;
                 }
+            }
+        }
+        if self.func.is_some() {
+            // Goroutines anywhere meet the entry methods on maps named for every instance.
+            for a in &self.sum.accesses {
+                if let (Thread::Spawned { .. }, Some(t)) = (a.thread, &a.typed) {
+                    self.an.pool_access(Access { path: t.clone(), ..a.clone() });
+                }
+            }
+        } else {
+            for mut a in std::mem::take(&mut self.an.pool) {
+                a.origin = u32::MAX;
+                a.respawned = false;
+                self.sum.accesses.push(a);
             }
         }
         let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases);
@@ -321,7 +371,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if matches!(&val, Val::Path(Path { root: Root::Local(l), steps }, _) if *l == id && steps.is_empty()) {
             self.local_scope.insert(id, scope);
         }
-        let var = Var { id, ty, val, origin, param, fresh: false };
+        let var = Var { id, ty, val, origin, param, fresh: false, typed: None };
         if let Some(s) = self.scopes.last_mut() {
             s.insert(Rc::from(name), var);
         }
@@ -410,6 +460,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     if r.read_origin.is_none() {
                         r.read_origin = ev.origin.clone();
+                    }
+                    if r.typed.is_none() {
+                        r.typed = ev.typed.clone();
                     }
                 }
                 self.exits.push(self.flow.clone());
@@ -579,9 +632,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             // `v, ok := m[k]` / `v, ok := <-ch` / `v, ok := x.(T)`: the first is the value.
             let mut ev = self.eval(&rhs[0]);
             if matches!(rhs[0].kind, ExprKind::Index(..)) {
-                // `v, ok := m[k]` is a membership check (a cache lookup), not the read half
-                // of a read-modify-write.
-                ev.origin = None;
+                if let Some(o) = &mut ev.origin {
+                    o.checked = true;
+                }
             }
             let second = match &ev.val {
                 Val::Unknown if matches!(rhs[0].kind, ExprKind::Call { .. }) => ev.clone(),
@@ -621,6 +674,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let id = self.declare(name, ev.ty.clone(), val, ev.origin.clone(), ev.param);
         if let Some(v) = self.lookup_mut(name) {
             v.fresh = ev.fresh && v.id == id;
+            v.typed = ev.typed.clone();
         }
     }
 
@@ -661,9 +715,17 @@ impl<'a, 'p> Walk<'a, 'p> {
                         Val::Unknown => {}
                     }
                     v.origin = ev.origin.clone();
+                    v.fresh = ev.fresh;
                 }
             }
             ExprKind::Selector(x, f) => {
+                if let ExprKind::Ident(n) = &x.kind {
+                    if let Some(v) = self.lookup_mut(n) {
+                        if let Some(o) = &mut v.origin {
+                            o.modified = true;
+                        }
+                    }
+                }
                 if let Some(g) = self.package_member(x, f) {
                     if let Some((p, ty)) = g {
                         if self.an.prog.underlying(&ty).is_map() {
@@ -707,13 +769,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                     a.value_param = ev.param.filter(|p| *p != u16::MAX);
                     self.after_write(i);
                 }
-                // One fresh local map stored into a map slot (MR003's aliasing).
-                if let Val::Path(Path { root: Root::Local(id), steps }, _) = &ev.val {
-                    if steps.is_empty() && self.an.prog.underlying(&ev.ty).is_map() {
+                // One map value stored into map slots (MR003's aliasing). The slot is also
+                // named by type (`Router.routes["GET"]`) so that methods see it.
+                if let Val::Path(v, _) = &ev.val {
+                    if self.an.prog.underlying(&ev.ty).is_map() {
                         let slot = p.child(Step::Key(key_abs(k)));
-                        self.local_stores.entry(*id).or_default().push((slot, site));
+                        let typed = self.type_rooted(m).map(|t| t.child(Step::Key(key_abs(k))));
+                        self.local_stores.entry(v.clone()).or_default().push((slot, typed));
                     }
                 }
+                let _ = site;
             }
             ExprKind::Unary(UnaryOp::Deref, x) => {
                 self.eval(x);
@@ -747,7 +812,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             return;
         };
         // Arguments and the function value are evaluated in the current goroutine.
-        let arg_evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+        let arg_evs: Vec<Ev<'p>> = args
+            .iter()
+            .map(|a| {
+                let mut ev = self.eval(a);
+                ev.key = self.key_text(a, &ev);
+                ev
+            })
+            .collect();
         let target = match &func.kind {
             ExprKind::FuncLit(body) => Some(FuncTarget::Closure(body)),
             _ => match self.eval(func).val {
@@ -774,8 +846,13 @@ impl<'a, 'p> Walk<'a, 'p> {
             FuncTarget::Param(i) => {
                 if self.func.is_some() {
                     let pos = self.tick();
-                    let sp = spawn.map(|(s, m, _, _)| (s, m || self.loop_depth > 0));
-                    self.sum.param_calls.push(ParamCall { param: i, spawn: sp, pos });
+                    let sp = match (spawn, self.thread) {
+                        (Some((s, m, _, _)), _) => Some((s, m || self.loop_depth > 0)),
+                        (None, Thread::Spawned { site, multi }) => Some((site, multi)),
+                        (None, Thread::Current) => None,
+                    };
+                    let thread = self.thread;
+                    self.sum.param_calls.push(ParamCall { param: i, spawn: sp, thread, pos, rel: Vec::new() });
                 }
                 Vec::new()
             }
@@ -885,11 +962,23 @@ impl<'a, 'p> Walk<'a, 'p> {
                 _ => None,
             },
         };
-        let arg_evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+        let arg_evs: Vec<Ev<'p>> = args
+            .iter()
+            .map(|a| {
+                let mut ev = self.eval(a);
+                ev.key = self.key_text(a, &ev);
+                ev
+            })
+            .collect();
         match target {
             Some(t) => {
+                let arg_origin = arg_evs.iter().find_map(|e| e.origin.clone());
                 let results = self.run_target(t.clone(), arg_evs, None, e.span);
                 let mut ev = results.into_iter().next().unwrap_or_else(Ev::unknown);
+                if ev.origin.is_none() && matches!(t, FuncTarget::Param(_)) {
+                    // A function value's result is computed from its arguments.
+                    ev.origin = arg_origin.map(|o| ReadOrigin { modified: true, ..o });
+                }
                 if let (FuncTarget::Func(id, _), Type::Unknown) = (&t, &ev.ty) {
                     ev.ty = self.an.prog.funcs[*id as usize].results.first().cloned().unwrap_or(Type::Unknown);
                 }
@@ -897,14 +986,16 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             None => {
                 // An unknown callee: function literals handed to it are taken as called here
-                // (callbacks such as sort.Slice, strings.Map).
+                // (callbacks such as sort.Slice, strings.Map); its result is taken to be
+                // computed from its arguments.
+                let origin = arg_evs.iter().find_map(|e| e.origin.clone());
                 for (a, ev) in args.iter().zip(arg_evs) {
                     if let Val::Func(FuncTarget::Closure(body)) = ev.val {
                         let _ = a;
                         self.run_closure(body, Vec::new(), None);
                     }
                 }
-                Ev::unknown()
+                Ev { origin, ..Ev::unknown() }
             }
         }
     }
@@ -965,7 +1056,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     return Some(Ev::unknown());
                 }
                 let first = evs.remove(0);
-                let origin = first.origin.clone().or_else(|| evs.iter().find_map(|e| e.origin.clone()));
+                let origin = first.origin.clone().or_else(|| evs.iter().find_map(|e| e.origin.clone())).map(|o| ReadOrigin { modified: true, ..o });
                 Some(Ev { origin, ..Ev::of_type(first.ty) })
             }
             "panic" | "print" | "println" | "copy" | "min" | "max" | "complex" | "real" | "imag" | "close" => {
@@ -1170,20 +1261,11 @@ impl<'a, 'p> Walk<'a, 'p> {
             "Load" => {
                 let sections = self.flow.locks.iter().map(|l| l.section).collect();
                 self.syncmap_loads.push((obj.clone(), key.clone(), site, sections));
-                let origin = Some(ReadOrigin { path: obj.clone(), key, sections: Vec::new(), site });
+                let origin = Some(ReadOrigin { path: obj.clone(), key, sections: Vec::new(), site, checked: false, modified: false });
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ty: Type::Unknown, origin, ..Ev::unknown() }
             }
-            "Store" => {
-                // Storing a recomputed value after a miss is an idempotent cache fill; a lost
-                // update needs a value built from the loaded one, or a container that callers
-                // fill after the store.
-                let value = evs.get(1);
-                let derived = value.and_then(|v| v.origin.as_ref()).is_some_and(|o| o.path.may_alias(&obj) && o.key.same_as(&key));
-                let fresh = value.is_some_and(|v| v.fresh);
-                if !derived && !fresh {
-                    return Ev::unknown();
-                }
+            "Store" | "Delete" => {
                 let load = self
                     .syncmap_loads
                     .iter()
@@ -1204,12 +1286,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                         site,
                         related: load_site,
                         shown: Rc::from(shown),
-                        form: SyncMapForm::LoadThenStore,
+                        form: if name == "Store" { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
                     });
                 }
                 Ev::unknown()
             }
-            "LoadOrStore" | "Swap" | "LoadAndDelete" => {
+            "LoadOrStore" | "Swap" | "LoadAndDelete" | "CompareAndSwap" | "CompareAndDelete" => {
+                // The code arbitrated through an atomic operation: a Store that follows is a
+                // deliberate overwrite of what it won, not a check-then-act on the Load.
+                self.syncmap_loads.retain(|(p, k, _, _)| !(p.may_alias(&obj) && k.same_as(&key)));
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ..Ev::unknown() }
             }
@@ -1238,7 +1323,13 @@ impl<'a, 'p> Walk<'a, 'p> {
         let caller_thread = self.thread;
         let in_loop = self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. });
         let mut local_map: HashMap<u32, u32> = HashMap::new();
-        let scope = *self.instance_scopes.last().unwrap_or(&0);
+        // Locals a spawned callee returns belong to each of its instances.
+        let scope = if spawn.is_some() { self.fresh_id() } else { *self.instance_scopes.last().unwrap_or(&0) };
+        let spawn_scopes: Rc<[u32]> = {
+            let mut v = self.instance_scopes.clone();
+            v.push(scope);
+            Rc::from(v)
+        };
         for r in &sum.returns {
             if let Some(Path { root: Root::Local(l), .. }) = &r.path {
                 let fresh = self.fresh_id();
@@ -1300,9 +1391,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                 value_from,
                 value_param,
                 origin,
-                instance_scopes: if a.thread == Thread::Current { Rc::from(self.instance_scopes.clone()) } else { a.instance_scopes.clone() },
+                instance_scopes: if a.thread == Thread::Current { spawn_scopes.clone() } else { a.instance_scopes.clone() },
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,
+                typed: a.typed.clone(),
+                respawned: match (a.thread, thread) {
+                    (Thread::Current, Thread::Spawned { .. }) => true,
+                    (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
+                    _ => false,
+                },
             };
             new_accesses.push(acc);
         }
@@ -1375,8 +1472,11 @@ impl<'a, 'p> Walk<'a, 'p> {
         for pc in &sum.param_calls {
             let Some(arg) = args.get(pc.param as usize) else { continue };
             let Val::Func(t) = arg.val.clone() else { continue };
+            // A function value run on a goroutine the callee starts: each call here starts
+            // its own goroutine, named by this call site.
+            let here = self.site(span);
             let sp = match (pc.spawn, &spawn) {
-                (Some((site, multi)), _) => Some((site, multi || in_loop, SyncObj::Spawn(site), None)),
+                (Some((_, multi)), _) => Some((here, multi || in_loop, SyncObj::Spawn(here), None)),
                 (None, Some((site, multi, start, end))) => Some((*site, *multi, start.clone(), end.clone())),
                 (None, None) => None,
             };
@@ -1384,7 +1484,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.tick();
                 self.release(SyncObj::Spawn(*site));
             }
+            let before = self.sum.accesses.len();
             self.run_target(t, Vec::new(), sp, span);
+            let rel: Vec<SyncObj> = pc.rel.iter().filter_map(|s| subst_sync(s, &subst)).collect();
+            for a in &mut self.sum.accesses[before..] {
+                for r in &rel {
+                    if !a.rel.contains(r) {
+                        a.rel.push(r.clone());
+                    }
+                }
+            }
         }
         if let Some((_, _, _, Some(end))) = &spawn {
             // errgroup.Go / wg.Go of a module function: its end releases the group.
@@ -1412,7 +1521,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: false, param: None, key: KeyText::Unknown }
+                Ev { val, ty, origin, fresh: false, param: None, key: KeyText::Unknown, typed: r.typed.clone() }
             })
             .collect()
     }
@@ -1436,6 +1545,26 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Selector(x, f) => {
                 let t = self.static_type(x)?;
                 Some((self.an.prog.named_of(&t)?, Rc::from(f.as_str())))
+            }
+            _ => None,
+        }
+    }
+
+    /// `x.f` with `x` of named type T → `T.f` for every instance; a package variable → itself.
+    fn type_rooted(&self, m: &Expr) -> Option<Path> {
+        match &m.kind {
+            ExprKind::Selector(x, f) => {
+                let t = self.static_type(x)?;
+                let (fields, _) = self.an.prog.field(&t, f)?;
+                let mut p = Path::type_root(self.an.prog.named_of(&t)?);
+                for n in fields {
+                    p = p.child(Step::Field(Rc::from(n.as_str())));
+                }
+                Some(p)
+            }
+            ExprKind::Ident(n) if self.lookup(n).is_none() => {
+                self.an.prog.packages[self.pkg as usize].vars.get(n.as_str())?;
+                Some(Path::new(Root::Global(self.pkg, Rc::from(n.as_str()))))
             }
             _ => None,
         }
@@ -1523,6 +1652,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             instance_scopes: Rc::from(self.instance_scopes.clone()),
             lazy_check: None,
             lazy_covered: false,
+            respawned: false,
+            typed: ev.typed.clone(),
         };
         self.sum.accesses.push(a);
         Some(self.sum.accesses.len() - 1)
@@ -1572,6 +1703,9 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn check_split_rmw(&mut self, i: usize, report_at: Option<Site>) {
         let w = &self.sum.accesses[i];
         let Some(o) = &w.value_from else { return };
+        if o.checked && !o.modified {
+            return;
+        }
         if w.locks.is_empty() || o.sections.is_empty() || !o.path.may_alias(&w.path) || !o.key.same_as(&w.key) {
             return;
         }
@@ -1622,6 +1756,21 @@ impl<'a, 'p> Walk<'a, 'p> {
         Some(self.an.prog.packages[pid as usize].vars.get(name).map(|g| (Path::new(Root::Global(pid, Rc::from(name))), g.ty.clone())))
     }
 
+    /// `x.f` for every instance: rooted at the owner type when it declares concurrency,
+    /// else extending what `x` already was for every instance.
+    fn typed_field(&self, base: &Ev<'p>, f: &str) -> Option<Path> {
+        let (fields, _) = self.an.prog.field(&base.ty, f)?;
+        let owner = self.an.prog.named_of(&base.ty).filter(|t| self.an.declared.contains(t));
+        let mut p = match owner {
+            Some(t) => Path::type_root(t),
+            None => base.typed.clone()?,
+        };
+        for n in fields {
+            p = p.child(Step::Field(Rc::from(n.as_str())));
+        }
+        Some(p)
+    }
+
     fn field_of(&self, base: &Ev<'p>, f: &str) -> Option<(Path, Type)> {
         let bp = base.path()?;
         let (fields, ty) = self.an.prog.field(&base.ty, f)?;
@@ -1638,7 +1787,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Selector(x, f) => {
                 if let Some(member) = self.package_member(x, f) {
                     if let Some((p, ty)) = member {
-                        return Ev { val: Val::Path(p, Via::Direct), ty, ..Ev::unknown() };
+                        return Ev { val: Val::Path(p.clone(), Via::Direct), ty, typed: Some(p), ..Ev::unknown() };
                     }
                     if let ExprKind::Ident(pkg) = &x.kind {
                         if let Some(pid) = self.an.prog.imported_package(self.file, pkg) {
@@ -1652,7 +1801,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let base = self.eval(x);
                 if let Some((p, ty)) = self.field_of(&base, f) {
                     let origin = base.origin.clone();
-                    return Ev { val: Val::Path(p, via_of(&base)), ty, origin, ..Ev::unknown() };
+                    let typed = self.typed_field(&base, f);
+                    return Ev { val: Val::Path(p, via_of(&base)), ty, origin, typed, ..Ev::unknown() };
                 }
                 if let Some((prefix, MethodTarget::Func(fid))) = self.an.prog.method(&base.ty, f) {
                     let recv = base.path().map(|bp| {
@@ -1680,6 +1830,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                                 key: key.clone(),
                                 sections: self.flow.locks.iter().map(|l| l.section).collect(),
                                 site: self.site(e.span),
+                                checked: false,
+                                modified: false,
                             });
                             let elem = p.child(Step::Key(key_abs(k)));
                             let via = match via_of(&mev) {
@@ -1689,7 +1841,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                                 },
                                 other => other,
                             };
-                            return Ev { val: Val::Path(elem, via), ty: *v, origin, ..Ev::unknown() };
+                            let typed = mev.typed.as_ref().map(|t| t.child(Step::Key(key_abs(k))));
+                            return Ev { val: Val::Path(elem, via), ty: *v, origin, typed, ..Ev::unknown() };
                         }
                         Ev { origin, ..Ev::of_type(*v) }
                     }
@@ -1767,7 +1920,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     return Ev { origin: le.origin.or(re.origin), ..Ev::of_type(Type::Opaque) };
                 }
                 let re = self.eval(r);
-                Ev { origin: le.origin.or(re.origin), ..Ev::of_type(Type::Opaque) }
+                let origin = le.origin.or(re.origin).map(|o| ReadOrigin { modified: true, ..o });
+                Ev { origin, ..Ev::of_type(Type::Opaque) }
             }
             ExprKind::TypeAssert(x, te) => {
                 let ev = self.eval(x);
@@ -1798,6 +1952,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 fresh: v.fresh,
                 param: v.param,
                 key,
+                typed: v.typed.clone(),
             };
         }
         let prog = self.an.prog;
@@ -1807,7 +1962,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             if matches!(ty, Type::Unknown) {
                 ty = self.an.global_type(self.pkg, n);
             }
-            return Ev { val: Val::Path(Path::new(Root::Global(self.pkg, Rc::from(n))), Via::Direct), ty, ..Ev::unknown() };
+            let p = Path::new(Root::Global(self.pkg, Rc::from(n)));
+            return Ev { val: Val::Path(p.clone(), Via::Direct), ty, typed: Some(p), ..Ev::unknown() };
         }
         if let Some(f) = pkg.funcs.get(n) {
             return Ev { val: Val::Func(FuncTarget::Func(*f, None)), ..Ev::unknown() };
@@ -1890,7 +2046,7 @@ fn subst_sync(s: &SyncObj, subst: &impl Fn(&Path) -> Option<Path>) -> Option<Syn
 }
 
 fn subst_origin(o: &ReadOrigin, subst: &impl Fn(&Path) -> Option<Path>, subst_key: &impl Fn(&KeyText) -> KeyText) -> Option<ReadOrigin> {
-    Some(ReadOrigin { path: subst(&o.path)?, key: subst_key(&o.key), sections: o.sections.clone(), site: o.site })
+    Some(ReadOrigin { path: subst(&o.path)?, key: subst_key(&o.key), ..o.clone() })
 }
 
 /// Calls after which the goroutine does not continue.
