@@ -25,8 +25,8 @@ splice() {
 import re, sys
 path, table = sys.argv[1], open(sys.argv[2], encoding="utf-8").read().strip()
 text = open(path, encoding="utf-8").read()
-new = re.sub(r"(<!-- lab-table:begin -->\n).*?(\n<!-- lab-table:end -->)",
-             lambda m: m.group(1) + table + m.group(2), text, flags=re.S)
+new = re.sub(r"(<!-- lab-table:begin -->\n).*?(<!-- lab-table:end -->)",
+             lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S)
 open(path, "w", encoding="utf-8").write(new)
 PY
   echo "updated $file" >&2
