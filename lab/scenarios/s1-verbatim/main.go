@@ -6,7 +6,7 @@
 //
 // lab: expected=racy rule=MR002 race_expected=true
 // lab: title="S1 outer read + inner write, article's code verbatim (no wait)"
-// lab: variant=atexit0 gorace=atexit_sleep_ms=0 race_expected=false title="S1 verbatim with GORACE=atexit_sleep_ms=0: the goroutines never run"
+// lab: variant=atexit0 gorace=atexit_sleep_ms=0 race_expected=false title="S1 verbatim with GORACE=atexit_sleep_ms=0: the process exits as main returns"
 package main
 
 import "fmt"
