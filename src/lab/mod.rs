@@ -133,8 +133,12 @@ fn list(scenarios: &[Scenario]) -> String {
     let mut out = String::new();
     for row in scenarios.iter().flat_map(|s| &s.rows) {
         let rule = row.rule.map(|r| r.to_string()).unwrap_or_else(|| "-".into());
-        let race = if row.race_expected { "-race sees it" } else { "-race blind" };
-        out.push_str(&format!("{:<28} {} {:<5} {:<13} {}\n", row.name, row.expected.as_str(), rule, race, row.title));
+        let race = match (row.expected, row.race_expected) {
+            (_, true) => "-race sees it",
+            (scenario::Expected::Racy, false) => "-race blind",
+            (scenario::Expected::Safe, false) => "-race quiet",
+        };
+        out.push_str(&format!("{:<28} {} {:<5} {:<14} {}\n", row.name, row.expected.as_str(), rule, race, row.title));
     }
     out
 }
