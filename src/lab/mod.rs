@@ -43,6 +43,7 @@ pub struct LabArgs {
     /// Only this scenario (repeatable); `name/variant` selects one variant
     #[arg(long = "scenario", value_name = "NAME")]
     pub scenarios: Vec<String>,
+    /// Output: an aligned table, the Markdown table, or the JSON documented in docs/lab.md
     #[arg(long, value_enum, default_value_t = LabFormat::Text)]
     pub format: LabFormat,
     /// Also write the chart (SVG) to FILE
