@@ -85,6 +85,8 @@ pub struct Analyzer<'p> {
     declared: HashSet<TypeId>,
     /// Accesses of goroutines on maps named for every instance, met by the entries.
     pool: Vec<Access>,
+    /// What the entry walk saw, for `recheck_aliased`.
+    entry_accesses: Vec<Access>,
     pub facts: Facts,
 }
 
@@ -101,6 +103,7 @@ impl<'p> Analyzer<'p> {
             global_aliases: Vec::new(),
             declared: declared_types(prog),
             pool: Vec::new(),
+            entry_accesses: Vec::new(),
             facts: Facts::default(),
         }
     }
@@ -112,7 +115,6 @@ impl<'p> Analyzer<'p> {
     }
 
     fn add_global_alias(&mut self, class: Vec<Path>) {
-        if std::env::var_os("MAPRACE_DEBUG").is_some() { eprintln!("alias {class:?}"); }
         if !self.global_aliases.contains(&class) {
             self.global_aliases.push(class);
         }
@@ -176,17 +178,32 @@ impl<'p> Analyzer<'p> {
             self.summary(id, 0);
         }
         self.run_entries();
-        if !self.global_aliases.is_empty() {
-            // Aliasing found anywhere applies everywhere: one more pass with it known from
-            // the start (rare: only programs that store one map under two slots pay for it).
-            let known = self.global_aliases.clone();
-            *self = Analyzer::new(self.prog);
-            self.global_aliases = known;
-            for id in 0..self.prog.funcs.len() as FuncId {
-                self.summary(id, 0);
-            }
-            self.run_entries();
+        if std::env::var_os("MAPRACE_DEBUG").is_some() {
+            eprintln!("pass 1 done: {} global alias classes", self.global_aliases.len());
         }
+        if !self.global_aliases.is_empty() {
+            self.recheck_aliased();
+        }
+    }
+
+    /// Aliasing found anywhere applies everywhere, also to functions walked before it was
+    /// found. Summaries do not depend on it, only pair checks do, and only for the roots the
+    /// classes name (package variables and per-type fields survive in summaries), so those
+    /// pairs are checked again with every class known.
+    fn recheck_aliased(&mut self) {
+        let roots: HashSet<&Root> = self.global_aliases.iter().flatten().map(|p| &p.root).collect();
+        let no_scopes = HashMap::new();
+        let mut found = Vec::new();
+        let mut ids: Vec<&FuncId> = self.summaries.keys().collect();
+        ids.sort();
+        let sums = ids.into_iter().map(|id| &self.summaries[id].accesses).chain(std::iter::once(&self.entry_accesses));
+        for accesses in sums {
+            if accesses.iter().any(|a| roots.contains(&a.path.root)) {
+                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases);
+                found.extend(conflicts.into_iter().filter(|c| c.aliased));
+            }
+        }
+        self.facts.conflicts.extend(found);
     }
 
     /// Methods no call in the module shows running concurrently, but that do: the exported
@@ -239,7 +256,8 @@ impl<'p> Analyzer<'p> {
         for (id, spawn_only) in entries {
             w.enter_method(id, spawn_only);
         }
-        w.finish();
+        let sum = w.finish();
+        self.entry_accesses = sum.accesses;
     }
 }
 
