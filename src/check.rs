@@ -20,7 +20,7 @@ pub struct CheckOptions {
 impl CheckOptions {
     /// What `maprace check` does by default: tests included, generated files skipped.
     pub fn defaults() -> CheckOptions {
-        CheckOptions { load: LoadOptions { include_tests: true, include_generated: false }, rules: Vec::new() }
+        CheckOptions { load: LoadOptions::default(), rules: Vec::new() }
     }
 }
 
@@ -72,6 +72,8 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
             }
         }
     }
+    let debug = std::env::var_os("MAPRACE_DEBUG").is_some();
+    let t0 = std::time::Instant::now();
     let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
     // The analysis recurses through call chains and nested syntax: give it a stack that the
     // depth limits (syntax::MAX_DEPTH, analysis::MAX_CALL_DEPTH) are sized for.
@@ -82,6 +84,9 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
             .map_err(|e| e.to_string())
             .and_then(|h| h.join().map_err(|p| panic_text(&p)))
     });
+    if debug {
+        eprintln!("maprace debug: model+analysis {:.2} s", t0.elapsed().as_secs_f64());
+    }
     let mut findings = match analysed {
         Ok(f) => f,
         Err(why) => {

@@ -85,6 +85,11 @@ pub struct Analyzer<'p> {
     declared: HashSet<TypeId>,
     /// Accesses of goroutines on maps named for every instance, met by the entries.
     pool: Vec<Access>,
+    /// Per lock-declaring type, the fields its methods touch under its lock; the entry walk
+    /// compares only accesses to those (other fields are left to other evidence).
+    guarded_fields: HashMap<TypeId, HashSet<Rc<str>>>,
+    /// What the entry walk saw, for `recheck_aliased`.
+    entry_accesses: Vec<Access>,
     pub facts: Facts,
 }
 
@@ -101,6 +106,8 @@ impl<'p> Analyzer<'p> {
             global_aliases: Vec::new(),
             declared: declared_types(prog),
             pool: Vec::new(),
+            entry_accesses: Vec::new(),
+            guarded_fields: HashMap::new(),
             facts: Facts::default(),
         }
     }
@@ -112,7 +119,6 @@ impl<'p> Analyzer<'p> {
     }
 
     fn add_global_alias(&mut self, class: Vec<Path>) {
-        if std::env::var_os("MAPRACE_DEBUG").is_some() { eprintln!("alias {class:?}"); }
         if !self.global_aliases.contains(&class) {
             self.global_aliases.push(class);
         }
@@ -176,17 +182,34 @@ impl<'p> Analyzer<'p> {
             self.summary(id, 0);
         }
         self.run_entries();
-        if !self.global_aliases.is_empty() {
-            // Aliasing found anywhere applies everywhere: one more pass with it known from
-            // the start (rare: only programs that store one map under two slots pay for it).
-            let known = self.global_aliases.clone();
-            *self = Analyzer::new(self.prog);
-            self.global_aliases = known;
-            for id in 0..self.prog.funcs.len() as FuncId {
-                self.summary(id, 0);
-            }
-            self.run_entries();
+        if std::env::var_os("MAPRACE_DEBUG").is_some() {
+            let total: usize = self.summaries.values().map(|s| s.accesses.len()).sum();
+            let max = self.summaries.values().map(|s| s.accesses.len()).max().unwrap_or(0);
+            eprintln!("pass 1 done: {} global alias classes, {} summaries, {} accesses kept (max {}), {} conflicts", self.global_aliases.len(), self.summaries.len(), total, max, self.facts.conflicts.len());
         }
+        if !self.global_aliases.is_empty() {
+            self.recheck_aliased();
+        }
+    }
+
+    /// Aliasing found anywhere applies everywhere, also to functions walked before it was
+    /// found. Summaries do not depend on it, only pair checks do, and only for the roots the
+    /// classes name (package variables and per-type fields survive in summaries), so those
+    /// pairs are checked again with every class known.
+    fn recheck_aliased(&mut self) {
+        let roots: HashSet<&Root> = self.global_aliases.iter().flatten().map(|p| &p.root).collect();
+        let no_scopes = HashMap::new();
+        let mut found = Vec::new();
+        let mut ids: Vec<&FuncId> = self.summaries.keys().collect();
+        ids.sort();
+        let sums = ids.into_iter().map(|id| &self.summaries[id].accesses).chain(std::iter::once(&self.entry_accesses));
+        for accesses in sums {
+            if accesses.iter().any(|a| roots.contains(&a.path.root)) {
+                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases);
+                found.extend(conflicts.into_iter().filter(|c| c.aliased));
+            }
+        }
+        self.facts.conflicts.extend(found);
     }
 
     /// Methods no call in the module shows running concurrently, but that do: the exported
@@ -196,16 +219,28 @@ impl<'p> Analyzer<'p> {
     fn run_entries(&mut self) {
         let prog = self.prog;
         let mut entries: Vec<(FuncId, bool)> = Vec::new();
+        self.guarded_fields.clear();
         for (tid, t) in prog.types.iter().enumerate() {
-            let declares = t.methods.values().any(|m| {
-                self.summaries.get(m).is_some_and(|s| {
-                    s.accesses.iter().any(|a| {
-                        a.thread == Thread::Current
-                            && matches!(a.path.root, Root::Recv)
-                            && a.locks.iter().any(|l| matches!(l.lock.root, Root::Recv))
-                    })
-                })
-            });
+            // The fields some method touches while holding a lock of the receiver: the type
+            // declares that those are shared (GCatch's "locked in some uses").
+            let mut guarded: HashSet<Rc<str>> = HashSet::new();
+            for m in t.methods.values() {
+                let Some(s) = self.summaries.get(m) else { continue };
+                for a in &s.accesses {
+                    if a.thread == Thread::Current
+                        && matches!(a.path.root, Root::Recv)
+                        && a.locks.iter().any(|l| matches!(l.lock.root, Root::Recv) && l.lock.steps.len() == 1)
+                    {
+                        if let Some(path::Step::Field(f)) = a.path.steps.first() {
+                            guarded.insert(f.clone());
+                        }
+                    }
+                }
+            }
+            let declares = !guarded.is_empty();
+            if declares && !t.methods.contains_key("ServeHTTP") {
+                self.guarded_fields.insert(tid as TypeId, guarded);
+            }
             let mut ms: Vec<(&String, &FuncId)> = t.methods.iter().collect();
             ms.sort();
             let mut has_entry = false;
@@ -239,7 +274,8 @@ impl<'p> Analyzer<'p> {
         for (id, spawn_only) in entries {
             w.enter_method(id, spawn_only);
         }
-        w.finish();
+        let sum = w.finish();
+        self.entry_accesses = sum.accesses;
     }
 }
 
@@ -270,4 +306,14 @@ fn declared_types(prog: &Program) -> HashSet<TypeId> {
         }
     }
     out
+}
+
+impl Analyzer<'_> {
+    /// In the entry walk: is this access on state its type declares shared?
+    fn declared_shared(&self, p: &Path) -> bool {
+        match (&p.root, p.steps.first()) {
+            (Root::TypeRoot(t), Some(path::Step::Field(f))) => self.guarded_fields.get(t).is_none_or(|g| g.contains(f)),
+            _ => true,
+        }
+    }
 }

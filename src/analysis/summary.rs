@@ -64,6 +64,10 @@ pub struct HeldLock {
     /// The mutex as a field of a named type (`Transport.idleMu`): `pc.t.idleMu` and
     /// `t.idleMu` are the same lock when `pc.t` is `t`, which paths alone cannot tell.
     pub class: Option<(crate::model::TypeId, Rc<str>)>,
+    /// Not a mutex: the body of a `sync.Once.Do`, which runs once, before any caller of
+    /// `Do` goes on. Code that reads what it set up without calling `Do` relies on program
+    /// order the analysis cannot see, so pairs with it are not reported.
+    pub once: bool,
 }
 
 impl HeldLock {

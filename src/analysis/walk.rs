@@ -108,6 +108,8 @@ pub(super) struct Walk<'a, 'p> {
     inherited_aliases: Vec<Vec<Path>>,
     /// Outer maps of racy lazy inits in this body: their reads are covered by MR004.
     lazy_paths: Vec<(Path, Thread)>,
+    /// Instantiated callee accesses already present (see `instance_key`).
+    seen: std::collections::HashSet<u64>,
     depth: u32,
 }
 
@@ -136,6 +138,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
             inherited_aliases: Vec::new(),
+            seen: std::collections::HashSet::new(),
             depth,
         }
     }
@@ -304,6 +307,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 a.respawned = false;
                 self.sum.accesses.push(a);
             }
+            let an = &*self.an;
+            self.sum.accesses.retain(|a| an.declared_shared(&a.path));
         }
         let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases);
         self.an.facts.conflicts.extend(conflicts);
@@ -738,7 +743,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if let Some((p, ty)) = self.field_of(&base, f) {
                     if self.an.prog.underlying(&ty).is_map() {
                         let fev = Ev { val: Val::Path(p.clone(), via_of(&base)), ty, ..Ev::unknown() };
-                        self.access(p, AccessKind::Reassign, KeyText::Unknown, l.span, l, &fev);
+                        self.access(p.clone(), AccessKind::Reassign, KeyText::Unknown, l.span, l, &fev);
+                        self.detach_aliases(&p);
                     } else if let Some(bp) = base.path() {
                         // A field write on a value reached through a map (`m[k].n = 1`).
                         if bp.steps.last().is_some_and(|s| matches!(s, Step::Key(_))) {
@@ -785,6 +791,29 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             _ => {
                 self.eval(l);
+            }
+        }
+    }
+
+    /// `m := s.items; s.items = make(...)`: the locals that held the old map now own it
+    /// alone (the swap idiom), so their accesses no longer name `s.items`.
+    fn detach_aliases(&mut self, p: &Path) {
+        let mut fresh = Vec::new();
+        for scope in &self.scopes {
+            for (name, v) in scope {
+                if matches!(&v.val, Val::Path(q, _) if q == p) {
+                    fresh.push(name.clone());
+                }
+            }
+        }
+        for name in fresh {
+            let id = self.fresh_id();
+            let scope = *self.instance_scopes.last().unwrap_or(&0);
+            self.local_scope.insert(id, scope);
+            if let Some(v) = self.lookup_mut(&name) {
+                v.id = id;
+                v.val = Val::Path(Path::new(Root::Local(id)), Via::Direct);
+                v.typed = None;
             }
         }
     }
@@ -1116,6 +1145,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let f = args.first()?;
                 let once = SyncObj::Object(obj.clone());
                 self.lock(obj.clone(), Mode::Write, site, None);
+                if let Some(l) = self.flow.locks.last_mut() {
+                    l.once = true;
+                }
                 self.call_value(f, Vec::new());
                 self.unlock(&obj);
                 self.tick();
@@ -1420,11 +1452,17 @@ impl<'a, 'p> Walk<'a, 'p> {
             if self.sum.accesses.len() >= MAX_ACCESSES {
                 break;
             }
-            let i = self.sum.accesses.len();
-            self.sum.accesses.push(acc);
-            if self.sum.accesses[i].value_from.is_some() && self.sum.accesses[i].kind == AccessKind::Write {
+            if acc.value_from.is_some() && acc.kind == AccessKind::Write {
+                let i = self.sum.accesses.len();
+                self.sum.accesses.push(acc);
                 let at = self.site(span);
                 self.check_split_rmw(i, Some(at));
+                continue;
+            }
+            // The same callee access instantiated again with nothing that could tell the
+            // copies apart (same guards, same ordering so far) adds nothing to any pair.
+            if self.seen.insert(self.instance_key(&acc)) {
+                self.sum.accesses.push(acc);
             }
         }
         if !multi_sites.is_empty() {
@@ -1531,7 +1569,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn lock(&mut self, lock: Path, mode: Mode, site: Site, class: Option<(crate::model::TypeId, Rc<str>)>) {
         let section = self.fresh_id();
         self.flow.locks.retain(|l| l.lock != lock);
-        self.flow.locks.push(HeldLock { lock, mode, section, site, class });
+        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false });
     }
 
     /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an
@@ -1728,6 +1766,17 @@ impl<'a, 'p> Walk<'a, 'p> {
             write.site = at;
         }
         self.an.facts.atomicity.push(AtomicityFact { write, read: o.clone() });
+    }
+
+    fn instance_key(&self, a: &Access) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (a.site, a.kind, &a.path, a.thread, &a.key, &a.acq, &a.rel, self.releases.len()).hash(&mut h);
+        for l in &a.locks {
+            (&l.lock, l.mode).hash(&mut h);
+        }
+        (a.lazy_check, a.lazy_covered, a.fresh_value, a.respawned, &a.typed, std::mem::discriminant(&a.via)).hash(&mut h);
+        h.finish()
     }
 
     fn key_text(&self, k: &Expr, kev: &Ev<'p>) -> KeyText {
