@@ -135,3 +135,33 @@ pub fn objdump(bin: &Path, symbols: &str) -> Result<String, String> {
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str, timeout: Duration) -> RunOutput {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let args = vec!["-c".to_string(), script.to_string()];
+        run(Path::new("/bin/sh"), "halt_on_error=0", &args, timeout, &dir.path().join("run-0-0")).expect("sh runs")
+    }
+
+    #[test]
+    fn run_captures_both_streams_the_exit_code_and_gorace() {
+        let out = sh("echo LOST_UPDATES=2; echo \"GORACE=$GORACE\" >&2; exit 3", Duration::from_secs(10));
+        assert_eq!(out.stdout, "LOST_UPDATES=2\n");
+        assert_eq!(out.stderr, "GORACE=halt_on_error=0\n");
+        assert_eq!(out.exit_code, Some(3));
+        assert!(!out.timed_out);
+    }
+
+    #[test]
+    fn run_kills_a_hung_process_at_the_timeout() {
+        let started = Instant::now();
+        let out = sh("echo started; exec sleep 30", Duration::from_millis(300));
+        assert!(out.timed_out);
+        assert_eq!(out.exit_code, None);
+        assert_eq!(out.stdout, "started\n");
+        assert!(started.elapsed() < Duration::from_secs(5), "killed, not waited for");
+    }
+}
