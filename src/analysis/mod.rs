@@ -237,8 +237,28 @@ impl<'p> Analyzer<'p> {
                     }
                 }
             }
-            let declares = !guarded.is_empty();
+            // Maps of the receiver that goroutines started by its own methods touch: those
+            // goroutines run while callers go on calling the exported methods.
+            let mut spawned: HashSet<Rc<str>> = HashSet::new();
+            let mut spawners: HashSet<FuncId> = HashSet::new();
+            for (name, m) in &t.methods {
+                let Some(s) = self.summaries.get(m) else { continue };
+                for a in &s.accesses {
+                    // A goroutine the method waits for (`<-done`, `wg.Wait`) is over when the
+                    // method returns: only background goroutines outlive it.
+                    let joined = a.rel.iter().any(|r| s.acquires.contains(r));
+                    if matches!(a.thread, Thread::Spawned { .. }) && matches!(a.path.root, Root::Recv) && !joined {
+                        if let Some(path::Step::Field(f)) = a.path.steps.first() {
+                            spawned.insert(f.clone());
+                            spawners.insert(*m);
+                        }
+                    }
+                }
+                let _ = name;
+            }
+            let declares = !guarded.is_empty() || !spawned.is_empty();
             if declares && !t.methods.contains_key("ServeHTTP") {
+                guarded.extend(spawned);
                 self.guarded_fields.insert(tid as TypeId, guarded);
             }
             let mut ms: Vec<(&String, &FuncId)> = t.methods.iter().collect();
@@ -246,6 +266,9 @@ impl<'p> Analyzer<'p> {
             let mut has_entry = false;
             for (name, id) in &ms {
                 let exported = name.chars().next().is_some_and(char::is_uppercase);
+                if spawners.contains(*id) && *name != "ServeHTTP" {
+                    continue;
+                }
                 if (declares && exported) || *name == "ServeHTTP" {
                     entries.push((**id, false));
                     has_entry = true;
@@ -264,6 +287,16 @@ impl<'p> Analyzer<'p> {
                 }
             }
             let _ = tid;
+        }
+        // Test functions that call t.Parallel() run alongside each other.
+        for (id, f) in prog.funcs.iter().enumerate() {
+            let is_test = f.recv.is_none()
+                && f.name.starts_with("Test")
+                && prog.file_path(f.file).to_string_lossy().ends_with("_test.go")
+                && f.body.body.as_ref().is_some_and(|b| walk::calls_parallel(b));
+            if is_test {
+                entries.push((id as FuncId, false));
+            }
         }
         if entries.is_empty() {
             self.pool.clear();

@@ -216,8 +216,13 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn enter_method(&mut self, id: FuncId, spawn_only: bool) {
         let prog = self.an.prog;
         let f = &prog.funcs[id as usize];
-        let Some(r) = &f.recv else { return };
         let site = Site { file: f.file, span: f.body.span };
+        let Some(r) = &f.recv else {
+            // A parallel test function: runs alongside the other parallel tests, once.
+            self.an.facts.entry_names.insert(site, f.display.clone());
+            self.call_summary(id, None, Vec::new(), Some((site, false, SyncObj::Spawn(site), None)), f.body.span);
+            return;
+        };
         let recv = Path::type_root(r.ty);
         if spawn_only {
             let before = self.sum.accesses.len();
@@ -2113,7 +2118,7 @@ fn is_noreturn(func: &Expr) -> bool {
 }
 
 /// Does a subtest body call `t.Parallel()` (at its top level)?
-fn calls_parallel(body: &[Stmt]) -> bool {
+pub(super) fn calls_parallel(body: &[Stmt]) -> bool {
     body.iter().any(|s| match s {
         Stmt::Expr(Expr { kind: ExprKind::Call { func, .. }, .. }) => {
             matches!(&func.kind, ExprKind::Selector(_, f) if f == "Parallel")
