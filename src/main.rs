@@ -51,6 +51,10 @@ struct CheckArgs {
     /// Report only these rules (repeatable): MR004 or racy-lazy-init
     #[arg(long = "rule", value_name = "RULE")]
     rules: Vec<String>,
+    /// A function outside the module that runs the function values it is given
+    /// concurrently, as `Name` or `pkg.Name` (repeatable; also `.maprace.json`)
+    #[arg(long = "concurrent", value_name = "FUNC")]
+    concurrent: Vec<String>,
     /// Print files, lines, seconds, findings and errors to stderr at the end
     #[arg(long)]
     stats: bool,
@@ -78,6 +82,7 @@ fn run_check(args: CheckArgs) -> i32 {
     let mut opts = CheckOptions::defaults();
     opts.load.include_tests = !args.no_tests;
     opts.load.include_generated = args.include_generated;
+    opts.concurrent_apis = args.concurrent;
     for r in &args.rules {
         match RuleId::parse(r) {
             Some(id) => opts.rules.push(id),

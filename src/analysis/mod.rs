@@ -88,6 +88,9 @@ pub struct Analyzer<'p> {
     /// Per lock-declaring type, the fields its methods touch under its lock; the entry walk
     /// compares only accesses to those (other fields are left to other evidence).
     guarded_fields: HashMap<TypeId, HashSet<Rc<str>>>,
+    /// `Name` or `pkg.Name` of functions and methods outside the module that run the
+    /// function values they are given concurrently (from the user's config).
+    concurrent_apis: Vec<String>,
     /// What the entry walk saw, for `recheck_aliased`.
     entry_accesses: Vec<Access>,
     pub facts: Facts,
@@ -108,6 +111,7 @@ impl<'p> Analyzer<'p> {
             pool: Vec::new(),
             entry_accesses: Vec::new(),
             guarded_fields: HashMap::new(),
+            concurrent_apis: Vec::new(),
             facts: Facts::default(),
         }
     }
@@ -313,8 +317,9 @@ impl<'p> Analyzer<'p> {
 }
 
 /// Run the static analysis and the rules.
-pub fn analyze(prog: &Program) -> Vec<Finding> {
+pub fn analyze(prog: &Program, concurrent_apis: &[String]) -> Vec<Finding> {
     let mut an = Analyzer::new(prog);
+    an.concurrent_apis = concurrent_apis.to_vec();
     an.run();
     crate::rules::run_all(prog, &an.facts)
 }
@@ -348,5 +353,17 @@ impl Analyzer<'_> {
             (Root::TypeRoot(t), Some(path::Step::Field(f))) => self.guarded_fields.get(t).is_none_or(|g| g.contains(f)),
             _ => true,
         }
+    }
+}
+
+impl Analyzer<'_> {
+    /// `x.Name(...)` or `pkg.Name(...)` named in the user's concurrent APIs.
+    fn is_configured_concurrent(&self, recv: &crate::syntax::ir::Expr, name: &str) -> bool {
+        self.concurrent_apis.iter().any(|api| match api.rsplit_once('.') {
+            Some((qual, n)) => {
+                n == name && matches!(&recv.kind, crate::syntax::ir::ExprKind::Ident(p) if p == qual || qual.ends_with(&format!("/{p}")))
+            }
+            None => api == name,
+        })
     }
 }

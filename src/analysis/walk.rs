@@ -988,6 +988,31 @@ impl<'a, 'p> Walk<'a, 'p> {
             if let Some(ev) = self.known_api(e, recv, name, args) {
                 return ev;
             }
+            if self.an.is_configured_concurrent(recv, name) {
+                // The user's config says this API runs the functions it is given
+                // concurrently (a library's ForEach, a framework's callback).
+                let site = self.site(e.span);
+                self.eval(recv);
+                for a in args {
+                    match &a.kind {
+                        ExprKind::FuncLit(_) | ExprKind::Ident(_) | ExprKind::Selector(..) => {
+                            let before = self.sum.accesses.len();
+                            let multi_site = self.site(a.span);
+                            self.spawn_value(a, multi_site, None);
+                            for acc in &mut self.sum.accesses[before..] {
+                                if let Thread::Spawned { multi, .. } = &mut acc.thread {
+                                    *multi = true;
+                                }
+                            }
+                            let _ = site;
+                        }
+                        _ => {
+                            self.eval(a);
+                        }
+                    }
+                }
+                return Ev::unknown();
+            }
         }
         let target = match &func.kind {
             ExprKind::FuncLit(body) => Some(FuncTarget::Closure(body)),
