@@ -71,6 +71,8 @@ pub struct Facts {
     pub rlock_writes: Vec<Access>,
     /// Entry methods (declared concurrency, ServeHTTP) by their goroutine site, for messages.
     pub entry_names: HashMap<Site, String>,
+    /// What started a goroutine, when not a `go` statement ("HTTP handlers registered at").
+    pub spawn_labels: HashMap<Site, &'static str>,
 }
 
 pub struct Analyzer<'p> {

@@ -1201,6 +1201,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.releases.push((self.thread, u32::MAX, end.clone()));
                     if let ExprKind::FuncLit(body) = &f.kind {
                         let multi = true;
+                        self.an.facts.spawn_labels.insert(site, "parallel subtests started at");
                         self.run_closure(body, vec![Ev::of_type(rev.ty.clone())], Some((site, multi, end, None)));
                     }
                 } else {
@@ -1265,6 +1266,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// `http.HandleFunc(p, f)` / `mux.Handle(p, h)`: the handler runs per request, in parallel
     /// with itself. For a `Handler` value, its `ServeHTTP` method is the entry.
     fn spawn_handler(&mut self, h: &'p Expr, site: Site) {
+        self.an.facts.spawn_labels.insert(site, "HTTP handlers registered at");
         let ev = match &h.kind {
             ExprKind::FuncLit(body) => Ev { val: Val::Func(FuncTarget::Closure(body)), ..Ev::unknown() },
             _ => self.eval(h),
