@@ -32,8 +32,12 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// `file:line:col: MR00X name: message` (go vet style)
     Text,
+    /// One JSON object: findings and errors
     Json,
+    /// Findings drawn over their source lines, for reading at a terminal
+    Pretty,
 }
 
 #[derive(clap::Args)]
@@ -113,6 +117,12 @@ fn run_check(args: CheckArgs) -> i32 {
         }
         Format::Json => {
             let _ = writeln!(stdout, "{}", outcome.report.render_json());
+        }
+        Format::Pretty => {
+            use std::io::IsTerminal;
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let _ = stdout.write_all(maprace::pretty::render(&outcome.report, &base, color).as_bytes());
+            eprint!("{}", outcome.report.render_errors(&base));
         }
     }
     if outcome.incomplete { 2 } else { outcome.report.exit_code() }

@@ -190,3 +190,15 @@ fn configured_concurrent_apis_spawn_their_callbacks() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains(".maprace.json"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn pretty_format_draws_the_source_line() {
+    let dir = module(&[("main.go", RACY.as_bytes())]);
+    let out = maprace(dir.path(), &["check", "--format", "pretty", "./..."]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = text(&out.stdout);
+    assert!(s.contains("warning[MR001]: unguarded-map-access"), "{s}");
+    assert!(s.contains("--> main.go:9:2") || s.contains("--> ./main.go:9:2"), "{s}");
+    assert!(s.contains("hits[\"b\"] = 1"), "the source line is shown: {s}");
+    assert!(s.contains("help: fix:"), "{s}");
+}

@@ -1404,7 +1404,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let subst = |p: &Path| -> Option<Path> { subst_path(p, recv.as_ref(), &args, &local_map) };
         let subst_key = |k: &KeyText| -> KeyText {
             match k {
-                KeyText::Param(i) => args.get(*i as usize).map(|a| a.key.clone()).unwrap_or(KeyText::Unknown),
+                KeyText::Param(i, _) => args.get(*i as usize).map(|a| a.key.clone()).unwrap_or(KeyText::Unknown),
                 other => other.clone(),
             }
         };
@@ -1814,7 +1814,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn key_text(&self, k: &Expr, kev: &Ev<'p>) -> KeyText {
         if let Some(p) = kev.param {
             if p != u16::MAX {
-                return KeyText::Param(p);
+                return KeyText::Param(p, Rc::from(expr_text(k)));
             }
         }
         KeyText::Text(Rc::from(expr_text(k)))
@@ -2023,7 +2023,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn eval_ident(&mut self, n: &str) -> Ev<'p> {
         if let Some(v) = self.lookup(n) {
             let key = match v.param {
-                Some(p) if p != u16::MAX => KeyText::Param(p),
+                Some(p) if p != u16::MAX => KeyText::Param(p, Rc::from(n)),
                 _ => KeyText::Unknown,
             };
             return Ev {
