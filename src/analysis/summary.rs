@@ -228,6 +228,8 @@ pub struct Returned {
     pub read_origin: Option<ReadOrigin>,
     pub site: Option<Site>,
     pub typed: Option<Path>,
+    /// A map or pointer made in the call (a constructor): the caller owns a fresh value.
+    pub fresh: bool,
 }
 
 #[derive(Clone, Debug, Default)]

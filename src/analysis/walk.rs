@@ -43,11 +43,13 @@ pub(super) struct Ev<'p> {
     /// The value named for every instance of a concurrency-declaring owner type, or as a
     /// package variable (see `Access::typed`).
     pub typed: Option<Path>,
+    /// A map literal's map-valued elements by key, until the literal gets a name (MR003).
+    pub stored: Option<Rc<[(Key, Path)]>>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
@@ -474,6 +476,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     if r.typed.is_none() {
                         r.typed = ev.typed.clone();
                     }
+                    r.fresh |= ev.fresh;
                 }
                 self.exits.push(self.flow.clone());
                 self.flow.live = false;
@@ -685,6 +688,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         if let Some(v) = self.lookup_mut(name) {
             v.fresh = ev.fresh && v.id == id;
             v.typed = ev.typed.clone();
+        }
+        if let Some(stored) = &ev.stored {
+            let dest = Path::new(Root::Local(id));
+            for (k, value) in stored.iter() {
+                self.local_stores.entry(value.clone()).or_default().push((dest.child(Step::Key(k.clone())), None));
+            }
         }
     }
 
@@ -1591,7 +1600,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: false, param: None, key: KeyText::Unknown, typed: r.typed.clone() }
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None }
             })
             .collect()
     }
@@ -1950,16 +1959,29 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Call { func, args } => self.call(e, func, args),
             ExprKind::FuncLit(body) => Ev { val: Val::Func(FuncTarget::Closure(body)), ..Ev::unknown() },
             ExprKind::Composite(te, elems) => {
+                let ty = self.an.prog.resolve(self.file, te);
+                let is_map = self.an.prog.underlying(&ty).is_map();
+                let mut stored = Vec::new();
                 for el in elems {
-                    if let ExprKind::FuncLit(_) = el.kind {
+                    if let ExprKind::FuncLit(_) = el.value.kind {
                         continue;
                     }
-                    self.eval(el);
+                    // Struct literal keys are field names, not expressions.
+                    if is_map {
+                        if let Some(k) = &el.key {
+                            self.eval(k);
+                        }
+                    }
+                    let v = self.eval(&el.value);
+                    // `map[K]map[..]..{"a": shared, "b": shared}`: one map under two keys.
+                    if let (true, Some(k), Some(p)) = (is_map, &el.key, v.path()) {
+                        if self.an.prog.underlying(&v.ty).is_map() {
+                            stored.push((key_abs(k), p.clone()));
+                        }
+                    }
                 }
-                let ty = self.an.prog.resolve(self.file, te);
                 // Only containers that callers go on to fill make a lost creation lose data.
-                let fresh = self.an.prog.underlying(&ty).is_map();
-                Ev { fresh, ..Ev::of_type(ty) }
+                Ev { fresh: is_map, stored: (!stored.is_empty()).then(|| Rc::from(stored)), ..Ev::of_type(ty) }
             }
             ExprKind::Unary(op, x) => match op {
                 UnaryOp::Addr => {
@@ -2034,6 +2056,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 param: v.param,
                 key,
                 typed: v.typed.clone(),
+                stored: None,
             };
         }
         let prog = self.an.prog;
