@@ -236,31 +236,27 @@ impl<'p> Analyzer<'p> {
                     if a.thread == Thread::Current
                         && matches!(a.path.root, Root::Recv)
                         && a.locks.iter().any(|l| matches!(l.lock.root, Root::Recv) && l.lock.steps.len() == 1)
-                    {
-                        if let Some(path::Step::Field(f)) = a.path.steps.first() {
+                        && let Some(path::Step::Field(f)) = a.path.steps.first() {
                             guarded.insert(f.clone());
                         }
-                    }
                 }
             }
             // Maps of the receiver that goroutines started by its own methods touch: those
             // goroutines run while callers go on calling the exported methods.
             let mut spawned: HashSet<Rc<str>> = HashSet::new();
             let mut spawners: HashSet<FuncId> = HashSet::new();
-            for (name, m) in &t.methods {
+            for m in t.methods.values() {
                 let Some(s) = self.summaries.get(m) else { continue };
                 for a in &s.accesses {
                     // A goroutine the method waits for (`<-done`, `wg.Wait`) is over when the
                     // method returns: only background goroutines outlive it.
                     let joined = a.rel.iter().any(|r| s.acquires.contains(r));
-                    if matches!(a.thread, Thread::Spawned { .. }) && matches!(a.path.root, Root::Recv) && !joined {
-                        if let Some(path::Step::Field(f)) = a.path.steps.first() {
+                    if matches!(a.thread, Thread::Spawned { .. }) && matches!(a.path.root, Root::Recv) && !joined
+                        && let Some(path::Step::Field(f)) = a.path.steps.first() {
                             spawned.insert(f.clone());
                             spawners.insert(*m);
                         }
-                    }
                 }
-                let _ = name;
             }
             let declares = !guarded.is_empty() || !spawned.is_empty();
             if declares && !t.methods.contains_key("ServeHTTP") {
@@ -292,7 +288,6 @@ impl<'p> Analyzer<'p> {
                     }
                 }
             }
-            let _ = tid;
         }
         // Test functions that call t.Parallel() run alongside each other.
         for (id, f) in prog.funcs.iter().enumerate() {

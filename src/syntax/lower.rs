@@ -40,14 +40,13 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
         return facts;
     };
     let root = tree.root_node();
-    if root.has_error() {
-        if let Some(at) = first_error(root) {
+    if root.has_error()
+        && let Some(at) = first_error(root) {
             facts.errors.push(FileError {
                 file: file.path.clone(),
                 message: format!("syntax error at {}:{}; analysed the parts that parsed", at.line, at.col),
             });
         }
-    }
     let mut lw = Lowerer { src: &file.text, depth: 0, too_deep: None };
     let mut cur = root.walk();
     for item in root.named_children(&mut cur) {
