@@ -220,7 +220,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let site = Site { file: f.file, span: f.body.span };
         let Some(r) = &f.recv else {
             // A parallel test function: runs alongside the other parallel tests, once.
-            self.an.facts.entry_names.insert(site, f.display.clone());
+            self.an.facts.entry_names.insert(site, format!("the parallel test {}", f.display));
             self.call_summary(id, None, Vec::new(), Some((site, false, SyncObj::Spawn(site), None)), f.body.span);
             return;
         };
@@ -238,7 +238,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             return;
         }
-        self.an.facts.entry_names.insert(site, f.display.clone());
+        self.an.facts.entry_names.insert(site, format!("concurrent calls of {}", f.display));
         self.call_summary(id, Some(recv), Vec::new(), Some((site, true, SyncObj::Spawn(site), None)), f.body.span);
     }
 

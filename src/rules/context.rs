@@ -36,7 +36,7 @@ impl RuleContext<'_> {
         match a.thread {
             Thread::Current => "the calling goroutine".to_string(),
             Thread::Spawned { site, .. } if self.facts.entry_names.contains_key(&site) => {
-                format!("concurrent calls of {} ({})", self.facts.entry_names[&site], self.short(site))
+                format!("{} ({})", self.facts.entry_names[&site], self.short(site))
             }
             Thread::Spawned { site, multi } => match self.facts.spawn_labels.get(&site) {
                 Some(label) => format!("{label} {}", self.short(site)),
