@@ -108,12 +108,11 @@ pub fn load(args: &[String], opts: &LoadOptions) -> Loaded {
     }
 
     let first = files_by_dir.keys().next().cloned();
-    if let Some(first) = first {
-        if let Some((root, path)) = find_module(&first) {
+    if let Some(first) = first
+        && let Some((root, path)) = find_module(&first) {
             out.module_root = Some(root);
             out.module_path = Some(path);
         }
-    }
     for (dir, mut files) in files_by_dir {
         files.sort();
         files.dedup();
@@ -222,14 +221,12 @@ pub fn find_module(dir: &Path) -> Option<(PathBuf, String)> {
 }
 
 fn import_path_for(dir: &Path, root: Option<&Path>, module: Option<&str>) -> String {
-    if let (Some(root), Some(module)) = (root, module) {
-        if let Ok(abs) = fs::canonicalize(dir) {
-            if let Ok(rel) = abs.strip_prefix(root) {
+    if let (Some(root), Some(module)) = (root, module)
+        && let Ok(abs) = fs::canonicalize(dir)
+            && let Ok(rel) = abs.strip_prefix(root) {
                 let rel = rel.to_string_lossy().replace('\\', "/");
                 return if rel.is_empty() { module.to_string() } else { format!("{module}/{rel}") };
             }
-        }
-    }
     dir.to_string_lossy().into_owned()
 }
 
