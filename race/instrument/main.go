@@ -58,9 +58,9 @@ type Site struct {
 }
 
 type output struct {
-	Sites    []Site `json:"sites"`
-	Skipped  []string `json:"skipped"`
-	Files    int    `json:"files"`
+	Sites   []Site   `json:"sites"`
+	Skipped []string `json:"skipped"`
+	Files   int      `json:"files"`
 }
 
 func main() {
@@ -68,6 +68,10 @@ func main() {
 	out := flag.String("out", "", "output directory")
 	rtDir := flag.String("rt", "", "directory of the runtime module (maprace.dev/rt)")
 	flag.Parse()
+	if *out == "" || *rtDir == "" {
+		fmt.Fprintln(os.Stderr, "usage: instrument -root DIR -out DIR -rt DIR")
+		os.Exit(2)
+	}
 	if err := run(*root, *out, *rtDir); err != nil {
 		fmt.Fprintln(os.Stderr, "maprace instrument:", err)
 		os.Exit(2)
@@ -141,7 +145,7 @@ func run(root, out, rtDir string) error {
 	if err := os.WriteFile(filepath.Join(out, "overlay.json"), ov, 0o644); err != nil {
 		return err
 	}
-	st, _ := json.Marshal(output{Sites: in.sites, Skipped: in.skipped, Files: in.files})
+	st, _ := json.Marshal(output{Sites: append([]Site{}, in.sites...), Skipped: append([]string{}, in.skipped...), Files: in.files})
 	return os.WriteFile(filepath.Join(out, "sites.json"), st, 0o644)
 }
 

@@ -1,4 +1,4 @@
-//go:build !amd64
+//go:build go1.25 && !amd64
 
 package maprace_rt
 

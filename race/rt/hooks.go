@@ -1,6 +1,9 @@
+//go:build go1.25
+
 package maprace_rt
 
 import (
+	"hash/maphash"
 	"sync"
 )
 
@@ -47,8 +50,9 @@ func R2I[M ~map[K]V, K comparable, V ~map[K2]V2, K2 comparable, V2 any](m M, k K
 }
 
 func fetch[K comparable](outer uint64, k K, inner uint64, site uint32) {
+	h := maphash.Comparable(seed, k)
 	mu.Lock()
-	emit(kFetch, 0, cur().id, site, 0, outer, inner)
+	emit(kFetch, 0, cur().id, site, uint32(h), outer, inner)
 	mu.Unlock()
 }
 
@@ -218,8 +222,8 @@ func Rcv2[T any](c <-chan T) (T, bool) {
 	acq(addr(c))
 	return v, ok
 }
-func Acq[C any](c C)           { acq(addr(c)) }
-func Rel[C any](c C)           { rel(addr(c)) }
+func Acq[C any](c C)          { acq(addr(c)) }
+func Rel[C any](c C)          { rel(addr(c)) }
 func Close[T any](c chan<- T) { rel(addr(c)); close(c) }
 
 // Atomics: APre before the operation releases, APost after it acquires.
@@ -230,7 +234,7 @@ func APre[P any](p P) uint64 {
 	return a
 }
 func APost[T any](a uint64, v T) T { acq(a); return v }
-func AVoid(a uint64)              { acq(a) }
+func AVoid(a uint64)               { acq(a) }
 
 // sync.Map: key-level accesses (for check-then-act) and release/acquire per key (its ops
 // synchronise with each other).

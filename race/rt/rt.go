@@ -1,3 +1,5 @@
+//go:build go1.25
+
 // Package maprace_rt is the runtime support of `maprace race`. The instrumenter rewrites map
 // operations, goroutine creation and sync primitives of the user's module into calls of this
 // package; each call does the real operation and appends a fixed-size record to a trace file
@@ -31,46 +33,46 @@ const (
 
 // Record kinds; src/race/trace.rs has the same table.
 const (
-	kAlloc     = 1
-	kRead      = 2
-	kWrite     = 3
-	kDelete    = 4
-	kRange     = 5
-	kLen       = 6
-	kClear     = 7
-	kUpdate    = 8 // atomic read-modify-write of one key (sync.Map LoadOrStore, Swap, ...)
-	kFetch     = 9 // an inner map read out of an outer map
-	kFork      = 10
-	kStart     = 11
-	kEnd       = 12
-	kUnknownG  = 13
-	kAcquire   = 20
-	kRelease   = 21
-	kSyncRel   = 30
-	kSyncAcq   = 31
-	kStackDef  = 50
-	kKeyDef    = 51
-	kChunkEnd  = 254
+	kAlloc    = 1
+	kRead     = 2
+	kWrite    = 3
+	kDelete   = 4
+	kRange    = 5
+	kLen      = 6
+	kClear    = 7
+	kUpdate   = 8 // atomic read-modify-write of one key (sync.Map LoadOrStore, Swap, ...)
+	kFetch    = 9 // an inner map read out of an outer map
+	kFork     = 10
+	kStart    = 11
+	kEnd      = 12
+	kUnknownG = 13
+	kAcquire  = 20
+	kRelease  = 21
+	kSyncRel  = 30
+	kSyncAcq  = 31
+	kStackDef = 50
+	kKeyDef   = 51
+	kChunkEnd = 254
 )
 
 const (
-	fKey     = 1
+	fKey      = 1
 	fReadMode = 2
-	fSyncMap = 4
+	fSyncMap  = 4
 )
 
 var (
-	mu      sync.Mutex
-	enabled bool
-	file    *os.File
-	region  []byte
-	regOff  int
-	regBase int64
-	gs      = map[uintptr]*gstate{}
-	nextG   uint32
-	nextTok uint32
-	nextStk uint32
-	seed    = maphash.MakeSeed()
+	mu       sync.Mutex
+	enabled  bool
+	file     *os.File
+	region   []byte
+	regOff   int
+	regBase  int64
+	gs       = map[uintptr]*gstate{}
+	nextG    uint32
+	nextTok  uint32
+	nextStk  uint32
+	seed     = maphash.MakeSeed()
 	keysSeen = map[uint64]struct{}{}
 )
 
@@ -204,7 +206,7 @@ func stack(s *gstate, site uint32) uint32 {
 	var sb strings.Builder
 	for {
 		fr, more := frames.Next()
-		if !strings.Contains(fr.Function, "maprace_rt.") && fr.Function != "" {
+		if !strings.Contains(fr.Function, "maprace_rt.") && !strings.HasPrefix(fr.Function, "runtime.") && fr.Function != "" {
 			sb.WriteString(fr.Function)
 			sb.WriteByte('\t')
 			sb.WriteString(fr.File)

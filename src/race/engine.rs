@@ -1,0 +1,504 @@
+//! The happens-before engine: a pure function of a trace (no I/O). Vector clocks with
+//! FastTrack-style epochs, two clocks per goroutine:
+//!
+//! - `c`, the full happens-before of the run (every primitive, locks included);
+//! - `cnl`, happens-before without lock edges (goroutine start, channels, WaitGroup, Once,
+//!   atomics, sync.Map per key, Cond).
+//!
+//! Both share the goroutine's own component, so one epoch `(goroutine, clock)` is compared
+//! against either. Two conflicting map accesses unordered by `cnl` and with no lock in common
+//! are a race: `observed` when `c` does not order them either, `predicted` when only a lock
+//! neither access holds ordered them in this run (the masked race). On top of that, per
+//! (map, key): a read then a write of the key by one goroutine outside one critical section,
+//! with another goroutine's write of the key that `cnl` lets fall between them, is a
+//! check-then-act violation (MR004/MR005/MR007), whether or not it fell between them this time.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
+use crate::race::trace::{Event, FLAG_KEY, FLAG_READ_MODE, FLAG_SYNC_MAP, Kind, Record};
+use crate::report::Evidence;
+use crate::rules::RuleId;
+
+/// Hashes pointers and key hashes, which are already well spread in their high bits.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64)
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// At most this many unordered accesses are kept per map; older ones are forgotten.
+const SHADOW_LIMIT: usize = 32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub lock: u64,
+    pub read: bool,
+    /// Which acquisition of the lock by this goroutine: "same critical section" is equality.
+    pub section: u32,
+}
+
+/// One map access as the engine remembers it.
+#[derive(Clone, Debug)]
+pub struct Access {
+    pub goroutine: u32,
+    pub clock: u32,
+    pub seq: u64,
+    pub kind: Kind,
+    pub site: u32,
+    pub stack: u32,
+    pub key: Option<u64>,
+    pub held: Rc<[Held]>,
+}
+
+impl Access {
+    fn writes(&self) -> bool {
+        matches!(self.kind, Kind::Write | Kind::Delete | Kind::Clear | Kind::Update)
+    }
+}
+
+/// What the engine found, before sites and stacks are turned into file:line.
+#[derive(Clone, Debug)]
+pub struct Issue {
+    pub rule: RuleId,
+    pub evidence: Evidence,
+    pub map: u64,
+    pub map_alloc_site: Option<u32>,
+    /// The access reported (the later one of a race; the write of a check-then-act).
+    pub at: Access,
+    /// Race: the other access. Check-then-act: the check (same goroutine as `at`).
+    pub other: Access,
+    /// Check-then-act: the other goroutine's write that can fall between check and act.
+    pub intruder: Option<Access>,
+    /// How many times the same pair of sites was seen.
+    pub count: u64,
+}
+
+#[derive(Default)]
+struct Thread {
+    c: Vec<u32>,
+    cnl: Vec<u32>,
+    held: Rc<[Held]>,
+    sections: u32,
+    parent: Option<u32>,
+    fork_site: u32,
+}
+
+fn get(vc: &[u32], i: u32) -> u32 {
+    vc.get(i as usize).copied().unwrap_or(0)
+}
+
+fn join(into: &mut Vec<u32>, from: &[u32]) {
+    if into.len() < from.len() {
+        into.resize(from.len(), 0);
+    }
+    for (a, b) in into.iter_mut().zip(from) {
+        *a = (*a).max(*b);
+    }
+}
+
+#[derive(Default)]
+struct LockClock {
+    w: Vec<u32>,
+    r: Vec<u32>,
+}
+
+#[derive(Default)]
+struct SyncClock {
+    c: Vec<u32>,
+    cnl: Vec<u32>,
+}
+
+#[derive(Default)]
+struct KeyState {
+    last_read: Vec<Access>,
+    writes: Vec<Access>,
+    /// (check, act) pairs of one goroutine not inside one critical section.
+    pairs: Vec<(Access, Access)>,
+}
+
+#[derive(Default)]
+struct MapState {
+    alloc_site: Option<u32>,
+    shadow: Vec<Access>,
+    keys: IdMap<u64, KeyState>,
+}
+
+/// How an inner map was reached: (outer map, low bits of the key hash).
+#[derive(Default)]
+struct InnerMap {
+    paths: Vec<(u64, u32)>,
+}
+
+/// Per-site facts the engine needs from the instrumenter's site table.
+#[derive(Default, Clone)]
+pub struct SiteFacts {
+    /// The write stores a map value (check-then-create of an inner map: MR004).
+    pub map_value: Vec<bool>,
+}
+
+impl SiteFacts {
+    fn map_value(&self, site: u32) -> bool {
+        self.map_value.get(site as usize).copied().unwrap_or(false)
+    }
+}
+
+#[derive(Default)]
+pub struct Engine {
+    facts: SiteFacts,
+    threads: Vec<Thread>,
+    locks: IdMap<u64, LockClock>,
+    syncs: IdMap<u64, SyncClock>,
+    maps: IdMap<u64, MapState>,
+    inner: IdMap<u64, InnerMap>,
+    pub stacks: IdMap<u32, String>,
+    pub keys: IdMap<u64, String>,
+    issues: Vec<Issue>,
+    seen: IdMap<(RuleId, u32, u32), usize>,
+    pub events: u64,
+}
+
+impl Engine {
+    pub fn new(facts: SiteFacts) -> Engine {
+        Engine { facts, ..Engine::default() }
+    }
+
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
+    }
+
+    pub fn into_issues(self) -> Vec<Issue> {
+        self.issues
+    }
+
+    /// The goroutine that created `g` and the site of its go statement.
+    pub fn creator(&self, g: u32) -> Option<(u32, u32)> {
+        let t = self.threads.get(g as usize)?;
+        Some((t.parent?, t.fork_site))
+    }
+
+    pub fn feed(&mut self, rec: Record<'_>) {
+        match rec {
+            Record::Event(e) => self.event(e),
+            Record::Stack(id, text) => {
+                self.stacks.insert(id, text.to_string());
+            }
+            Record::Key(h, text) => {
+                self.keys.insert(h, text.to_string());
+            }
+        }
+    }
+
+    fn exists(&self, g: u32) -> bool {
+        self.threads.get(g as usize).is_some_and(|t| !t.c.is_empty())
+    }
+
+    /// A goroutine the instrumentation did not see start (the main goroutine, test functions,
+    /// goroutines of uninstrumented packages): it is taken to start after everything so far,
+    /// which can hide races but never invents one.
+    fn unknown(&mut self, g: u32) {
+        if self.exists(g) {
+            return;
+        }
+        let mut c = Vec::new();
+        for t in &self.threads {
+            join(&mut c, &t.c);
+        }
+        self.make_thread(g, c.clone(), c, None, 0);
+    }
+
+    fn make_thread(&mut self, g: u32, mut c: Vec<u32>, mut cnl: Vec<u32>, parent: Option<u32>, fork_site: u32) {
+        let i = g as usize;
+        if self.threads.len() <= i {
+            self.threads.resize_with(i + 1, Thread::default);
+        }
+        if c.len() <= i {
+            c.resize(i + 1, 0);
+        }
+        if cnl.len() <= i {
+            cnl.resize(i + 1, 0);
+        }
+        c[i] = c[i].max(1);
+        cnl[i] = c[i];
+        self.threads[i] = Thread { c, cnl, held: Rc::from(Vec::new()), sections: 0, parent, fork_site };
+    }
+
+    fn thread(&mut self, g: u32) -> &mut Thread {
+        if !self.exists(g) {
+            self.unknown(g);
+        }
+        &mut self.threads[g as usize]
+    }
+
+    fn tick(&mut self, g: u32) {
+        let t = self.thread(g);
+        let i = g as usize;
+        t.c[i] += 1;
+        t.cnl[i] = t.c[i];
+    }
+
+    pub fn event(&mut self, e: Event) {
+        self.events += 1;
+        let g = e.goroutine;
+        match e.kind {
+            Kind::UnknownGoroutine => self.unknown(g),
+            Kind::Fork => {
+                let child = e.a as u32;
+                let (c, cnl) = {
+                    let t = self.thread(g);
+                    (t.c.clone(), t.cnl.clone())
+                };
+                self.make_thread(child, c, cnl, Some(g), e.site);
+                self.tick(g);
+            }
+            Kind::Start => {
+                self.thread(g);
+            }
+            Kind::End => {}
+            Kind::Acquire => {
+                let read = e.flags & FLAG_READ_MODE != 0;
+                self.thread(g);
+                let lock = self.locks.entry(e.a).or_default();
+                let t = &mut self.threads[g as usize];
+                join(&mut t.c, &lock.w);
+                if !read {
+                    join(&mut t.c, &lock.r);
+                }
+                t.sections += 1;
+                let mut held = t.held.to_vec();
+                held.push(Held { lock: e.a, read, section: t.sections });
+                t.held = Rc::from(held);
+            }
+            Kind::Release => {
+                let read = e.flags & FLAG_READ_MODE != 0;
+                let t = self.thread(g);
+                let mut held = t.held.to_vec();
+                if let Some(i) = held.iter().rposition(|h| h.lock == e.a && h.read == read) {
+                    held.remove(i);
+                }
+                t.held = Rc::from(held);
+                let c = t.c.clone();
+                let lock = self.locks.entry(e.a).or_default();
+                join(if read { &mut lock.r } else { &mut lock.w }, &c);
+                self.tick(g);
+            }
+            Kind::SyncRelease => {
+                self.release(g, e.a);
+                self.tick(g);
+            }
+            Kind::SyncAcquire => self.acquire(g, e.a),
+            Kind::Alloc => {
+                self.maps.insert(e.a, MapState { alloc_site: Some(e.site), ..MapState::default() });
+                self.inner.remove(&e.a);
+            }
+            Kind::Fetch => {
+                let paths = &mut self.inner.entry(e.b).or_default().paths;
+                if !paths.contains(&(e.a, e.aux)) && paths.len() < 8 {
+                    paths.push((e.a, e.aux));
+                }
+            }
+            Kind::Read | Kind::Write | Kind::Delete | Kind::Range | Kind::Len | Kind::Clear | Kind::Update => {
+                self.access(e)
+            }
+        }
+    }
+
+    fn release(&mut self, g: u32, obj: u64) {
+        let (c, cnl) = {
+            let t = self.thread(g);
+            (t.c.clone(), t.cnl.clone())
+        };
+        let s = self.syncs.entry(obj).or_default();
+        join(&mut s.c, &c);
+        join(&mut s.cnl, &cnl);
+    }
+
+    fn acquire(&mut self, g: u32, obj: u64) {
+        self.thread(g);
+        let Some(s) = self.syncs.get(&obj) else { return };
+        let t = &mut self.threads[g as usize];
+        join(&mut t.c, &s.c);
+        join(&mut t.cnl, &s.cnl);
+    }
+
+    fn access(&mut self, e: Event) {
+        let g = e.goroutine;
+        let sync_map = e.flags & FLAG_SYNC_MAP != 0;
+        let key = (e.flags & FLAG_KEY != 0).then_some(e.b);
+        if sync_map && let Some(k) = key {
+            // sync.Map operations on one key synchronise with each other.
+            let obj = e.a ^ k.rotate_left(17) ^ 0x5bd1_e995;
+            if matches!(e.kind, Kind::Read | Kind::Update) {
+                self.acquire(g, obj);
+            }
+            if matches!(e.kind, Kind::Write | Kind::Delete | Kind::Update) {
+                self.release(g, obj);
+                self.tick(g);
+            }
+        }
+        let seq = self.events;
+        let t = self.thread(g);
+        let acc = Access {
+            goroutine: g,
+            clock: t.c[g as usize],
+            seq,
+            kind: e.kind,
+            site: e.site,
+            stack: e.aux,
+            key,
+            held: t.held.clone(),
+        };
+        if !sync_map {
+            self.race_check(e.a, &acc);
+        }
+        if let Some(k) = key {
+            self.atomicity(e.a, k, acc, sync_map);
+        }
+    }
+
+    fn race_check(&mut self, map: u64, acc: &Access) {
+        let t = &self.threads[acc.goroutine as usize];
+        let ms = self.maps.entry(map).or_default();
+        let mut found = Vec::new();
+        for prev in &ms.shadow {
+            if prev.goroutine == acc.goroutine || !(acc.writes() || prev.writes()) {
+                continue;
+            }
+            if prev.clock <= get(&t.cnl, prev.goroutine) || protected(&prev.held, &acc.held) {
+                continue;
+            }
+            let observed = prev.clock > get(&t.c, prev.goroutine);
+            found.push((prev.clone(), observed));
+        }
+        if acc.writes() {
+            ms.shadow.retain(|p| p.clock > get(&t.cnl, p.goroutine));
+        } else {
+            ms.shadow.retain(|p| p.goroutine != acc.goroutine || p.writes());
+        }
+        if ms.shadow.len() >= SHADOW_LIMIT {
+            ms.shadow.remove(0);
+        }
+        ms.shadow.push(acc.clone());
+        let alloc = ms.alloc_site;
+        for (prev, observed) in found {
+            let rule = self.race_rule(map, &prev, acc);
+            let evidence = if observed { Evidence::Observed } else { Evidence::Predicted };
+            self.push(Issue { rule, evidence, map, map_alloc_site: alloc, at: acc.clone(), other: prev, intruder: None, count: 1 });
+        }
+    }
+
+    fn race_rule(&self, map: u64, a: &Access, b: &Access) -> RuleId {
+        if let Some(inner) = self.inner.get(&map) {
+            return if inner.paths.len() > 1 { RuleId::MR003 } else { RuleId::MR002 };
+        }
+        let under_read_lock = |x: &Access| x.writes() && !x.held.is_empty() && x.held.iter().all(|h| h.read);
+        if under_read_lock(a) || under_read_lock(b) {
+            RuleId::MR006
+        } else if !a.held.is_empty() && !b.held.is_empty() {
+            RuleId::MR009
+        } else {
+            RuleId::MR001
+        }
+    }
+
+    fn atomicity(&mut self, map: u64, key: u64, acc: Access, sync_map: bool) {
+        let g = acc.goroutine;
+        let map_value = self.facts.map_value(acc.site);
+        let t = &self.threads[g as usize];
+        let ms = self.maps.entry(map).or_default();
+        let alloc = ms.alloc_site;
+        let ks = ms.keys.entry(key).or_default();
+        let mut found = Vec::new();
+        match acc.kind {
+            Kind::Read => {
+                ks.last_read.retain(|r| r.goroutine != g);
+                ks.last_read.push(acc);
+                return;
+            }
+            Kind::Write | Kind::Delete | Kind::Update => {}
+            _ => return,
+        }
+        // This write may fall between another goroutine's check and act.
+        for (check, act) in &ks.pairs {
+            if check.goroutine != g && check.clock > get(&t.cnl, check.goroutine) {
+                found.push((check.clone(), act.clone(), acc.clone()));
+            }
+        }
+        let check = ks.last_read.iter().position(|r| r.goroutine == g).map(|i| ks.last_read.swap_remove(i));
+        if let Some(check) = check
+            && acc.kind != Kind::Update
+            && !same_section(&check.held, &acc.held)
+        {
+            for w in &ks.writes {
+                if w.goroutine != g && w.clock > get(&t.cnl, w.goroutine) {
+                    found.push((check.clone(), acc.clone(), w.clone()));
+                }
+            }
+            ks.pairs.retain(|(c, _)| c.goroutine != g);
+            ks.pairs.push((check, acc.clone()));
+        }
+        ks.writes.retain(|w| w.goroutine != g);
+        ks.writes.push(acc);
+        for (check, act, intruder) in found {
+            let rule = if sync_map {
+                RuleId::MR005
+            } else if map_value || self.facts.map_value(act.site) {
+                RuleId::MR004
+            } else {
+                RuleId::MR007
+            };
+            let between = check.seq < intruder.seq && intruder.seq < act.seq;
+            let evidence = if between { Evidence::Observed } else { Evidence::Predicted };
+            self.push(Issue { rule, evidence, map, map_alloc_site: alloc, at: act, other: check, intruder: Some(intruder), count: 1 });
+        }
+    }
+
+    fn push(&mut self, issue: Issue) {
+        let a = issue.at.site;
+        let b = issue.intruder.as_ref().map_or(issue.other.site, |w| w.site);
+        let key = (issue.rule, a.min(b), a.max(b));
+        match self.seen.get(&key) {
+            Some(&i) => {
+                let old = &mut self.issues[i];
+                old.count += 1;
+                if old.evidence == Evidence::Predicted && issue.evidence == Evidence::Observed {
+                    let count = old.count;
+                    *old = Issue { count, ..issue };
+                }
+            }
+            None => {
+                self.seen.insert(key, self.issues.len());
+                self.issues.push(issue);
+            }
+        }
+    }
+}
+
+/// Two accesses are guarded against each other by a lock both hold, not both in read mode.
+fn protected(a: &[Held], b: &[Held]) -> bool {
+    a.iter().any(|x| b.iter().any(|y| x.lock == y.lock && !(x.read && y.read)))
+}
+
+fn same_section(a: &[Held], b: &[Held]) -> bool {
+    a.iter().any(|x| b.iter().any(|y| x.lock == y.lock && x.section == y.section))
+}
