@@ -11,11 +11,26 @@ import (
 // to learn which inner map came from which outer key), puts W/D before writes and deletes,
 // and wraps make, literals, range, len and clear.
 
+// Mk records a map's creation. It moves the map to the heap: a map on a goroutine stack
+// changes address when the stack grows, and its address is the map's identity.
 func Mk[M ~map[K]V, K comparable, V any](m M, site uint32) M {
 	if enabled {
+		escape(m)
 		whole(kAlloc, addr(m), site)
 	}
 	return m
+}
+
+var (
+	never bool
+	sink  any
+)
+
+//go:noinline
+func escape(x any) {
+	if never {
+		sink = x
+	}
 }
 
 func R[M ~map[K]V, K comparable, V any](m M, k K, site uint32) V {
@@ -99,10 +114,10 @@ func Fork(site uint32) uint32 {
 		return 0
 	}
 	mu.Lock()
-	nextTok++
+	parent := cur().id
 	nextG++
 	child := nextG
-	emit(kFork, 0, cur().id, site, 0, uint64(child), 0)
+	emit(kFork, 0, parent, site, 0, uint64(child), 0)
 	mu.Unlock()
 	return child
 }

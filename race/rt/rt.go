@@ -70,7 +70,6 @@ var (
 	regBase  int64
 	gs       = map[uintptr]*gstate{}
 	nextG    uint32
-	nextTok  uint32
 	nextStk  uint32
 	seed     = maphash.MakeSeed()
 	keysSeen = map[uint64]struct{}{}

@@ -187,6 +187,7 @@ pub fn analyze_trace(bytes: &[u8], sites: &SiteTable) -> (Vec<crate::report::Fin
     for rec in reader.by_ref() {
         engine.feed(rec);
     }
+    engine.finish();
     let stats = TraceStats { traces: 1, events: engine.events, bytes: reader.position() as u64 };
     (findings(&engine, sites), stats, reader.error.map(|e| e.to_string()))
 }

@@ -5,13 +5,18 @@
 //! - `cnl`, happens-before without lock edges (goroutine start, channels, WaitGroup, Once,
 //!   atomics, sync.Map per key, Cond).
 //!
-//! Both share the goroutine's own component, so one epoch `(goroutine, clock)` is compared
-//! against either. Two conflicting map accesses unordered by `cnl` and with no lock in common
+//! - `cs`, the structural order: `cnl` without the per-key edges of `sync.Map`, which only
+//!   say which of two competing check-then-acts happened to go first.
+//!
+//! All three share the goroutine's own component, so one epoch `(goroutine, clock)` is compared
+//! against any of them. Two conflicting map accesses unordered by `cnl` and with no lock in common
 //! are a race: `observed` when `c` does not order them either, `predicted` when only a lock
 //! neither access holds ordered them in this run (the masked race). On top of that, per
 //! (map, key): a read then a write of the key by one goroutine outside one critical section,
 //! with another goroutine's write of the key that `cnl` lets fall between them, is a
-//! check-then-act violation (MR004/MR005/MR007), whether or not it fell between them this time.
+//! check-then-act violation (MR004/MR005/MR007), whether or not it fell between them this time;
+//! so is another goroutine running the same check on the key unordered (`cs`) with the pair:
+//! in another schedule it misses too and both act.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -98,6 +103,7 @@ pub struct Issue {
 struct Thread {
     c: Vec<u32>,
     cnl: Vec<u32>,
+    cs: Vec<u32>,
     held: Rc<[Held]>,
     sections: u32,
     parent: Option<u32>,
@@ -127,6 +133,7 @@ struct LockClock {
 struct SyncClock {
     c: Vec<u32>,
     cnl: Vec<u32>,
+    cs: Vec<u32>,
 }
 
 #[derive(Default)]
@@ -187,8 +194,16 @@ impl Engine {
         &self.issues
     }
 
-    pub fn into_issues(self) -> Vec<Issue> {
-        self.issues
+    /// Call after the last event: an inner map found under several outer keys by the end of
+    /// the run is a shared inner map (MR003), even if its race was seen before the second key.
+    pub fn finish(&mut self) {
+        for i in &mut self.issues {
+            if i.rule == RuleId::MR002 && self.inner.get(&i.map).is_some_and(|m| m.paths.len() > 1) {
+                i.rule = RuleId::MR003;
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        self.issues.retain(|i| seen.insert((i.rule, i.at.site, i.other.site, i.intruder.as_ref().map(|w| w.site))));
     }
 
     /// The goroutine that created `g` and the site of its go statement.
@@ -224,10 +239,11 @@ impl Engine {
         for t in &self.threads {
             join(&mut c, &t.c);
         }
-        self.make_thread(g, c.clone(), c, None, 0);
+        self.make_thread(g, [c.clone(), c.clone(), c], None, 0);
     }
 
-    fn make_thread(&mut self, g: u32, mut c: Vec<u32>, mut cnl: Vec<u32>, parent: Option<u32>, fork_site: u32) {
+    fn make_thread(&mut self, g: u32, clocks: [Vec<u32>; 3], parent: Option<u32>, fork_site: u32) {
+        let [mut c, mut cnl, mut cs] = clocks;
         let i = g as usize;
         if self.threads.len() <= i {
             self.threads.resize_with(i + 1, Thread::default);
@@ -238,9 +254,13 @@ impl Engine {
         if cnl.len() <= i {
             cnl.resize(i + 1, 0);
         }
+        if cs.len() <= i {
+            cs.resize(i + 1, 0);
+        }
         c[i] = c[i].max(1);
         cnl[i] = c[i];
-        self.threads[i] = Thread { c, cnl, held: Rc::from(Vec::new()), sections: 0, parent, fork_site };
+        cs[i] = c[i];
+        self.threads[i] = Thread { c, cnl, cs, held: Rc::from(Vec::new()), sections: 0, parent, fork_site };
     }
 
     fn thread(&mut self, g: u32) -> &mut Thread {
@@ -255,6 +275,7 @@ impl Engine {
         let i = g as usize;
         t.c[i] += 1;
         t.cnl[i] = t.c[i];
+        t.cs[i] = t.c[i];
     }
 
     pub fn event(&mut self, e: Event) {
@@ -264,11 +285,11 @@ impl Engine {
             Kind::UnknownGoroutine => self.unknown(g),
             Kind::Fork => {
                 let child = e.a as u32;
-                let (c, cnl) = {
+                let clocks = {
                     let t = self.thread(g);
-                    (t.c.clone(), t.cnl.clone())
+                    [t.c.clone(), t.cnl.clone(), t.cs.clone()]
                 };
-                self.make_thread(child, c, cnl, Some(g), e.site);
+                self.make_thread(child, clocks, Some(g), e.site);
                 self.tick(g);
             }
             Kind::Start => {
@@ -303,10 +324,10 @@ impl Engine {
                 self.tick(g);
             }
             Kind::SyncRelease => {
-                self.release(g, e.a);
+                self.release(g, e.a, true);
                 self.tick(g);
             }
-            Kind::SyncAcquire => self.acquire(g, e.a),
+            Kind::SyncAcquire => self.acquire(g, e.a, true),
             Kind::Alloc => {
                 self.maps.insert(e.a, MapState { alloc_site: Some(e.site), ..MapState::default() });
                 self.inner.remove(&e.a);
@@ -323,22 +344,27 @@ impl Engine {
         }
     }
 
-    fn release(&mut self, g: u32, obj: u64) {
-        let (c, cnl) = {
-            let t = self.thread(g);
-            (t.c.clone(), t.cnl.clone())
-        };
+    /// `structural`: the edge also orders competing check-then-acts (`cs`).
+    fn release(&mut self, g: u32, obj: u64, structural: bool) {
+        self.thread(g);
+        let t = &self.threads[g as usize];
         let s = self.syncs.entry(obj).or_default();
-        join(&mut s.c, &c);
-        join(&mut s.cnl, &cnl);
+        join(&mut s.c, &t.c);
+        join(&mut s.cnl, &t.cnl);
+        if structural {
+            join(&mut s.cs, &t.cs);
+        }
     }
 
-    fn acquire(&mut self, g: u32, obj: u64) {
+    fn acquire(&mut self, g: u32, obj: u64, structural: bool) {
         self.thread(g);
         let Some(s) = self.syncs.get(&obj) else { return };
         let t = &mut self.threads[g as usize];
         join(&mut t.c, &s.c);
         join(&mut t.cnl, &s.cnl);
+        if structural {
+            join(&mut t.cs, &s.cs);
+        }
     }
 
     fn access(&mut self, e: Event) {
@@ -349,10 +375,10 @@ impl Engine {
             // sync.Map operations on one key synchronise with each other.
             let obj = e.a ^ k.rotate_left(17) ^ 0x5bd1_e995;
             if matches!(e.kind, Kind::Read | Kind::Update) {
-                self.acquire(g, obj);
+                self.acquire(g, obj, false);
             }
             if matches!(e.kind, Kind::Write | Kind::Delete | Kind::Update) {
-                self.release(g, obj);
+                self.release(g, obj, false);
                 self.tick(g);
             }
         }
@@ -431,34 +457,40 @@ impl Engine {
         let mut found = Vec::new();
         match acc.kind {
             Kind::Read => {
+                // The same check by another goroutine, unordered with a check-then-act pair.
+                for (check, act) in &ks.pairs {
+                    if check.goroutine != g && check.site == acc.site && act.clock > get(&t.cs, act.goroutine) {
+                        found.push((check.clone(), act.clone(), acc.clone()));
+                    }
+                }
                 ks.last_read.retain(|r| r.goroutine != g);
                 ks.last_read.push(acc);
-                return;
             }
-            Kind::Write | Kind::Delete | Kind::Update => {}
+            Kind::Write | Kind::Delete | Kind::Update => {
+                // This write may fall between another goroutine's check and act.
+                for (check, act) in &ks.pairs {
+                    if check.goroutine != g && check.clock > get(&t.cs, check.goroutine) {
+                        found.push((check.clone(), act.clone(), acc.clone()));
+                    }
+                }
+                let check = ks.last_read.iter().position(|r| r.goroutine == g).map(|i| ks.last_read.swap_remove(i));
+                if let Some(check) = check
+                    && acc.kind != Kind::Update
+                    && !same_section(&check.held, &acc.held)
+                {
+                    for w in &ks.writes {
+                        if w.goroutine != g && w.clock > get(&t.cs, w.goroutine) {
+                            found.push((check.clone(), acc.clone(), w.clone()));
+                        }
+                    }
+                    ks.pairs.retain(|(c, _)| c.goroutine != g);
+                    ks.pairs.push((check, acc.clone()));
+                }
+                ks.writes.retain(|w| w.goroutine != g);
+                ks.writes.push(acc);
+            }
             _ => return,
         }
-        // This write may fall between another goroutine's check and act.
-        for (check, act) in &ks.pairs {
-            if check.goroutine != g && check.clock > get(&t.cnl, check.goroutine) {
-                found.push((check.clone(), act.clone(), acc.clone()));
-            }
-        }
-        let check = ks.last_read.iter().position(|r| r.goroutine == g).map(|i| ks.last_read.swap_remove(i));
-        if let Some(check) = check
-            && acc.kind != Kind::Update
-            && !same_section(&check.held, &acc.held)
-        {
-            for w in &ks.writes {
-                if w.goroutine != g && w.clock > get(&t.cnl, w.goroutine) {
-                    found.push((check.clone(), acc.clone(), w.clone()));
-                }
-            }
-            ks.pairs.retain(|(c, _)| c.goroutine != g);
-            ks.pairs.push((check, acc.clone()));
-        }
-        ks.writes.retain(|w| w.goroutine != g);
-        ks.writes.push(acc);
         for (check, act, intruder) in found {
             let rule = if sync_map {
                 RuleId::MR005
@@ -467,7 +499,7 @@ impl Engine {
             } else {
                 RuleId::MR007
             };
-            let between = check.seq < intruder.seq && intruder.seq < act.seq;
+            let between = intruder.writes() && check.seq < intruder.seq && intruder.seq < act.seq;
             let evidence = if between { Evidence::Observed } else { Evidence::Predicted };
             self.push(Issue { rule, evidence, map, map_alloc_site: alloc, at: act, other: check, intruder: Some(intruder), count: 1 });
         }

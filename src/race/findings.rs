@@ -162,6 +162,7 @@ impl Describe<'_> {
             Some(w) => {
                 let how = match i.evidence {
                     crate::report::Evidence::Observed => "it did, losing an update in this run",
+                    _ if w.kind == Kind::Read => "it ran the same check unordered with the pair, so in another schedule both miss and both act",
                     _ => "nothing orders it outside the pair, so another schedule loses an update",
                 };
                 let message = format!(

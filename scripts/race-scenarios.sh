@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every scenario of race/scenarios RUNS times under `maprace race -- go run .` and prints,
+# per scenario, its expectation and in how many runs maprace reported it (any rule) and with
+# the expected rule. Usage: scripts/race-scenarios.sh [RUNS] [MAPRACE]
+set -u
+runs=${1:-10}
+mr=${2:-$(dirname "$0")/../target/release/maprace}
+mr=$(realpath "$mr")
+root=$(realpath "$(dirname "$0")/..")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf '%-26s %-22s %8s %8s\n' scenario expect reported rule_ok
+for d in "$root"/race/scenarios/*/; do
+  n=$(basename "$d")
+  expect=$(head -1 "$d/main.go" | sed -E 's#// expect: ([a-z]+)( (MR[0-9]+))?.*#\1 \3#')
+  rule=$(echo "$expect" | awk '{print $2}')
+  t="$work/$n"; mkdir -p "$t"; cp "$d/main.go" "$t/"; printf 'module scenario\n\ngo 1.22\n' > "$t/go.mod"
+  reported=0; ruled=0
+  for _ in $(seq "$runs"); do
+    out=$(cd "$t" && "$mr" race --no-confirm -- go run . 2>/dev/null)
+    if echo "$out" | grep -qE ': MR0[0-9]+ '; then reported=$((reported+1)); fi
+    if [ -n "$rule" ] && echo "$out" | grep -q ": $rule "; then ruled=$((ruled+1)); fi
+  done
+  printf '%-26s %-22s %5d/%-2d %5d/%-2d\n' "$n" "$expect" "$reported" "$runs" "$ruled" "$runs"
+done
