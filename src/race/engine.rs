@@ -534,3 +534,268 @@ fn protected(a: &[Held], b: &[Held]) -> bool {
 fn same_section(a: &[Held], b: &[Held]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.lock == y.lock && x.section == y.section))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::race::trace::FLAG_KEY;
+
+    const M: u64 = 0x1000;
+    const MU: u64 = 0x2000;
+    const MU2: u64 = 0x3000;
+
+    struct Run(Engine);
+
+    fn e(kind: Kind, g: u32, site: u32, flags: u8, a: u64, b: u64) -> Event {
+        Event { kind, flags, goroutine: g, site, aux: 0, a, b }
+    }
+
+    impl Run {
+        fn new() -> Run {
+            Run::with_map_values(&[])
+        }
+        fn with_map_values(sites: &[u32]) -> Run {
+            let mut map_value = vec![false; 64];
+            for &s in sites {
+                map_value[s as usize] = true;
+            }
+            let mut r = Run(Engine::new(SiteFacts { map_value }));
+            r.0.event(e(Kind::UnknownGoroutine, 1, 0, 0, 0, 0));
+            r
+        }
+        fn go(&mut self, parent: u32, child: u32) -> &mut Self {
+            self.0.event(e(Kind::Fork, parent, 0, 0, child as u64, 0));
+            self.0.event(e(Kind::Start, child, 0, 0, 0, 0));
+            self
+        }
+        fn lock(&mut self, g: u32, l: u64) -> &mut Self {
+            self.0.event(e(Kind::Acquire, g, 0, 0, l, 0));
+            self
+        }
+        fn unlock(&mut self, g: u32, l: u64) -> &mut Self {
+            self.0.event(e(Kind::Release, g, 0, 0, l, 0));
+            self
+        }
+        fn rlock(&mut self, g: u32, l: u64) -> &mut Self {
+            self.0.event(e(Kind::Acquire, g, 0, FLAG_READ_MODE, l, 0));
+            self
+        }
+        fn runlock(&mut self, g: u32, l: u64) -> &mut Self {
+            self.0.event(e(Kind::Release, g, 0, FLAG_READ_MODE, l, 0));
+            self
+        }
+        fn rel(&mut self, g: u32, o: u64) -> &mut Self {
+            self.0.event(e(Kind::SyncRelease, g, 0, 0, o, 0));
+            self
+        }
+        fn acq(&mut self, g: u32, o: u64) -> &mut Self {
+            self.0.event(e(Kind::SyncAcquire, g, 0, 0, o, 0));
+            self
+        }
+        fn op(&mut self, kind: Kind, g: u32, site: u32, key: u64) -> &mut Self {
+            self.0.event(e(kind, g, site, FLAG_KEY, M, key));
+            self
+        }
+        fn read(&mut self, g: u32, site: u32) -> &mut Self {
+            self.op(Kind::Read, g, site, 7)
+        }
+        fn write(&mut self, g: u32, site: u32) -> &mut Self {
+            self.op(Kind::Write, g, site, 7)
+        }
+        fn sm(&mut self, kind: Kind, g: u32, site: u32) -> &mut Self {
+            self.0.event(e(kind, g, site, FLAG_KEY | FLAG_SYNC_MAP, M, 7));
+            self
+        }
+        fn rules(&mut self) -> Vec<(RuleId, Evidence)> {
+            self.0.finish();
+            self.0.issues().iter().map(|i| (i.rule, i.evidence)).collect()
+        }
+    }
+
+    #[test]
+    fn unordered_write_and_read_is_an_observed_race() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).write(2, 10).read(3, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+        let i = &r.0.issues()[0];
+        assert_eq!((i.at.site, i.other.site), (11, 10));
+    }
+
+    #[test]
+    fn two_reads_never_race() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).read(2, 10).read(3, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn goroutine_start_orders_what_came_before() {
+        let mut r = Run::new();
+        r.write(1, 10).go(1, 2).read(2, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn a_common_lock_protects() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).write(2, 10).unlock(2, MU).lock(3, MU).read(3, 11).unlock(3, MU);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn an_unrelated_lock_masks_a_race_that_is_then_predicted() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.write(2, 10).lock(2, MU).unlock(2, MU).lock(3, MU).unlock(3, MU).read(3, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Predicted)]);
+    }
+
+    #[test]
+    fn channels_waitgroups_and_atomics_order() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        // send/receive
+        r.write(2, 10).rel(2, 0xc1).acq(3, 0xc1).write(3, 11);
+        // wg.Done / wg.Wait
+        r.write(3, 12).rel(3, 0xc2).acq(1, 0xc2).write(1, 13);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn range_and_len_race_with_a_write_of_any_key() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).op(Kind::Write, 2, 10, 1);
+        r.0.event(e(Kind::Range, 3, 11, 0, M, 0));
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+    }
+
+    #[test]
+    fn write_under_read_lock_is_mr006_and_two_locks_mr009() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.rlock(2, MU).write(2, 10).runlock(2, MU).rlock(3, MU).read(3, 11).runlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR006, Evidence::Observed)]);
+
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).write(2, 10).unlock(2, MU).lock(3, MU2).read(3, 11).unlock(3, MU2);
+        assert_eq!(r.rules(), vec![(RuleId::MR009, Evidence::Observed)]);
+    }
+
+    #[test]
+    fn split_read_modify_write_is_found_whether_or_not_an_update_was_lost() {
+        // g2: get (own critical section), set (another one); g3 writes between: lost update.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).read(2, 10).unlock(2, MU);
+        r.lock(3, MU).write(3, 12).unlock(3, MU);
+        r.lock(2, MU).write(2, 11).unlock(2, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR007, Evidence::Observed)]);
+
+        // g3 writes after the pair: no update lost in this run, still a violation.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).read(2, 10).unlock(2, MU).lock(2, MU).write(2, 11).unlock(2, MU);
+        r.lock(3, MU).write(3, 12).unlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR007, Evidence::Predicted)]);
+    }
+
+    #[test]
+    fn check_then_create_of_an_inner_map_is_mr004() {
+        let mut r = Run::with_map_values(&[11]);
+        r.go(1, 2).go(1, 3);
+        r.rlock(2, MU).read(2, 10).runlock(2, MU).lock(2, MU).write(2, 11).unlock(2, MU);
+        r.rlock(3, MU).read(3, 10).runlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR004, Evidence::Predicted)]);
+    }
+
+    #[test]
+    fn re_checking_under_the_write_lock_is_safe() {
+        let mut r = Run::with_map_values(&[12]);
+        r.go(1, 2).go(1, 3);
+        for g in [2, 3] {
+            r.rlock(g, MU).read(g, 10).runlock(g, MU);
+            r.lock(g, MU).read(g, 11).write(g, 12).unlock(g, MU);
+        }
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn check_then_act_ordered_by_the_program_is_safe() {
+        // g2 does its check-then-act, then hands over to g3 on a channel.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.read(2, 10).write(2, 11).rel(2, 0xc1).acq(3, 0xc1).read(3, 10).write(3, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn sync_map_load_then_store_is_mr005_and_load_or_store_is_safe() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.sm(Kind::Read, 2, 10).sm(Kind::Write, 2, 11).sm(Kind::Read, 3, 10);
+        assert_eq!(r.rules(), vec![(RuleId::MR005, Evidence::Predicted)]);
+
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.sm(Kind::Update, 2, 10).sm(Kind::Update, 3, 10).sm(Kind::Read, 3, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn sync_map_publishes_its_values() {
+        // g2 fills an inner map and stores it; g3 loads it and reads the inner map.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.0.event(e(Kind::Write, 2, 10, FLAG_KEY, 0x9000, 1));
+        r.sm(Kind::Write, 2, 11).sm(Kind::Read, 3, 12);
+        r.0.event(e(Kind::Read, 3, 13, FLAG_KEY, 0x9000, 1));
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn inner_maps_reached_through_one_or_two_outer_keys() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.0.event(e(Kind::Fetch, 2, 20, 0, 0x5000, M));
+        r.write(2, 10).read(3, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR002, Evidence::Observed)]);
+
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.0.event(Event { aux: 1, ..e(Kind::Fetch, 2, 20, 0, 0x5000, M) });
+        r.write(2, 10).read(3, 11);
+        r.0.event(Event { aux: 2, ..e(Kind::Fetch, 3, 21, 0, 0x5000, M) });
+        assert_eq!(r.rules(), vec![(RuleId::MR003, Evidence::Observed)]);
+    }
+
+    #[test]
+    fn a_goroutine_seen_without_its_start_is_ordered_after_everything_so_far() {
+        let mut r = Run::new();
+        r.write(1, 10);
+        r.0.event(e(Kind::UnknownGoroutine, 9, 0, 0, 0, 0));
+        r.read(9, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn a_new_map_at_a_reused_address_starts_clean() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).write(2, 10);
+        r.0.event(e(Kind::Alloc, 3, 30, 0, M, 0));
+        r.write(3, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn repeated_races_are_reported_once_with_a_count() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        for _ in 0..5 {
+            r.write(2, 10).write(3, 11);
+        }
+        assert_eq!(r.rules().len(), 1);
+        assert!(r.0.issues()[0].count > 1);
+    }
+}
