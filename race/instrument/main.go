@@ -512,7 +512,7 @@ func (fr *fileRewriter) read(n *ast.IndexExpr, m *types.Map, expr string, commaO
 	}
 }
 
-// write puts `__mr.W(m, k, site);` before the statement holding n (depth levels up).
+// write puts `; __mr.W(m, k, site)` after the statement holding n (depth levels up).
 func (fr *fileRewriter) write(n *ast.IndexExpr, m *types.Map, depth int, kind, hook string) {
 	fr.writeKey(n, n.X, n.Index, m, depth, kind, hook)
 }
@@ -527,7 +527,14 @@ func (fr *fileRewriter) writeKey(n ast.Node, mx, k ast.Expr, m *types.Map, depth
 		return
 	}
 	s := fr.site(n, kind, fr.text(mx)+"["+fr.text(k)+"]", isMap(m.Elem()))
-	fr.edits = append(fr.edits, edit{pos: fr.off(st.Pos()), end: fr.off(st.Pos()), text: "__mr." + hook + "(" + fr.text(mx) + ", " + key + ", " + s + "); ", depth: -1})
+	call := "__mr." + hook + "(" + fr.text(mx) + ", " + key + ", " + s + ")"
+	if hook == "W" {
+		// After the statement: `m[k] = m[k] + 1` reads before it writes.
+		end := fr.off(st.End())
+		fr.edits = append(fr.edits, edit{pos: end, end: end, text: "; " + call, close: true, depth: -1})
+		return
+	}
+	fr.edits = append(fr.edits, edit{pos: fr.off(st.Pos()), end: fr.off(st.Pos()), text: call + "; ", depth: -1})
 }
 
 var methodHooks = map[string]struct {

@@ -147,21 +147,7 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         (s, String::new(), String::new())
     };
 
-    let mut report = Report::default();
-    let mut stats = TraceStats::default();
-    let mut files: Vec<PathBuf> = fs::read_dir(&traces).map_err(io(&traces))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    files.sort();
-    for path in files {
-        let bytes = fs::read(&path).map_err(io(&path))?;
-        let (mut found, s, error) = analyze_trace(&bytes, &sites);
-        stats.traces += 1;
-        stats.events += s.events;
-        stats.bytes += s.bytes;
-        report.findings.append(&mut found);
-        if let Some(e) = error {
-            report.errors.push(FileError { file: path.clone(), message: format!("{e}; the valid prefix was analysed") });
-        }
-    }
+    let (mut report, stats, _) = analyze_traces(&traces, &sites)?;
     if opts.confirm {
         confirm(root, &mut report);
     }
@@ -175,6 +161,41 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         skipped: sites.skipped,
         instrumented_files: sites.files,
     })
+}
+
+/// Re-analyse a directory kept with `--keep` (overlay/sites.json and traces/*.bin), timing the
+/// reading and the engine only.
+pub fn analyze_dir(kept: &Path) -> Result<(Report, TraceStats, std::time::Duration), RaceError> {
+    let sites_path = kept.join("overlay").join("sites.json");
+    let sites: SiteTable = serde_json::from_slice(&fs::read(&sites_path).map_err(io(&sites_path))?)
+        .map_err(|e| RaceError::Instrument(format!("{}: {e}", sites_path.display())))?;
+    let (mut report, stats, elapsed) = analyze_traces(&kept.join("traces"), &sites)?;
+    report.normalize();
+    Ok((report, stats, elapsed))
+}
+
+/// Analyse every trace file in `traces` (one per instrumented process); the duration is the
+/// time spent parsing and in the engine.
+fn analyze_traces(traces: &Path, sites: &SiteTable) -> Result<(Report, TraceStats, std::time::Duration), RaceError> {
+    let mut files: Vec<PathBuf> = fs::read_dir(traces).map_err(io(traces))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    let mut report = Report::default();
+    let mut stats = TraceStats::default();
+    let mut elapsed = std::time::Duration::ZERO;
+    for path in files {
+        let bytes = fs::read(&path).map_err(io(&path))?;
+        let start = std::time::Instant::now();
+        let (mut found, s, error) = analyze_trace(&bytes, sites);
+        elapsed += start.elapsed();
+        stats.traces += 1;
+        stats.events += s.events;
+        stats.bytes += s.bytes;
+        report.findings.append(&mut found);
+        if let Some(e) = error {
+            report.errors.push(FileError { file: path, message: format!("{e}; the valid prefix was analysed") });
+        }
+    }
+    Ok((report, stats, elapsed))
 }
 
 /// Analyse one trace: findings, stats of the valid prefix, and why it ended early if it did.

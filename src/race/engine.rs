@@ -20,7 +20,6 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Rc;
 
 use crate::race::trace::{Event, FLAG_KEY, FLAG_READ_MODE, FLAG_SYNC_MAP, Kind, Record};
 use crate::report::Evidence;
@@ -55,7 +54,7 @@ type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 /// At most this many unordered accesses are kept per map; older ones are forgotten.
 const SHADOW_LIMIT: usize = 32;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Held {
     pub lock: u64,
     pub read: bool,
@@ -63,8 +62,48 @@ pub struct Held {
     pub section: u32,
 }
 
+/// The locks a goroutine holds, innermost last; beyond `MAX_HELD` the outermost are forgotten.
+/// Inline so that remembering an access never allocates.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LockSet {
+    len: u8,
+    locks: [Held; MAX_HELD],
+}
+
+const MAX_HELD: usize = 3;
+
+impl LockSet {
+    pub fn as_slice(&self) -> &[Held] {
+        &self.locks[..self.len as usize]
+    }
+
+    fn push(&mut self, h: Held) {
+        if self.len as usize == MAX_HELD {
+            self.locks.copy_within(1.., 0);
+            self.len -= 1;
+        }
+        self.locks[self.len as usize] = h;
+        self.len += 1;
+    }
+
+    fn remove(&mut self, lock: u64, read: bool) {
+        if let Some(i) = self.as_slice().iter().rposition(|h| h.lock == lock && h.read == read) {
+            self.locks.copy_within(i + 1.., i);
+            self.len -= 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, Held> {
+        self.as_slice().iter()
+    }
+}
+
 /// One map access as the engine remembers it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Access {
     pub goroutine: u32,
     pub clock: u32,
@@ -73,7 +112,10 @@ pub struct Access {
     pub site: u32,
     pub stack: u32,
     pub key: Option<u64>,
-    pub held: Rc<[Held]>,
+    pub held: LockSet,
+    /// How many locks the goroutine had acquired so far: a check and an act further apart
+    /// than one critical section are not taken as one read-modify-write.
+    pub sections: u32,
 }
 
 impl Access {
@@ -104,7 +146,7 @@ struct Thread {
     c: Vec<u32>,
     cnl: Vec<u32>,
     cs: Vec<u32>,
-    held: Rc<[Held]>,
+    held: LockSet,
     sections: u32,
     parent: Option<u32>,
     fork_site: u32,
@@ -260,7 +302,7 @@ impl Engine {
         c[i] = c[i].max(1);
         cnl[i] = c[i];
         cs[i] = c[i];
-        self.threads[i] = Thread { c, cnl, cs, held: Rc::from(Vec::new()), sections: 0, parent, fork_site };
+        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, parent, fork_site };
     }
 
     fn thread(&mut self, g: u32) -> &mut Thread {
@@ -306,21 +348,15 @@ impl Engine {
                     join(&mut t.c, &lock.r);
                 }
                 t.sections += 1;
-                let mut held = t.held.to_vec();
-                held.push(Held { lock: e.a, read, section: t.sections });
-                t.held = Rc::from(held);
+                t.held.push(Held { lock: e.a, read, section: t.sections });
             }
             Kind::Release => {
                 let read = e.flags & FLAG_READ_MODE != 0;
-                let t = self.thread(g);
-                let mut held = t.held.to_vec();
-                if let Some(i) = held.iter().rposition(|h| h.lock == e.a && h.read == read) {
-                    held.remove(i);
-                }
-                t.held = Rc::from(held);
-                let c = t.c.clone();
+                self.thread(g);
+                let t = &mut self.threads[g as usize];
+                t.held.remove(e.a, read);
                 let lock = self.locks.entry(e.a).or_default();
-                join(if read { &mut lock.r } else { &mut lock.w }, &c);
+                join(if read { &mut lock.r } else { &mut lock.w }, &t.c);
                 self.tick(g);
             }
             Kind::SyncRelease => {
@@ -392,44 +428,39 @@ impl Engine {
             site: e.site,
             stack: e.aux,
             key,
-            held: t.held.clone(),
+            held: t.held,
+            sections: t.sections,
         };
+        let t = &self.threads[g as usize];
+        let ms = self.maps.entry(e.a).or_default();
+        let mut races = Vec::new();
         if !sync_map {
-            self.race_check(e.a, &acc);
+            race_check(t, ms, &acc, &mut races);
         }
+        let mut violations = Vec::new();
         if let Some(k) = key {
-            self.atomicity(e.a, k, acc, sync_map);
+            atomicity(t, ms.keys.entry(k).or_default(), acc, &mut violations);
         }
-    }
-
-    fn race_check(&mut self, map: u64, acc: &Access) {
-        let t = &self.threads[acc.goroutine as usize];
-        let ms = self.maps.entry(map).or_default();
-        let mut found = Vec::new();
-        for prev in &ms.shadow {
-            if prev.goroutine == acc.goroutine || !(acc.writes() || prev.writes()) {
-                continue;
-            }
-            if prev.clock <= get(&t.cnl, prev.goroutine) || protected(&prev.held, &acc.held) {
-                continue;
-            }
-            let observed = prev.clock > get(&t.c, prev.goroutine);
-            found.push((prev.clone(), observed));
+        if races.is_empty() && violations.is_empty() {
+            return;
         }
-        if acc.writes() {
-            ms.shadow.retain(|p| p.clock > get(&t.cnl, p.goroutine));
-        } else {
-            ms.shadow.retain(|p| p.goroutine != acc.goroutine || p.writes());
-        }
-        if ms.shadow.len() >= SHADOW_LIMIT {
-            ms.shadow.remove(0);
-        }
-        ms.shadow.push(acc.clone());
         let alloc = ms.alloc_site;
-        for (prev, observed) in found {
-            let rule = self.race_rule(map, &prev, acc);
+        for (prev, observed) in races {
+            let rule = self.race_rule(e.a, &prev, &acc);
             let evidence = if observed { Evidence::Observed } else { Evidence::Predicted };
-            self.push(Issue { rule, evidence, map, map_alloc_site: alloc, at: acc.clone(), other: prev, intruder: None, count: 1 });
+            self.push(Issue { rule, evidence, map: e.a, map_alloc_site: alloc, at: acc, other: prev, intruder: None, count: 1 });
+        }
+        for (check, act, intruder) in violations {
+            let rule = if sync_map {
+                RuleId::MR005
+            } else if self.facts.map_value(act.site) || self.facts.map_value(acc.site) {
+                RuleId::MR004
+            } else {
+                RuleId::MR007
+            };
+            let between = intruder.writes() && check.seq < intruder.seq && intruder.seq < act.seq;
+            let evidence = if between { Evidence::Observed } else { Evidence::Predicted };
+            self.push(Issue { rule, evidence, map: e.a, map_alloc_site: alloc, at: act, other: check, intruder: Some(intruder), count: 1 });
         }
     }
 
@@ -444,64 +475,6 @@ impl Engine {
             RuleId::MR009
         } else {
             RuleId::MR001
-        }
-    }
-
-    fn atomicity(&mut self, map: u64, key: u64, acc: Access, sync_map: bool) {
-        let g = acc.goroutine;
-        let map_value = self.facts.map_value(acc.site);
-        let t = &self.threads[g as usize];
-        let ms = self.maps.entry(map).or_default();
-        let alloc = ms.alloc_site;
-        let ks = ms.keys.entry(key).or_default();
-        let mut found = Vec::new();
-        match acc.kind {
-            Kind::Read => {
-                // The same check by another goroutine, unordered with a check-then-act pair.
-                for (check, act) in &ks.pairs {
-                    if check.goroutine != g && check.site == acc.site && act.clock > get(&t.cs, act.goroutine) {
-                        found.push((check.clone(), act.clone(), acc.clone()));
-                    }
-                }
-                ks.last_read.retain(|r| r.goroutine != g);
-                ks.last_read.push(acc);
-            }
-            Kind::Write | Kind::Delete | Kind::Update => {
-                // This write may fall between another goroutine's check and act.
-                for (check, act) in &ks.pairs {
-                    if check.goroutine != g && check.clock > get(&t.cs, check.goroutine) {
-                        found.push((check.clone(), act.clone(), acc.clone()));
-                    }
-                }
-                let check = ks.last_read.iter().position(|r| r.goroutine == g).map(|i| ks.last_read.swap_remove(i));
-                if let Some(check) = check
-                    && acc.kind != Kind::Update
-                    && !same_section(&check.held, &acc.held)
-                {
-                    for w in &ks.writes {
-                        if w.goroutine != g && w.clock > get(&t.cs, w.goroutine) {
-                            found.push((check.clone(), acc.clone(), w.clone()));
-                        }
-                    }
-                    ks.pairs.retain(|(c, _)| c.goroutine != g);
-                    ks.pairs.push((check, acc.clone()));
-                }
-                ks.writes.retain(|w| w.goroutine != g);
-                ks.writes.push(acc);
-            }
-            _ => return,
-        }
-        for (check, act, intruder) in found {
-            let rule = if sync_map {
-                RuleId::MR005
-            } else if map_value || self.facts.map_value(act.site) {
-                RuleId::MR004
-            } else {
-                RuleId::MR007
-            };
-            let between = intruder.writes() && check.seq < intruder.seq && intruder.seq < act.seq;
-            let evidence = if between { Evidence::Observed } else { Evidence::Predicted };
-            self.push(Issue { rule, evidence, map, map_alloc_site: alloc, at: act, other: check, intruder: Some(intruder), count: 1 });
         }
     }
 
@@ -523,6 +496,90 @@ impl Engine {
                 self.issues.push(issue);
             }
         }
+    }
+}
+
+/// Conflicts of `acc` with the map's remembered accesses: (earlier access, observed?).
+fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
+    let g = acc.goroutine;
+    let mut others = false;
+    for prev in &ms.shadow {
+        if prev.goroutine == g {
+            continue;
+        }
+        others = true;
+        if !(acc.writes() || prev.writes()) || prev.clock <= get(&t.cnl, prev.goroutine) {
+            continue;
+        }
+        if protected(prev.held.as_slice(), acc.held.as_slice()) {
+            continue;
+        }
+        found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
+    }
+    if others && acc.writes() {
+        // Whatever this write is ordered after, it subsumes.
+        ms.shadow.retain(|p| p.goroutine != g && p.clock > get(&t.cnl, p.goroutine));
+    }
+    // One read and one write per goroutine: its newer access replaces its older one.
+    match ms.shadow.iter_mut().find(|p| p.goroutine == g && p.writes() == acc.writes()) {
+        Some(slot) => *slot = *acc,
+        None => {
+            if ms.shadow.len() >= SHADOW_LIMIT {
+                ms.shadow.remove(0);
+            }
+            ms.shadow.push(*acc);
+        }
+    }
+    if acc.writes() {
+        ms.shadow.retain(|p| p.goroutine != g || p.writes());
+    }
+}
+
+/// Check-then-act violations `acc` completes or intrudes on: (check, act, intruder).
+fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, found: &mut Vec<(Access, Access, Access)>) {
+    let g = acc.goroutine;
+    match acc.kind {
+        Kind::Read => {
+            // The same check by another goroutine, unordered with a check-then-act pair.
+            for (check, act) in &ks.pairs {
+                if check.goroutine != g && check.site == acc.site && act.clock > get(&t.cs, act.goroutine) {
+                    found.push((*check, *act, acc));
+                }
+            }
+            match ks.last_read.iter_mut().find(|r| r.goroutine == g) {
+                Some(slot) => *slot = acc,
+                None => ks.last_read.push(acc),
+            }
+        }
+        Kind::Write | Kind::Delete | Kind::Update => {
+            // This write may fall between another goroutine's check and act.
+            for (check, act) in &ks.pairs {
+                if check.goroutine != g && check.clock > get(&t.cs, check.goroutine) {
+                    found.push((*check, *act, acc));
+                }
+            }
+            let check = ks.last_read.iter().position(|r| r.goroutine == g).map(|i| ks.last_read.swap_remove(i));
+            if let Some(check) = check
+                && acc.kind != Kind::Update
+                && !same_section(check.held.as_slice(), acc.held.as_slice())
+                && acc.sections - check.sections <= 2
+            {
+                for w in &ks.writes {
+                    if w.goroutine != g && w.clock > get(&t.cs, w.goroutine) {
+                        found.push((check, acc, *w));
+                    }
+                }
+                match ks.pairs.iter_mut().find(|(c, _)| c.goroutine == g) {
+                    Some(slot) => *slot = (check, acc),
+                    None => ks.pairs.push((check, acc)),
+                }
+            }
+            match ks.writes.iter_mut().find(|w| w.goroutine == g) {
+                Some(slot) => *slot = acc,
+                None => ks.writes.push(acc),
+            }
+        }
+        _ => {}
     }
 }
 

@@ -14,9 +14,11 @@ pub mod sarif;
 pub mod trace;
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+
+use crate::report::Report;
 
 pub use driver::{RaceError, RaceOptions, RaceOutcome, TraceStats, analyze_trace, run_command};
 
@@ -37,8 +39,12 @@ pub struct RaceArgs {
     /// Skip marking findings that `maprace check` also reports as `confirmed`
     #[arg(long)]
     pub no_confirm: bool,
+    /// Analyse the traces of a directory kept with `--keep` instead of running a command,
+    /// and print the engine's throughput
+    #[arg(long, value_name = "DIR", conflicts_with = "keep")]
+    pub analyze: Option<PathBuf>,
     /// The command to run instrumented, after `--`: `go test ./...`, `go run ./cmd/server`
-    #[arg(last = true, required = true, value_name = "COMMAND")]
+    #[arg(last = true, required_unless_present = "analyze", value_name = "COMMAND")]
     pub command: Vec<String>,
 }
 
@@ -52,6 +58,9 @@ pub fn run(args: &RaceArgs) -> i32 {
             return 2;
         }
     };
+    if let Some(kept) = &args.analyze {
+        return analyze_kept(kept, &dir, args.format);
+    }
     let opts = RaceOptions { capture_output: false, keep: args.keep.clone(), confirm: !args.no_confirm };
     let outcome = match run_command(&dir, &args.command, &opts) {
         Ok(o) => o,
@@ -60,27 +69,17 @@ pub fn run(args: &RaceArgs) -> i32 {
             return 2;
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    match args.format {
-        RaceFormat::Text => {
-            let _ = stdout.write_all(outcome.report.render_text(&dir).as_bytes());
-            eprint!("{}", outcome.report.render_errors(&dir));
-            let s = &outcome.stats;
-            eprintln!(
-                "maprace race: {} finding(s); {} events in {} trace(s), {} bytes ({:.1} bytes/event)",
-                outcome.report.findings.len(),
-                s.events,
-                s.traces,
-                s.bytes,
-                s.bytes_per_event()
-            );
-        }
-        RaceFormat::Json => {
-            let _ = writeln!(stdout, "{}", outcome.report.render_json());
-        }
-        RaceFormat::Sarif => {
-            let _ = writeln!(stdout, "{}", sarif::render(&outcome.report, &dir));
-        }
+    print(&outcome.report, &dir, args.format);
+    if let RaceFormat::Text = args.format {
+        let s = &outcome.stats;
+        eprintln!(
+            "maprace race: {} finding(s); {} events in {} trace(s), {} bytes ({:.1} bytes/event)",
+            outcome.report.findings.len(),
+            s.events,
+            s.traces,
+            s.bytes,
+            s.bytes_per_event()
+        );
     }
     if !outcome.report.findings.is_empty() {
         1
@@ -89,5 +88,43 @@ pub fn run(args: &RaceArgs) -> i32 {
         3
     } else {
         0
+    }
+}
+
+fn print(report: &Report, dir: &Path, format: RaceFormat) {
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        RaceFormat::Text => {
+            let _ = stdout.write_all(report.render_text(dir).as_bytes());
+            eprint!("{}", report.render_errors(dir));
+        }
+        RaceFormat::Json => {
+            let _ = writeln!(stdout, "{}", report.render_json());
+        }
+        RaceFormat::Sarif => {
+            let _ = writeln!(stdout, "{}", sarif::render(report, dir));
+        }
+    }
+}
+
+fn analyze_kept(kept: &Path, dir: &Path, format: RaceFormat) -> i32 {
+    match driver::analyze_dir(kept) {
+        Ok((report, stats, elapsed)) => {
+            print(&report, dir, format);
+            let secs = elapsed.as_secs_f64();
+            eprintln!(
+                "maprace race: analysed {} events ({} bytes, {:.1} bytes/event) in {:.3} s: {:.1} million events/s",
+                stats.events,
+                stats.bytes,
+                stats.bytes_per_event(),
+                secs,
+                stats.events as f64 / secs.max(1e-9) / 1e6
+            );
+            report.exit_code()
+        }
+        Err(e) => {
+            eprintln!("maprace race: {e}");
+            2
+        }
     }
 }
