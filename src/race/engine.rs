@@ -70,7 +70,7 @@ pub struct LockSet {
     locks: [Held; MAX_HELD],
 }
 
-const MAX_HELD: usize = 3;
+const MAX_HELD: usize = 2;
 
 impl LockSet {
     pub fn as_slice(&self) -> &[Held] {
@@ -189,6 +189,9 @@ struct KeyState {
 #[derive(Default)]
 struct MapState {
     alloc_site: Option<u32>,
+    /// The goroutine that made or first touched the map, until another one touches it.
+    owner: Option<u32>,
+    shared: bool,
     shadow: Vec<Access>,
     keys: IdMap<u64, KeyState>,
 }
@@ -365,7 +368,7 @@ impl Engine {
             }
             Kind::SyncAcquire => self.acquire(g, e.a, true),
             Kind::Alloc => {
-                self.maps.insert(e.a, MapState { alloc_site: Some(e.site), ..MapState::default() });
+                self.maps.insert(e.a, MapState { alloc_site: Some(e.site), owner: Some(g), ..MapState::default() });
                 self.inner.remove(&e.a);
             }
             Kind::Fetch => {
@@ -437,8 +440,18 @@ impl Engine {
         if !sync_map {
             race_check(t, ms, &acc, &mut races);
         }
+        match ms.owner {
+            None => ms.owner = Some(g),
+            Some(o) => ms.shared |= o != g,
+        }
         let mut violations = Vec::new();
-        if let Some(k) = key {
+        // Key-level state costs a lookup per access: skip it for a map only its own goroutine
+        // has touched, without locks. A check-then-act there needs a second goroutine, whose
+        // unlocked accesses would be reported as races anyway.
+        let track = sync_map || ms.shared || !acc.held.is_empty();
+        if let Some(k) = key
+            && track
+        {
             atomicity(t, ms.keys.entry(k).or_default(), acc, &mut violations);
         }
         if races.is_empty() && violations.is_empty() {
