@@ -37,6 +37,9 @@ pub struct CheckOutcome {
 
 /// Run the static analysis over `args` (files, directories, `./...` patterns).
 pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
+    // Lowering and analysis recurse over syntax; deep (generated or hostile) files need
+    // more stack than rayon's default. Ignored if a pool was already set up.
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(64 * 1024 * 1024).build_global();
     let loaded = load::load(args, &opts.load);
     let mut errors: Vec<FileError> = loaded.errors;
     let mut incomplete = loaded.argument_failed;
@@ -70,11 +73,34 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         }
     }
     let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
-    let mut findings = crate::analysis::analyze(&program);
+    // The analysis recurses through call chains and nested syntax: give it a stack that the
+    // depth limits (syntax::MAX_DEPTH, analysis::MAX_CALL_DEPTH) are sized for.
+    let analysed = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(512 * 1024 * 1024)
+            .spawn_scoped(s, || crate::analysis::analyze(&program))
+            .map_err(|e| e.to_string())
+            .and_then(|h| h.join().map_err(|p| panic_text(&p)))
+    });
+    let mut findings = match analysed {
+        Ok(f) => f,
+        Err(why) => {
+            incomplete = true;
+            errors.push(FileError {
+                file: loaded.module_root.clone().unwrap_or_default(),
+                message: format!("internal error in the analysis, no findings reported: {why}; please report it with the input"),
+            });
+            Vec::new()
+        }
+    };
     if !opts.rules.is_empty() {
         findings.retain(|f| opts.rules.contains(&f.rule));
     }
     let mut report = Report { findings, errors };
     report.normalize();
     CheckOutcome { report, incomplete, files, lines, module_root: loaded.module_root }
+}
+
+fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_else(|| "panic".into())
 }

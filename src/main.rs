@@ -51,6 +51,9 @@ struct CheckArgs {
     /// Report only these rules (repeatable): MR004 or racy-lazy-init
     #[arg(long = "rule", value_name = "RULE")]
     rules: Vec<String>,
+    /// Print files, lines, seconds, findings and errors to stderr at the end
+    #[arg(long)]
+    stats: bool,
 }
 
 fn main() -> ExitCode {
@@ -84,7 +87,18 @@ fn run_check(args: CheckArgs) -> i32 {
             }
         }
     }
+    let started = std::time::Instant::now();
     let outcome = check_paths(&args.patterns, &opts);
+    if args.stats {
+        eprintln!(
+            "maprace: {} files, {} lines, {:.2} s, {} findings, {} errors",
+            outcome.files,
+            outcome.lines,
+            started.elapsed().as_secs_f64(),
+            outcome.report.findings.len(),
+            outcome.report.errors.len()
+        );
+    }
     let base = std::env::current_dir().unwrap_or_default();
     let mut stdout = std::io::stdout().lock();
     match args.format {

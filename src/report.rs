@@ -135,7 +135,7 @@ impl Report {
             if f.evidence != Evidence::Static {
                 let _ = write!(out, " [{}]", serde_json::to_value(f.evidence).unwrap_or_default().as_str().unwrap_or(""));
             }
-            let _ = writeln!(out, " Fix: {}", f.fix);
+            let _ = writeln!(out, "\n\tfix: {}", f.fix);
             for r in &f.related {
                 let _ = writeln!(out, "\t{}:{}: {}", display_path(&r.file, base), r.line, r.message);
             }

@@ -25,3 +25,21 @@ func (s *S) Get(k string) int { s.readMu.Lock(); defer s.readMu.Unlock(); return
 ## Fix
 Pick one lock that owns the map and hold it at every access."#,
 };
+
+use crate::analysis::summary::Access;
+use crate::report::Finding;
+
+use super::context::RuleContext;
+
+pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+    let msg = format!(
+        "{} of {} holds {}, but the {} at {} holds {}: no lock is common to both, so they exclude nothing",
+        x.kind.verb(),
+        x.shown,
+        ctx.locks_of(x),
+        y.kind.verb(),
+        ctx.short(y.site),
+        ctx.locks_of(y)
+    );
+    Finding::new(DOC.id, ctx.location(x.site), msg, vec![ctx.other_side(y)])
+}

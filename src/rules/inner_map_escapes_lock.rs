@@ -29,3 +29,19 @@ inner[id] = v // MR002: the inner map escaped the lock
 ## Fix
 Keep the whole `m[k][i]` access inside the critical section, or give each inner map its own lock."#,
 };
+
+use crate::analysis::summary::{Access, Via};
+use crate::report::Finding;
+
+use super::context::RuleContext;
+
+pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+    let how = match &x.via {
+        Via::Escaped { lock_site, .. } => {
+            format!("the inner map {} was fetched under the lock taken at {} and is used after it was released", x.shown, ctx.short(*lock_site))
+        }
+        _ => format!("the inner map {} is used with no lock", x.shown),
+    };
+    let msg = format!("{how}, while it is accessed in {} ({} at {})", ctx.context_of(y), y.kind.verb(), ctx.short(y.site));
+    Finding::new(DOC.id, ctx.location(x.site), msg, vec![ctx.other_side(y)])
+}

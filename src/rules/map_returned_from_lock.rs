@@ -26,3 +26,28 @@ for k, v := range s.Tenant(t) { // MR008: ranges the guarded map without its loc
 ## Fix
 Return a copy (`maps.Clone`); or expose per-key accessors that take the lock."#,
 };
+
+use crate::analysis::summary::{Access, Via};
+use crate::report::Finding;
+
+use super::context::RuleContext;
+
+pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+    let (func, ret) = match &x.via {
+        Via::Returned { func, site } => (func.to_string(), Some(*site)),
+        _ => ("a getter".to_string(), None),
+    };
+    let msg = format!(
+        "{} of {}: {func} returned this map from inside its critical section, so it is used here without the lock while it is accessed in {} ({} at {})",
+        x.kind.verb(),
+        x.shown,
+        ctx.context_of(y),
+        y.kind.verb(),
+        ctx.short(y.site)
+    );
+    let mut related = vec![ctx.other_side(y)];
+    if let Some(r) = ret {
+        related.push(ctx.related(r, format!("{func} returns the guarded map here")));
+    }
+    Finding::new(DOC.id, ctx.location(x.site), msg, related)
+}

@@ -83,6 +83,9 @@ impl Serialize for RuleId {
     }
 }
 
+mod context;
+pub use context::run_all;
+
 pub mod inconsistent_lock;
 pub mod inner_map_escapes_lock;
 pub mod map_returned_from_lock;

@@ -35,3 +35,46 @@ if inner == nil {
 Hold `Lock` across the check and the store; or re-check after `Lock`; or `sync.Once` per key;
 or `sync.Map.LoadOrStore`; or compare-and-swap an `atomic.Pointer` to a copied map."#,
 };
+
+use crate::analysis::summary::Access;
+use crate::report::Finding;
+
+use super::context::RuleContext;
+
+/// The locked forms: check and store in different critical sections.
+pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
+    ctx.facts
+        .lazy_inits
+        .iter()
+        .map(|l| {
+            let msg = format!(
+                "{} is created here under {} but was checked at {} outside this critical section, without a re-check; two goroutines can both create it and one's entries are lost",
+                entry(&l.store),
+                ctx.locks_of(&l.store),
+                ctx.short(l.check)
+            );
+            Finding::new(DOC.id, ctx.location(l.store.site), msg, vec![ctx.related(l.check, "the check of the same entry".into())])
+        })
+        .collect()
+}
+
+/// The unlocked form, reported when another goroutine can run the same store.
+pub fn from_conflict(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+    let check = x.lazy_check.unwrap_or(x.site);
+    let msg = format!(
+        "{} is checked at {} and created here with no lock, and {} runs the same code ({}); both can see the entry missing and one creation overwrites the other",
+        entry(x),
+        ctx.short(check),
+        ctx.context_of(y),
+        ctx.short(y.site)
+    );
+    Finding::new(DOC.id, ctx.location(x.site), msg, vec![ctx.related(check, "the check of the same entry".into()), ctx.other_side(y)])
+}
+
+/// `m[k]`: the entry, not just the map.
+fn entry(a: &Access) -> String {
+    match &a.key {
+        crate::analysis::summary::KeyText::Text(k) => format!("{}[{k}]", a.shown),
+        _ => format!("an entry of {}", a.shown),
+    }
+}

@@ -27,3 +27,21 @@ _ = m["b"][1] // MR003: m["b"] is the same map as m["a"]
 ## Fix
 Give each key its own inner map (`maps.Clone(shared)`), or guard the shared one with a lock."#,
 };
+
+use crate::analysis::summary::Access;
+use crate::report::Finding;
+
+use super::context::RuleContext;
+
+pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+    let msg = format!(
+        "{} and {} ({}) are one inner map stored under two outer keys: this {} races with the {} in {}",
+        x.shown,
+        y.shown,
+        ctx.short(y.site),
+        x.kind.verb(),
+        y.kind.verb(),
+        ctx.context_of(y)
+    );
+    Finding::new(DOC.id, ctx.location(x.site), msg, vec![ctx.other_side(y)])
+}

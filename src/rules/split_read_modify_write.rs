@@ -25,3 +25,22 @@ c.Set(k, n+1)   // MR007: another goroutine's increment between Get and Set is l
 ## Fix
 Do the read and the write in one critical section (`c.Add(k, 1)`); or keep an atomic per entry."#,
 };
+
+use crate::report::Finding;
+
+use super::context::RuleContext;
+
+pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
+    ctx.facts
+        .atomicity
+        .iter()
+        .map(|f| {
+            let msg = format!(
+                "{} is written back from a value read at {} in an earlier critical section; an update made by another goroutine in between is lost",
+                f.write.shown,
+                ctx.short(f.read.site)
+            );
+            Finding::new(DOC.id, ctx.location(f.write.site), msg, vec![ctx.related(f.read.site, "the read of the same entry".into())])
+        })
+        .collect()
+}

@@ -28,3 +28,35 @@ if _, ok := cache.Load(k); !ok {
 `v, _ := cache.LoadOrStore(k, map[string]int{})`, or `CompareAndSwap`; store immutable values
 or values with their own lock."#,
 };
+
+use crate::analysis::SyncMapForm;
+use crate::report::Finding;
+
+use super::context::RuleContext;
+
+pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
+    ctx.facts
+        .syncmap
+        .iter()
+        .map(|f| {
+            let (msg, related) = match f.form {
+                SyncMapForm::LoadThenStore | SyncMapForm::LoadThenDelete => {
+                    let op = if f.form == SyncMapForm::LoadThenStore { "Store" } else { "Delete" };
+                    (
+                        format!(
+                            "{op} on {} after a Load of the same key at {}: the pair is not atomic, another goroutine can store between them and its value is lost",
+                            f.shown,
+                            ctx.short(f.related)
+                        ),
+                        vec![ctx.related(f.related, "the Load of the same key".into())],
+                    )
+                }
+                SyncMapForm::MutatedValue => (
+                    format!("{} is a plain map loaded from a sync.Map and written here; the sync.Map does not guard the values it holds", f.shown),
+                    Vec::new(),
+                ),
+            };
+            Finding::new(DOC.id, ctx.location(f.site), msg, related)
+        })
+        .collect()
+}

@@ -36,3 +36,22 @@ fmt.Println(m["a"]) // MR001: races with the write in the goroutine
 Guard every access with one `sync.Mutex`/`sync.RWMutex`; or use `sync.Map` for caches whose
 goroutines touch disjoint keys; or shard the map with a lock per shard."#,
 };
+
+use crate::analysis::summary::Access;
+use crate::report::{Finding, Location};
+
+use super::context::RuleContext;
+
+pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+    let at: Location = ctx.location(x.site);
+    let msg = format!(
+        "{} of {} in {} races with the {} at {} in {}: no common lock and no ordering",
+        x.kind.verb(),
+        x.shown,
+        ctx.context_of(x),
+        y.kind.verb(),
+        ctx.short(y.site),
+        ctx.context_of(y)
+    );
+    Finding::new(DOC.id, at, msg, vec![ctx.other_side(y)])
+}

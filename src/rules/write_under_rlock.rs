@@ -27,3 +27,24 @@ if _, ok := s.hits[k]; !ok {
 ## Fix
 Take `Lock` (not `RLock`) for writes."#,
 };
+
+use crate::report::Finding;
+
+use super::context::RuleContext;
+
+pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
+    ctx.facts
+        .rlock_writes
+        .iter()
+        .map(|a| {
+            let msg = format!(
+                "{} of {} while only a read lock is held ({}); readers run in parallel, so this write races with other holders of the read lock",
+                a.kind.verb(),
+                a.shown,
+                ctx.locks_of(a)
+            );
+            let related = a.locks.iter().map(|l| ctx.related(l.site, "RLock taken here".into())).collect();
+            Finding::new(DOC.id, ctx.location(a.site), msg, related)
+        })
+        .collect()
+}

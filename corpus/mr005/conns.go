@@ -1,0 +1,52 @@
+package mr005
+
+import (
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// ConnPool keeps one connection per address.
+type ConnPool struct {
+	conns sync.Map // addr -> *PooledConn
+}
+
+// PooledConn is a pooled connection.
+type PooledConn struct {
+	net.Conn
+	LastUsed time.Time
+}
+
+// Case: Load hit, then Delete of the same key on the stale path; a fresh conn stored meanwhile is dropped.
+func (p *ConnPool) Get(addr string, maxIdle time.Duration) *PooledConn {
+	v, ok := p.conns.Load(addr)
+	if !ok {
+		return nil
+	}
+	c := v.(*PooledConn)
+	if time.Since(c.LastUsed) > maxIdle {
+		p.conns.Delete(addr) // want "MR005"
+		return nil
+	}
+	return c
+}
+
+// sessions maps session ids to user names.
+var sessions sync.Map
+
+// Case: a logout handler checks the session with Load and then deletes it.
+func handleLogout(w http.ResponseWriter, r *http.Request) {
+	id := r.FormValue("sid")
+	if _, ok := sessions.Load(id); ok {
+		sessions.Delete(id) // want "MR005"
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Error(w, "no session", http.StatusNotFound)
+}
+
+// RegisterSessionRoutes wires the logout handler.
+func RegisterSessionRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("/logout", handleLogout)
+}

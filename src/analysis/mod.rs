@@ -1,0 +1,291 @@
+//! Package model → summaries → facts. Computes every function's summary once (memoised,
+//! callees first, recursion cut), adds the entries no call in the module shows (declared
+//! concurrency, `ServeHTTP`), and collects the facts the rules read: conflicting access pairs,
+//! racy lazy inits, split read-modify-writes, `sync.Map` sequences, writes under `RLock`.
+
+mod pairs;
+pub mod path;
+pub mod summary;
+mod text;
+mod walk;
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use crate::model::{FuncId, PkgId, Program, SyncKind, Type, TypeId};
+use crate::report::Finding;
+use crate::syntax::ir::{ExprKind, TypeExpr};
+use path::{Path, Root};
+use summary::{Access, ReadOrigin, Site, Summary, Thread};
+use walk::Walk;
+
+/// How deep summaries may nest before a callee is treated as unknown.
+const MAX_CALL_DEPTH: u32 = 48;
+
+/// Two accesses to one map from contexts that may run at once, at least one a write, not
+/// ordered and not guarded by a common lock held in write mode by one of them.
+#[derive(Clone, Debug)]
+pub struct Conflict {
+    pub a: Access,
+    pub b: Access,
+    /// The accesses reach one map through different outer keys or maps (MR003).
+    pub aliased: bool,
+}
+
+/// Check-then-create where check and store are not one critical section and at least one
+/// of them holds a lock (the unlocked form needs a conflict as evidence; see `Conflict`).
+#[derive(Clone, Debug)]
+pub struct LazyInit {
+    pub store: Access,
+    pub check: Site,
+}
+
+/// A map entry read in one critical section and written back from it in another.
+#[derive(Clone, Debug)]
+pub struct AtomicityFact {
+    pub write: Access,
+    pub read: ReadOrigin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncMapForm {
+    LoadThenStore,
+    LoadThenDelete,
+    MutatedValue,
+}
+
+#[derive(Clone, Debug)]
+pub struct SyncMapFact {
+    pub site: Site,
+    pub related: Site,
+    pub shown: Rc<str>,
+    pub form: SyncMapForm,
+}
+
+#[derive(Default)]
+pub struct Facts {
+    pub conflicts: Vec<Conflict>,
+    pub lazy_inits: Vec<LazyInit>,
+    pub atomicity: Vec<AtomicityFact>,
+    pub syncmap: Vec<SyncMapFact>,
+    pub rlock_writes: Vec<Access>,
+    /// Entry methods (declared concurrency, ServeHTTP) by their goroutine site, for messages.
+    pub entry_names: HashMap<Site, String>,
+}
+
+pub struct Analyzer<'p> {
+    pub prog: &'p Program,
+    summaries: HashMap<FuncId, Rc<Summary>>,
+    in_progress: HashSet<FuncId>,
+    global_types: HashMap<(PkgId, String), Type>,
+    /// Map slots of package variables or of every instance of a type that hold one map
+    /// value, wherever the stores happened (`init`, constructors): MR003 across functions.
+    global_aliases: Vec<Vec<Path>>,
+    /// Types that declare concurrency: a mutex field next to a map field.
+    declared: HashSet<TypeId>,
+    /// Accesses of goroutines on maps named for every instance, met by the entries.
+    pool: Vec<Access>,
+    /// What the entry walk saw, for `recheck_aliased`.
+    entry_accesses: Vec<Access>,
+    pub facts: Facts,
+}
+
+/// Bound on pooled accesses: the entry walk compares each with every entry access.
+const MAX_POOL: usize = 20_000;
+
+impl<'p> Analyzer<'p> {
+    pub fn new(prog: &'p Program) -> Self {
+        Analyzer {
+            prog,
+            summaries: HashMap::new(),
+            in_progress: HashSet::new(),
+            global_types: HashMap::new(),
+            global_aliases: Vec::new(),
+            declared: declared_types(prog),
+            pool: Vec::new(),
+            entry_accesses: Vec::new(),
+            facts: Facts::default(),
+        }
+    }
+
+    fn pool_access(&mut self, a: Access) {
+        if self.pool.len() < MAX_POOL {
+            self.pool.push(a);
+        }
+    }
+
+    fn add_global_alias(&mut self, class: Vec<Path>) {
+        if !self.global_aliases.contains(&class) {
+            self.global_aliases.push(class);
+        }
+    }
+
+    /// The summary of `id`, computed on first use. `None` inside a recursive cycle or past
+    /// the depth limit: the call is then treated as unknown.
+    fn summary(&mut self, id: FuncId, depth: u32) -> Option<Rc<Summary>> {
+        if let Some(s) = self.summaries.get(&id) {
+            return Some(s.clone());
+        }
+        if depth > MAX_CALL_DEPTH || self.in_progress.contains(&id) {
+            return None;
+        }
+        let f = &self.prog.funcs[id as usize];
+        f.body.body.as_ref()?;
+        self.in_progress.insert(id);
+        let mut w = Walk::new(self, Some(id), f.file, f.pkg, depth);
+        w.run_function(id);
+        let sum = w.finish();
+        self.in_progress.remove(&id);
+        let rc = Rc::new(sum);
+        self.summaries.insert(id, rc.clone());
+        Some(rc)
+    }
+
+    /// The type of a package-level variable declared without one (`var m = map[K]V{}`).
+    fn global_type(&mut self, pkg: PkgId, name: &str) -> Type {
+        if let Some(t) = self.global_types.get(&(pkg, name.to_string())) {
+            return t.clone();
+        }
+        let g = &self.prog.packages[pkg as usize].vars[name];
+        let file = g.file;
+        let ty = match g.init.as_ref().map(|e| &e.kind) {
+            Some(ExprKind::Composite(te, _)) => self.prog.resolve(file, te),
+            Some(ExprKind::Unary(_, inner)) => match &inner.kind {
+                ExprKind::Composite(te, _) => Type::Pointer(Box::new(self.prog.resolve(file, te))),
+                _ => Type::Unknown,
+            },
+            Some(ExprKind::Call { func, args }) => match (&func.kind, args.first().map(|a| &a.kind)) {
+                (ExprKind::Ident(n), Some(ExprKind::Type(te))) if n == "make" => self.prog.resolve(file, te),
+                (ExprKind::Ident(n), Some(ExprKind::Ident(t))) if n == "make" || n == "new" => {
+                    let t = self.prog.resolve(file, &TypeExpr::Name(t.clone()));
+                    if n == "new" { Type::Pointer(Box::new(t)) } else { t }
+                }
+                (ExprKind::Ident(n), _) => match self.prog.packages[pkg as usize].funcs.get(n.as_str()) {
+                    Some(f) => self.prog.funcs[*f as usize].results.first().cloned().unwrap_or(Type::Unknown),
+                    None => Type::Unknown,
+                },
+                _ => Type::Unknown,
+            },
+            _ => Type::Unknown,
+        };
+        self.global_types.insert((pkg, name.to_string()), ty.clone());
+        ty
+    }
+
+    /// Summaries for every function, then the synthetic entries.
+    pub fn run(&mut self) {
+        for id in 0..self.prog.funcs.len() as FuncId {
+            self.summary(id, 0);
+        }
+        self.run_entries();
+        if std::env::var_os("MAPRACE_DEBUG").is_some() {
+            eprintln!("pass 1 done: {} global alias classes", self.global_aliases.len());
+        }
+        if !self.global_aliases.is_empty() {
+            self.recheck_aliased();
+        }
+    }
+
+    /// Aliasing found anywhere applies everywhere, also to functions walked before it was
+    /// found. Summaries do not depend on it, only pair checks do, and only for the roots the
+    /// classes name (package variables and per-type fields survive in summaries), so those
+    /// pairs are checked again with every class known.
+    fn recheck_aliased(&mut self) {
+        let roots: HashSet<&Root> = self.global_aliases.iter().flatten().map(|p| &p.root).collect();
+        let no_scopes = HashMap::new();
+        let mut found = Vec::new();
+        let mut ids: Vec<&FuncId> = self.summaries.keys().collect();
+        ids.sort();
+        let sums = ids.into_iter().map(|id| &self.summaries[id].accesses).chain(std::iter::once(&self.entry_accesses));
+        for accesses in sums {
+            if accesses.iter().any(|a| roots.contains(&a.path.root)) {
+                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases);
+                found.extend(conflicts.into_iter().filter(|c| c.aliased));
+            }
+        }
+        self.facts.conflicts.extend(found);
+    }
+
+    /// Methods no call in the module shows running concurrently, but that do: the exported
+    /// methods of types that lock their own mutex around a map field (declared concurrency),
+    /// and every `ServeHTTP`. Each runs as a goroutine that may run many times at once, on
+    /// "any instance" of its type.
+    fn run_entries(&mut self) {
+        let prog = self.prog;
+        let mut entries: Vec<(FuncId, bool)> = Vec::new();
+        for (tid, t) in prog.types.iter().enumerate() {
+            let declares = t.methods.values().any(|m| {
+                self.summaries.get(m).is_some_and(|s| {
+                    s.accesses.iter().any(|a| {
+                        a.thread == Thread::Current
+                            && matches!(a.path.root, Root::Recv)
+                            && a.locks.iter().any(|l| matches!(l.lock.root, Root::Recv))
+                    })
+                })
+            });
+            let mut ms: Vec<(&String, &FuncId)> = t.methods.iter().collect();
+            ms.sort();
+            let mut has_entry = false;
+            for (name, id) in &ms {
+                let exported = name.chars().next().is_some_and(char::is_uppercase);
+                if (declares && exported) || *name == "ServeHTTP" {
+                    entries.push((**id, false));
+                    has_entry = true;
+                }
+            }
+            if has_entry {
+                // Methods that start goroutines on the receiver (watchers, loops) run those
+                // alongside the entries; their own bodies are setup and are left out.
+                for (_, id) in &ms {
+                    let spawns = self.summaries.get(id).is_some_and(|s| {
+                        s.accesses.iter().any(|a| matches!(a.thread, Thread::Spawned { .. }) && matches!(a.path.root, Root::Recv))
+                    });
+                    if spawns && !entries.contains(&(**id, false)) {
+                        entries.push((**id, true));
+                    }
+                }
+            }
+            let _ = tid;
+        }
+        if entries.is_empty() {
+            self.pool.clear();
+            return;
+        }
+        let first = &prog.funcs[entries[0].0 as usize];
+        let mut w = Walk::new(self, None, first.file, first.pkg, 0);
+        for (id, spawn_only) in entries {
+            w.enter_method(id, spawn_only);
+        }
+        let sum = w.finish();
+        self.entry_accesses = sum.accesses;
+    }
+}
+
+/// Run the static analysis and the rules.
+pub fn analyze(prog: &Program) -> Vec<Finding> {
+    let mut an = Analyzer::new(prog);
+    an.run();
+    crate::rules::run_all(prog, &an.facts)
+}
+
+impl Path {
+    pub fn type_root(t: crate::model::TypeId) -> Path {
+        Path::new(Root::TypeRoot(t))
+    }
+}
+
+/// Types with a mutex (direct or embedded) and a map field: their methods are meant to run
+/// concurrently, so goroutines that reach their maps meet every exported method.
+fn declared_types(prog: &Program) -> HashSet<TypeId> {
+    let mut out = HashSet::new();
+    for (id, t) in prog.types.iter().enumerate() {
+        if let Type::Struct(fields) = &t.underlying {
+            let lock = fields.iter().any(|f| matches!(f.ty, Type::Sync(SyncKind::Mutex | SyncKind::RWMutex)));
+            let map = fields.iter().any(|f| prog.underlying(&f.ty).is_map());
+            if lock && map {
+                out.insert(id as TypeId);
+            }
+        }
+    }
+    out
+}

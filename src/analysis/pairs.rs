@@ -1,0 +1,135 @@
+//! The pair check: which accesses of one analysed function (its own, its callees', and its
+//! goroutines') may run at the same time on the same map without a common guard.
+
+use std::collections::HashMap;
+
+use super::Conflict;
+use super::path::{Path, Root, Step};
+use super::summary::{Access, AccessKind, Mode, Thread};
+
+/// Alias classes of map slots that hold one map value (MR003): each entry is the list of
+/// slot paths (`m["a"]`, `m["b"]`) that name the same inner map.
+pub type AliasClasses = Vec<Vec<Path>>;
+
+pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses) -> Vec<Conflict> {
+    // Accesses are compared within a root; roots joined by an alias class share a bucket.
+    let mut rep: HashMap<Root, Root> = HashMap::new();
+    let find = |rep: &HashMap<Root, Root>, r: &Root| -> Root {
+        let mut r = r.clone();
+        for _ in 0..16 {
+            match rep.get(&r) {
+                Some(n) if *n != r => r = n.clone(),
+                _ => break,
+            }
+        }
+        r
+    };
+    for class in aliases {
+        let first = find(&rep, &class[0].root);
+        for p in &class[1..] {
+            let r = find(&rep, &p.root);
+            if r != first {
+                rep.insert(r, first.clone());
+            }
+        }
+    }
+    let mut by_root: HashMap<Root, Vec<usize>> = HashMap::new();
+    for (i, a) in accesses.iter().enumerate() {
+        if a.kind != AccessKind::FieldWrite {
+            by_root.entry(find(&rep, &a.path.root)).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    let mut roots: Vec<_> = by_root.into_iter().collect();
+    roots.sort_by_key(|(_, v)| v[0]);
+    for (_, idx) in roots {
+        if !idx.iter().any(|&i| matches!(accesses[i].thread, Thread::Spawned { .. })) {
+            continue;
+        }
+        for (n, &i) in idx.iter().enumerate() {
+            // An access of a goroutine that runs many times at once conflicts with itself.
+            let self_pair = matches!(accesses[i].thread, Thread::Spawned { multi: true, .. });
+            let from = if self_pair { n } else { n + 1 };
+            for &j in &idx[from..] {
+                let (a, b) = (&accesses[i], &accesses[j]);
+                if !a.kind.is_write() && !b.kind.is_write() {
+                    continue;
+                }
+                if a.origin == b.origin && a.origin != 0 && !(a.respawned || b.respawned) {
+                    continue;
+                }
+                if !parallel(a, b, local_scope) {
+                    continue;
+                }
+                let aliased = match same_map(a, b) {
+                    true => false,
+                    false if through_alias(a, b, aliases) => true,
+                    false => continue,
+                };
+                if ordered(a, b) || guarded(a, b) {
+                    continue;
+                }
+                out.push(Conflict { a: a.clone(), b: b.clone(), aliased });
+            }
+        }
+    }
+    out
+}
+
+fn parallel(a: &Access, b: &Access, local_scope: &HashMap<u32, u32>) -> bool {
+    match (a.thread, b.thread) {
+        (Thread::Current, Thread::Current) => false,
+        (Thread::Spawned { site: s1, multi: m1 }, Thread::Spawned { site: s2, multi: m2 }) if s1 == s2 => {
+            if !(m1 || m2) {
+                return false;
+            }
+            // A variable declared inside the loop or goroutine body that starts each
+            // instance is a different variable in each instance.
+            match &a.path.root {
+                Root::Local(id) => match local_scope.get(id) {
+                    Some(&scope) if scope != 0 => !(a.instance_scopes.contains(&scope) && b.instance_scopes.contains(&scope)),
+                    _ => true,
+                },
+                _ => true,
+            }
+        }
+        _ => true,
+    }
+}
+
+/// Same map object: may-alias paths; or a reassignment of the variable vs any use of it.
+fn same_map(a: &Access, b: &Access) -> bool {
+    if a.path.may_alias(&b.path) {
+        return true;
+    }
+    let reads_variable = |user: &Access, var: &Path| {
+        // `m[k][j]` reads the variable `m` when it runs; `m[k].p.q` reaches other objects.
+        user.path.starts_with(var) && user.path.steps[var.steps.len()..].iter().all(|s| matches!(s, Step::Key(_)))
+    };
+    (a.kind == AccessKind::Reassign && reads_variable(b, &a.path)) || (b.kind == AccessKind::Reassign && reads_variable(a, &b.path))
+}
+
+fn through_alias(a: &Access, b: &Access, aliases: &AliasClasses) -> bool {
+    aliases.iter().any(|class| {
+        class.iter().any(|sa| {
+            a.path.starts_with(sa)
+                && class.iter().any(|sb| {
+                    sb != sa && b.path.starts_with(sb) && {
+                        let ra = &a.path.steps[sa.steps.len()..];
+                        let rb = &b.path.steps[sb.steps.len()..];
+                        ra.len() == rb.len() && Path { root: Root::Recv, steps: ra.to_vec() }.may_alias(&Path { root: Root::Recv, steps: rb.to_vec() })
+                    }
+                })
+        })
+    })
+}
+
+/// Release after one, acquire before the other: happens-before.
+fn ordered(a: &Access, b: &Access) -> bool {
+    a.rel.iter().any(|s| b.acq.contains(s)) || b.rel.iter().any(|s| a.acq.contains(s))
+}
+
+/// A common lock held by both, in write mode by at least one.
+pub fn guarded(a: &Access, b: &Access) -> bool {
+    a.locks.iter().any(|la| b.locks.iter().any(|lb| la.same_lock(lb) && (la.mode == Mode::Write || lb.mode == Mode::Write)))
+}

@@ -1,0 +1,212 @@
+//! What one function does to shared state, composed by its callers: accesses with their
+//! access paths, locks held, goroutine (thread) context and ordering marks; lock effects at
+//! exit; what it returns; function-typed parameters it calls or starts as goroutines.
+
+use std::rc::Rc;
+
+use super::path::Path;
+use crate::model::FileId;
+use crate::syntax::ir::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Site {
+    pub file: FileId,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AccessKind {
+    Read,
+    Range,
+    Len,
+    Write,
+    Delete,
+    Clear,
+    /// The variable holding the map is assigned a new map.
+    Reassign,
+    /// A field of a value stored in the map is written (`m[k].n++` with pointer values).
+    /// Not a map operation; only MR006 looks at it.
+    FieldWrite,
+}
+
+impl AccessKind {
+    pub fn is_write(self) -> bool {
+        matches!(self, AccessKind::Write | AccessKind::Delete | AccessKind::Clear | AccessKind::Reassign)
+    }
+
+    pub fn verb(self) -> &'static str {
+        match self {
+            AccessKind::Read => "read",
+            AccessKind::Range => "range",
+            AccessKind::Len => "len",
+            AccessKind::Write => "write",
+            AccessKind::Delete => "delete",
+            AccessKind::Clear => "clear",
+            AccessKind::Reassign => "reassignment",
+            AccessKind::FieldWrite => "field write",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    Read,
+    Write,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HeldLock {
+    pub lock: Path,
+    pub mode: Mode,
+    /// Bumped at every acquire: two accesses in one critical section share it.
+    pub section: u32,
+    pub site: Site,
+    /// The mutex as a field of a named type (`Transport.idleMu`): `pc.t.idleMu` and
+    /// `t.idleMu` are the same lock when `pc.t` is `t`, which paths alone cannot tell.
+    pub class: Option<(crate::model::TypeId, Rc<str>)>,
+}
+
+impl HeldLock {
+    pub fn same_lock(&self, other: &HeldLock) -> bool {
+        self.lock == other.lock || (self.class.is_some() && self.class == other.class)
+    }
+}
+
+/// Something that orders goroutines: a channel, a WaitGroup, an errgroup, a Once, the start of
+/// a goroutine, or the end of a test function (parallel subtests start after it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SyncObj {
+    Object(Path),
+    Spawn(Site),
+    ParentEnd(Site),
+}
+
+/// The goroutine context of an access within one analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Thread {
+    /// The goroutine running the function being analysed.
+    Current,
+    /// A goroutine started at `site` (a `go` statement or a concurrent API call).
+    /// `multi`: more than one instance may run at once (started in a loop, per request).
+    Spawned { site: Site, multi: bool },
+}
+
+/// How the accessed map was reached, for telling the conflict rules apart.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Via {
+    Direct,
+    /// Through a local bound while a lock was held (`inner := m[k]` under `mu`), used after.
+    Escaped { lock_site: Site, sections: Vec<u32> },
+    /// Through the result of a call that returned it from inside its critical section.
+    Returned { func: Rc<str>, site: Site },
+}
+
+/// Where a value came from when it was read out of a map: for MR007 (split read-modify-write).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadOrigin {
+    pub path: Path,
+    pub key: KeyText,
+    pub sections: Vec<u32>,
+    pub site: Site,
+    /// Read with `v, ok := m[k]`: a lookup, which only counts as read-modify-write once
+    /// the value is modified (`v.n++`, `v + 1`), not when it is recomputed and stored.
+    pub checked: bool,
+    pub modified: bool,
+}
+
+/// The key expression of an access: its normalised source text within one function, or a
+/// parameter (substituted by callers), or unknown.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum KeyText {
+    Text(Rc<str>),
+    Param(u16),
+    Unknown,
+}
+
+impl KeyText {
+    pub fn same_as(&self, other: &KeyText) -> bool {
+        !matches!(self, KeyText::Unknown) && self == other
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Access {
+    pub path: Path,
+    pub kind: AccessKind,
+    pub key: KeyText,
+    pub site: Site,
+    /// The map expression as written at the site (`s.byTenant[t]`).
+    pub shown: Rc<str>,
+    pub thread: Thread,
+    pub locks: Vec<HeldLock>,
+    /// Position in the function's straight-line order (for ordering against releases).
+    pub pos: u32,
+    /// Sync objects acquired before this access in its goroutine.
+    pub acq: Vec<SyncObj>,
+    /// Sync objects released after this access in its goroutine.
+    pub rel: Vec<SyncObj>,
+    pub via: Via,
+    /// For writes: the value written was made fresh here (`make`, literal, `&T{}`).
+    pub fresh_value: bool,
+    /// For writes: the value written derives from an earlier read of a map entry.
+    pub value_from: Option<ReadOrigin>,
+    /// For writes: the value written is parameter `i` (a setter), resolved by callers.
+    pub value_param: Option<u16>,
+    /// Call-site index in the analysed function this access was instantiated from (0: its
+    /// own body). Pairs from one callee were already checked in the callee.
+    pub origin: u32,
+    /// Locals declared per goroutine instance are not shared between instances: the
+    /// instance scopes (loop bodies, goroutine bodies) enclosing this access's spawn.
+    pub instance_scopes: Rc<[u32]>,
+    /// For a store of a fresh value: the check of the same entry made outside the store's
+    /// critical section (MR004).
+    pub lazy_check: Option<Site>,
+    /// A read that is the check (or part) of a racy lazy init reported at the store.
+    pub lazy_covered: bool,
+    /// Instantiated here as a (new or more parallel) goroutine than in its callee: pairs
+    /// with its siblings were not checked there.
+    pub respawned: bool,
+    /// The map named for every instance of its owner type (`Store.byTenant`), when that
+    /// type declares concurrency or the map is a package variable: how goroutines anywhere
+    /// meet the entry methods.
+    pub typed: Option<Path>,
+}
+
+/// A function-typed parameter called (or started as a goroutine) by the function.
+#[derive(Clone, Debug)]
+pub struct ParamCall {
+    pub param: u16,
+    /// Started as a goroutine here, or called inside one this function started.
+    pub spawn: Option<(Site, bool)>,
+    pub thread: Thread,
+    pub pos: u32,
+    /// Sync objects released after the call in its goroutine (`defer wg.Done()` around it).
+    pub rel: Vec<SyncObj>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Returned {
+    pub path: Option<Path>,
+    /// Returned while a lock was held: the caller gets the map without its guard.
+    pub under_lock: bool,
+    /// The value was read out of a map entry (a getter): for MR007 through calls.
+    pub read_origin: Option<ReadOrigin>,
+    pub site: Option<Site>,
+    pub typed: Option<Path>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    pub accesses: Vec<Access>,
+    /// Sync objects the function releases / acquires in its own goroutine.
+    pub releases: Vec<SyncObj>,
+    pub acquires: Vec<SyncObj>,
+    /// Locks still held at exit that the function acquired (lock helpers).
+    pub locks_acquired: Vec<HeldLock>,
+    /// Locks released that the function did not acquire (unlock helpers).
+    pub locks_released: Vec<Path>,
+    pub param_calls: Vec<ParamCall>,
+    pub returns: Vec<Returned>,
+    /// Map slots that hold one map value (`m["a"] = v; m["b"] = v`): for MR003.
+    pub alias_classes: Vec<Vec<Path>>,
+}

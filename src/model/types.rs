@@ -1,0 +1,162 @@
+//! The small semantic type the rules need, and resolution of syntactic type expressions
+//! against the module's packages and the standard library's sync primitives.
+
+use super::{FileId, Program, TypeId};
+use crate::syntax::ir::TypeExpr;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Map(Box<Type>, Box<Type>),
+    /// A type declared in the module.
+    Named(TypeId),
+    Pointer(Box<Type>),
+    Slice(Box<Type>),
+    Struct(Vec<Field>),
+    Func(Box<FuncType>),
+    Chan(Box<Type>),
+    Sync(SyncKind),
+    /// Predeclared or foreign types the rules do not look into (`int`, `string`, `time.Time`).
+    Opaque,
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Field {
+    pub name: String,
+    pub ty: Type,
+    pub embedded: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct FuncType {
+    pub params: Vec<Type>,
+    pub results: Vec<Type>,
+}
+
+/// Synchronisation types whose methods the analysis models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SyncKind {
+    Mutex,
+    RWMutex,
+    WaitGroup,
+    Once,
+    Map,
+    Cond,
+    /// `golang.org/x/sync/errgroup.Group`.
+    ErrGroup,
+    /// `*testing.T` (for `t.Run` / `t.Parallel`).
+    TestingT,
+    /// `*http.ServeMux`.
+    ServeMux,
+}
+
+impl SyncKind {
+    pub fn has_method(self, name: &str) -> bool {
+        match self {
+            SyncKind::Mutex => matches!(name, "Lock" | "Unlock" | "TryLock"),
+            SyncKind::RWMutex => matches!(name, "Lock" | "Unlock" | "TryLock" | "RLock" | "RUnlock" | "TryRLock" | "RLocker"),
+            SyncKind::WaitGroup => matches!(name, "Add" | "Done" | "Wait" | "Go"),
+            SyncKind::Once => name == "Do",
+            SyncKind::Map => matches!(
+                name,
+                "Load" | "Store" | "LoadOrStore" | "LoadAndDelete" | "Delete" | "Swap" | "CompareAndSwap" | "CompareAndDelete" | "Range" | "Clear"
+            ),
+            SyncKind::Cond => matches!(name, "Wait" | "Signal" | "Broadcast"),
+            SyncKind::ErrGroup => matches!(name, "Go" | "Wait" | "TryGo" | "SetLimit"),
+            SyncKind::TestingT => matches!(name, "Run" | "Parallel"),
+            SyncKind::ServeMux => matches!(name, "HandleFunc" | "Handle"),
+        }
+    }
+
+    fn from_qualified(import_path: &str, name: &str) -> Option<SyncKind> {
+        Some(match (import_path, name) {
+            ("sync", "Mutex") => SyncKind::Mutex,
+            ("sync", "RWMutex") => SyncKind::RWMutex,
+            ("sync", "WaitGroup") => SyncKind::WaitGroup,
+            ("sync", "Once") => SyncKind::Once,
+            ("sync", "Map") => SyncKind::Map,
+            ("sync", "Cond") => SyncKind::Cond,
+            ("golang.org/x/sync/errgroup", "Group") => SyncKind::ErrGroup,
+            ("testing", "T") | ("testing", "B") => SyncKind::TestingT,
+            ("net/http", "ServeMux") => SyncKind::ServeMux,
+            _ => return None,
+        })
+    }
+}
+
+impl Type {
+    pub fn is_map(&self) -> bool {
+        matches!(self, Type::Map(..))
+    }
+
+    /// Whether values of this type can name shared state worth a path (maps, structs,
+    /// pointers, sync primitives, channels).
+    pub fn is_trackable(&self) -> bool {
+        !matches!(self, Type::Opaque | Type::Unknown | Type::Func(_))
+    }
+}
+
+pub(super) fn resolve(prog: &Program, file: FileId, te: &TypeExpr) -> Type {
+    resolve_depth(prog, file, te, 0)
+}
+
+fn resolve_depth(prog: &Program, file: FileId, te: &TypeExpr, depth: u32) -> Type {
+    if depth > 64 {
+        return Type::Unknown;
+    }
+    let r = |t: &TypeExpr| resolve_depth(prog, file, t, depth + 1);
+    match te {
+        TypeExpr::Name(n) => {
+            let pkg = prog.files[file as usize].pkg;
+            match prog.packages.get(pkg as usize).and_then(|p| p.types.get(n)) {
+                Some(id) => Type::Named(*id),
+                None => Type::Opaque,
+            }
+        }
+        TypeExpr::Qualified(pkg_name, name) => {
+            if let Some(pkg) = prog.imported_package(file, pkg_name) {
+                return match prog.packages[pkg as usize].types.get(name) {
+                    Some(id) => Type::Named(*id),
+                    None => Type::Unknown,
+                };
+            }
+            match prog.import_path(file, pkg_name).and_then(|p| SyncKind::from_qualified(p, name)) {
+                Some(k) => Type::Sync(k),
+                None => Type::Opaque,
+            }
+        }
+        TypeExpr::Pointer(t) => Type::Pointer(Box::new(r(t))),
+        TypeExpr::Map(k, v) => Type::Map(Box::new(r(k)), Box::new(r(v))),
+        TypeExpr::Slice(t) => Type::Slice(Box::new(r(t))),
+        TypeExpr::Chan(t) => Type::Chan(Box::new(r(t))),
+        TypeExpr::Struct(fields) => Type::Struct(
+            fields
+                .iter()
+                .map(|f| {
+                    let ty = r(&f.ty);
+                    let (name, embedded) = match &f.name {
+                        Some(n) => (n.clone(), false),
+                        None => (embedded_name(&f.ty), true),
+                    };
+                    Field { name, ty, embedded }
+                })
+                .collect(),
+        ),
+        TypeExpr::Func(sig) => Type::Func(Box::new(FuncType {
+            params: sig.params.iter().map(|p| r(&p.ty)).collect(),
+            results: sig.results.iter().map(|p| r(&p.ty)).collect(),
+        })),
+        TypeExpr::Interface => Type::Opaque,
+        TypeExpr::Unknown => Type::Unknown,
+    }
+}
+
+/// An embedded field is named after its type: `sync.Mutex` → `Mutex`, `*Base` → `Base`.
+fn embedded_name(te: &TypeExpr) -> String {
+    match te {
+        TypeExpr::Name(n) => n.clone(),
+        TypeExpr::Qualified(_, n) => n.clone(),
+        TypeExpr::Pointer(t) => embedded_name(t),
+        _ => "?".to_string(),
+    }
+}

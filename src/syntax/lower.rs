@@ -1,0 +1,652 @@
+//! Parse one Go file with tree-sitter-go and lower it into `FileFacts`. The tree lives only
+//! inside `lower_file`. Lowering is total: unknown or broken syntax becomes `Other`/`Empty`,
+//! never a panic, and nesting deeper than `MAX_DEPTH` is cut off with an error naming the file.
+
+use tree_sitter::{Node, Parser};
+
+use super::ir::*;
+use crate::load::SourceFile;
+use crate::report::FileError;
+
+/// Deeper expressions than this are not lowered (real Go code stays far below; generated
+/// or hostile input does not). Keeps every recursive pass of the analysis within its stack.
+pub const MAX_DEPTH: u32 = 400;
+
+struct Lowerer<'a> {
+    src: &'a str,
+    depth: u32,
+    too_deep: Option<Span>,
+}
+
+pub fn lower_file(file: &SourceFile) -> FileFacts {
+    let lines = file.text.lines().count() as u32;
+    let mut facts = FileFacts {
+        path: file.path.clone(),
+        package: String::new(),
+        imports: Vec::new(),
+        types: Vec::new(),
+        vars: Vec::new(),
+        funcs: Vec::new(),
+        lines,
+        errors: Vec::new(),
+    };
+    let mut parser = Parser::new();
+    if parser.set_language(&tree_sitter_go::LANGUAGE.into()).is_err() {
+        facts.errors.push(FileError { file: file.path.clone(), message: "internal: Go grammar failed to load".into() });
+        return facts;
+    }
+    let Some(tree) = parser.parse(&file.text, None) else {
+        facts.errors.push(FileError { file: file.path.clone(), message: "could not be parsed".into() });
+        return facts;
+    };
+    let root = tree.root_node();
+    if root.has_error() {
+        if let Some(at) = first_error(root) {
+            facts.errors.push(FileError {
+                file: file.path.clone(),
+                message: format!("syntax error at {}:{}; analysed the parts that parsed", at.line, at.col),
+            });
+        }
+    }
+    let mut lw = Lowerer { src: &file.text, depth: 0, too_deep: None };
+    let mut cur = root.walk();
+    for item in root.named_children(&mut cur) {
+        match item.kind() {
+            "package_clause" => {
+                if let Some(n) = named_child_of_kind(item, "package_identifier") {
+                    facts.package = lw.text(n).to_string();
+                }
+            }
+            "import_declaration" => lw.imports(item, &mut facts.imports),
+            "type_declaration" => lw.type_decls(item, &mut facts.types),
+            "var_declaration" => lw.var_decl(item, &mut facts.vars),
+            "function_declaration" | "method_declaration" => {
+                if let Some(f) = lw.func_decl(item) {
+                    facts.funcs.push(f);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(at) = lw.too_deep {
+        facts.errors.push(FileError {
+            file: file.path.clone(),
+            message: format!("nesting deeper than {MAX_DEPTH} levels at {}:{}; that part not analysed", at.line, at.col),
+        });
+    }
+    facts
+}
+
+fn first_error(n: Node) -> Option<Span> {
+    let mut cur = n.walk();
+    // Iterative pre-order walk: error trees can be as deep as the input.
+    loop {
+        let node = cur.node();
+        if node.is_error() || node.is_missing() {
+            return Some(span(node));
+        }
+        if node.has_error() && cur.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cur.goto_next_sibling() {
+                break;
+            }
+            if !cur.goto_parent() {
+                return None;
+            }
+        }
+    }
+}
+
+fn span(n: Node) -> Span {
+    let p = n.start_position();
+    Span { line: p.row as u32 + 1, col: p.column as u32 + 1 }
+}
+
+fn named_child_of_kind<'t>(n: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut cur = n.walk();
+    n.named_children(&mut cur).find(|c| c.kind() == kind)
+}
+
+fn named_children(n: Node) -> Vec<Node> {
+    let mut cur = n.walk();
+    n.named_children(&mut cur).filter(|c| c.kind() != "comment").collect()
+}
+
+fn field_children<'t>(n: Node<'t>, field: &str) -> Vec<Node<'t>> {
+    let mut cur = n.walk();
+    n.children_by_field_name(field, &mut cur).collect()
+}
+
+impl<'a> Lowerer<'a> {
+    fn text(&self, n: Node) -> &'a str {
+        self.src.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn enter(&mut self, n: Node) -> bool {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep.get_or_insert(span(n));
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn imports(&mut self, decl: Node, out: &mut Vec<Import>) {
+        let mut specs = Vec::new();
+        for c in named_children(decl) {
+            match c.kind() {
+                "import_spec" => specs.push(c),
+                "import_spec_list" => specs.extend(named_children(c).into_iter().filter(|s| s.kind() == "import_spec")),
+                _ => {}
+            }
+        }
+        for s in specs {
+            let Some(p) = s.child_by_field_name("path") else { continue };
+            let path = self.text(p).trim_matches(|c| c == '"' || c == '`').to_string();
+            let name = match s.child_by_field_name("name") {
+                Some(n) => self.text(n).to_string(),
+                None => path.rsplit('/').next().unwrap_or(&path).to_string(),
+            };
+            out.push(Import { name, path });
+        }
+    }
+
+    fn type_decls(&mut self, decl: Node, out: &mut Vec<TypeDecl>) {
+        for spec in named_children(decl) {
+            if !matches!(spec.kind(), "type_spec" | "type_alias") {
+                continue;
+            }
+            let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
+                continue;
+            };
+            out.push(TypeDecl { name: self.text(name).to_string(), ty: self.type_expr(ty) });
+        }
+    }
+
+    fn var_specs(&mut self, decl: Node) -> Vec<VarSpec> {
+        let mut specs = Vec::new();
+        for c in named_children(decl) {
+            match c.kind() {
+                "var_spec" => specs.push(c),
+                "var_spec_list" => specs.extend(named_children(c).into_iter().filter(|s| s.kind() == "var_spec")),
+                _ => {}
+            }
+        }
+        specs
+            .into_iter()
+            .map(|s| VarSpec {
+                names: field_children(s, "name").into_iter().map(|n| (self.text(n).to_string(), span(n))).collect(),
+                ty: s.child_by_field_name("type").map(|t| self.type_expr(t)),
+                values: s.child_by_field_name("value").map(|v| self.expr_list(v)).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    fn var_decl(&mut self, decl: Node, out: &mut Vec<VarSpec>) {
+        out.extend(self.var_specs(decl));
+    }
+
+    fn func_decl(&mut self, n: Node) -> Option<FuncDecl> {
+        let name = self.text(n.child_by_field_name("name")?).to_string();
+        let recv = n.child_by_field_name("receiver").and_then(|r| {
+            let p = named_children(r).into_iter().find(|c| c.kind() == "parameter_declaration")?;
+            let name = p.child_by_field_name("name").map(|x| self.text(x).to_string());
+            let mut ty = p.child_by_field_name("type")?;
+            let mut pointer = false;
+            if ty.kind() == "pointer_type" {
+                pointer = true;
+                ty = named_children(ty).into_iter().next()?;
+            }
+            if ty.kind() == "generic_type" {
+                ty = ty.child_by_field_name("type")?;
+            }
+            Some(Receiver { name, type_name: self.text(ty).to_string(), pointer })
+        });
+        let func = self.func_body(n);
+        Some(FuncDecl { name, recv, func })
+    }
+
+    fn func_body(&mut self, n: Node) -> FuncBody {
+        let sig = self.signature(n);
+        let body = n.child_by_field_name("body").map(|b| self.block(b));
+        FuncBody { sig, body, span: span(n) }
+    }
+
+    fn signature(&mut self, n: Node) -> Signature {
+        let params = n.child_by_field_name("parameters").map(|p| self.params(p)).unwrap_or_default();
+        let results = match n.child_by_field_name("result") {
+            Some(r) if r.kind() == "parameter_list" => self.params(r),
+            Some(r) => vec![Param { name: None, ty: self.type_expr(r) }],
+            None => Vec::new(),
+        };
+        Signature { params, results }
+    }
+
+    fn params(&mut self, list: Node) -> Vec<Param> {
+        let mut out = Vec::new();
+        for p in named_children(list) {
+            let variadic = p.kind() == "variadic_parameter_declaration";
+            if !variadic && p.kind() != "parameter_declaration" {
+                continue;
+            }
+            let mut ty = p.child_by_field_name("type").map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown);
+            if variadic {
+                ty = TypeExpr::Slice(Box::new(ty));
+            }
+            let names = field_children(p, "name");
+            if names.is_empty() {
+                out.push(Param { name: None, ty });
+            } else {
+                for nm in names {
+                    out.push(Param { name: Some(self.text(nm).to_string()), ty: ty.clone() });
+                }
+            }
+        }
+        out
+    }
+
+    fn type_expr(&mut self, n: Node) -> TypeExpr {
+        if !self.enter(n) {
+            return TypeExpr::Unknown;
+        }
+        let t = self.type_expr_inner(n);
+        self.depth -= 1;
+        t
+    }
+
+    fn type_expr_inner(&mut self, n: Node) -> TypeExpr {
+        let first = || named_children(n).into_iter().next();
+        match n.kind() {
+            "type_identifier" | "identifier" => TypeExpr::Name(self.text(n).to_string()),
+            "qualified_type" => match (n.child_by_field_name("package"), n.child_by_field_name("name")) {
+                (Some(p), Some(nm)) => TypeExpr::Qualified(self.text(p).to_string(), self.text(nm).to_string()),
+                _ => TypeExpr::Unknown,
+            },
+            "pointer_type" => first().map(|c| TypeExpr::Pointer(Box::new(self.type_expr(c)))).unwrap_or(TypeExpr::Unknown),
+            "map_type" => match (n.child_by_field_name("key"), n.child_by_field_name("value")) {
+                (Some(k), Some(v)) => TypeExpr::Map(Box::new(self.type_expr(k)), Box::new(self.type_expr(v))),
+                _ => TypeExpr::Unknown,
+            },
+            "slice_type" | "array_type" | "implicit_length_array_type" => n
+                .child_by_field_name("element")
+                .map(|e| TypeExpr::Slice(Box::new(self.type_expr(e))))
+                .unwrap_or(TypeExpr::Unknown),
+            "channel_type" => n
+                .child_by_field_name("value")
+                .map(|e| TypeExpr::Chan(Box::new(self.type_expr(e))))
+                .unwrap_or(TypeExpr::Unknown),
+            "struct_type" => {
+                let mut fields = Vec::new();
+                if let Some(list) = named_child_of_kind(n, "field_declaration_list") {
+                    for fd in named_children(list) {
+                        if fd.kind() != "field_declaration" {
+                            continue;
+                        }
+                        let Some(ty) = fd.child_by_field_name("type") else { continue };
+                        let ty = self.type_expr(ty);
+                        let names = field_children(fd, "name");
+                        if names.is_empty() {
+                            fields.push(FieldDecl { name: None, ty });
+                        } else {
+                            for nm in names {
+                                fields.push(FieldDecl { name: Some(self.text(nm).to_string()), ty: ty.clone() });
+                            }
+                        }
+                    }
+                }
+                TypeExpr::Struct(fields)
+            }
+            "function_type" => TypeExpr::Func(Box::new(self.signature(n))),
+            "interface_type" => TypeExpr::Interface,
+            "generic_type" => n.child_by_field_name("type").map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown),
+            "parenthesized_type" => first().map(|c| self.type_expr(c)).unwrap_or(TypeExpr::Unknown),
+            "type_constraint" | "negated_type" => TypeExpr::Unknown,
+            _ => TypeExpr::Unknown,
+        }
+    }
+
+    fn block(&mut self, n: Node) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for c in named_children(n) {
+            if c.kind() == "statement_list" {
+                for s in named_children(c) {
+                    self.stmt_into(s, &mut out);
+                }
+            } else {
+                self.stmt_into(c, &mut out);
+            }
+        }
+        out
+    }
+
+    fn stmt_into(&mut self, n: Node, out: &mut Vec<Stmt>) {
+        if n.kind() == "var_declaration" {
+            // `var ( a T; b U )` declares in the enclosing block, not a block of its own.
+            for s in self.var_specs(n) {
+                out.push(Stmt::VarDecl { names: s.names, ty: s.ty, values: s.values });
+            }
+            return;
+        }
+        let s = self.stmt(n);
+        if !matches!(s, Stmt::Empty) {
+            out.push(s);
+        }
+    }
+
+    fn stmt(&mut self, n: Node) -> Stmt {
+        if !self.enter(n) {
+            return Stmt::Empty;
+        }
+        let s = self.stmt_inner(n);
+        self.depth -= 1;
+        s
+    }
+
+    fn opt_stmt(&mut self, n: Option<Node>) -> Option<Box<Stmt>> {
+        n.map(|n| self.stmt(n)).filter(|s| !matches!(s, Stmt::Empty)).map(Box::new)
+    }
+
+    fn stmt_inner(&mut self, n: Node) -> Stmt {
+        match n.kind() {
+            "expression_statement" => match named_children(n).into_iter().next() {
+                Some(e) => Stmt::Expr(self.expr(e)),
+                None => Stmt::Empty,
+            },
+            "assignment_statement" | "short_var_declaration" => {
+                let lhs = n.child_by_field_name("left").map(|l| self.expr_list(l)).unwrap_or_default();
+                let rhs = n.child_by_field_name("right").map(|r| self.expr_list(r)).unwrap_or_default();
+                let op = if n.kind() == "short_var_declaration" {
+                    AssignOp::Define
+                } else {
+                    match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                        Some("=") | None => AssignOp::Plain,
+                        Some(_) => AssignOp::Compound,
+                    }
+                };
+                Stmt::Assign { lhs, rhs, op, span: span(n) }
+            }
+            "inc_statement" | "dec_statement" => match named_children(n).into_iter().next() {
+                Some(e) => Stmt::IncDec(self.expr(e)),
+                None => Stmt::Empty,
+            },
+            "var_declaration" => {
+                let specs = self.var_specs(n);
+                let mut stmts: Vec<Stmt> = specs
+                    .into_iter()
+                    .map(|s| Stmt::VarDecl { names: s.names, ty: s.ty, values: s.values })
+                    .collect();
+                if stmts.len() == 1 { stmts.pop().unwrap_or(Stmt::Empty) } else { Stmt::Block(stmts) }
+            }
+            "go_statement" | "defer_statement" => match named_children(n).into_iter().next() {
+                Some(e) => {
+                    let e = self.expr(e);
+                    if n.kind() == "go_statement" { Stmt::Go(e) } else { Stmt::Defer(e) }
+                }
+                None => Stmt::Empty,
+            },
+            "return_statement" => {
+                let vals = named_children(n).into_iter().next().map(|l| self.expr_list(l)).unwrap_or_default();
+                Stmt::Return(vals, span(n))
+            }
+            "send_statement" => match (n.child_by_field_name("channel"), n.child_by_field_name("value")) {
+                (Some(c), Some(v)) => Stmt::Send { chan: self.expr(c), value: self.expr(v), span: span(n) },
+                _ => Stmt::Empty,
+            },
+            "if_statement" => {
+                let init = self.opt_stmt(n.child_by_field_name("initializer"));
+                let cond = n.child_by_field_name("condition").map(|c| self.expr(c)).unwrap_or(Expr { kind: ExprKind::Other(vec![]), span: span(n) });
+                let then = n.child_by_field_name("consequence").map(|b| self.block(b)).unwrap_or_default();
+                let els = n.child_by_field_name("alternative").map(|a| {
+                    Box::new(if a.kind() == "block" { Stmt::Block(self.block(a)) } else { self.stmt(a) })
+                });
+                Stmt::If { init, cond, then, els }
+            }
+            "for_statement" => {
+                let body = n.child_by_field_name("body").map(|b| self.block(b)).unwrap_or_default();
+                let mut init = None;
+                let mut cond = None;
+                let mut post = None;
+                let mut range = None;
+                for c in named_children(n) {
+                    match c.kind() {
+                        "for_clause" => {
+                            init = self.opt_stmt(c.child_by_field_name("initializer"));
+                            cond = c.child_by_field_name("condition").map(|e| self.expr(e));
+                            post = self.opt_stmt(c.child_by_field_name("update"));
+                        }
+                        "range_clause" => {
+                            let left = c.child_by_field_name("left").map(|l| self.expr_list(l)).unwrap_or_default();
+                            let define = {
+                                let mut cur = c.walk();
+                                c.children(&mut cur).any(|t| t.kind() == ":=")
+                            };
+                            if let Some(r) = c.child_by_field_name("right") {
+                                let mut left = left.into_iter();
+                                range = Some(RangeClause { key: left.next(), value: left.next(), define, expr: self.expr(r) });
+                            }
+                        }
+                        "block" => {}
+                        _ if cond.is_none() && range.is_none() => cond = Some(self.expr(c)),
+                        _ => {}
+                    }
+                }
+                Stmt::For { init, cond, post, range, body }
+            }
+            "expression_switch_statement" | "type_switch_statement" => {
+                let init = self.opt_stmt(n.child_by_field_name("initializer"));
+                let tag = n.child_by_field_name("value").map(|v| self.expr(v));
+                let type_bind = n
+                    .child_by_field_name("alias")
+                    .and_then(|a| named_children(a).into_iter().next())
+                    .map(|a| self.text(a).to_string());
+                let mut cases = Vec::new();
+                for c in named_children(n) {
+                    if matches!(c.kind(), "expression_case" | "default_case" | "type_case") {
+                        let mut body = Vec::new();
+                        if let Some(v) = c.child_by_field_name("value") {
+                            // Case expressions are evaluated: keep their reads.
+                            for e in self.expr_list(v) {
+                                body.push(Stmt::Expr(e));
+                            }
+                        }
+                        if let Some(list) = named_child_of_kind(c, "statement_list") {
+                            for s in named_children(list) {
+                                self.stmt_into(s, &mut body);
+                            }
+                        }
+                        cases.push(body);
+                    }
+                }
+                Stmt::Switch { init, tag, type_bind, cases }
+            }
+            "select_statement" => {
+                let mut cases = Vec::new();
+                for c in named_children(n) {
+                    if matches!(c.kind(), "communication_case" | "default_case") {
+                        let comm = self.opt_stmt(c.child_by_field_name("communication"));
+                        let body = named_child_of_kind(c, "statement_list").map(|l| self.block(l)).unwrap_or_default();
+                        cases.push((comm, body));
+                    }
+                }
+                Stmt::Select { cases }
+            }
+            "receive_statement" => {
+                let lhs = n.child_by_field_name("left").map(|l| self.expr_list(l)).unwrap_or_default();
+                let Some(r) = n.child_by_field_name("right") else { return Stmt::Empty };
+                let rhs = vec![self.expr(r)];
+                if lhs.is_empty() {
+                    return Stmt::Expr(rhs.into_iter().next().unwrap_or(Expr { kind: ExprKind::Nil, span: span(n) }));
+                }
+                let define = {
+                    let mut cur = n.walk();
+                    n.children(&mut cur).any(|t| t.kind() == ":=")
+                };
+                Stmt::Assign { lhs, rhs, op: if define { AssignOp::Define } else { AssignOp::Plain }, span: span(n) }
+            }
+            "block" => Stmt::Block(self.block(n)),
+            "labeled_statement" => match named_children(n).into_iter().find(|c| c.kind() != "label_name") {
+                Some(s) => Stmt::Labeled(Box::new(self.stmt(s))),
+                None => Stmt::Empty,
+            },
+            "break_statement" | "continue_statement" | "goto_statement" | "fallthrough_statement" => Stmt::Jump,
+            _ => Stmt::Empty,
+        }
+    }
+
+    fn expr_list(&mut self, n: Node) -> Vec<Expr> {
+        if n.kind() == "expression_list" {
+            named_children(n).into_iter().map(|e| self.expr(e)).collect()
+        } else {
+            vec![self.expr(n)]
+        }
+    }
+
+    fn expr(&mut self, n: Node) -> Expr {
+        let sp = span(n);
+        if !self.enter(n) {
+            return Expr { kind: ExprKind::Other(Vec::new()), span: sp };
+        }
+        let kind = self.expr_kind(n);
+        self.depth -= 1;
+        Expr { kind, span: sp }
+    }
+
+    fn boxed(&mut self, n: Option<Node>, at: Node) -> Box<Expr> {
+        Box::new(match n {
+            Some(n) => self.expr(n),
+            None => Expr { kind: ExprKind::Other(Vec::new()), span: span(at) },
+        })
+    }
+
+    fn expr_kind(&mut self, n: Node) -> ExprKind {
+        match n.kind() {
+            "identifier" | "field_identifier" | "package_identifier" | "type_identifier" => {
+                ExprKind::Ident(self.text(n).to_string())
+            }
+            "nil" => ExprKind::Nil,
+            "selector_expression" => {
+                let operand = self.boxed(n.child_by_field_name("operand"), n);
+                let field = n.child_by_field_name("field").map(|f| self.text(f).to_string()).unwrap_or_default();
+                ExprKind::Selector(operand, field)
+            }
+            "index_expression" => {
+                let operand = self.boxed(n.child_by_field_name("operand"), n);
+                let index = self.boxed(n.child_by_field_name("index"), n);
+                ExprKind::Index(operand, index)
+            }
+            "generic_type" => {
+                // `F[int]` parsed as a type in expression position: the function itself.
+                match n.child_by_field_name("type") {
+                    Some(t) => self.expr_kind(t),
+                    None => ExprKind::Other(Vec::new()),
+                }
+            }
+            "slice_expression" => {
+                let operand = self.boxed(n.child_by_field_name("operand"), n);
+                let bounds = ["start", "end", "capacity"]
+                    .iter()
+                    .filter_map(|f| n.child_by_field_name(f))
+                    .map(|b| self.expr(b))
+                    .collect();
+                ExprKind::SliceOf(operand, bounds)
+            }
+            "call_expression" => {
+                let func = self.boxed(n.child_by_field_name("function"), n);
+                let args = n
+                    .child_by_field_name("arguments")
+                    .map(|a| {
+                        named_children(a)
+                            .into_iter()
+                            .map(|x| if is_type_node(x.kind()) { Expr { kind: ExprKind::Type(self.type_expr(x)), span: span(x) } } else { self.expr(x) })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                ExprKind::Call { func, args }
+            }
+            "func_literal" => ExprKind::FuncLit(Box::new(self.func_body(n))),
+            "composite_literal" => {
+                let ty = n.child_by_field_name("type").map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown);
+                let mut elems = Vec::new();
+                if let Some(body) = n.child_by_field_name("body") {
+                    self.literal_elems(body, &mut elems);
+                }
+                ExprKind::Composite(ty, elems)
+            }
+            "unary_expression" => {
+                let op = match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                    Some("&") => UnaryOp::Addr,
+                    Some("*") => UnaryOp::Deref,
+                    Some("!") => UnaryOp::Not,
+                    Some("<-") => UnaryOp::Recv,
+                    _ => UnaryOp::Other,
+                };
+                ExprKind::Unary(op, self.boxed(n.child_by_field_name("operand"), n))
+            }
+            "binary_expression" => {
+                let op = match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                    Some("==") => BinaryOp::Eq,
+                    Some("!=") => BinaryOp::Ne,
+                    Some("&&") => BinaryOp::And,
+                    Some("||") => BinaryOp::Or,
+                    _ => BinaryOp::Other,
+                };
+                let l = self.boxed(n.child_by_field_name("left"), n);
+                let r = self.boxed(n.child_by_field_name("right"), n);
+                ExprKind::Binary(op, l, r)
+            }
+            "type_assertion_expression" => {
+                let operand = self.boxed(n.child_by_field_name("operand"), n);
+                let ty = n.child_by_field_name("type").map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown);
+                ExprKind::TypeAssert(operand, ty)
+            }
+            "type_conversion_expression" => {
+                let operand = n.child_by_field_name("operand").map(|o| self.expr(o));
+                ExprKind::Other(operand.into_iter().collect())
+            }
+            "parenthesized_expression" => match named_children(n).into_iter().next() {
+                Some(c) => self.expr_kind(c),
+                None => ExprKind::Other(Vec::new()),
+            },
+            "interpreted_string_literal" | "raw_string_literal" => ExprKind::StringLit(self.text(n).to_string()),
+            "int_literal" | "rune_literal" => ExprKind::IntLit(self.text(n).to_string()),
+            k if is_type_node(k) => ExprKind::Type(self.type_expr(n)),
+            _ => ExprKind::Other(named_children(n).into_iter().map(|c| self.expr(c)).collect()),
+        }
+    }
+
+    /// Elements of `{...}`: values and keys both, flattened; nested `{...}` included.
+    fn literal_elems(&mut self, body: Node, out: &mut Vec<Expr>) {
+        if !self.enter(body) {
+            return;
+        }
+        for el in named_children(body) {
+            match el.kind() {
+                "keyed_element" => {
+                    for part in named_children(el) {
+                        self.literal_element(part, out);
+                    }
+                }
+                _ => self.literal_element(el, out),
+            }
+        }
+        self.depth -= 1;
+    }
+
+    fn literal_element(&mut self, el: Node, out: &mut Vec<Expr>) {
+        let inner = if el.kind() == "literal_element" { named_children(el).into_iter().next() } else { Some(el) };
+        match inner {
+            Some(v) if v.kind() == "literal_value" => self.literal_elems(v, out),
+            Some(v) => out.push(self.expr(v)),
+            None => {}
+        }
+    }
+}
+
+fn is_type_node(kind: &str) -> bool {
+    matches!(
+        kind,
+        "map_type" | "slice_type" | "array_type" | "pointer_type" | "channel_type" | "struct_type" | "function_type" | "interface_type" | "qualified_type"
+    )
+}
