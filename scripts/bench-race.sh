@@ -8,6 +8,7 @@
 #  3. wall time of real standard-library tests (expvar, encoding/csv copied from GOROOT into a
 #     module) under `go test`, `go test -race` and `maprace race -- go test`.
 # Usage: scripts/bench-race.sh   (builds the release binary first)
+#        scripts/bench-race.sh | scripts/race-doc-block.py race-bench docs/race.md
 set -eu
 root=$(realpath "$(dirname "$0")/..")
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every scenario of race/scenarios RUNS times under `maprace race -- go run .` and prints,
-# per scenario, its expectation and in how many runs maprace reported it (any rule) and with
-# the expected rule. Usage: scripts/race-scenarios.sh [RUNS] [MAPRACE]
+# Runs every scenario of race/scenarios RUNS times under `maprace race -- go run .` and prints a
+# Markdown table: per scenario, its expectation and in how many runs maprace reported it (any
+# rule) and with the expected rule.
+# Usage: scripts/race-scenarios.sh [RUNS] [MAPRACE]
+#        scripts/race-scenarios.sh 10 | scripts/race-doc-block.py race-detection docs/race.md
 set -u
 runs=${1:-10}
 mr=${2:-$(dirname "$0")/../target/release/maprace}
@@ -9,7 +11,10 @@ mr=$(realpath "$mr")
 root=$(realpath "$(dirname "$0")/..")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-printf '%-26s %-22s %8s %8s\n' scenario expect reported rule_ok
+echo "$(go version), $(nproc) cores, $(date -u +%Y-%m-%d), $runs runs each"
+echo
+echo "| scenario | expect | reported | rule_ok |"
+echo "|---|---|---|---|"
 for d in "$root"/race/scenarios/*/; do
   n=$(basename "$d")
   expect=$(head -1 "$d/main.go" | sed -E 's#// expect: ([a-z]+)( (MR[0-9]+))?.*#\1 \3#')
@@ -21,5 +26,5 @@ for d in "$root"/race/scenarios/*/; do
     if echo "$out" | grep -qE ': MR0[0-9]+ '; then reported=$((reported+1)); fi
     if [ -n "$rule" ] && echo "$out" | grep -q ": $rule "; then ruled=$((ruled+1)); fi
   done
-  printf '%-26s %-22s %5d/%-2d %5d/%-2d\n' "$n" "$expect" "$reported" "$runs" "$ruled" "$runs"
+  printf '| %s | %s | %d/%d | %d/%d |\n' "$n" "$expect" "$reported" "$runs" "$ruled" "$runs"
 done
