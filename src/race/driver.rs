@@ -36,6 +36,8 @@ pub struct RaceOptions {
     pub keep: Option<PathBuf>,
     /// Mark findings `check` also reports as `confirmed`.
     pub confirm: bool,
+    /// Send the command's stdout to our stderr (keeps JSON/SARIF on stdout clean).
+    pub stdout_to_stderr: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -143,6 +145,9 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         let o = cmd.stdin(Stdio::null()).output().map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
         (o.status, String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
     } else {
+        if opts.stdout_to_stderr {
+            cmd.stdout(Stdio::from(std::io::stderr()));
+        }
         let s = cmd.status().map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
         (s, String::new(), String::new())
     };

@@ -61,7 +61,12 @@ pub fn run(args: &RaceArgs) -> i32 {
     if let Some(kept) = &args.analyze {
         return analyze_kept(kept, &dir, args.format);
     }
-    let opts = RaceOptions { capture_output: false, keep: args.keep.clone(), confirm: !args.no_confirm };
+    let opts = RaceOptions {
+        capture_output: false,
+        keep: args.keep.clone(),
+        confirm: !args.no_confirm,
+        stdout_to_stderr: !matches!(args.format, RaceFormat::Text),
+    };
     let outcome = match run_command(&dir, &args.command, &opts) {
         Ok(o) => o,
         Err(e) => {
