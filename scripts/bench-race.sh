@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks of `maprace race`; prints Markdown tables for docs/race.md.
+# Measurements of `maprace race`; prints the Markdown of README.md's race-bench block
+# (scripts/update-readme.py runs it):
+#  0. detection on the lab scenarios, 10 runs each (scripts/race-scenarios.sh) and on Go's own
+#     race-detector map tests (scripts/race-racetest.sh);
 #  1. engine throughput on a recorded trace (race/bench/heavy: 4 goroutines, locked and private
 #     map operations), best and median of 5 analyses, and trace bytes per event;
 #  2. wall time of the lab scenarios (race/scenarios) under `go run -race .` (without the race
@@ -7,15 +10,25 @@
 #     `maprace race -- go run .`, caches warm;
 #  3. wall time of real standard-library tests (expvar, encoding/csv copied from GOROOT into a
 #     module) under `go test`, `go test -race` and `maprace race -- go test`.
-# Usage: scripts/bench-race.sh   (builds the release binary first)
-#        scripts/bench-race.sh | scripts/race-doc-block.py race-bench docs/race.md
+# Usage: scripts/bench-race.sh   (builds the release binary first; about 6 minutes on 2 cores)
+#        scripts/bench-race.sh | scripts/race-doc-block.py race-bench README.md
 set -eu
 root=$(realpath "$(dirname "$0")/..")
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 mr="$root/target/release/maprace"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-echo "Machine: $(nproc) cores, $(go version), $(date -u +%Y-%m-%d)"
+echo "Machine: $(nproc) cores, $(go version), $(date -u +%Y-%m-%d); load average $(cut -d' ' -f1-3 /proc/loadavg) at the start (the machine is shared: times are noisy)."
+echo
+echo "**Detection** (\`scripts/race-scenarios.sh 10\`: each scenario of \`race/scenarios\`, the lab's list, run 10 times under \`maprace race -- go run .\`; *reported* counts runs with any finding, *rule_ok* runs with the expected rule):"
+echo
+"$root/scripts/race-scenarios.sh" 10 "$mr" | tail -n +3
+echo
+echo "**Go's race-detector map tests** (\`scripts/race-racetest.sh\`, \`runtime/race/testdata/map_test.go\` under \`maprace race -- go test\`):"
+echo
+"$root/scripts/race-racetest.sh" "$mr"
+echo
+echo "**Speed**:"
 echo
 
 secs() { # secs CMD... : wall seconds of one run, output discarded

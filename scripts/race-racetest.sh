@@ -3,7 +3,7 @@
 # under `maprace race -- go test` and prints a Markdown table: TestRace* on the map object must
 # be reported, TestNoRace* must stay silent; races on key or value variables copied into the
 # map (not map operations) are out of dynamic mode's scope.
-# Usage: scripts/race-racetest.sh [MAPRACE] | scripts/race-doc-block.py race-racetest docs/race.md
+# Usage: scripts/race-racetest.sh [MAPRACE]   (scripts/bench-race.sh runs it for README.md.)
 set -eu
 mr=$(realpath "${1:-$(dirname "$0")/../target/release/maprace}")
 work=$(mktemp -d)

@@ -3,7 +3,7 @@
 # Markdown table: per scenario, its expectation and in how many runs maprace reported it (any
 # rule) and with the expected rule.
 # Usage: scripts/race-scenarios.sh [RUNS] [MAPRACE]
-#        scripts/race-scenarios.sh 10 | scripts/race-doc-block.py race-detection docs/race.md
+# (scripts/bench-race.sh runs it for README.md.)
 set -u
 runs=${1:-10}
 mr=${2:-$(dirname "$0")/../target/release/maprace}
