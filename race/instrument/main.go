@@ -512,7 +512,8 @@ func (fr *fileRewriter) read(n *ast.IndexExpr, m *types.Map, expr string, commaO
 	}
 }
 
-// write puts `; __mr.W(m, k, site)` after the statement holding n (depth levels up).
+// write records a write of n before the statement holding it (depth levels up), or after it
+// when the statement also reads a map.
 func (fr *fileRewriter) write(n *ast.IndexExpr, m *types.Map, depth int, kind, hook string) {
 	fr.writeKey(n, n.X, n.Index, m, depth, kind, hook)
 }
@@ -528,13 +529,32 @@ func (fr *fileRewriter) writeKey(n ast.Node, mx, k ast.Expr, m *types.Map, depth
 	}
 	s := fr.site(n, kind, fr.text(mx)+"["+fr.text(k)+"]", isMap(m.Elem()))
 	call := "__mr." + hook + "(" + fr.text(mx) + ", " + key + ", " + s + ")"
-	if hook == "W" {
-		// After the statement: `m[k] = m[k] + 1` reads before it writes.
+	if hook == "W" && fr.readsMap(st) {
+		// After the statement: `m[k] = m[k] + 1` reads before it writes. Otherwise before it,
+		// so that a write the runtime kills with "concurrent map writes" is still recorded.
 		end := fr.off(st.End())
 		fr.edits = append(fr.edits, edit{pos: end, end: end, text: "; " + call, close: true, depth: -1})
 		return
 	}
 	fr.edits = append(fr.edits, edit{pos: fr.off(st.Pos()), end: fr.off(st.Pos()), text: call + "; ", depth: -1})
+}
+
+// readsMap: the right-hand side of assignment st reads some map.
+func (fr *fileRewriter) readsMap(st ast.Stmt) bool {
+	as, ok := st.(*ast.AssignStmt)
+	if !ok {
+		return false
+	}
+	found := false
+	for _, r := range as.Rhs {
+		ast.Inspect(r, func(n ast.Node) bool {
+			if ix, ok := n.(*ast.IndexExpr); ok && isMap(fr.typeOf(ix.X)) {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 var methodHooks = map[string]struct {

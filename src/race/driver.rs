@@ -148,7 +148,7 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         if opts.stdout_to_stderr {
             cmd.stdout(Stdio::from(std::io::stderr()));
         }
-        let s = cmd.status().map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
+        let s = interrupt::passed_to_child(|| cmd.status()).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
         (s, String::new(), String::new())
     };
 
@@ -328,4 +328,30 @@ fn cache_base() -> PathBuf {
         return PathBuf::from(h).join(".cache").join("maprace");
     }
     std::env::temp_dir().join("maprace-cache")
+}
+
+/// Ctrl-C while the command runs (a server under `go run`) is for the command: maprace stays
+/// to analyse what was recorded. A handler, unlike ignoring the signal, is reset to the
+/// default in the child at exec, so the child still stops.
+#[cfg(unix)]
+mod interrupt {
+    extern "C" fn keep_running(_: libc::c_int) {}
+
+    pub fn passed_to_child<T>(run: impl FnOnce() -> T) -> T {
+        let handler = keep_running as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        // SAFETY: `keep_running` is async-signal-safe (it does nothing); the previous handler
+        // is restored before returning.
+        let previous = unsafe { libc::signal(libc::SIGINT, handler) };
+        let result = run();
+        // SAFETY: restores the disposition read above.
+        unsafe { libc::signal(libc::SIGINT, previous) };
+        result
+    }
+}
+
+#[cfg(not(unix))]
+mod interrupt {
+    pub fn passed_to_child<T>(run: impl FnOnce() -> T) -> T {
+        run()
+    }
 }
