@@ -195,3 +195,35 @@ func main() {
     assert_ne!(out.command_status, Some(0));
     assert!(out.report.findings.iter().any(|f| f.line == 20), "{:#?}", out.report.findings);
 }
+
+#[test]
+fn the_trace_survives_a_process_killed_without_any_cleanup() {
+    // SIGKILL: no deferred calls, no exit hooks, no buffers flushed; what Go's fatal
+    // "concurrent map writes" leaves behind is no better.
+    let src = r#"package main
+
+import (
+	"os"
+	"sync"
+	"syscall"
+)
+
+func main() {
+	m := map[int]int{}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	for g := 0; g < 2; g++ {
+		go func() {
+			defer wg.Done()
+			m[g] = g
+		}()
+	}
+	wg.Wait()
+	syscall.Kill(os.Getpid(), syscall.SIGKILL)
+}
+"#;
+    let dir = module(&[("main.go", src)]);
+    let out = run(dir.path(), &["go", "run", "."]);
+    assert_ne!(out.command_status, Some(0));
+    assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR001 && f.line == 16), "{:#?}", out.report.findings);
+}
