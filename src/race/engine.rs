@@ -63,42 +63,48 @@ pub struct Held {
 }
 
 /// The locks a goroutine holds, innermost last; beyond `MAX_HELD` the outermost are forgotten.
-/// Inline so that remembering an access never allocates.
+/// Inline and packed (a section id and the read bit per lock) so that remembering an access
+/// never allocates and copies little.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LockSet {
+    locks: [u64; MAX_HELD],
+    /// `section << 1 | read`
+    tags: [u32; MAX_HELD],
     len: u8,
-    locks: [Held; MAX_HELD],
 }
 
 const MAX_HELD: usize = 2;
 
 impl LockSet {
-    pub fn as_slice(&self) -> &[Held] {
-        &self.locks[..self.len as usize]
+    fn at(&self, i: usize) -> Held {
+        Held { lock: self.locks[i], read: self.tags[i] & 1 != 0, section: self.tags[i] >> 1 }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Held> + '_ {
+        (0..self.len as usize).map(|i| self.at(i))
     }
 
     fn push(&mut self, h: Held) {
         if self.len as usize == MAX_HELD {
             self.locks.copy_within(1.., 0);
+            self.tags.copy_within(1.., 0);
             self.len -= 1;
         }
-        self.locks[self.len as usize] = h;
+        self.locks[self.len as usize] = h.lock;
+        self.tags[self.len as usize] = h.section << 1 | h.read as u32;
         self.len += 1;
     }
 
     fn remove(&mut self, lock: u64, read: bool) {
-        if let Some(i) = self.as_slice().iter().rposition(|h| h.lock == lock && h.read == read) {
+        if let Some(i) = (0..self.len as usize).rev().find(|&i| self.locks[i] == lock && (self.tags[i] & 1 != 0) == read) {
             self.locks.copy_within(i + 1.., i);
+            self.tags.copy_within(i + 1.., i);
             self.len -= 1;
         }
     }
 
     fn is_empty(&self) -> bool {
         self.len == 0
-    }
-
-    fn iter(&self) -> std::slice::Iter<'_, Held> {
-        self.as_slice().iter()
     }
 }
 
@@ -111,7 +117,8 @@ pub struct Access {
     pub kind: Kind,
     pub site: u32,
     pub stack: u32,
-    pub key: Option<u64>,
+    /// The key's hash; 0 for whole-map operations.
+    pub key: u64,
     pub held: LockSet,
     /// How many locks the goroutine had acquired so far: a check and an act further apart
     /// than one critical section are not taken as one read-modify-write.
@@ -150,6 +157,16 @@ struct Thread {
     sections: u32,
     parent: Option<u32>,
     fork_site: u32,
+}
+
+impl Thread {
+    /// A new epoch after a release: what follows is not ordered before what was released.
+    fn tick(&mut self, g: u32) {
+        let i = g as usize;
+        self.c[i] += 1;
+        self.cnl[i] = self.c[i];
+        self.cs[i] = self.c[i];
+    }
 }
 
 fn get(vc: &[u32], i: u32) -> u32 {
@@ -316,11 +333,7 @@ impl Engine {
     }
 
     fn tick(&mut self, g: u32) {
-        let t = self.thread(g);
-        let i = g as usize;
-        t.c[i] += 1;
-        t.cnl[i] = t.c[i];
-        t.cs[i] = t.c[i];
+        self.thread(g).tick(g);
     }
 
     pub fn event(&mut self, e: Event) {
@@ -360,7 +373,7 @@ impl Engine {
                 t.held.remove(e.a, read);
                 let lock = self.locks.entry(e.a).or_default();
                 join(if read { &mut lock.r } else { &mut lock.w }, &t.c);
-                self.tick(g);
+                t.tick(g);
             }
             Kind::SyncRelease => {
                 self.release(g, e.a, true);
@@ -430,7 +443,7 @@ impl Engine {
             kind: e.kind,
             site: e.site,
             stack: e.aux,
-            key,
+            key: key.unwrap_or(0),
             held: t.held,
             sections: t.sections,
         };
@@ -524,7 +537,7 @@ fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Acce
         if !(acc.writes() || prev.writes()) || prev.clock <= get(&t.cnl, prev.goroutine) {
             continue;
         }
-        if protected(prev.held.as_slice(), acc.held.as_slice()) {
+        if protected(&prev.held, &acc.held) {
             continue;
         }
         found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
@@ -574,7 +587,7 @@ fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, found: &mut Vec<(Access
             let check = ks.last_read.iter().position(|r| r.goroutine == g).map(|i| ks.last_read.swap_remove(i));
             if let Some(check) = check
                 && acc.kind != Kind::Update
-                && !same_section(check.held.as_slice(), acc.held.as_slice())
+                && !same_section(&check.held, &acc.held)
                 && acc.sections - check.sections <= 2
             {
                 for w in &ks.writes {
@@ -597,11 +610,11 @@ fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, found: &mut Vec<(Access
 }
 
 /// Two accesses are guarded against each other by a lock both hold, not both in read mode.
-fn protected(a: &[Held], b: &[Held]) -> bool {
+fn protected(a: &LockSet, b: &LockSet) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.lock == y.lock && !(x.read && y.read)))
 }
 
-fn same_section(a: &[Held], b: &[Held]) -> bool {
+fn same_section(a: &LockSet, b: &LockSet) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.lock == y.lock && x.section == y.section))
 }
 

@@ -82,7 +82,7 @@ impl Describe<'_> {
     fn what(&self, a: &Access) -> String {
         let expr = self.sites.get(a.site).map(|s| s.expr.as_str()).filter(|e| !e.is_empty()).unwrap_or("the map");
         let expr = if expr.contains('\n') { "the map" } else { expr };
-        match a.key.and_then(|k| self.engine.keys.get(&k)) {
+        match self.engine.keys.get(&a.key).filter(|_| a.key != 0) {
             Some(key) if !expr.ends_with(']') && !expr.contains(key.as_str()) => format!("{} of {expr} (key {key})", verb(a.kind)),
             Some(key) if !expr.contains(key.as_str()) => format!("{} of {expr} with key {key}", verb(a.kind)),
             _ => format!("{} of {expr}", verb(a.kind)),
