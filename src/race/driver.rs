@@ -9,6 +9,7 @@ use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::check::{CheckOptions, check_paths};
@@ -238,9 +239,15 @@ fn module_root(dir: &Path) -> Result<PathBuf, RaceError> {
     abs.ancestors().find(|d| d.join("go.mod").is_file()).map(Path::to_path_buf).ok_or(RaceError::NoModule(abs.clone()))
 }
 
-fn temp_dir() -> Result<PathBuf, RaceError> {
+/// A name no other maprace process or thread uses at the same time.
+fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    let d = std::env::temp_dir().join(format!("maprace-race-{}-{nanos}", std::process::id()));
+    format!("{prefix}-{}-{nanos}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+fn temp_dir() -> Result<PathBuf, RaceError> {
+    let d = std::env::temp_dir().join(unique("maprace-race"));
     fs::create_dir_all(&d).map_err(io(&d))?;
     Ok(d)
 }
@@ -279,7 +286,7 @@ fn tools() -> Result<Tools, RaceError> {
     let instrument = base.join("instrument");
     let rt = base.join("rt");
     if !instrument.is_file() || !rt.join("go.mod").is_file() {
-        let staging = base.with_extension(format!("tmp{}", std::process::id()));
+        let staging = base.with_file_name(unique("staging"));
         let _ = fs::remove_dir_all(&staging);
         let src = staging.join("src");
         let rt_staging = staging.join("rt");

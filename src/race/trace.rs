@@ -213,7 +213,7 @@ impl<'a> Iterator for Reader<'a> {
     }
 }
 
-/// Writes traces in the runtime's format: for tests and the engine benchmark.
+/// Writes traces in the runtime's format, for tests.
 #[derive(Default)]
 pub struct Writer {
     pub bytes: Vec<u8>,
