@@ -17,6 +17,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"go/version"
 	"io"
 	"os"
 	"os/exec"
@@ -188,10 +189,11 @@ func (in *instrumenter) pkg(p *listedPackage, exports map[string]string) {
 		conf.GoVersion = "go" + p.Module.GoVersion
 	}
 	info := &types.Info{
-		Types:      map[ast.Expr]types.TypeAndValue{},
-		Uses:       map[*ast.Ident]types.Object{},
-		Selections: map[*ast.SelectorExpr]*types.Selection{},
-		Instances:  map[*ast.Ident]types.Instance{},
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		FileVersions: map[*ast.File]string{},
 	}
 	if _, err := conf.Check(p.ImportPath, fset, files, info); err != nil {
 		in.skipped = append(in.skipped, fmt.Sprintf("%s: type error: %v", p.ImportPath, err))
@@ -239,6 +241,8 @@ type fileRewriter struct {
 	edits   []edit
 	stack   []ast.Node
 	fn      string
+	// preGo120: the file's language version is before Go 1.20.
+	preGo120 bool
 }
 
 func (fr *fileRewriter) off(p token.Pos) int { return fr.fset.Position(p).Offset }
@@ -263,6 +267,9 @@ func (fr *fileRewriter) site(n ast.Node, kind, expr string, mapValue bool) strin
 }
 
 func (fr *fileRewriter) rewrite(f *ast.File) []byte {
+	if v := fr.info.FileVersions[f]; v != "" {
+		fr.preGo120 = version.Compare(v, "go1.20") < 0
+	}
 	for _, d := range f.Decls {
 		fr.fn = fr.pkgName
 		if fd, ok := d.(*ast.FuncDecl); ok {
@@ -328,7 +335,7 @@ func (fr *fileRewriter) parent(i int) ast.Node {
 	return fr.stack[len(fr.stack)-i]
 }
 
-func mapOf(t types.Type) *types.Map {
+func mapType(t types.Type) *types.Map {
 	if t == nil {
 		return nil
 	}
@@ -336,7 +343,34 @@ func mapOf(t types.Type) *types.Map {
 	return m
 }
 
-func isMap(t types.Type) bool { return mapOf(t) != nil }
+// mapOf is t's map type if its operations can be hooked in this file: the hooks are generic
+// over the key type, and before Go 1.20 an interface key does not satisfy comparable.
+func (fr *fileRewriter) mapOf(t types.Type) *types.Map {
+	m := mapType(t)
+	if m == nil || (fr.preGo120 && hasInterface(m.Key())) {
+		return nil
+	}
+	return m
+}
+
+func (fr *fileRewriter) isMap(t types.Type) bool { return fr.mapOf(t) != nil }
+
+// hasInterface: comparing t may compare interfaces (t is not strictly comparable).
+func hasInterface(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Interface:
+		return true
+	case *types.Array:
+		return hasInterface(u.Elem())
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if hasInterface(u.Field(i).Type()) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func (fr *fileRewriter) typeOf(e ast.Expr) types.Type { return fr.info.TypeOf(e) }
 
@@ -397,14 +431,14 @@ func (fr *fileRewriter) handle(n ast.Node) {
 	case *ast.IndexExpr:
 		fr.index(n)
 	case *ast.CompositeLit:
-		if n.Type != nil && isMap(fr.typeOf(n)) {
+		if n.Type != nil && fr.isMap(fr.typeOf(n)) {
 			s := fr.site(n, "alloc", "map literal", false)
 			fr.insert(n.Pos(), "__mr.Mk(", false)
 			fr.insert(n.End(), ", "+s+")", true)
 		}
 	case *ast.RangeStmt:
 		t := fr.typeOf(n.X)
-		if isMap(t) {
+		if fr.isMap(t) {
 			s := fr.site(n, "range", fr.text(n.X), false)
 			fr.insert(n.X.Pos(), "__mr.Rg(", false)
 			fr.insert(n.X.End(), ", "+s+")", true)
@@ -455,7 +489,7 @@ func contains(outer, inner ast.Node) bool {
 }
 
 func (fr *fileRewriter) index(n *ast.IndexExpr) {
-	m := mapOf(fr.typeOf(n.X))
+	m := fr.mapOf(fr.typeOf(n.X))
 	if m == nil {
 		return
 	}
@@ -497,7 +531,7 @@ func (fr *fileRewriter) read(n *ast.IndexExpr, m *types.Map, expr string, commaO
 	if commaOk {
 		name = "R2"
 	}
-	inner := isMap(m.Elem())
+	inner := fr.isMap(m.Elem())
 	if inner {
 		name += "I"
 	}
@@ -527,7 +561,7 @@ func (fr *fileRewriter) writeKey(n ast.Node, mx, k ast.Expr, m *types.Map, depth
 	if !ok {
 		return
 	}
-	s := fr.site(n, kind, fr.text(mx)+"["+fr.text(k)+"]", isMap(m.Elem()))
+	s := fr.site(n, kind, fr.text(mx)+"["+fr.text(k)+"]", fr.isMap(m.Elem()))
 	call := "__mr." + hook + "(" + fr.text(mx) + ", " + key + ", " + s + ")"
 	if hook == "W" && fr.readsMap(st) {
 		// After the statement: `m[k] = m[k] + 1` reads before it writes. Otherwise before it,
@@ -548,7 +582,7 @@ func (fr *fileRewriter) readsMap(st ast.Stmt) bool {
 	found := false
 	for _, r := range as.Rhs {
 		ast.Inspect(r, func(n ast.Node) bool {
-			if ix, ok := n.(*ast.IndexExpr); ok && isMap(fr.typeOf(ix.X)) {
+			if ix, ok := n.(*ast.IndexExpr); ok && fr.isMap(fr.typeOf(ix.X)) {
 				found = true
 			}
 			return !found
@@ -619,25 +653,25 @@ func (fr *fileRewriter) call(n *ast.CallExpr) {
 		}
 		switch b.Name() {
 		case "len":
-			if len(n.Args) == 1 && isMap(fr.typeOf(n.Args[0])) {
+			if len(n.Args) == 1 && fr.isMap(fr.typeOf(n.Args[0])) {
 				s := fr.site(n, "len", fr.text(n.Args[0]), false)
 				fr.replace(fun.Pos(), fun.End(), "__mr.Len")
 				fr.insert(n.Rparen, ", "+s, true)
 			}
 		case "clear":
-			if len(n.Args) == 1 && isMap(fr.typeOf(n.Args[0])) {
+			if len(n.Args) == 1 && fr.isMap(fr.typeOf(n.Args[0])) {
 				s := fr.site(n, "clear", fr.text(n.Args[0]), false)
 				fr.replace(fun.Pos(), fun.End(), "__mr.Clr")
 				fr.insert(n.Rparen, ", "+s, true)
 			}
 		case "delete":
-			if m := mapOf(fr.typeOf(n.Args[0])); m != nil && len(n.Args) == 2 {
+			if m := fr.mapOf(fr.typeOf(n.Args[0])); m != nil && len(n.Args) == 2 {
 				if _, ok := fr.parent(1).(*ast.ExprStmt); ok {
 					fr.writeKey(n, n.Args[0], n.Args[1], m, 1, "delete", "D")
 				}
 			}
 		case "make":
-			if isMap(fr.typeOf(n)) {
+			if fr.isMap(fr.typeOf(n)) {
 				s := fr.site(n, "alloc", "make", false)
 				fr.insert(n.Pos(), "__mr.Mk(", false)
 				fr.insert(n.End(), ", "+s+")", true)
@@ -766,14 +800,14 @@ func (fr *fileRewriter) goStmt(n *ast.GoStmt) {
 	var args []string
 	for i, a := range call.Args {
 		tv := fr.info.Types[a]
-		b, untyped := tv.Type.(*types.Basic)
-		if untyped && b.Info()&types.IsUntyped != 0 {
-			if tv.Value == nil {
-				return // untyped nil or untyped bool expression: no type to hold it in
-			}
+		if tv.Value != nil {
+			// A constant is passed as written: in `x := 1` it would take its default type.
 			lhs = append(lhs, "_")
 			args = append(args, fr.text(a))
 			continue
+		}
+		if b, ok := tv.Type.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+			return // untyped nil or untyped bool expression: no type to hold it in
 		}
 		name := fmt.Sprintf("__mrA%d", i)
 		lhs = append(lhs, name)

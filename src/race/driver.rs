@@ -27,7 +27,9 @@ const RT_FILES: [(&str, &str); 5] = [
     ("g_amd64.s", include_str!("../../race/rt/g_amd64.s")),
     ("g_other.go", include_str!("../../race/rt/g_other.go")),
 ];
-const RT_MOD: &str = "module maprace.dev/rt\n\ngo 1.22\n";
+// The go line is low so that no main module is older than its dependency (an error since Go
+// 1.21); the runtime's files upgrade themselves with `//go:build go1.25`.
+const RT_MOD: &str = "module maprace.dev/rt\n\ngo 1.16\n";
 
 #[derive(Clone, Debug, Default)]
 pub struct RaceOptions {

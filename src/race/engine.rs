@@ -209,6 +209,8 @@ struct MapState {
     /// The goroutine that made or first touched the map, until another one touches it.
     owner: Option<u32>,
     shared: bool,
+    /// Each goroutine's latest access to the map (its event number).
+    last_access: Vec<(u32, u64)>,
     shadow: Vec<Access>,
     keys: IdMap<u64, KeyState>,
 }
@@ -457,6 +459,13 @@ impl Engine {
             None => ms.owner = Some(g),
             Some(o) => ms.shared |= o != g,
         }
+        let previous = match ms.last_access.iter_mut().find(|(x, _)| *x == g) {
+            Some((_, at)) => std::mem::replace(at, seq),
+            None => {
+                ms.last_access.push((g, seq));
+                0
+            }
+        };
         let mut violations = Vec::new();
         // Key-level state costs a lookup per access: skip it for a map only its own goroutine
         // has touched, without locks. A check-then-act there needs a second goroutine, whose
@@ -465,7 +474,7 @@ impl Engine {
         if let Some(k) = key
             && track
         {
-            atomicity(t, ms.keys.entry(k).or_default(), acc, &mut violations);
+            atomicity(t, ms.keys.entry(k).or_default(), acc, previous, &mut violations);
         }
         if races.is_empty() && violations.is_empty() {
             return;
@@ -562,7 +571,9 @@ fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Acce
 }
 
 /// Check-then-act violations `acc` completes or intrudes on: (check, act, intruder).
-fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, found: &mut Vec<(Access, Access, Access)>) {
+/// `previous`: the goroutine's access to the map before `acc`; an act must follow its check
+/// directly (a write after other work on the map is not taken to depend on an old read).
+fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, previous: u64, found: &mut Vec<(Access, Access, Access)>) {
     let g = acc.goroutine;
     match acc.kind {
         Kind::Read => {
@@ -587,6 +598,7 @@ fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, found: &mut Vec<(Access
             let check = ks.last_read.iter().position(|r| r.goroutine == g).map(|i| ks.last_read.swap_remove(i));
             if let Some(check) = check
                 && acc.kind != Kind::Update
+                && check.seq == previous
                 && !same_section(&check.held, &acc.held)
                 && acc.sections - check.sections <= 2
             {
