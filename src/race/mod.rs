@@ -74,6 +74,9 @@ pub fn run(args: &RaceArgs) -> i32 {
             return 2;
         }
     };
+    for s in &outcome.skipped {
+        eprintln!("maprace race: not instrumented: {s}");
+    }
     print(&outcome.report, &dir, args.format);
     if let RaceFormat::Text = args.format {
         let s = &outcome.stats;
