@@ -1,12 +1,138 @@
 //! `maprace race`: instruments a Go build through `-overlay`, records map and sync events, and
 //! runs the happens-before engine over the trace.
+//!
+//! Pipeline: [`driver`] builds the Go instrumenter (race/instrument, embedded) and writes the
+//! runtime module (race/rt, embedded) into a cache directory, instruments the module into a
+//! temp directory, runs the user's command with `GOFLAGS=-overlay=...`; [`trace`] reads the
+//! trace files the instrumented processes wrote; [`engine`] (pure, no I/O) finds the issues;
+//! [`findings`] turns them into the shared [`Report`](crate::report::Report).
 
-use clap::Args;
+pub mod driver;
+pub mod engine;
+pub mod findings;
+pub mod sarif;
+pub mod trace;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use crate::report::Report;
+
+pub use driver::{RaceError, RaceOptions, RaceOutcome, TraceStats, analyze_trace, run_command};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RaceFormat {
+    Text,
+    Json,
+    Sarif,
+}
 
 #[derive(Args, Debug)]
-pub struct RaceArgs {}
+pub struct RaceArgs {
+    #[arg(long, value_enum, default_value_t = RaceFormat::Text)]
+    pub format: RaceFormat,
+    /// Keep the instrumented files, site table and traces in this directory
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// Skip marking findings that `maprace check` also reports as `confirmed`
+    #[arg(long)]
+    pub no_confirm: bool,
+    /// Analyse the traces of a directory kept with `--keep` instead of running a command,
+    /// and print the engine's throughput
+    #[arg(long, value_name = "DIR", conflicts_with = "keep")]
+    pub analyze: Option<PathBuf>,
+    /// The command to run instrumented, after `--`: `go test ./...`, `go run ./cmd/server`
+    #[arg(last = true, required_unless_present = "analyze", value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
 
-pub fn run(_args: &RaceArgs) -> i32 {
-    eprintln!("maprace race: not built yet");
-    2
+/// Exit codes: 0 nothing found, 1 findings, 2 maprace could not do its job, 3 the command
+/// failed and nothing was found.
+pub fn run(args: &RaceArgs) -> i32 {
+    let dir = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("maprace race: cannot read the current directory: {e}");
+            return 2;
+        }
+    };
+    if let Some(kept) = &args.analyze {
+        return analyze_kept(kept, &dir, args.format);
+    }
+    let opts = RaceOptions {
+        capture_output: false,
+        keep: args.keep.clone(),
+        confirm: !args.no_confirm,
+        stdout_to_stderr: !matches!(args.format, RaceFormat::Text),
+    };
+    let outcome = match run_command(&dir, &args.command, &opts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("maprace race: {e}");
+            return 2;
+        }
+    };
+    for s in &outcome.skipped {
+        eprintln!("maprace race: not instrumented: {s}");
+    }
+    print(&outcome.report, &dir, args.format);
+    if let RaceFormat::Text = args.format {
+        let s = &outcome.stats;
+        eprintln!(
+            "maprace race: {} finding(s); {} events in {} trace(s), {} bytes ({:.1} bytes/event)",
+            outcome.report.findings.len(),
+            s.events,
+            s.traces,
+            s.bytes,
+            s.bytes_per_event()
+        );
+    }
+    if !outcome.report.findings.is_empty() {
+        1
+    } else if outcome.command_status != Some(0) {
+        eprintln!("maprace race: the command failed ({})", outcome.command_status.map_or("killed".to_string(), |c| format!("exit {c}")));
+        3
+    } else {
+        0
+    }
+}
+
+fn print(report: &Report, dir: &Path, format: RaceFormat) {
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        RaceFormat::Text => {
+            let _ = stdout.write_all(report.render_text(dir).as_bytes());
+            eprint!("{}", report.render_errors(dir));
+        }
+        RaceFormat::Json => {
+            let _ = writeln!(stdout, "{}", report.render_json());
+        }
+        RaceFormat::Sarif => {
+            let _ = writeln!(stdout, "{}", sarif::render(report, dir));
+        }
+    }
+}
+
+fn analyze_kept(kept: &Path, dir: &Path, format: RaceFormat) -> i32 {
+    match driver::analyze_dir(kept) {
+        Ok((report, stats, elapsed)) => {
+            print(&report, dir, format);
+            let secs = elapsed.as_secs_f64();
+            eprintln!(
+                "maprace race: analysed {} events ({} bytes, {:.1} bytes/event) in {:.3} s: {:.1} million events/s",
+                stats.events,
+                stats.bytes,
+                stats.bytes_per_event(),
+                secs,
+                stats.events as f64 / secs.max(1e-9) / 1e6
+            );
+            report.exit_code()
+        }
+        Err(e) => {
+            eprintln!("maprace race: {e}");
+            2
+        }
+    }
 }

@@ -1,0 +1,3 @@
+module maprace/instrument
+
+go 1.22

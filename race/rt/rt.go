@@ -1,0 +1,264 @@
+//go:build go1.25
+
+// Package maprace_rt is the runtime support of `maprace race`. The instrumenter rewrites map
+// operations, goroutine creation and sync primitives of the user's module into calls of this
+// package; each call does the real operation and appends a fixed-size record to a trace file
+// mapped into memory, so the records survive os.Exit, panics and fatal runtime errors.
+//
+// One mutex orders all records: the trace is a total order consistent with the run, which
+// lets the analysis process it front to back. Release records are written before the real
+// release and acquire records after the real acquire.
+package maprace_rt
+
+import (
+	"fmt"
+	"hash/maphash"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"unsafe"
+)
+
+// Trace format (version 1): a 32-byte header, then 32-byte records in chunks of chunkSize
+// bytes. Variable payloads (stack and key text) follow their record, padded to 32 bytes.
+const (
+	version   = 1
+	recSize   = 32
+	chunkSize = 4 << 20
+)
+
+// Record kinds; src/race/trace.rs has the same table.
+const (
+	kAlloc    = 1
+	kRead     = 2
+	kWrite    = 3
+	kDelete   = 4
+	kRange    = 5
+	kLen      = 6
+	kClear    = 7
+	kUpdate   = 8 // atomic read-modify-write of one key (sync.Map LoadOrStore, Swap, ...)
+	kFetch    = 9 // an inner map read out of an outer map
+	kFork     = 10
+	kStart    = 11
+	kEnd      = 12
+	kUnknownG = 13
+	kAcquire  = 20
+	kRelease  = 21
+	kSyncRel  = 30
+	kSyncAcq  = 31
+	kStackDef = 50
+	kKeyDef   = 51
+	kChunkEnd = 254
+)
+
+const (
+	fKey      = 1
+	fReadMode = 2
+	fSyncMap  = 4
+)
+
+var (
+	mu       sync.Mutex
+	enabled  bool
+	file     *os.File
+	region   []byte
+	regOff   int
+	regBase  int64
+	gs       = map[uintptr]*gstate{}
+	nextG    uint32
+	nextStk  uint32
+	seed     = maphash.MakeSeed()
+	keysSeen = map[uint64]struct{}{}
+)
+
+type gstate struct {
+	id   uint32
+	seen map[uint32]uint32 // site -> stack id of this goroutine's first visit
+}
+
+func init() {
+	dir := os.Getenv("MAPRACE_TRACE_DIR")
+	if dir == "" {
+		return
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "trace-"+strconv.Itoa(os.Getpid())+".bin"), os.O_CREATE|os.O_RDWR|os.O_TRUNC, 0o644)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "maprace: cannot create trace:", err)
+		return
+	}
+	file = f
+	if !mapRegion(0) {
+		return
+	}
+	copy(region, "MRTRACE\x00")
+	put32(region[8:], version)
+	put32(region[12:], recSize)
+	put32(region[16:], chunkSize)
+	regOff = recSize
+	enabled = true
+}
+
+func mapRegion(base int64) bool {
+	if err := file.Truncate(base + chunkSize); err != nil {
+		fmt.Fprintln(os.Stderr, "maprace: cannot grow trace:", err)
+		enabled = false
+		return false
+	}
+	r, err := syscall.Mmap(int(file.Fd()), base, chunkSize, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "maprace: cannot map trace:", err)
+		enabled = false
+		return false
+	}
+	region, regBase, regOff = r, base, 0
+	return true
+}
+
+// reserve returns n bytes (a multiple of recSize) of trace; mu must be held.
+func reserve(n int) []byte {
+	if regOff+n+recSize > chunkSize {
+		region[regOff] = kChunkEnd
+		old := region
+		if !mapRegion(regBase + chunkSize) {
+			return nil
+		}
+		syscall.Munmap(old)
+		if n+recSize > chunkSize {
+			return nil
+		}
+	}
+	b := region[regOff : regOff+n]
+	regOff += n
+	return b
+}
+
+func put32(b []byte, v uint32) {
+	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+}
+
+func put64(b []byte, v uint64) {
+	put32(b, uint32(v))
+	put32(b[4:], uint32(v>>32))
+}
+
+// emit appends one record; mu must be held.
+func emit(kind, flags byte, g, site, aux uint32, a, b uint64) {
+	r := reserve(recSize)
+	if r == nil {
+		return
+	}
+	put32(r[4:], g)
+	put32(r[8:], site)
+	put32(r[12:], aux)
+	put64(r[16:], a)
+	put64(r[24:], b)
+	r[1] = flags
+	r[0] = kind // last: a reader of a crashed run never sees a half-written record as valid
+}
+
+func emitText(kind byte, id uint64, text string) {
+	n := (recSize + len(text) + recSize - 1) / recSize * recSize
+	r := reserve(n)
+	if r == nil {
+		return
+	}
+	put32(r[12:], uint32(len(text)))
+	put64(r[16:], id)
+	copy(r[recSize:], text)
+	r[0] = kind
+}
+
+// cur returns the calling goroutine's state; mu must be held.
+func cur() *gstate {
+	g := getg()
+	s := gs[g]
+	if s == nil {
+		nextG++
+		s = &gstate{id: nextG}
+		gs[g] = s
+		emit(kUnknownG, 0, s.id, 0, 0, 0, 0)
+	}
+	return s
+}
+
+// addr is the pointer inside a pointer-shaped value (pointer, map, chan).
+func addr[P any](p P) uint64 {
+	e := any(p)
+	return uint64(uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&e))[1]))
+}
+
+// stack returns the id of the goroutine's stack at its first visit of site; mu must be held.
+func stack(s *gstate, site uint32) uint32 {
+	if id, ok := s.seen[site]; ok {
+		return id
+	}
+	if s.seen == nil {
+		s.seen = map[uint32]uint32{}
+	}
+	var pcs [24]uintptr
+	n := runtime.Callers(4, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	var sb strings.Builder
+	for {
+		fr, more := frames.Next()
+		if !strings.Contains(fr.Function, "maprace_rt.") && !strings.HasPrefix(fr.Function, "runtime.") && fr.Function != "" {
+			sb.WriteString(fr.Function)
+			sb.WriteByte('\t')
+			sb.WriteString(fr.File)
+			sb.WriteByte('\t')
+			sb.WriteString(strconv.Itoa(fr.Line))
+			sb.WriteByte('\n')
+		}
+		if !more || strings.HasPrefix(fr.Function, "runtime.") || strings.HasPrefix(fr.Function, "testing.") {
+			break
+		}
+	}
+	nextStk++
+	s.seen[site] = nextStk
+	emitText(kStackDef, uint64(nextStk), sb.String())
+	return nextStk
+}
+
+func keyText[K comparable](h uint64, k K) {
+	if _, ok := keysSeen[h]; ok || len(keysSeen) > 100000 {
+		return
+	}
+	keysSeen[h] = struct{}{}
+	t := fmt.Sprintf("%#v", k)
+	if len(t) > 80 {
+		t = t[:77] + "..."
+	}
+	emitText(kKeyDef, h, t)
+}
+
+func access[K comparable](kind, flags byte, m uint64, k K, site uint32) {
+	if m == 0 {
+		return
+	}
+	h := maphash.Comparable(seed, k)
+	mu.Lock()
+	s := cur()
+	keyText(h, k)
+	emit(kind, flags|fKey, s.id, site, stack(s, site), m, h)
+	mu.Unlock()
+}
+
+func whole(kind byte, m uint64, site uint32) {
+	if m == 0 {
+		return
+	}
+	mu.Lock()
+	s := cur()
+	emit(kind, 0, s.id, site, stack(s, site), m, 0)
+	mu.Unlock()
+}
+
+func sync1(kind, flags byte, a uint64, site uint32) {
+	mu.Lock()
+	emit(kind, flags, cur().id, site, 0, a, 0)
+	mu.Unlock()
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every scenario of race/scenarios RUNS times under `maprace race -- go run .` and prints a
+# Markdown table: per scenario, its expectation and in how many runs maprace reported it (any
+# rule) and with the expected rule.
+# Usage: scripts/race-scenarios.sh [RUNS] [MAPRACE]
+# (scripts/bench-race.sh runs it for README.md.)
+set -u
+runs=${1:-10}
+mr=${2:-$(dirname "$0")/../target/release/maprace}
+mr=$(realpath "$mr")
+root=$(realpath "$(dirname "$0")/..")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "$(go version), $(nproc) cores, $(date -u +%Y-%m-%d), $runs runs each"
+echo
+echo "| scenario | expect | reported | rule_ok |"
+echo "|---|---|---|---|"
+for d in "$root"/race/scenarios/*/; do
+  n=$(basename "$d")
+  expect=$(head -1 "$d/main.go" | sed -E 's#// expect: ([a-z]+)( (MR[0-9]+))?.*#\1 \3#')
+  rule=$(echo "$expect" | awk '{print $2}')
+  t="$work/$n"; mkdir -p "$t"; cp "$d/main.go" "$t/"; printf 'module scenario\n\ngo 1.22\n' > "$t/go.mod"
+  reported=0; ruled=0
+  for _ in $(seq "$runs"); do
+    out=$(cd "$t" && "$mr" race --no-confirm -- go run . 2>/dev/null)
+    if echo "$out" | grep -qE ': MR0[0-9]+ '; then reported=$((reported+1)); fi
+    if [ -n "$rule" ] && echo "$out" | grep -q ": $rule "; then ruled=$((ruled+1)); fi
+  done
+  printf '| %s | %s | %d/%d | %d/%d |\n' "$n" "$expect" "$reported" "$runs" "$ruled" "$runs"
+done

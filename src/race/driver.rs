@@ -1,0 +1,366 @@
+//! Everything `maprace race` does outside the engine: build the embedded Go instrumenter with
+//! the user's `go` (cached by source and `go version`), write the runtime module, instrument the
+//! module into a temp directory, run the command with `GOFLAGS=-overlay=...` and read back the
+//! traces. The user's tree is only read: the overlay replaces files for the build alone.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::check::{CheckOptions, check_paths};
+use crate::race::engine::Engine;
+use crate::race::findings::{SiteTable, findings};
+use crate::race::trace::Reader;
+use crate::report::{Evidence, FileError, Report};
+
+const INSTRUMENT_MAIN: &str = include_str!("../../race/instrument/main.go");
+const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
+const RT_FILES: [(&str, &str); 5] = [
+    ("rt.go", include_str!("../../race/rt/rt.go")),
+    ("hooks.go", include_str!("../../race/rt/hooks.go")),
+    ("g_amd64.go", include_str!("../../race/rt/g_amd64.go")),
+    ("g_amd64.s", include_str!("../../race/rt/g_amd64.s")),
+    ("g_other.go", include_str!("../../race/rt/g_other.go")),
+];
+// The go line is low so that no main module is older than its dependency (an error since Go
+// 1.21); the runtime's files upgrade themselves with `//go:build go1.25`.
+const RT_MOD: &str = "module maprace.dev/rt\n\ngo 1.16\n";
+
+#[derive(Clone, Debug, Default)]
+pub struct RaceOptions {
+    /// Capture the command's stdout/stderr into the outcome instead of passing them through.
+    pub capture_output: bool,
+    /// Keep instrumented files, sites.json and traces here instead of a removed temp dir.
+    pub keep: Option<PathBuf>,
+    /// Mark findings `check` also reports as `confirmed`.
+    pub confirm: bool,
+    /// Send the command's stdout to our stderr (keeps JSON/SARIF on stdout clean).
+    pub stdout_to_stderr: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TraceStats {
+    pub traces: usize,
+    pub events: u64,
+    pub bytes: u64,
+}
+
+impl TraceStats {
+    pub fn bytes_per_event(&self) -> f64 {
+        if self.events == 0 { 0.0 } else { self.bytes as f64 / self.events as f64 }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct RaceOutcome {
+    pub report: Report,
+    pub stats: TraceStats,
+    /// Exit code of the command (None: killed by a signal).
+    pub command_status: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// Packages or files the instrumenter left alone, and why.
+    pub skipped: Vec<String>,
+    pub instrumented_files: usize,
+}
+
+#[derive(Debug)]
+pub enum RaceError {
+    EmptyCommand,
+    NoModule(PathBuf),
+    Go(String),
+    Instrument(String),
+    Io(PathBuf, std::io::Error),
+}
+
+impl fmt::Display for RaceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RaceError::EmptyCommand => write!(f, "no command given: maprace race -- go test ./..."),
+            RaceError::NoModule(d) => write!(f, "{}: not inside a Go module (no go.mod here or above)", d.display()),
+            RaceError::Go(m) => write!(f, "{m}"),
+            RaceError::Instrument(m) => write!(f, "instrumenting failed: {m}"),
+            RaceError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for RaceError {}
+
+fn io(p: &Path) -> impl FnOnce(std::io::Error) -> RaceError + '_ {
+    move |e| RaceError::Io(p.to_path_buf(), e)
+}
+
+/// Run `command` in `dir` instrumented, and analyse what it did.
+pub fn run_command(dir: &Path, command: &[String], opts: &RaceOptions) -> Result<RaceOutcome, RaceError> {
+    let (program, args) = command.split_first().ok_or(RaceError::EmptyCommand)?;
+    let root = module_root(dir)?;
+    let tools = tools()?;
+    let work = match &opts.keep {
+        Some(k) => {
+            fs::create_dir_all(k).map_err(io(k))?;
+            k.clone()
+        }
+        None => temp_dir()?,
+    };
+    let result = run_in(&root, dir, program, args, &tools, &work, opts);
+    if opts.keep.is_none() {
+        let _ = fs::remove_dir_all(&work);
+    }
+    result
+}
+
+fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools, work: &Path, opts: &RaceOptions) -> Result<RaceOutcome, RaceError> {
+    let ov = work.join("overlay");
+    let traces = work.join("traces");
+    for d in [&ov, &traces] {
+        let _ = fs::remove_dir_all(d);
+        fs::create_dir_all(d).map_err(io(d))?;
+    }
+    let out = Command::new(&tools.instrument)
+        .arg("-root")
+        .arg(root)
+        .arg("-out")
+        .arg(&ov)
+        .arg("-rt")
+        .arg(&tools.rt)
+        .env("GOWORK", "off")
+        .current_dir(root)
+        .output()
+        .map_err(io(&tools.instrument))?;
+    if !out.status.success() {
+        return Err(RaceError::Instrument(String::from_utf8_lossy(&out.stderr).trim().to_string()));
+    }
+    let sites_path = ov.join("sites.json");
+    let sites: SiteTable = serde_json::from_slice(&fs::read(&sites_path).map_err(io(&sites_path))?)
+        .map_err(|e| RaceError::Instrument(format!("{}: {e}", sites_path.display())))?;
+
+    let goflags = std::env::var("GOFLAGS").unwrap_or_default();
+    let goflags = format!("{goflags} -overlay={}", ov.join("overlay.json").display()).trim().to_string();
+    let mut cmd = Command::new(program);
+    cmd.args(args).current_dir(dir).env("GOFLAGS", goflags).env("MAPRACE_TRACE_DIR", &traces).env("GOWORK", "off");
+    let (status, stdout, stderr) = if opts.capture_output {
+        let o = cmd.stdin(Stdio::null()).output().map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
+        (o.status, String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    } else {
+        if opts.stdout_to_stderr {
+            cmd.stdout(Stdio::from(std::io::stderr()));
+        }
+        let s = interrupt::passed_to_child(|| cmd.status()).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
+        (s, String::new(), String::new())
+    };
+
+    let (mut report, stats, _) = analyze_traces(&traces, &sites)?;
+    if opts.confirm {
+        confirm(root, &mut report);
+    }
+    report.normalize();
+    Ok(RaceOutcome {
+        report,
+        stats,
+        command_status: status.code(),
+        stdout,
+        stderr,
+        skipped: sites.skipped,
+        instrumented_files: sites.files,
+    })
+}
+
+/// Re-analyse a directory kept with `--keep` (overlay/sites.json and traces/*.bin), timing the
+/// reading and the engine only.
+pub fn analyze_dir(kept: &Path) -> Result<(Report, TraceStats, std::time::Duration), RaceError> {
+    let sites_path = kept.join("overlay").join("sites.json");
+    let sites: SiteTable = serde_json::from_slice(&fs::read(&sites_path).map_err(io(&sites_path))?)
+        .map_err(|e| RaceError::Instrument(format!("{}: {e}", sites_path.display())))?;
+    let (mut report, stats, elapsed) = analyze_traces(&kept.join("traces"), &sites)?;
+    report.normalize();
+    Ok((report, stats, elapsed))
+}
+
+/// Analyse every trace file in `traces` (one per instrumented process); the duration is the
+/// time spent parsing and in the engine.
+fn analyze_traces(traces: &Path, sites: &SiteTable) -> Result<(Report, TraceStats, std::time::Duration), RaceError> {
+    let mut files: Vec<PathBuf> = fs::read_dir(traces).map_err(io(traces))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    let mut report = Report::default();
+    let mut stats = TraceStats::default();
+    let mut elapsed = std::time::Duration::ZERO;
+    for path in files {
+        let bytes = fs::read(&path).map_err(io(&path))?;
+        let start = std::time::Instant::now();
+        let (mut found, s, error) = analyze_trace(&bytes, sites);
+        elapsed += start.elapsed();
+        stats.traces += 1;
+        stats.events += s.events;
+        stats.bytes += s.bytes;
+        report.findings.append(&mut found);
+        if let Some(e) = error {
+            report.errors.push(FileError { file: path, message: format!("{e}; the valid prefix was analysed") });
+        }
+    }
+    Ok((report, stats, elapsed))
+}
+
+/// Analyse one trace: findings, stats of the valid prefix, and why it ended early if it did.
+pub fn analyze_trace(bytes: &[u8], sites: &SiteTable) -> (Vec<crate::report::Finding>, TraceStats, Option<String>) {
+    let mut reader = match Reader::new(bytes) {
+        Ok(r) => r,
+        Err(e) => return (Vec::new(), TraceStats::default(), Some(e.to_string())),
+    };
+    let mut engine = Engine::new(sites.facts());
+    for rec in reader.by_ref() {
+        engine.feed(rec);
+    }
+    engine.finish();
+    let stats = TraceStats { traces: 1, events: engine.events, bytes: reader.position() as u64 };
+    (findings(&engine, sites), stats, reader.error.map(|e| e.to_string()))
+}
+
+/// A finding `check` also reports at the same file:line becomes `confirmed`.
+fn confirm(root: &Path, report: &mut Report) {
+    if report.findings.is_empty() {
+        return;
+    }
+    let outcome = check_paths(&[format!("{}/...", root.display())], &CheckOptions::defaults());
+    let canon = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let statics: HashSet<(PathBuf, u32)> = outcome.report.findings.iter().map(|f| (canon(&f.file), f.line)).collect();
+    for f in &mut report.findings {
+        if statics.contains(&(canon(&f.file), f.line)) {
+            f.evidence = Evidence::Confirmed;
+        }
+    }
+}
+
+fn module_root(dir: &Path) -> Result<PathBuf, RaceError> {
+    let abs = fs::canonicalize(dir).map_err(io(dir))?;
+    abs.ancestors().find(|d| d.join("go.mod").is_file()).map(Path::to_path_buf).ok_or(RaceError::NoModule(abs.clone()))
+}
+
+/// A name no other maprace process or thread uses at the same time.
+fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{prefix}-{}-{nanos}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+fn temp_dir() -> Result<PathBuf, RaceError> {
+    let d = std::env::temp_dir().join(unique("maprace-race"));
+    fs::create_dir_all(&d).map_err(io(&d))?;
+    Ok(d)
+}
+
+struct Tools {
+    instrument: PathBuf,
+    rt: PathBuf,
+}
+
+fn go_version() -> Result<String, RaceError> {
+    let out = Command::new("go")
+        .arg("version")
+        .output()
+        .map_err(|e| RaceError::Go(format!("cannot run `go version` ({e}): maprace race needs Go 1.25 or later on PATH")))?;
+    let v = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let minor = v
+        .split_whitespace()
+        .nth(2)
+        .and_then(|s| s.strip_prefix("go1."))
+        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|s| s.parse::<u32>().ok());
+    match minor {
+        Some(m) if m >= 25 => Ok(v),
+        Some(_) => Err(RaceError::Go(format!("{v}: maprace race needs Go 1.25 or later"))),
+        None => Ok(v), // a development toolchain: try it
+    }
+}
+
+/// The instrumenter binary and the runtime module, in a cache directory keyed by their sources
+/// and the Go version; built once, then reused.
+fn tools() -> Result<Tools, RaceError> {
+    let version = go_version()?;
+    let mut h = DefaultHasher::new();
+    (INSTRUMENT_MAIN, INSTRUMENT_MOD, RT_FILES, RT_MOD, &version).hash(&mut h);
+    let base = cache_base().join(format!("{:016x}", h.finish()));
+    let instrument = base.join("instrument");
+    let rt = base.join("rt");
+    if !instrument.is_file() || !rt.join("go.mod").is_file() {
+        let staging = base.with_file_name(unique("staging"));
+        let _ = fs::remove_dir_all(&staging);
+        let src = staging.join("src");
+        let rt_staging = staging.join("rt");
+        for d in [&src, &rt_staging] {
+            fs::create_dir_all(d).map_err(io(d))?;
+        }
+        write(&src.join("main.go"), INSTRUMENT_MAIN)?;
+        write(&src.join("go.mod"), INSTRUMENT_MOD)?;
+        for (name, text) in RT_FILES {
+            write(&rt_staging.join(name), text)?;
+        }
+        write(&rt_staging.join("go.mod"), RT_MOD)?;
+        let out = Command::new("go")
+            .args(["build", "-o"])
+            .arg(staging.join("instrument"))
+            .arg(".")
+            .current_dir(&src)
+            .env("GOFLAGS", "")
+            .env("GOWORK", "off")
+            .output()
+            .map_err(|e| RaceError::Go(format!("cannot run go build: {e}")))?;
+        if !out.status.success() {
+            return Err(RaceError::Go(format!("building the instrumenter failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+        }
+        // Another maprace may have won the race to fill the cache: theirs is as good.
+        if fs::rename(&staging, &base).is_err() && !instrument.is_file() {
+            return Err(RaceError::Io(base.clone(), std::io::Error::other("cannot fill the cache")));
+        }
+        let _ = fs::remove_dir_all(&staging);
+    }
+    Ok(Tools { instrument, rt })
+}
+
+fn write(p: &Path, text: &str) -> Result<(), RaceError> {
+    fs::write(p, text).map_err(io(p))
+}
+
+fn cache_base() -> PathBuf {
+    if let Some(d) = std::env::var_os("MAPRACE_CACHE_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(d).join("maprace");
+    }
+    if let Some(h) = std::env::var_os("HOME") {
+        return PathBuf::from(h).join(".cache").join("maprace");
+    }
+    std::env::temp_dir().join("maprace-cache")
+}
+
+/// Ctrl-C while the command runs (a server under `go run`) is for the command: maprace stays
+/// to analyse what was recorded. A handler, unlike ignoring the signal, is reset to the
+/// default in the child at exec, so the child still stops.
+#[cfg(unix)]
+mod interrupt {
+    extern "C" fn keep_running(_: libc::c_int) {}
+
+    pub fn passed_to_child<T>(run: impl FnOnce() -> T) -> T {
+        let handler = keep_running as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        // SAFETY: `keep_running` is async-signal-safe (it does nothing); the previous handler
+        // is restored before returning.
+        let previous = unsafe { libc::signal(libc::SIGINT, handler) };
+        let result = run();
+        // SAFETY: restores the disposition read above.
+        unsafe { libc::signal(libc::SIGINT, previous) };
+        result
+    }
+}
+
+#[cfg(not(unix))]
+mod interrupt {
+    pub fn passed_to_child<T>(run: impl FnOnce() -> T) -> T {
+        run()
+    }
+}

@@ -1,0 +1,896 @@
+//! The happens-before engine: a pure function of a trace (no I/O). Vector clocks with
+//! FastTrack-style epochs, two clocks per goroutine:
+//!
+//! - `c`, the full happens-before of the run (every primitive, locks included);
+//! - `cnl`, happens-before without lock edges (goroutine start, channels, WaitGroup, Once,
+//!   atomics, sync.Map per key, Cond).
+//!
+//! - `cs`, the structural order: `cnl` without the per-key edges of `sync.Map`, which only
+//!   say which of two competing check-then-acts happened to go first.
+//!
+//! All three share the goroutine's own component, so one epoch `(goroutine, clock)` is compared
+//! against any of them. Two conflicting map accesses unordered by `cnl` and with no lock in common
+//! are a race: `observed` when `c` does not order them either, `predicted` when only a lock
+//! neither access holds ordered them in this run (the masked race). On top of that, per
+//! (map, key): a read then a write of the key by one goroutine outside one critical section,
+//! with another goroutine's write of the key that `cnl` lets fall between them, is a
+//! check-then-act violation (MR004/MR005/MR007), whether or not it fell between them this time;
+//! so is another goroutine running the same check on the key unordered (`cs`) with the pair:
+//! in another schedule it misses too and both act.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::race::trace::{Event, FLAG_KEY, FLAG_READ_MODE, FLAG_SYNC_MAP, Kind, Record};
+use crate::report::Evidence;
+use crate::rules::RuleId;
+
+/// Hashes pointers and key hashes, which are already well spread in their high bits.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64)
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// At most this many unordered accesses are kept per map; older ones are forgotten.
+const SHADOW_LIMIT: usize = 32;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    pub lock: u64,
+    pub read: bool,
+    /// Which acquisition of the lock by this goroutine: "same critical section" is equality.
+    pub section: u32,
+}
+
+/// The locks a goroutine holds, innermost last; beyond `MAX_HELD` the outermost are forgotten.
+/// Inline and packed (a section id and the read bit per lock) so that remembering an access
+/// never allocates and copies little.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LockSet {
+    locks: [u64; MAX_HELD],
+    /// `section << 1 | read`
+    tags: [u32; MAX_HELD],
+    len: u8,
+}
+
+const MAX_HELD: usize = 2;
+
+impl LockSet {
+    fn at(&self, i: usize) -> Held {
+        Held { lock: self.locks[i], read: self.tags[i] & 1 != 0, section: self.tags[i] >> 1 }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Held> + '_ {
+        (0..self.len as usize).map(|i| self.at(i))
+    }
+
+    fn push(&mut self, h: Held) {
+        if self.len as usize == MAX_HELD {
+            self.locks.copy_within(1.., 0);
+            self.tags.copy_within(1.., 0);
+            self.len -= 1;
+        }
+        self.locks[self.len as usize] = h.lock;
+        self.tags[self.len as usize] = h.section << 1 | h.read as u32;
+        self.len += 1;
+    }
+
+    fn remove(&mut self, lock: u64, read: bool) {
+        if let Some(i) = (0..self.len as usize).rev().find(|&i| self.locks[i] == lock && (self.tags[i] & 1 != 0) == read) {
+            self.locks.copy_within(i + 1.., i);
+            self.tags.copy_within(i + 1.., i);
+            self.len -= 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// One map access as the engine remembers it.
+#[derive(Clone, Copy, Debug)]
+pub struct Access {
+    pub goroutine: u32,
+    pub clock: u32,
+    pub seq: u64,
+    pub kind: Kind,
+    pub site: u32,
+    pub stack: u32,
+    /// The key's hash; 0 for whole-map operations.
+    pub key: u64,
+    pub held: LockSet,
+    /// How many locks the goroutine had acquired so far: a check and an act further apart
+    /// than one critical section are not taken as one read-modify-write.
+    pub sections: u32,
+}
+
+impl Access {
+    fn writes(&self) -> bool {
+        matches!(self.kind, Kind::Write | Kind::Delete | Kind::Clear | Kind::Update)
+    }
+}
+
+/// What the engine found, before sites and stacks are turned into file:line.
+#[derive(Clone, Debug)]
+pub struct Issue {
+    pub rule: RuleId,
+    pub evidence: Evidence,
+    pub map: u64,
+    pub map_alloc_site: Option<u32>,
+    /// The access reported (the later one of a race; the write of a check-then-act).
+    pub at: Access,
+    /// Race: the other access. Check-then-act: the check (same goroutine as `at`).
+    pub other: Access,
+    /// Check-then-act: the other goroutine's write that can fall between check and act.
+    pub intruder: Option<Access>,
+    /// How many times the same pair of sites was seen.
+    pub count: u64,
+}
+
+#[derive(Default)]
+struct Thread {
+    c: Vec<u32>,
+    cnl: Vec<u32>,
+    cs: Vec<u32>,
+    held: LockSet,
+    sections: u32,
+    parent: Option<u32>,
+    fork_site: u32,
+}
+
+impl Thread {
+    /// A new epoch after a release: what follows is not ordered before what was released.
+    fn tick(&mut self, g: u32) {
+        let i = g as usize;
+        self.c[i] += 1;
+        self.cnl[i] = self.c[i];
+        self.cs[i] = self.c[i];
+    }
+}
+
+fn get(vc: &[u32], i: u32) -> u32 {
+    vc.get(i as usize).copied().unwrap_or(0)
+}
+
+fn join(into: &mut Vec<u32>, from: &[u32]) {
+    if into.len() < from.len() {
+        into.resize(from.len(), 0);
+    }
+    for (a, b) in into.iter_mut().zip(from) {
+        *a = (*a).max(*b);
+    }
+}
+
+#[derive(Default)]
+struct LockClock {
+    w: Vec<u32>,
+    r: Vec<u32>,
+}
+
+#[derive(Default)]
+struct SyncClock {
+    c: Vec<u32>,
+    cnl: Vec<u32>,
+    cs: Vec<u32>,
+}
+
+#[derive(Default)]
+struct KeyState {
+    last_read: Vec<Access>,
+    writes: Vec<Access>,
+    /// (check, act) pairs of one goroutine not inside one critical section.
+    pairs: Vec<(Access, Access)>,
+}
+
+#[derive(Default)]
+struct MapState {
+    alloc_site: Option<u32>,
+    /// The goroutine that made or first touched the map, until another one touches it.
+    owner: Option<u32>,
+    shared: bool,
+    /// Each goroutine's latest access to the map (its event number).
+    last_access: Vec<(u32, u64)>,
+    shadow: Vec<Access>,
+    keys: IdMap<u64, KeyState>,
+}
+
+/// How an inner map was reached: (outer map, low bits of the key hash).
+#[derive(Default)]
+struct InnerMap {
+    paths: Vec<(u64, u32)>,
+}
+
+/// Per-site facts the engine needs from the instrumenter's site table.
+#[derive(Default, Clone)]
+pub struct SiteFacts {
+    /// The write stores a map value (check-then-create of an inner map: MR004).
+    pub map_value: Vec<bool>,
+}
+
+impl SiteFacts {
+    fn map_value(&self, site: u32) -> bool {
+        self.map_value.get(site as usize).copied().unwrap_or(false)
+    }
+}
+
+#[derive(Default)]
+pub struct Engine {
+    facts: SiteFacts,
+    threads: Vec<Thread>,
+    locks: IdMap<u64, LockClock>,
+    syncs: IdMap<u64, SyncClock>,
+    maps: IdMap<u64, MapState>,
+    inner: IdMap<u64, InnerMap>,
+    pub stacks: IdMap<u32, String>,
+    pub keys: IdMap<u64, String>,
+    issues: Vec<Issue>,
+    seen: IdMap<(RuleId, u32, u32), usize>,
+    pub events: u64,
+}
+
+impl Engine {
+    pub fn new(facts: SiteFacts) -> Engine {
+        Engine { facts, ..Engine::default() }
+    }
+
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
+    }
+
+    /// Call after the last event: an inner map found under several outer keys by the end of
+    /// the run is a shared inner map (MR003), even if its race was seen before the second key.
+    pub fn finish(&mut self) {
+        for i in &mut self.issues {
+            if i.rule == RuleId::MR002 && self.inner.get(&i.map).is_some_and(|m| m.paths.len() > 1) {
+                i.rule = RuleId::MR003;
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        self.issues.retain(|i| seen.insert((i.rule, i.at.site, i.other.site, i.intruder.as_ref().map(|w| w.site))));
+    }
+
+    /// The goroutine that created `g` and the site of its go statement.
+    pub fn creator(&self, g: u32) -> Option<(u32, u32)> {
+        let t = self.threads.get(g as usize)?;
+        Some((t.parent?, t.fork_site))
+    }
+
+    pub fn feed(&mut self, rec: Record<'_>) {
+        match rec {
+            Record::Event(e) => self.event(e),
+            Record::Stack(id, text) => {
+                self.stacks.insert(id, text.to_string());
+            }
+            Record::Key(h, text) => {
+                self.keys.insert(h, text.to_string());
+            }
+        }
+    }
+
+    fn exists(&self, g: u32) -> bool {
+        self.threads.get(g as usize).is_some_and(|t| !t.c.is_empty())
+    }
+
+    /// A goroutine the instrumentation did not see start (the main goroutine, test functions,
+    /// goroutines of uninstrumented packages): it is taken to start after everything so far,
+    /// which can hide races but never invents one.
+    fn unknown(&mut self, g: u32) {
+        if self.exists(g) {
+            return;
+        }
+        let mut c = Vec::new();
+        for t in &self.threads {
+            join(&mut c, &t.c);
+        }
+        self.make_thread(g, [c.clone(), c.clone(), c], None, 0);
+    }
+
+    fn make_thread(&mut self, g: u32, clocks: [Vec<u32>; 3], parent: Option<u32>, fork_site: u32) {
+        let [mut c, mut cnl, mut cs] = clocks;
+        let i = g as usize;
+        if self.threads.len() <= i {
+            self.threads.resize_with(i + 1, Thread::default);
+        }
+        if c.len() <= i {
+            c.resize(i + 1, 0);
+        }
+        if cnl.len() <= i {
+            cnl.resize(i + 1, 0);
+        }
+        if cs.len() <= i {
+            cs.resize(i + 1, 0);
+        }
+        c[i] = c[i].max(1);
+        cnl[i] = c[i];
+        cs[i] = c[i];
+        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, parent, fork_site };
+    }
+
+    fn thread(&mut self, g: u32) -> &mut Thread {
+        if !self.exists(g) {
+            self.unknown(g);
+        }
+        &mut self.threads[g as usize]
+    }
+
+    fn tick(&mut self, g: u32) {
+        self.thread(g).tick(g);
+    }
+
+    pub fn event(&mut self, e: Event) {
+        self.events += 1;
+        let g = e.goroutine;
+        match e.kind {
+            Kind::UnknownGoroutine => self.unknown(g),
+            Kind::Fork => {
+                let child = e.a as u32;
+                let clocks = {
+                    let t = self.thread(g);
+                    [t.c.clone(), t.cnl.clone(), t.cs.clone()]
+                };
+                self.make_thread(child, clocks, Some(g), e.site);
+                self.tick(g);
+            }
+            Kind::Start => {
+                self.thread(g);
+            }
+            Kind::End => {}
+            Kind::Acquire => {
+                let read = e.flags & FLAG_READ_MODE != 0;
+                self.thread(g);
+                let lock = self.locks.entry(e.a).or_default();
+                let t = &mut self.threads[g as usize];
+                join(&mut t.c, &lock.w);
+                if !read {
+                    join(&mut t.c, &lock.r);
+                }
+                t.sections += 1;
+                t.held.push(Held { lock: e.a, read, section: t.sections });
+            }
+            Kind::Release => {
+                let read = e.flags & FLAG_READ_MODE != 0;
+                self.thread(g);
+                let t = &mut self.threads[g as usize];
+                t.held.remove(e.a, read);
+                let lock = self.locks.entry(e.a).or_default();
+                join(if read { &mut lock.r } else { &mut lock.w }, &t.c);
+                t.tick(g);
+            }
+            Kind::SyncRelease => {
+                self.release(g, e.a, true);
+                self.tick(g);
+            }
+            Kind::SyncAcquire => self.acquire(g, e.a, true),
+            Kind::Alloc => {
+                self.maps.insert(e.a, MapState { alloc_site: Some(e.site), owner: Some(g), ..MapState::default() });
+                self.inner.remove(&e.a);
+            }
+            Kind::Fetch => {
+                let paths = &mut self.inner.entry(e.b).or_default().paths;
+                if !paths.contains(&(e.a, e.aux)) && paths.len() < 8 {
+                    paths.push((e.a, e.aux));
+                }
+            }
+            Kind::Read | Kind::Write | Kind::Delete | Kind::Range | Kind::Len | Kind::Clear | Kind::Update => {
+                self.access(e)
+            }
+        }
+    }
+
+    /// `structural`: the edge also orders competing check-then-acts (`cs`).
+    fn release(&mut self, g: u32, obj: u64, structural: bool) {
+        self.thread(g);
+        let t = &self.threads[g as usize];
+        let s = self.syncs.entry(obj).or_default();
+        join(&mut s.c, &t.c);
+        join(&mut s.cnl, &t.cnl);
+        if structural {
+            join(&mut s.cs, &t.cs);
+        }
+    }
+
+    fn acquire(&mut self, g: u32, obj: u64, structural: bool) {
+        self.thread(g);
+        let Some(s) = self.syncs.get(&obj) else { return };
+        let t = &mut self.threads[g as usize];
+        join(&mut t.c, &s.c);
+        join(&mut t.cnl, &s.cnl);
+        if structural {
+            join(&mut t.cs, &s.cs);
+        }
+    }
+
+    fn access(&mut self, e: Event) {
+        let g = e.goroutine;
+        let sync_map = e.flags & FLAG_SYNC_MAP != 0;
+        let key = (e.flags & FLAG_KEY != 0).then_some(e.b);
+        if sync_map && let Some(k) = key {
+            // sync.Map operations on one key synchronise with each other.
+            let obj = e.a ^ k.rotate_left(17) ^ 0x5bd1_e995;
+            if matches!(e.kind, Kind::Read | Kind::Update) {
+                self.acquire(g, obj, false);
+            }
+            if matches!(e.kind, Kind::Write | Kind::Delete | Kind::Update) {
+                self.release(g, obj, false);
+                self.tick(g);
+            }
+        }
+        let seq = self.events;
+        let t = self.thread(g);
+        let acc = Access {
+            goroutine: g,
+            clock: t.c[g as usize],
+            seq,
+            kind: e.kind,
+            site: e.site,
+            stack: e.aux,
+            key: key.unwrap_or(0),
+            held: t.held,
+            sections: t.sections,
+        };
+        let t = &self.threads[g as usize];
+        let ms = self.maps.entry(e.a).or_default();
+        let mut races = Vec::new();
+        if !sync_map {
+            race_check(t, ms, &acc, &mut races);
+        }
+        match ms.owner {
+            None => ms.owner = Some(g),
+            Some(o) => ms.shared |= o != g,
+        }
+        let previous = match ms.last_access.iter_mut().find(|(x, _)| *x == g) {
+            Some((_, at)) => std::mem::replace(at, seq),
+            None => {
+                ms.last_access.push((g, seq));
+                0
+            }
+        };
+        let mut violations = Vec::new();
+        // Key-level state costs a lookup per access: skip it for a map only its own goroutine
+        // has touched, without locks. A check-then-act there needs a second goroutine, whose
+        // unlocked accesses would be reported as races anyway.
+        let track = sync_map || ms.shared || !acc.held.is_empty();
+        if let Some(k) = key
+            && track
+        {
+            atomicity(t, ms.keys.entry(k).or_default(), acc, previous, &mut violations);
+        }
+        if races.is_empty() && violations.is_empty() {
+            return;
+        }
+        let alloc = ms.alloc_site;
+        for (prev, observed) in races {
+            let rule = self.race_rule(e.a, &prev, &acc);
+            let evidence = if observed { Evidence::Observed } else { Evidence::Predicted };
+            self.push(Issue { rule, evidence, map: e.a, map_alloc_site: alloc, at: acc, other: prev, intruder: None, count: 1 });
+        }
+        for (check, act, intruder) in violations {
+            let rule = if sync_map {
+                RuleId::MR005
+            } else if self.facts.map_value(act.site) || self.facts.map_value(acc.site) {
+                RuleId::MR004
+            } else {
+                RuleId::MR007
+            };
+            let between = intruder.writes() && check.seq < intruder.seq && intruder.seq < act.seq;
+            let evidence = if between { Evidence::Observed } else { Evidence::Predicted };
+            self.push(Issue { rule, evidence, map: e.a, map_alloc_site: alloc, at: act, other: check, intruder: Some(intruder), count: 1 });
+        }
+    }
+
+    fn race_rule(&self, map: u64, a: &Access, b: &Access) -> RuleId {
+        if let Some(inner) = self.inner.get(&map) {
+            return if inner.paths.len() > 1 { RuleId::MR003 } else { RuleId::MR002 };
+        }
+        let under_read_lock = |x: &Access| x.writes() && !x.held.is_empty() && x.held.iter().all(|h| h.read);
+        if under_read_lock(a) || under_read_lock(b) {
+            RuleId::MR006
+        } else if !a.held.is_empty() && !b.held.is_empty() {
+            RuleId::MR009
+        } else {
+            RuleId::MR001
+        }
+    }
+
+    fn push(&mut self, issue: Issue) {
+        let a = issue.at.site;
+        let b = issue.intruder.as_ref().map_or(issue.other.site, |w| w.site);
+        let key = (issue.rule, a.min(b), a.max(b));
+        match self.seen.get(&key) {
+            Some(&i) => {
+                let old = &mut self.issues[i];
+                old.count += 1;
+                if old.evidence == Evidence::Predicted && issue.evidence == Evidence::Observed {
+                    let count = old.count;
+                    *old = Issue { count, ..issue };
+                }
+            }
+            None => {
+                self.seen.insert(key, self.issues.len());
+                self.issues.push(issue);
+            }
+        }
+    }
+}
+
+/// Conflicts of `acc` with the map's remembered accesses: (earlier access, observed?).
+fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
+    let g = acc.goroutine;
+    let mut others = false;
+    for prev in &ms.shadow {
+        if prev.goroutine == g {
+            continue;
+        }
+        others = true;
+        if !(acc.writes() || prev.writes()) || prev.clock <= get(&t.cnl, prev.goroutine) {
+            continue;
+        }
+        if protected(&prev.held, &acc.held) {
+            continue;
+        }
+        found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
+    }
+    if others && acc.writes() {
+        // Whatever this write is ordered after, it subsumes.
+        ms.shadow.retain(|p| p.goroutine != g && p.clock > get(&t.cnl, p.goroutine));
+    }
+    // One read and one write per goroutine: its newer access replaces its older one.
+    match ms.shadow.iter_mut().find(|p| p.goroutine == g && p.writes() == acc.writes()) {
+        Some(slot) => *slot = *acc,
+        None => {
+            if ms.shadow.len() >= SHADOW_LIMIT {
+                ms.shadow.remove(0);
+            }
+            ms.shadow.push(*acc);
+        }
+    }
+    if acc.writes() {
+        ms.shadow.retain(|p| p.goroutine != g || p.writes());
+    }
+}
+
+/// Check-then-act violations `acc` completes or intrudes on: (check, act, intruder).
+/// `previous`: the goroutine's access to the map before `acc`; an act must follow its check
+/// directly (a write after other work on the map is not taken to depend on an old read).
+fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, previous: u64, found: &mut Vec<(Access, Access, Access)>) {
+    let g = acc.goroutine;
+    match acc.kind {
+        Kind::Read => {
+            // The same check by another goroutine, unordered with a check-then-act pair.
+            for (check, act) in &ks.pairs {
+                if check.goroutine != g && check.site == acc.site && act.clock > get(&t.cs, act.goroutine) {
+                    found.push((*check, *act, acc));
+                }
+            }
+            match ks.last_read.iter_mut().find(|r| r.goroutine == g) {
+                Some(slot) => *slot = acc,
+                None => ks.last_read.push(acc),
+            }
+        }
+        Kind::Write | Kind::Delete | Kind::Update => {
+            // This write may fall between another goroutine's check and act.
+            for (check, act) in &ks.pairs {
+                if check.goroutine != g && check.clock > get(&t.cs, check.goroutine) {
+                    found.push((*check, *act, acc));
+                }
+            }
+            let check = ks.last_read.iter().position(|r| r.goroutine == g).map(|i| ks.last_read.swap_remove(i));
+            if let Some(check) = check
+                && acc.kind != Kind::Update
+                && check.seq == previous
+                && !same_section(&check.held, &acc.held)
+                && acc.sections - check.sections <= 2
+            {
+                for w in &ks.writes {
+                    if w.goroutine != g && w.clock > get(&t.cs, w.goroutine) {
+                        found.push((check, acc, *w));
+                    }
+                }
+                match ks.pairs.iter_mut().find(|(c, _)| c.goroutine == g) {
+                    Some(slot) => *slot = (check, acc),
+                    None => ks.pairs.push((check, acc)),
+                }
+            }
+            match ks.writes.iter_mut().find(|w| w.goroutine == g) {
+                Some(slot) => *slot = acc,
+                None => ks.writes.push(acc),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Two accesses are guarded against each other by a lock both hold, not both in read mode.
+fn protected(a: &LockSet, b: &LockSet) -> bool {
+    a.iter().any(|x| b.iter().any(|y| x.lock == y.lock && !(x.read && y.read)))
+}
+
+fn same_section(a: &LockSet, b: &LockSet) -> bool {
+    a.iter().any(|x| b.iter().any(|y| x.lock == y.lock && x.section == y.section))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::race::trace::FLAG_KEY;
+
+    const M: u64 = 0x1000;
+    const MU: u64 = 0x2000;
+    const MU2: u64 = 0x3000;
+
+    struct Run(Engine);
+
+    fn e(kind: Kind, g: u32, site: u32, flags: u8, a: u64, b: u64) -> Event {
+        Event { kind, flags, goroutine: g, site, aux: 0, a, b }
+    }
+
+    impl Run {
+        fn new() -> Run {
+            Run::with_map_values(&[])
+        }
+        fn with_map_values(sites: &[u32]) -> Run {
+            let mut map_value = vec![false; 64];
+            for &s in sites {
+                map_value[s as usize] = true;
+            }
+            let mut r = Run(Engine::new(SiteFacts { map_value }));
+            r.0.event(e(Kind::UnknownGoroutine, 1, 0, 0, 0, 0));
+            r
+        }
+        fn go(&mut self, parent: u32, child: u32) -> &mut Self {
+            self.0.event(e(Kind::Fork, parent, 0, 0, child as u64, 0));
+            self.0.event(e(Kind::Start, child, 0, 0, 0, 0));
+            self
+        }
+        fn lock(&mut self, g: u32, l: u64) -> &mut Self {
+            self.0.event(e(Kind::Acquire, g, 0, 0, l, 0));
+            self
+        }
+        fn unlock(&mut self, g: u32, l: u64) -> &mut Self {
+            self.0.event(e(Kind::Release, g, 0, 0, l, 0));
+            self
+        }
+        fn rlock(&mut self, g: u32, l: u64) -> &mut Self {
+            self.0.event(e(Kind::Acquire, g, 0, FLAG_READ_MODE, l, 0));
+            self
+        }
+        fn runlock(&mut self, g: u32, l: u64) -> &mut Self {
+            self.0.event(e(Kind::Release, g, 0, FLAG_READ_MODE, l, 0));
+            self
+        }
+        fn rel(&mut self, g: u32, o: u64) -> &mut Self {
+            self.0.event(e(Kind::SyncRelease, g, 0, 0, o, 0));
+            self
+        }
+        fn acq(&mut self, g: u32, o: u64) -> &mut Self {
+            self.0.event(e(Kind::SyncAcquire, g, 0, 0, o, 0));
+            self
+        }
+        fn op(&mut self, kind: Kind, g: u32, site: u32, key: u64) -> &mut Self {
+            self.0.event(e(kind, g, site, FLAG_KEY, M, key));
+            self
+        }
+        fn read(&mut self, g: u32, site: u32) -> &mut Self {
+            self.op(Kind::Read, g, site, 7)
+        }
+        fn write(&mut self, g: u32, site: u32) -> &mut Self {
+            self.op(Kind::Write, g, site, 7)
+        }
+        fn sm(&mut self, kind: Kind, g: u32, site: u32) -> &mut Self {
+            self.0.event(e(kind, g, site, FLAG_KEY | FLAG_SYNC_MAP, M, 7));
+            self
+        }
+        fn rules(&mut self) -> Vec<(RuleId, Evidence)> {
+            self.0.finish();
+            self.0.issues().iter().map(|i| (i.rule, i.evidence)).collect()
+        }
+    }
+
+    #[test]
+    fn unordered_write_and_read_is_an_observed_race() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).write(2, 10).read(3, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+        let i = &r.0.issues()[0];
+        assert_eq!((i.at.site, i.other.site), (11, 10));
+    }
+
+    #[test]
+    fn two_reads_never_race() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).read(2, 10).read(3, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn goroutine_start_orders_what_came_before() {
+        let mut r = Run::new();
+        r.write(1, 10).go(1, 2).read(2, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn a_common_lock_protects() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).write(2, 10).unlock(2, MU).lock(3, MU).read(3, 11).unlock(3, MU);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn an_unrelated_lock_masks_a_race_that_is_then_predicted() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.write(2, 10).lock(2, MU).unlock(2, MU).lock(3, MU).unlock(3, MU).read(3, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Predicted)]);
+    }
+
+    #[test]
+    fn channels_waitgroups_and_atomics_order() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        // send/receive
+        r.write(2, 10).rel(2, 0xc1).acq(3, 0xc1).write(3, 11);
+        // wg.Done / wg.Wait
+        r.write(3, 12).rel(3, 0xc2).acq(1, 0xc2).write(1, 13);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn range_and_len_race_with_a_write_of_any_key() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).op(Kind::Write, 2, 10, 1);
+        r.0.event(e(Kind::Range, 3, 11, 0, M, 0));
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+    }
+
+    #[test]
+    fn write_under_read_lock_is_mr006_and_two_locks_mr009() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.rlock(2, MU).write(2, 10).runlock(2, MU).rlock(3, MU).read(3, 11).runlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR006, Evidence::Observed)]);
+
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).write(2, 10).unlock(2, MU).lock(3, MU2).read(3, 11).unlock(3, MU2);
+        assert_eq!(r.rules(), vec![(RuleId::MR009, Evidence::Observed)]);
+    }
+
+    #[test]
+    fn split_read_modify_write_is_found_whether_or_not_an_update_was_lost() {
+        // g2: get (own critical section), set (another one); g3 writes between: lost update.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).read(2, 10).unlock(2, MU);
+        r.lock(3, MU).write(3, 12).unlock(3, MU);
+        r.lock(2, MU).write(2, 11).unlock(2, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR007, Evidence::Observed)]);
+
+        // g3 writes after the pair: no update lost in this run, still a violation.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).read(2, 10).unlock(2, MU).lock(2, MU).write(2, 11).unlock(2, MU);
+        r.lock(3, MU).write(3, 12).unlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR007, Evidence::Predicted)]);
+    }
+
+    #[test]
+    fn check_then_create_of_an_inner_map_is_mr004() {
+        let mut r = Run::with_map_values(&[11]);
+        r.go(1, 2).go(1, 3);
+        r.rlock(2, MU).read(2, 10).runlock(2, MU).lock(2, MU).write(2, 11).unlock(2, MU);
+        r.rlock(3, MU).read(3, 10).runlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR004, Evidence::Predicted)]);
+    }
+
+    #[test]
+    fn re_checking_under_the_write_lock_is_safe() {
+        let mut r = Run::with_map_values(&[12]);
+        r.go(1, 2).go(1, 3);
+        for g in [2, 3] {
+            r.rlock(g, MU).read(g, 10).runlock(g, MU);
+            r.lock(g, MU).read(g, 11).write(g, 12).unlock(g, MU);
+        }
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn check_then_act_ordered_by_the_program_is_safe() {
+        // g2 does its check-then-act, then hands over to g3 on a channel.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.read(2, 10).write(2, 11).rel(2, 0xc1).acq(3, 0xc1).read(3, 10).write(3, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn sync_map_load_then_store_is_mr005_and_load_or_store_is_safe() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.sm(Kind::Read, 2, 10).sm(Kind::Write, 2, 11).sm(Kind::Read, 3, 10);
+        assert_eq!(r.rules(), vec![(RuleId::MR005, Evidence::Predicted)]);
+
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.sm(Kind::Update, 2, 10).sm(Kind::Update, 3, 10).sm(Kind::Read, 3, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn sync_map_publishes_its_values() {
+        // g2 fills an inner map and stores it; g3 loads it and reads the inner map.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.0.event(e(Kind::Write, 2, 10, FLAG_KEY, 0x9000, 1));
+        r.sm(Kind::Write, 2, 11).sm(Kind::Read, 3, 12);
+        r.0.event(e(Kind::Read, 3, 13, FLAG_KEY, 0x9000, 1));
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn inner_maps_reached_through_one_or_two_outer_keys() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.0.event(e(Kind::Fetch, 2, 20, 0, 0x5000, M));
+        r.write(2, 10).read(3, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR002, Evidence::Observed)]);
+
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.0.event(Event { aux: 1, ..e(Kind::Fetch, 2, 20, 0, 0x5000, M) });
+        r.write(2, 10).read(3, 11);
+        r.0.event(Event { aux: 2, ..e(Kind::Fetch, 3, 21, 0, 0x5000, M) });
+        assert_eq!(r.rules(), vec![(RuleId::MR003, Evidence::Observed)]);
+    }
+
+    #[test]
+    fn a_goroutine_seen_without_its_start_is_ordered_after_everything_so_far() {
+        let mut r = Run::new();
+        r.write(1, 10);
+        r.0.event(e(Kind::UnknownGoroutine, 9, 0, 0, 0, 0));
+        r.read(9, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn a_new_map_at_a_reused_address_starts_clean() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).write(2, 10);
+        r.0.event(e(Kind::Alloc, 3, 30, 0, M, 0));
+        r.write(3, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn repeated_races_are_reported_once_with_a_count() {
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        for _ in 0..5 {
+            r.write(2, 10).write(3, 11);
+        }
+        assert_eq!(r.rules().len(), 1);
+        assert!(r.0.issues()[0].count > 1);
+    }
+}

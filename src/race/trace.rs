@@ -1,0 +1,298 @@
+//! The trace format written by the Go runtime support (race/rt/rt.go) and its reader.
+//!
+//! Version 1: a 32-byte header (`MRTRACE\0`, version, record size, chunk size), then 32-byte
+//! records in chunks. A record is `kind u8, flags u8, 2 bytes padding, goroutine u32, site
+//! u32, aux u32, a u64, b u64` (little endian). Text records (stack and key definitions) carry
+//! `aux` bytes of UTF-8 after the record, padded to 32 bytes. Kind 0 ends the trace (the file
+//! is grown in zeroed chunks); kind 254 ends a chunk. The reader never panics on bad input: it
+//! stops at the first invalid record and says where, and everything before it is analysed.
+
+use std::fmt;
+
+pub const MAGIC: &[u8; 8] = b"MRTRACE\0";
+pub const VERSION: u32 = 1;
+pub const RECORD: usize = 32;
+
+/// Record kinds; race/rt/rt.go has the same table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Kind {
+    Alloc = 1,
+    Read = 2,
+    Write = 3,
+    Delete = 4,
+    Range = 5,
+    Len = 6,
+    Clear = 7,
+    Update = 8,
+    Fetch = 9,
+    Fork = 10,
+    Start = 11,
+    End = 12,
+    UnknownGoroutine = 13,
+    Acquire = 20,
+    Release = 21,
+    SyncRelease = 30,
+    SyncAcquire = 31,
+}
+
+impl Kind {
+    fn from_u8(b: u8) -> Option<Kind> {
+        use Kind::*;
+        Some(match b {
+            1 => Alloc,
+            2 => Read,
+            3 => Write,
+            4 => Delete,
+            5 => Range,
+            6 => Len,
+            7 => Clear,
+            8 => Update,
+            9 => Fetch,
+            10 => Fork,
+            11 => Start,
+            12 => End,
+            13 => UnknownGoroutine,
+            20 => Acquire,
+            21 => Release,
+            30 => SyncRelease,
+            31 => SyncAcquire,
+            _ => return None,
+        })
+    }
+}
+
+const KIND_STACK: u8 = 50;
+const KIND_KEY: u8 = 51;
+const KIND_CHUNK_END: u8 = 254;
+
+/// Flag bits of a record.
+pub const FLAG_KEY: u8 = 1;
+pub const FLAG_READ_MODE: u8 = 2;
+pub const FLAG_SYNC_MAP: u8 = 4;
+
+/// One recorded operation. `a` is the object (map, lock, channel, ...); for map accesses `b`
+/// is the key hash and `aux` the stack id; for `Fork` `a` is the child goroutine; for `Fetch`
+/// `a` is the outer map, `b` the inner map and `aux` the low bits of the key hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub kind: Kind,
+    pub flags: u8,
+    pub goroutine: u32,
+    pub site: u32,
+    pub aux: u32,
+    pub a: u64,
+    pub b: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Record<'a> {
+    Event(Event),
+    /// Stack id and its frames, one `function\tfile\tline` per line.
+    Stack(u32, &'a str),
+    /// Key hash and the key printed with `%#v`.
+    Key(u64, &'a str),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at byte {}: {}", self.offset, self.message)
+    }
+}
+
+/// Iterates over the records of a trace; after `None`, `error` says whether the trace ended
+/// cleanly.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    chunk: usize,
+    pub error: Option<TraceError>,
+    done: bool,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Result<Reader<'a>, TraceError> {
+        let err = |m: &str| TraceError { offset: 0, message: m.to_string() };
+        if bytes.len() < RECORD || &bytes[..8] != MAGIC {
+            return Err(err("not a maprace trace (bad magic)"));
+        }
+        let version = u32le(&bytes[8..]);
+        if version != VERSION {
+            return Err(err(&format!("trace version {version}, this maprace reads version {VERSION}")));
+        }
+        if u32le(&bytes[12..]) as usize != RECORD {
+            return Err(err("unexpected record size"));
+        }
+        let chunk = u32le(&bytes[16..]) as usize;
+        if chunk < 2 * RECORD || chunk % RECORD != 0 {
+            return Err(err("bad chunk size"));
+        }
+        Ok(Reader { bytes, pos: RECORD, chunk, error: None, done: false })
+    }
+
+    /// Bytes of records read so far (the size of the valid prefix).
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    fn fail(&mut self, message: String) -> Option<Record<'a>> {
+        self.error = Some(TraceError { offset: self.pos, message });
+        self.done = true;
+        None
+    }
+}
+
+fn u32le(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn u64le(b: &[u8]) -> u64 {
+    u32le(b) as u64 | (u32le(&b[4..]) as u64) << 32
+}
+
+impl<'a> Iterator for Reader<'a> {
+    type Item = Record<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Record<'a>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            let Some(r) = self.bytes.get(self.pos..self.pos + RECORD) else {
+                if self.pos < self.bytes.len() {
+                    return self.fail("trace truncated inside a record".into());
+                }
+                self.done = true;
+                return None;
+            };
+            let kind = r[0];
+            if kind == 0 {
+                self.done = true;
+                return None;
+            }
+            if kind == KIND_CHUNK_END {
+                self.pos = (self.pos / self.chunk + 1) * self.chunk;
+                continue;
+            }
+            let aux = u32le(&r[12..]);
+            if kind == KIND_STACK || kind == KIND_KEY {
+                let len = aux as usize;
+                let start = self.pos + RECORD;
+                let Some(text) = self.bytes.get(start..start + len) else {
+                    return self.fail("trace truncated inside a text record".into());
+                };
+                let Ok(text) = std::str::from_utf8(text) else {
+                    return self.fail("text record is not UTF-8".into());
+                };
+                let id = u64le(&r[16..]);
+                self.pos = start + len.div_ceil(RECORD) * RECORD;
+                return Some(if kind == KIND_STACK { Record::Stack(id as u32, text) } else { Record::Key(id, text) });
+            }
+            let Some(kind) = Kind::from_u8(kind) else {
+                return self.fail(format!("unknown record kind {kind}: the trace is corrupt"));
+            };
+            let ev = Event {
+                kind,
+                flags: r[1],
+                goroutine: u32le(&r[4..]),
+                site: u32le(&r[8..]),
+                aux,
+                a: u64le(&r[16..]),
+                b: u64le(&r[24..]),
+            };
+            self.pos += RECORD;
+            return Some(Record::Event(ev));
+        }
+    }
+}
+
+/// Writes traces in the runtime's format, for tests.
+#[derive(Default)]
+pub struct Writer {
+    pub bytes: Vec<u8>,
+}
+
+impl Writer {
+    pub fn new() -> Writer {
+        let mut bytes = vec![0u8; RECORD];
+        bytes[..8].copy_from_slice(MAGIC);
+        bytes[8..12].copy_from_slice(&VERSION.to_le_bytes());
+        bytes[12..16].copy_from_slice(&(RECORD as u32).to_le_bytes());
+        bytes[16..20].copy_from_slice(&(4u32 << 20).to_le_bytes());
+        Writer { bytes }
+    }
+
+    pub fn event(&mut self, e: Event) {
+        let mut r = [0u8; RECORD];
+        r[0] = e.kind as u8;
+        r[1] = e.flags;
+        r[4..8].copy_from_slice(&e.goroutine.to_le_bytes());
+        r[8..12].copy_from_slice(&e.site.to_le_bytes());
+        r[12..16].copy_from_slice(&e.aux.to_le_bytes());
+        r[16..24].copy_from_slice(&e.a.to_le_bytes());
+        r[24..32].copy_from_slice(&e.b.to_le_bytes());
+        self.bytes.extend_from_slice(&r);
+    }
+
+    pub fn text(&mut self, stack: bool, id: u64, text: &str) {
+        let mut r = [0u8; RECORD];
+        r[0] = if stack { KIND_STACK } else { KIND_KEY };
+        r[12..16].copy_from_slice(&(text.len() as u32).to_le_bytes());
+        r[16..24].copy_from_slice(&id.to_le_bytes());
+        self.bytes.extend_from_slice(&r);
+        self.bytes.extend_from_slice(text.as_bytes());
+        let pad = text.len().div_ceil(RECORD) * RECORD - text.len();
+        self.bytes.extend(std::iter::repeat_n(0, pad));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: Kind) -> Event {
+        Event { kind, flags: 0, goroutine: 1, site: 2, aux: 3, a: 4, b: 5 }
+    }
+
+    #[test]
+    fn round_trip() {
+        let mut w = Writer::new();
+        w.event(ev(Kind::Write));
+        w.text(true, 7, "main.main\tmain.go\t3\n");
+        w.text(false, 9, "\"users\"");
+        let recs: Vec<_> = Reader::new(&w.bytes).unwrap().collect();
+        assert_eq!(recs, vec![
+            Record::Event(ev(Kind::Write)),
+            Record::Stack(7, "main.main\tmain.go\t3\n"),
+            Record::Key(9, "\"users\""),
+        ]);
+    }
+
+    #[test]
+    fn corrupt_and_truncated_traces_keep_the_valid_prefix() {
+        let mut w = Writer::new();
+        w.event(ev(Kind::Read));
+        let mut bad = w.bytes.clone();
+        bad.extend_from_slice(&[99u8; RECORD]);
+        let mut r = Reader::new(&bad).unwrap();
+        assert_eq!(r.next(), Some(Record::Event(ev(Kind::Read))));
+        assert_eq!(r.next(), None);
+        assert!(r.error.as_ref().unwrap().message.contains("unknown record kind 99"));
+
+        let mut cut = w.bytes.clone();
+        cut.extend_from_slice(&[2u8; 10]);
+        let mut r = Reader::new(&cut).unwrap();
+        assert!(r.next().is_some());
+        assert_eq!(r.next(), None);
+        assert!(r.error.as_ref().unwrap().message.contains("truncated"));
+
+        assert!(Reader::new(b"garbage").is_err());
+    }
+}

@@ -1,0 +1,72 @@
+//! `maprace race` as a user runs it: formats, exit codes, error messages, kept traces and the
+//! reading of a damaged trace. Needs `go` 1.25+ on PATH (fails without it).
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+fn maprace(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_maprace")).args(args).current_dir(dir).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn get_then_set() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("go.mod"), "module scenario\n\ngo 1.22\n").unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("race/scenarios/get_then_set/main.go");
+    fs::copy(src, dir.path().join("main.go")).unwrap();
+    dir
+}
+
+#[test]
+fn sarif_and_json_are_clean_documents_and_exit_1_on_findings() {
+    let dir = get_then_set();
+    let (code, stdout, stderr) = maprace(dir.path(), &["race", "--no-confirm", "--format", "sarif", "--", "go", "run", "."]);
+    assert_eq!(code, 1, "{stderr}");
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "MR007");
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 22);
+    assert!(stderr.contains("LOST_UPDATES="), "the program's output goes to stderr: {stderr}");
+
+    let (code, stdout, _) = maprace(dir.path(), &["race", "--no-confirm", "--format", "json", "--", "go", "run", "."]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let f = &json["findings"][0];
+    assert_eq!(f["rule"], "MR007");
+    assert!(matches!(f["evidence"].as_str(), Some("observed" | "predicted")), "{f}");
+    assert!(f["stacks"].as_array().is_some_and(|s| s.len() == 3), "{f}");
+}
+
+#[test]
+fn outside_a_module_it_says_so_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = maprace(dir.path(), &["race", "--", "go", "run", "."]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not inside a Go module"), "{stderr}");
+}
+
+#[test]
+fn a_damaged_kept_trace_is_analysed_up_to_the_damage() {
+    let dir = get_then_set();
+    let kept = dir.path().join("kept");
+    let kept_s = kept.to_str().unwrap();
+    let (code, _, stderr) = maprace(dir.path(), &["race", "--no-confirm", "--keep", kept_s, "--", "go", "run", "."]);
+    assert_eq!(code, 1, "{stderr}");
+    let trace = fs::read_dir(kept.join("traces")).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = fs::read(&trace).unwrap();
+    let end = bytes.len() - bytes.iter().rev().position(|&b| b != 0).unwrap();
+    // Corrupt the last record's kind: everything before it is still analysed.
+    let last = (end - 1) / 32 * 32;
+    bytes[last] = 200;
+    fs::write(&trace, &bytes).unwrap();
+    let (code, stdout, stderr) = maprace(dir.path(), &["race", "--analyze", kept_s]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("MR007"), "{stdout}");
+    assert!(stderr.contains("unknown record kind 200") && stderr.contains("valid prefix was analysed"), "{stderr}");
+    assert!(stderr.contains("million events/s"), "{stderr}");
+
+    fs::write(&trace, b"not a trace").unwrap();
+    let (_, _, stderr) = maprace(dir.path(), &["race", "--analyze", kept_s]);
+    assert!(stderr.contains("bad magic"), "{stderr}");
+}

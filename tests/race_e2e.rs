@@ -1,0 +1,229 @@
+//! End to end: real Go programs run under `maprace race` (needs `go` 1.25+ on PATH; these tests
+//! fail, not skip, without it). Scenarios come from race/scenarios; each file's first line says
+//! what is expected.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use maprace::race::{RaceOptions, RaceOutcome, run_command};
+use maprace::report::Evidence;
+use maprace::rules::RuleId;
+
+fn scenario_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("race/scenarios").join(name)
+}
+
+fn module(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("go.mod"), "module scenario\n\ngo 1.22\n").unwrap();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn run(dir: &Path, cmd: &[&str]) -> RaceOutcome {
+    let cmd: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
+    let opts = RaceOptions { capture_output: true, ..RaceOptions::default() };
+    run_command(dir, &cmd, &opts).unwrap_or_else(|e| panic!("maprace race failed: {e}"))
+}
+
+fn scenario(name: &str) -> Vec<(RuleId, Evidence)> {
+    let src = fs::read_to_string(scenario_dir(name).join("main.go")).unwrap();
+    let dir = module(&[("main.go", &src)]);
+    let out = run(dir.path(), &["go", "run", "."]);
+    assert!(out.stats.events > 0, "{name}: no events recorded; stderr:\n{}", out.stderr);
+    out.report.findings.iter().map(|f| (f.rule, f.evidence)).collect()
+}
+
+fn assert_reports(name: &str, rule: RuleId) {
+    let found = scenario(name);
+    assert!(found.iter().any(|(r, _)| *r == rule), "{name}: expected {rule}, got {found:?}");
+}
+
+fn assert_safe(name: &str) {
+    let found = scenario(name);
+    assert!(found.is_empty(), "{name}: expected no report, got {found:?}");
+}
+
+#[test]
+fn split_lock_lazy_init_is_mr004() {
+    assert_reports("s3_split_lock", RuleId::MR004);
+}
+
+#[test]
+fn sync_map_load_then_store_is_mr005() {
+    assert_reports("syncmap_load_store", RuleId::MR005);
+}
+
+#[test]
+fn get_then_set_is_mr007() {
+    assert_reports("get_then_set", RuleId::MR007);
+}
+
+#[test]
+fn race_masked_by_an_unrelated_mutex_is_predicted() {
+    let found = scenario("masked_unrelated_mutex");
+    assert!(found.contains(&(RuleId::MR001, Evidence::Predicted)), "{found:?}");
+}
+
+#[test]
+fn outer_read_inner_write_is_mr002() {
+    assert_reports("s1_wait", RuleId::MR002);
+}
+
+#[test]
+fn safe_controls_are_silent() {
+    for name in ["safe_recheck_after_lock", "safe_cow_atomic_pointer", "safe_channel_handoff", "safe_load_or_store", "safe_sync_once"] {
+        assert_safe(name);
+    }
+}
+
+fn read_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(read_tree(&p));
+        } else {
+            out.insert(p.clone(), fs::read(&p).unwrap());
+        }
+    }
+    out
+}
+
+const CACHE_GO: &str = r#"package cache
+
+import "sync"
+
+type Cache struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+func New() *Cache { return &Cache{m: map[string]int{}} }
+
+func (c *Cache) Get(k string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+func (c *Cache) Set(k string, v int) {
+	c.mu.Lock()
+	c.m[k] = v
+	c.mu.Unlock()
+}
+
+func (c *Cache) Incr(k string) { c.Set(k, c.Get(k)+1) }
+"#;
+
+const CACHE_TEST_GO: &str = r#"package cache
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestIncr(t *testing.T) {
+	c := New()
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 100; j++ {
+				c.Incr("hits")
+			}
+		}()
+	}
+	wg.Wait()
+}
+"#;
+
+#[test]
+fn go_test_runs_instrumented_and_leaves_user_files_untouched() {
+    let dir = module(&[("internal/cache/cache.go", CACHE_GO), ("internal/cache/cache_test.go", CACHE_TEST_GO)]);
+    let before = read_tree(dir.path());
+    let out = run(dir.path(), &["go", "test", "-count=1", "./..."]);
+    assert_eq!(out.command_status, Some(0), "go test failed:\n{}{}", out.stdout, out.stderr);
+    let f = out
+        .report
+        .findings
+        .iter()
+        .find(|f| f.rule == RuleId::MR007 && f.file.ends_with("internal/cache/cache.go") && f.line == 20)
+        .unwrap_or_else(|| panic!("no MR007 at cache.go:20 (the act of Incr): {:#?}", out.report.findings));
+    assert!(f.stacks.len() >= 2 && f.stacks.iter().all(|s| !s.frames.is_empty()), "{:#?}", f.stacks);
+    assert!(f.stacks[0].frames.iter().any(|fr| fr.function.ends_with("Incr") && fr.line == 24), "{:#?}", f.stacks);
+    assert_eq!(before, read_tree(dir.path()), "the user's tree changed");
+}
+
+#[test]
+fn the_trace_survives_os_exit() {
+    let src = r#"package main
+
+import (
+	"os"
+	"sync"
+)
+
+func main() {
+	m := map[int]int{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	wg.Add(2)
+	for g := 0; g < 2; g++ {
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			n := len(m)
+			mu.Unlock()
+			if n < 100 {
+				m[n] = n
+			}
+		}()
+	}
+	wg.Wait()
+	os.Exit(3)
+}
+"#;
+    let dir = module(&[("main.go", src)]);
+    let out = run(dir.path(), &["go", "run", "."]);
+    assert_ne!(out.command_status, Some(0));
+    assert!(out.report.findings.iter().any(|f| f.line == 20), "{:#?}", out.report.findings);
+}
+
+#[test]
+fn the_trace_survives_a_process_killed_without_any_cleanup() {
+    // SIGKILL: no deferred calls, no exit hooks, no buffers flushed; what Go's fatal
+    // "concurrent map writes" leaves behind is no better.
+    let src = r#"package main
+
+import (
+	"os"
+	"sync"
+	"syscall"
+)
+
+func main() {
+	m := map[int]int{}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	for g := 0; g < 2; g++ {
+		go func() {
+			defer wg.Done()
+			m[g] = g
+		}()
+	}
+	wg.Wait()
+	syscall.Kill(os.Getpid(), syscall.SIGKILL)
+}
+"#;
+    let dir = module(&[("main.go", src)]);
+    let out = run(dir.path(), &["go", "run", "."]);
+    assert_ne!(out.command_status, Some(0));
+    assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR001 && f.line == 16), "{:#?}", out.report.findings);
+}
