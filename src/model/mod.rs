@@ -222,52 +222,43 @@ impl Program {
     /// Field `name` of the struct behind `ty`, searching embedded fields breadth-first as Go
     /// does. Returns the path of field names to take (embedded ones first) and the type.
     pub fn field(&self, ty: &Type, name: &str) -> Option<(Vec<String>, Type)> {
-        let mut frontier: Vec<(Vec<String>, Type)> = vec![(Vec::new(), ty.clone())];
-        for _depth in 0..4 {
-            let mut next = Vec::new();
-            for (prefix, t) in &frontier {
-                if let Type::Struct(fields) = self.underlying(t) {
-                    for f in fields {
-                        if f.name == name {
-                            let mut p = prefix.clone();
-                            p.push(f.name.clone());
-                            return Some((p, f.ty.clone()));
-                        }
-                    }
-                    for f in fields.iter().filter(|f| f.embedded) {
-                        let mut p = prefix.clone();
-                        p.push(f.name.clone());
-                        next.push((p, f.ty.clone()));
-                    }
-                }
-            }
-            if next.is_empty() {
-                return None;
-            }
-            frontier = next;
-        }
-        None
+        self.search_embedded(ty, |prefix, t| {
+            let Type::Struct(fields) = self.underlying(t) else { return None };
+            let f = fields.iter().find(|f| f.name == name)?;
+            let mut p = prefix.to_vec();
+            p.push(f.name.clone());
+            Some((p, f.ty.clone()))
+        })
     }
 
     /// Method `name` of `ty` or of a type embedded in it: the embedded-field path to the
     /// receiver, and either a module method or a sync primitive kind.
     pub fn method(&self, ty: &Type, name: &str) -> Option<(Vec<String>, MethodTarget)> {
+        self.search_embedded(ty, |prefix, t| {
+            if let Some(f) = self.named_of(t).and_then(|id| self.types[id as usize].methods.get(name)) {
+                return Some((prefix.to_vec(), MethodTarget::Func(*f)));
+            }
+            let base = match t {
+                Type::Pointer(inner) => inner.as_ref(),
+                other => other,
+            };
+            match base {
+                Type::Sync(kind) if kind.has_method(name) => Some((prefix.to_vec(), MethodTarget::Sync(*kind))),
+                _ => None,
+            }
+        })
+    }
+
+    /// Go's selector rule: look at `ty`, then at its embedded fields, depth by depth (the
+    /// shallowest match wins; four levels are plenty for real code).
+    fn search_embedded<R>(&self, ty: &Type, mut found: impl FnMut(&[String], &Type) -> Option<R>) -> Option<R> {
         let mut frontier: Vec<(Vec<String>, Type)> = vec![(Vec::new(), ty.clone())];
         for _depth in 0..4 {
             let mut next = Vec::new();
             for (prefix, t) in &frontier {
-                if let Some(id) = self.named_of(t)
-                    && let Some(f) = self.types[id as usize].methods.get(name) {
-                        return Some((prefix.clone(), MethodTarget::Func(*f)));
-                    }
-                let base = match t {
-                    Type::Pointer(inner) => inner.as_ref(),
-                    other => other,
-                };
-                if let Type::Sync(kind) = base
-                    && kind.has_method(name) {
-                        return Some((prefix.clone(), MethodTarget::Sync(*kind)));
-                    }
+                if let Some(r) = found(prefix, t) {
+                    return Some(r);
+                }
                 if let Type::Struct(fields) = self.underlying(t) {
                     for f in fields.iter().filter(|f| f.embedded) {
                         let mut p = prefix.clone();
