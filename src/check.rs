@@ -15,12 +15,15 @@ pub struct CheckOptions {
     pub load: LoadOptions,
     /// Only these rules (empty: all).
     pub rules: Vec<RuleId>,
+    /// Functions outside the module that run the function values they are given
+    /// concurrently: `Name` (any receiver) or `pkg.Name`.
+    pub concurrent_apis: Vec<String>,
 }
 
 impl CheckOptions {
     /// What `maprace check` does by default: tests included, generated files skipped.
     pub fn defaults() -> CheckOptions {
-        CheckOptions { load: LoadOptions { include_tests: true, include_generated: false }, rules: Vec::new() }
+        CheckOptions { load: LoadOptions::default(), rules: Vec::new(), concurrent_apis: Vec::new() }
     }
 }
 
@@ -72,16 +75,31 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
             }
         }
     }
+    let debug = std::env::var_os("MAPRACE_DEBUG").is_some();
+    let mut concurrent_apis = opts.concurrent_apis.clone();
+    if let Some(root) = &loaded.module_root {
+        match read_config(root) {
+            Ok(mut apis) => concurrent_apis.append(&mut apis),
+            Err(e) => {
+                incomplete = true;
+                errors.push(e);
+            }
+        }
+    }
+    let t0 = std::time::Instant::now();
     let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
     // The analysis recurses through call chains and nested syntax: give it a stack that the
     // depth limits (syntax::MAX_DEPTH, analysis::MAX_CALL_DEPTH) are sized for.
     let analysed = std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(512 * 1024 * 1024)
-            .spawn_scoped(s, || crate::analysis::analyze(&program))
+            .spawn_scoped(s, || crate::analysis::analyze(&program, &concurrent_apis))
             .map_err(|e| e.to_string())
             .and_then(|h| h.join().map_err(|p| panic_text(&p)))
     });
+    if debug {
+        eprintln!("maprace debug: model+analysis {:.2} s", t0.elapsed().as_secs_f64());
+    }
     let mut findings = match analysed {
         Ok(f) => f,
         Err(why) => {
@@ -103,4 +121,27 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_else(|| "panic".into())
+}
+
+/// `.maprace.json` at the module root: `{"concurrent": ["ForEachMaster", "workerpool.Submit"]}`
+/// names APIs outside the module that run the functions they are given concurrently.
+pub const CONFIG_FILE: &str = ".maprace.json";
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    #[serde(default)]
+    concurrent: Vec<String>,
+}
+
+fn read_config(root: &std::path::Path) -> Result<Vec<String>, FileError> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(FileError { file: path, message: format!("cannot read config: {e}") }),
+    };
+    serde_json::from_str::<Config>(&text)
+        .map(|c| c.concurrent)
+        .map_err(|e| FileError { file: path, message: format!("invalid config ({e}); expected {{\"concurrent\": [\"pkg.Func\", ...]}}") })
 }

@@ -7,6 +7,7 @@ pub mod check;
 pub mod lab;
 pub mod load;
 pub mod model;
+pub mod pretty;
 pub mod race;
 pub mod report;
 pub mod rules;

@@ -32,8 +32,12 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// `file:line:col: MR00X name: message` (go vet style)
     Text,
+    /// One JSON object: findings and errors
     Json,
+    /// Findings drawn over their source lines, for reading at a terminal
+    Pretty,
 }
 
 #[derive(clap::Args)]
@@ -51,6 +55,10 @@ struct CheckArgs {
     /// Report only these rules (repeatable): MR004 or racy-lazy-init
     #[arg(long = "rule", value_name = "RULE")]
     rules: Vec<String>,
+    /// A function outside the module that runs the function values it is given
+    /// concurrently, as `Name` or `pkg.Name` (repeatable; also `.maprace.json`)
+    #[arg(long = "concurrent", value_name = "FUNC")]
+    concurrent: Vec<String>,
     /// Print files, lines, seconds, findings and errors to stderr at the end
     #[arg(long)]
     stats: bool,
@@ -78,6 +86,7 @@ fn run_check(args: CheckArgs) -> i32 {
     let mut opts = CheckOptions::defaults();
     opts.load.include_tests = !args.no_tests;
     opts.load.include_generated = args.include_generated;
+    opts.concurrent_apis = args.concurrent;
     for r in &args.rules {
         match RuleId::parse(r) {
             Some(id) => opts.rules.push(id),
@@ -108,6 +117,12 @@ fn run_check(args: CheckArgs) -> i32 {
         }
         Format::Json => {
             let _ = writeln!(stdout, "{}", outcome.report.render_json());
+        }
+        Format::Pretty => {
+            use std::io::IsTerminal;
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let _ = stdout.write_all(maprace::pretty::render(&outcome.report, &base, color).as_bytes());
+            eprint!("{}", outcome.report.render_errors(&base));
         }
     }
     if outcome.incomplete { 2 } else { outcome.report.exit_code() }

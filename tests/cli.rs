@@ -164,3 +164,41 @@ fn explain_prints_every_rule() {
         assert!(text(&doc.stdout).contains("## Fix"));
     }
 }
+
+const CALLBACK: &str = r#"package main
+
+import "example.com/lib/pool"
+
+func main() {
+	seen := map[string]bool{}
+	pool.ForEach([]string{"a", "b"}, func(s string) {
+		seen[s] = true
+	})
+}
+"#;
+
+#[test]
+fn configured_concurrent_apis_spawn_their_callbacks() {
+    let dir = module(&[("main.go", CALLBACK.as_bytes())]);
+    assert_eq!(maprace(dir.path(), &["check", "."]).status.code(), Some(0), "unknown API: callback taken as synchronous");
+    let out = maprace(dir.path(), &["check", "--concurrent", "pool.ForEach", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    fs::write(dir.path().join(".maprace.json"), r#"{"concurrent": ["ForEach"]}"#).expect("write config");
+    assert_eq!(maprace(dir.path(), &["check", "."]).status.code(), Some(1));
+    fs::write(dir.path().join(".maprace.json"), r#"{"concurent": []}"#).expect("write config");
+    let out = maprace(dir.path(), &["check", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains(".maprace.json"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn pretty_format_draws_the_source_line() {
+    let dir = module(&[("main.go", RACY.as_bytes())]);
+    let out = maprace(dir.path(), &["check", "--format", "pretty", "./..."]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = text(&out.stdout);
+    assert!(s.contains("warning[MR001]: unguarded-map-access"), "{s}");
+    assert!(s.contains("--> main.go:9:2") || s.contains("--> ./main.go:9:2"), "{s}");
+    assert!(s.contains("hits[\"b\"] = 1"), "the source line is shown: {s}");
+    assert!(s.contains("help: fix:"), "{s}");
+}

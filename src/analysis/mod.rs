@@ -71,6 +71,8 @@ pub struct Facts {
     pub rlock_writes: Vec<Access>,
     /// Entry methods (declared concurrency, ServeHTTP) by their goroutine site, for messages.
     pub entry_names: HashMap<Site, String>,
+    /// What started a goroutine, when not a `go` statement ("HTTP handlers registered at").
+    pub spawn_labels: HashMap<Site, &'static str>,
 }
 
 pub struct Analyzer<'p> {
@@ -85,6 +87,12 @@ pub struct Analyzer<'p> {
     declared: HashSet<TypeId>,
     /// Accesses of goroutines on maps named for every instance, met by the entries.
     pool: Vec<Access>,
+    /// Per lock-declaring type, the fields its methods touch under its lock; the entry walk
+    /// compares only accesses to those (other fields are left to other evidence).
+    guarded_fields: HashMap<TypeId, HashSet<Rc<str>>>,
+    /// `Name` or `pkg.Name` of functions and methods outside the module that run the
+    /// function values they are given concurrently (from the user's config).
+    concurrent_apis: Vec<String>,
     /// What the entry walk saw, for `recheck_aliased`.
     entry_accesses: Vec<Access>,
     pub facts: Facts,
@@ -104,6 +112,8 @@ impl<'p> Analyzer<'p> {
             declared: declared_types(prog),
             pool: Vec::new(),
             entry_accesses: Vec::new(),
+            guarded_fields: HashMap::new(),
+            concurrent_apis: Vec::new(),
             facts: Facts::default(),
         }
     }
@@ -179,7 +189,9 @@ impl<'p> Analyzer<'p> {
         }
         self.run_entries();
         if std::env::var_os("MAPRACE_DEBUG").is_some() {
-            eprintln!("pass 1 done: {} global alias classes", self.global_aliases.len());
+            let total: usize = self.summaries.values().map(|s| s.accesses.len()).sum();
+            let max = self.summaries.values().map(|s| s.accesses.len()).max().unwrap_or(0);
+            eprintln!("pass 1 done: {} global alias classes, {} summaries, {} accesses kept (max {}), {} conflicts", self.global_aliases.len(), self.summaries.len(), total, max, self.facts.conflicts.len());
         }
         if !self.global_aliases.is_empty() {
             self.recheck_aliased();
@@ -213,21 +225,52 @@ impl<'p> Analyzer<'p> {
     fn run_entries(&mut self) {
         let prog = self.prog;
         let mut entries: Vec<(FuncId, bool)> = Vec::new();
+        self.guarded_fields.clear();
         for (tid, t) in prog.types.iter().enumerate() {
-            let declares = t.methods.values().any(|m| {
-                self.summaries.get(m).is_some_and(|s| {
-                    s.accesses.iter().any(|a| {
-                        a.thread == Thread::Current
-                            && matches!(a.path.root, Root::Recv)
-                            && a.locks.iter().any(|l| matches!(l.lock.root, Root::Recv))
-                    })
-                })
-            });
+            // The fields some method touches while holding a lock of the receiver: the type
+            // declares that those are shared (GCatch's "locked in some uses").
+            let mut guarded: HashSet<Rc<str>> = HashSet::new();
+            for m in t.methods.values() {
+                let Some(s) = self.summaries.get(m) else { continue };
+                for a in &s.accesses {
+                    if a.thread == Thread::Current
+                        && matches!(a.path.root, Root::Recv)
+                        && a.locks.iter().any(|l| matches!(l.lock.root, Root::Recv) && l.lock.steps.len() == 1)
+                        && let Some(path::Step::Field(f)) = a.path.steps.first() {
+                            guarded.insert(f.clone());
+                        }
+                }
+            }
+            // Maps of the receiver that goroutines started by its own methods touch: those
+            // goroutines run while callers go on calling the exported methods.
+            let mut spawned: HashSet<Rc<str>> = HashSet::new();
+            let mut spawners: HashSet<FuncId> = HashSet::new();
+            for m in t.methods.values() {
+                let Some(s) = self.summaries.get(m) else { continue };
+                for a in &s.accesses {
+                    // A goroutine the method waits for (`<-done`, `wg.Wait`) is over when the
+                    // method returns: only background goroutines outlive it.
+                    let joined = a.rel.iter().any(|r| s.acquires.contains(r));
+                    if matches!(a.thread, Thread::Spawned { .. }) && matches!(a.path.root, Root::Recv) && !joined
+                        && let Some(path::Step::Field(f)) = a.path.steps.first() {
+                            spawned.insert(f.clone());
+                            spawners.insert(*m);
+                        }
+                }
+            }
+            let declares = !guarded.is_empty() || !spawned.is_empty();
+            if declares && !t.methods.contains_key("ServeHTTP") {
+                guarded.extend(spawned);
+                self.guarded_fields.insert(tid as TypeId, guarded);
+            }
             let mut ms: Vec<(&String, &FuncId)> = t.methods.iter().collect();
             ms.sort();
             let mut has_entry = false;
             for (name, id) in &ms {
                 let exported = name.chars().next().is_some_and(char::is_uppercase);
+                if spawners.contains(*id) && *name != "ServeHTTP" {
+                    continue;
+                }
                 if (declares && exported) || *name == "ServeHTTP" {
                     entries.push((**id, false));
                     has_entry = true;
@@ -245,7 +288,16 @@ impl<'p> Analyzer<'p> {
                     }
                 }
             }
-            let _ = tid;
+        }
+        // Test functions that call t.Parallel() run alongside each other.
+        for (id, f) in prog.funcs.iter().enumerate() {
+            let is_test = f.recv.is_none()
+                && f.name.starts_with("Test")
+                && prog.file_path(f.file).to_string_lossy().ends_with("_test.go")
+                && f.body.body.as_ref().is_some_and(|b| walk::calls_parallel(b));
+            if is_test {
+                entries.push((id as FuncId, false));
+            }
         }
         if entries.is_empty() {
             self.pool.clear();
@@ -262,8 +314,9 @@ impl<'p> Analyzer<'p> {
 }
 
 /// Run the static analysis and the rules.
-pub fn analyze(prog: &Program) -> Vec<Finding> {
+pub fn analyze(prog: &Program, concurrent_apis: &[String]) -> Vec<Finding> {
     let mut an = Analyzer::new(prog);
+    an.concurrent_apis = concurrent_apis.to_vec();
     an.run();
     crate::rules::run_all(prog, &an.facts)
 }
@@ -288,4 +341,26 @@ fn declared_types(prog: &Program) -> HashSet<TypeId> {
         }
     }
     out
+}
+
+impl Analyzer<'_> {
+    /// In the entry walk: is this access on state its type declares shared?
+    fn declared_shared(&self, p: &Path) -> bool {
+        match (&p.root, p.steps.first()) {
+            (Root::TypeRoot(t), Some(path::Step::Field(f))) => self.guarded_fields.get(t).is_none_or(|g| g.contains(f)),
+            _ => true,
+        }
+    }
+}
+
+impl Analyzer<'_> {
+    /// `x.Name(...)` or `pkg.Name(...)` named in the user's concurrent APIs.
+    fn is_configured_concurrent(&self, recv: &crate::syntax::ir::Expr, name: &str) -> bool {
+        self.concurrent_apis.iter().any(|api| match api.rsplit_once('.') {
+            Some((qual, n)) => {
+                n == name && matches!(&recv.kind, crate::syntax::ir::ExprKind::Ident(p) if p == qual || qual.ends_with(&format!("/{p}")))
+            }
+            None => api == name,
+        })
+    }
 }

@@ -66,7 +66,7 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
                     false if through_alias(a, b, aliases) => true,
                     false => continue,
                 };
-                if ordered(a, b) || guarded(a, b) {
+                if in_once(a) || in_once(b) || ordered(a, b) || guarded(a, b) {
                     continue;
                 }
                 out.push(Conflict { a: a.clone(), b: b.clone(), aliased });
@@ -122,6 +122,10 @@ fn through_alias(a: &Access, b: &Access, aliases: &AliasClasses) -> bool {
                 })
         })
     })
+}
+
+fn in_once(a: &Access) -> bool {
+    a.locks.iter().any(|l| l.once)
 }
 
 /// Release after one, acquire before the other: happens-before.

@@ -2,7 +2,6 @@
 //! locks and sync objects that are paths too. Substitution maps a callee's parameter roots to
 //! the caller's argument paths.
 
-use std::fmt;
 use std::rc::Rc;
 
 use crate::model::{PkgId, TypeId};
@@ -101,26 +100,5 @@ impl Path {
             Root::SyncValue(p) => p.is_function_local(),
             _ => false,
         }
-    }
-}
-
-/// How a path is shown to users: roots by the name the code used.
-pub struct PathDisplay<'a> {
-    pub path: &'a Path,
-    pub root_name: &'a str,
-}
-
-impl fmt::Display for PathDisplay<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.root_name)?;
-        for s in &self.path.steps {
-            match s {
-                Step::Field(n) => write!(f, ".{n}")?,
-                Step::Key(Key::Const(c)) => write!(f, "[{c}]")?,
-                Step::Key(Key::Any) => f.write_str("[*]")?,
-                Step::Elem => {}
-            }
-        }
-        Ok(())
     }
 }

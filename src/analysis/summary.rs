@@ -64,6 +64,10 @@ pub struct HeldLock {
     /// The mutex as a field of a named type (`Transport.idleMu`): `pc.t.idleMu` and
     /// `t.idleMu` are the same lock when `pc.t` is `t`, which paths alone cannot tell.
     pub class: Option<(crate::model::TypeId, Rc<str>)>,
+    /// Not a mutex: the body of a `sync.Once.Do`, which runs once, before any caller of
+    /// `Do` goes on. Code that reads what it set up without calling `Do` relies on program
+    /// order the analysis cannot see, so pairs with it are not reported.
+    pub once: bool,
 }
 
 impl HeldLock {
@@ -115,17 +119,48 @@ pub struct ReadOrigin {
 }
 
 /// The key expression of an access: its normalised source text within one function, or a
-/// parameter (substituted by callers), or unknown.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// parameter (substituted by callers, compared by index; the name is for messages), or unknown.
+#[derive(Clone, Debug)]
 pub enum KeyText {
     Text(Rc<str>),
-    Param(u16),
+    Param(u16, Rc<str>),
     Unknown,
+}
+
+impl PartialEq for KeyText {
+    fn eq(&self, other: &KeyText) -> bool {
+        match (self, other) {
+            (KeyText::Text(a), KeyText::Text(b)) => a == b,
+            (KeyText::Param(a, _), KeyText::Param(b, _)) => a == b,
+            (KeyText::Unknown, KeyText::Unknown) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for KeyText {}
+
+impl std::hash::Hash for KeyText {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self {
+            KeyText::Text(t) => (0u8, t).hash(h),
+            KeyText::Param(i, _) => (1u8, i).hash(h),
+            KeyText::Unknown => 2u8.hash(h),
+        }
+    }
 }
 
 impl KeyText {
     pub fn same_as(&self, other: &KeyText) -> bool {
         !matches!(self, KeyText::Unknown) && self == other
+    }
+
+    /// How the key reads in a message.
+    pub fn shown(&self) -> Option<&str> {
+        match self {
+            KeyText::Text(t) | KeyText::Param(_, t) => Some(t),
+            KeyText::Unknown => None,
+        }
     }
 }
 
@@ -193,6 +228,8 @@ pub struct Returned {
     pub read_origin: Option<ReadOrigin>,
     pub site: Option<Site>,
     pub typed: Option<Path>,
+    /// A map or pointer made in the call (a constructor): the caller owns a fresh value.
+    pub fresh: bool,
 }
 
 #[derive(Clone, Debug, Default)]

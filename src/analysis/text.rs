@@ -80,7 +80,7 @@ fn write_expr(e: &Expr, out: &mut String, depth: u32) {
             write_expr(x, out, d);
             out.push_str(".(…)");
         }
-        ExprKind::Type(_) => out.push_str("T"),
+        ExprKind::Type(_) => out.push('T'),
         ExprKind::StringLit(s) | ExprKind::IntLit(s) => out.push_str(s),
         ExprKind::Nil => out.push_str("nil"),
         ExprKind::Other(_) => out.push('…'),

@@ -43,11 +43,13 @@ pub(super) struct Ev<'p> {
     /// The value named for every instance of a concurrency-declaring owner type, or as a
     /// package variable (see `Access::typed`).
     pub typed: Option<Path>,
+    /// A map literal's map-valued elements by key, until the literal gets a name (MR003).
+    pub stored: Option<Rc<[(Key, Path)]>>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
@@ -108,6 +110,8 @@ pub(super) struct Walk<'a, 'p> {
     inherited_aliases: Vec<Vec<Path>>,
     /// Outer maps of racy lazy inits in this body: their reads are covered by MR004.
     lazy_paths: Vec<(Path, Thread)>,
+    /// Instantiated callee accesses already present (see `instance_key`).
+    seen: std::collections::HashSet<u64>,
     depth: u32,
 }
 
@@ -136,6 +140,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
             inherited_aliases: Vec::new(),
+            seen: std::collections::HashSet::new(),
             depth,
         }
     }
@@ -160,13 +165,12 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn run_function(&mut self, id: FuncId) {
         let prog = self.an.prog;
         let f = &prog.funcs[id as usize];
-        if let Some(r) = &f.recv {
-            if let Some(name) = &r.name {
+        if let Some(r) = &f.recv
+            && let Some(name) = &r.name {
                 let base = Type::Named(r.ty);
                 let ty = if r.pointer { Type::Pointer(Box::new(base)) } else { base };
                 self.declare(name, ty, Val::Path(Path::new(Root::Recv), Via::Direct), None, Some(u16::MAX));
             }
-        }
         for (i, p) in f.body.sig.params.iter().enumerate() {
             let Some(name) = &p.name else { continue };
             let ty = f.params.get(i).cloned().unwrap_or(Type::Unknown);
@@ -213,8 +217,13 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn enter_method(&mut self, id: FuncId, spawn_only: bool) {
         let prog = self.an.prog;
         let f = &prog.funcs[id as usize];
-        let Some(r) = &f.recv else { return };
         let site = Site { file: f.file, span: f.body.span };
+        let Some(r) = &f.recv else {
+            // A parallel test function: runs alongside the other parallel tests, once.
+            self.an.facts.entry_names.insert(site, format!("the parallel test {}", f.display));
+            self.call_summary(id, None, Vec::new(), Some((site, false, SyncObj::Spawn(site), None)), f.body.span);
+            return;
+        };
         let recv = Path::type_root(r.ty);
         if spawn_only {
             let before = self.sum.accesses.len();
@@ -229,7 +238,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             return;
         }
-        self.an.facts.entry_names.insert(site, f.display.clone());
+        self.an.facts.entry_names.insert(site, format!("concurrent calls of {}", f.display));
         self.call_summary(id, Some(recv), Vec::new(), Some((site, true, SyncObj::Spawn(site), None)), f.body.span);
     }
 
@@ -260,11 +269,10 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if !class.contains(&slot) {
                     class.push(slot);
                 }
-                if let Some(t) = t {
-                    if !typed.contains(&t) {
+                if let Some(t) = t
+                    && !typed.contains(&t) {
                         typed.push(t);
                     }
-                }
             }
             if class.len() > 2 || (class.len() == 2 && !class[0].is_function_local()) {
                 let shared: Vec<Path> = class.iter().filter(|p| !p.is_function_local()).cloned().collect();
@@ -304,6 +312,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 a.respawned = false;
                 self.sum.accesses.push(a);
             }
+            let an = &*self.an;
+            self.sum.accesses.retain(|a| an.declared_shared(&a.path));
         }
         let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases);
         self.an.facts.conflicts.extend(conflicts);
@@ -334,11 +344,10 @@ impl<'a, 'p> Walk<'a, 'p> {
         // function started after it returns: callers see it under a name of its own.
         let func = self.func.unwrap_or(u32::MAX);
         let global = |p: &mut Path| {
-            if let Root::Local(l) = p.root {
-                if !returned.contains(&l) {
+            if let Root::Local(l) = p.root
+                && !returned.contains(&l) {
                     p.root = Root::FuncLocal(func, l);
                 }
-            }
         };
         let global_sync = |s: &mut SyncObj| {
             if let SyncObj::Object(p) = s {
@@ -412,33 +421,31 @@ impl<'a, 'p> Walk<'a, 'p> {
         match s {
             Stmt::Expr(e) => self.expr_stmt(e),
             Stmt::Assign { lhs, rhs, op, span } => self.assign(lhs, rhs, *op, *span),
-            Stmt::IncDec(e) => self.assign_target(e, None, true, false),
+            Stmt::IncDec(e) => self.assign_target(e, None, true),
             Stmt::VarDecl { names, ty, values } => {
                 let declared = ty.as_ref().map(|t| self.an.prog.resolve(self.file, t));
                 let evs: Vec<Ev<'p>> = values.iter().map(|v| self.eval(v)).collect();
                 let evs = spread(evs, names.len());
                 for ((name, _), ev) in names.iter().zip(evs) {
                     let mut ev = ev;
-                    if let Some(t) = &declared {
-                        if matches!(ev.ty, Type::Unknown | Type::Opaque) || values.is_empty() {
+                    if let Some(t) = &declared
+                        && (matches!(ev.ty, Type::Unknown | Type::Opaque) || values.is_empty()) {
                             ev.ty = t.clone();
                         }
-                    }
                     self.define(name, ev);
                 }
             }
             Stmt::Go(call) => self.go_stmt(call),
             Stmt::Defer(call) => {
                 // Arguments are evaluated now; the call runs at exit.
-                if let ExprKind::Call { args, func } = &call.kind {
-                    if !matches!(func.kind, ExprKind::FuncLit(_)) {
+                if let ExprKind::Call { args, func } = &call.kind
+                    && !matches!(func.kind, ExprKind::FuncLit(_)) {
                         for a in args {
                             if !matches!(a.kind, ExprKind::FuncLit(_)) {
                                 self.eval(a);
                             }
                         }
                     }
-                }
                 self.deferred.push(call);
             }
             Stmt::Return(vals, span) => {
@@ -450,20 +457,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                         self.sum.returns.push(Returned::default());
                     }
                     let r = &mut self.sum.returns[i];
-                    if let (Some(p), Type::Map(..)) = (ev.path(), &ev.ty) {
-                        if r.path.is_none() {
+                    if let (Some(p), Type::Map(..)) = (ev.path(), &ev.ty)
+                        && r.path.is_none() {
                             r.path = Some(p.clone());
                             // A map made in this call is the caller's alone.
                             r.under_lock = under_lock && !matches!(p.root, Root::Local(_));
                             r.site = Some(site);
                         }
-                    }
                     if r.read_origin.is_none() {
                         r.read_origin = ev.origin.clone();
                     }
                     if r.typed.is_none() {
                         r.typed = ev.typed.clone();
                     }
+                    r.fresh |= ev.fresh;
                 }
                 self.exits.push(self.flow.clone());
                 self.flow.live = false;
@@ -600,22 +607,20 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         let key_ev = Ev::of_type(kt);
         if r.define {
-            if let Some(k) = &r.key {
-                if let ExprKind::Ident(n) = &k.kind {
+            if let Some(k) = &r.key
+                && let ExprKind::Ident(n) = &k.kind {
                     self.define(n, key_ev);
                 }
-            }
-            if let Some(v) = &r.value {
-                if let ExprKind::Ident(n) = &v.kind {
+            if let Some(v) = &r.value
+                && let ExprKind::Ident(n) = &v.kind {
                     self.define(n, value_ev);
                 }
-            }
         } else {
             if let Some(k) = &r.key {
-                self.assign_target(k, Some(key_ev), false, false);
+                self.assign_target(k, Some(key_ev), false);
             }
             if let Some(v) = &r.value {
-                self.assign_target(v, Some(value_ev), false, false);
+                self.assign_target(v, Some(value_ev), false);
             }
         }
     }
@@ -624,18 +629,17 @@ impl<'a, 'p> Walk<'a, 'p> {
         if op == AssignOp::Compound {
             for (l, r) in lhs.iter().zip(rhs) {
                 let ev = self.eval(r);
-                self.assign_target(l, Some(ev), true, false);
+                self.assign_target(l, Some(ev), true);
             }
             return;
         }
         let evs: Vec<Ev<'p>> = if rhs.len() == 1 && lhs.len() == 2 {
             // `v, ok := m[k]` / `v, ok := <-ch` / `v, ok := x.(T)`: the first is the value.
             let mut ev = self.eval(&rhs[0]);
-            if matches!(rhs[0].kind, ExprKind::Index(..)) {
-                if let Some(o) = &mut ev.origin {
+            if matches!(rhs[0].kind, ExprKind::Index(..))
+                && let Some(o) = &mut ev.origin {
                     o.checked = true;
                 }
-            }
             let second = match &ev.val {
                 Val::Unknown if matches!(rhs[0].kind, ExprKind::Call { .. }) => ev.clone(),
                 _ => Ev::of_type(Type::Opaque),
@@ -647,16 +651,15 @@ impl<'a, 'p> Walk<'a, 'p> {
             spread(evs, lhs.len())
         };
         for (l, ev) in lhs.iter().zip(evs) {
-            if op == AssignOp::Define {
-                if let ExprKind::Ident(n) = &l.kind {
+            if op == AssignOp::Define
+                && let ExprKind::Ident(n) = &l.kind {
                     let exists_here = self.scopes.last().is_some_and(|s| s.contains_key(n.as_str()));
                     if !exists_here {
                         self.define(n, ev);
                         continue;
                     }
                 }
-            }
-            self.assign_target(l, Some(ev), false, false);
+            self.assign_target(l, Some(ev), false);
         }
     }
 
@@ -676,23 +679,28 @@ impl<'a, 'p> Walk<'a, 'p> {
             v.fresh = ev.fresh && v.id == id;
             v.typed = ev.typed.clone();
         }
+        if let Some(stored) = &ev.stored {
+            let dest = Path::new(Root::Local(id));
+            for (k, value) in stored.iter() {
+                self.local_stores.entry(value.clone()).or_default().push((dest.child(Step::Key(k.clone())), None));
+            }
+        }
     }
 
     /// Assign to an lvalue. `rmw`: the old value is read too (`+=`, `++`).
-    fn assign_target(&mut self, l: &'p Expr, ev: Option<Ev<'p>>, rmw: bool, _unused: bool) {
+    fn assign_target(&mut self, l: &'p Expr, ev: Option<Ev<'p>>, rmw: bool) {
         let ev = ev.unwrap_or_else(Ev::unknown);
         match &l.kind {
             ExprKind::Ident(n) if n == "_" => {}
             ExprKind::Ident(n) => {
                 let Some(var) = self.lookup(n).cloned() else {
                     // A package-level variable.
-                    if let Some(g) = self.an.prog.packages[self.pkg as usize].vars.get(n.as_str()) {
-                        if self.an.prog.underlying(&g.ty).is_map() {
+                    if let Some(g) = self.an.prog.packages[self.pkg as usize].vars.get(n.as_str())
+                        && self.an.prog.underlying(&g.ty).is_map() {
                             let p = Path::new(Root::Global(self.pkg, Rc::from(n.as_str())));
                             let gty = g.ty.clone();
                             self.access(p, AccessKind::Reassign, KeyText::Unknown, l.span, l, &Ev::of_type(gty));
                         }
-                    }
                     return;
                 };
                 let owns_storage = matches!(&var.val, Val::Path(Path { root: Root::Local(id), steps }, _) if *id == var.id && steps.is_empty());
@@ -719,26 +727,24 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
             }
             ExprKind::Selector(x, f) => {
-                if let ExprKind::Ident(n) = &x.kind {
-                    if let Some(v) = self.lookup_mut(n) {
-                        if let Some(o) = &mut v.origin {
+                if let ExprKind::Ident(n) = &x.kind
+                    && let Some(v) = self.lookup_mut(n)
+                        && let Some(o) = &mut v.origin {
                             o.modified = true;
                         }
-                    }
-                }
                 if let Some(g) = self.package_member(x, f) {
-                    if let Some((p, ty)) = g {
-                        if self.an.prog.underlying(&ty).is_map() {
+                    if let Some((p, ty)) = g
+                        && self.an.prog.underlying(&ty).is_map() {
                             self.access(p, AccessKind::Reassign, KeyText::Unknown, l.span, l, &Ev::of_type(ty));
                         }
-                    }
                     return;
                 }
                 let base = self.eval(x);
                 if let Some((p, ty)) = self.field_of(&base, f) {
                     if self.an.prog.underlying(&ty).is_map() {
                         let fev = Ev { val: Val::Path(p.clone(), via_of(&base)), ty, ..Ev::unknown() };
-                        self.access(p, AccessKind::Reassign, KeyText::Unknown, l.span, l, &fev);
+                        self.access(p.clone(), AccessKind::Reassign, KeyText::Unknown, l.span, l, &fev);
+                        self.detach_aliases(&p);
                     } else if let Some(bp) = base.path() {
                         // A field write on a value reached through a map (`m[k].n = 1`).
                         if bp.steps.last().is_some_and(|s| matches!(s, Step::Key(_))) {
@@ -760,7 +766,6 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if rmw {
                     self.access(p.clone(), AccessKind::Read, key.clone(), l.span, m, &mev);
                 }
-                let site = self.site(l.span);
                 let idx = self.access(p.clone(), AccessKind::Write, key, l.span, m, &mev);
                 if let Some(i) = idx {
                     let a = &mut self.sum.accesses[i];
@@ -771,14 +776,12 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
                 // One map value stored into map slots (MR003's aliasing). The slot is also
                 // named by type (`Router.routes["GET"]`) so that methods see it.
-                if let Val::Path(v, _) = &ev.val {
-                    if self.an.prog.underlying(&ev.ty).is_map() {
+                if let Val::Path(v, _) = &ev.val
+                    && self.an.prog.underlying(&ev.ty).is_map() {
                         let slot = p.child(Step::Key(key_abs(k)));
                         let typed = self.type_rooted(m).map(|t| t.child(Step::Key(key_abs(k))));
                         self.local_stores.entry(v.clone()).or_default().push((slot, typed));
                     }
-                }
-                let _ = site;
             }
             ExprKind::Unary(UnaryOp::Deref, x) => {
                 self.eval(x);
@@ -789,16 +792,38 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// `m := s.items; s.items = make(...)`: the locals that held the old map now own it
+    /// alone (the swap idiom), so their accesses no longer name `s.items`.
+    fn detach_aliases(&mut self, p: &Path) {
+        let mut fresh = Vec::new();
+        for scope in &self.scopes {
+            for (name, v) in scope {
+                if matches!(&v.val, Val::Path(q, _) if q == p) {
+                    fresh.push(name.clone());
+                }
+            }
+        }
+        for name in fresh {
+            let id = self.fresh_id();
+            let scope = *self.instance_scopes.last().unwrap_or(&0);
+            self.local_scope.insert(id, scope);
+            if let Some(v) = self.lookup_mut(&name) {
+                v.id = id;
+                v.val = Val::Path(Path::new(Root::Local(id)), Via::Direct);
+                v.typed = None;
+            }
+        }
+    }
+
     fn expr_stmt(&mut self, e: &'p Expr) {
-        if let ExprKind::Call { func, args } = &e.kind {
-            if is_noreturn(func) {
+        if let ExprKind::Call { func, args } = &e.kind
+            && is_noreturn(func) {
                 for a in args {
                     self.eval(a);
                 }
                 self.flow.live = false;
                 return;
             }
-        }
         self.eval(e);
     }
 
@@ -936,13 +961,11 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     fn call(&mut self, e: &'p Expr, func: &'p Expr, args: &'p [Expr]) -> Ev<'p> {
         // Builtins and conversions.
-        if let ExprKind::Ident(name) = &func.kind {
-            if self.lookup(name).is_none() && !self.an.prog.packages[self.pkg as usize].funcs.contains_key(name.as_str()) {
-                if let Some(ev) = self.builtin(name, e, args) {
+        if let ExprKind::Ident(name) = &func.kind
+            && self.lookup(name).is_none() && !self.an.prog.packages[self.pkg as usize].funcs.contains_key(name.as_str())
+                && let Some(ev) = self.builtin(name, e, args) {
                     return ev;
                 }
-            }
-        }
         if let ExprKind::Type(te) = &func.kind {
             for a in args {
                 self.eval(a);
@@ -953,6 +976,29 @@ impl<'a, 'p> Walk<'a, 'p> {
         if let ExprKind::Selector(recv, name) = &func.kind {
             if let Some(ev) = self.known_api(e, recv, name, args) {
                 return ev;
+            }
+            if self.an.is_configured_concurrent(recv, name) {
+                // The user's config says this API runs the functions it is given
+                // concurrently (a library's ForEach, a framework's callback).
+                self.eval(recv);
+                for a in args {
+                    match &a.kind {
+                        ExprKind::FuncLit(_) | ExprKind::Ident(_) | ExprKind::Selector(..) => {
+                            let before = self.sum.accesses.len();
+                            let multi_site = self.site(a.span);
+                            self.spawn_value(a, multi_site, None);
+                            for acc in &mut self.sum.accesses[before..] {
+                                if let Thread::Spawned { multi, .. } = &mut acc.thread {
+                                    *multi = true;
+                                }
+                            }
+                        }
+                        _ => {
+                            self.eval(a);
+                        }
+                    }
+                }
+                return Ev::unknown();
             }
         }
         let target = match &func.kind {
@@ -989,9 +1035,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 // (callbacks such as sort.Slice, strings.Map); its result is taken to be
                 // computed from its arguments.
                 let origin = arg_evs.iter().find_map(|e| e.origin.clone());
-                for (a, ev) in args.iter().zip(arg_evs) {
+                for ev in arg_evs {
                     if let Val::Func(FuncTarget::Closure(body)) = ev.val {
-                        let _ = a;
                         self.run_closure(body, Vec::new(), None);
                     }
                 }
@@ -1004,11 +1049,10 @@ impl<'a, 'p> Walk<'a, 'p> {
         match name {
             "len" | "cap" => {
                 let ev = self.eval(args.first()?);
-                if name == "len" && self.an.prog.underlying(&ev.ty).is_map() {
-                    if let Some(p) = ev.path() {
+                if name == "len" && self.an.prog.underlying(&ev.ty).is_map()
+                    && let Some(p) = ev.path() {
                         self.access(p.clone(), AccessKind::Len, KeyText::Unknown, e.span, &args[0], &ev);
                     }
-                }
                 Some(Ev::of_type(Type::Opaque))
             }
             "delete" => {
@@ -1017,20 +1061,18 @@ impl<'a, 'p> Walk<'a, 'p> {
                     let kev = self.eval(k);
                     self.key_text(k, &kev)
                 });
-                if let Some(p) = ev.path() {
-                    if self.an.prog.underlying(&ev.ty).is_map() {
+                if let Some(p) = ev.path()
+                    && self.an.prog.underlying(&ev.ty).is_map() {
                         self.access(p.clone(), AccessKind::Delete, key.unwrap_or(KeyText::Unknown), e.span, &args[0], &ev);
                     }
-                }
                 Some(Ev::unknown())
             }
             "clear" => {
                 let ev = self.eval(args.first()?);
-                if let Some(p) = ev.path() {
-                    if self.an.prog.underlying(&ev.ty).is_map() {
+                if let Some(p) = ev.path()
+                    && self.an.prog.underlying(&ev.ty).is_map() {
                         self.access(p.clone(), AccessKind::Clear, KeyText::Unknown, e.span, &args[0], &ev);
                     }
-                }
                 Some(Ev::unknown())
             }
             "make" | "new" => {
@@ -1077,14 +1119,12 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// sync primitives, sync.Map, WaitGroup/errgroup, Once, testing.T, net/http, time.
     fn known_api(&mut self, e: &'p Expr, recv: &'p Expr, name: &str, args: &'p [Expr]) -> Option<Ev<'p>> {
         // Package-qualified functions of the standard library.
-        if let ExprKind::Ident(pkg) = &recv.kind {
-            if self.lookup(pkg).is_none() {
-                if let Some(path) = self.an.prog.import_path(self.file, pkg) {
+        if let ExprKind::Ident(pkg) = &recv.kind
+            && self.lookup(pkg).is_none()
+                && let Some(path) = self.an.prog.import_path(self.file, pkg) {
                     let path = path.to_string();
                     return self.stdlib_call(e, &path, name, args);
                 }
-            }
-        }
         let rev = self.eval(recv);
         let (prefix, target) = self.an.prog.method(&rev.ty, name)?;
         let MethodTarget::Sync(kind) = target else { return None };
@@ -1116,6 +1156,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let f = args.first()?;
                 let once = SyncObj::Object(obj.clone());
                 self.lock(obj.clone(), Mode::Write, site, None);
+                if let Some(l) = self.flow.locks.last_mut() {
+                    l.once = true;
+                }
                 self.call_value(f, Vec::new());
                 self.unlock(&obj);
                 self.tick();
@@ -1139,6 +1182,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.releases.push((self.thread, u32::MAX, end.clone()));
                     if let ExprKind::FuncLit(body) = &f.kind {
                         let multi = true;
+                        self.an.facts.spawn_labels.insert(site, "parallel subtests started at");
                         self.run_closure(body, vec![Ev::of_type(rev.ty.clone())], Some((site, multi, end, None)));
                     }
                 } else {
@@ -1179,13 +1223,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                         self.access(p.clone(), AccessKind::Range, KeyText::Unknown, a.span, a, ev);
                     }
                 }
-                if name == "Copy" {
-                    if let Some(ev) = evs.first() {
-                        if let Some(p) = ev.path() {
+                if name == "Copy"
+                    && let Some(ev) = evs.first()
+                        && let Some(p) = ev.path() {
                             self.access(p.clone(), AccessKind::Write, KeyText::Unknown, args[0].span, &args[0], ev);
                         }
-                    }
-                }
                 let ty = evs.first().map(|e| e.ty.clone()).unwrap_or(Type::Unknown);
                 Some(Ev { fresh: name == "Clone", ..Ev::of_type(ty) })
             }
@@ -1203,6 +1245,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// `http.HandleFunc(p, f)` / `mux.Handle(p, h)`: the handler runs per request, in parallel
     /// with itself. For a `Handler` value, its `ServeHTTP` method is the entry.
     fn spawn_handler(&mut self, h: &'p Expr, site: Site) {
+        self.an.facts.spawn_labels.insert(site, "HTTP handlers registered at");
         let ev = match &h.kind {
             ExprKind::FuncLit(body) => Ev { val: Val::Func(FuncTarget::Closure(body)), ..Ev::unknown() },
             _ => self.eval(h),
@@ -1340,7 +1383,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let subst = |p: &Path| -> Option<Path> { subst_path(p, recv.as_ref(), &args, &local_map) };
         let subst_key = |k: &KeyText| -> KeyText {
             match k {
-                KeyText::Param(i) => args.get(*i as usize).map(|a| a.key.clone()).unwrap_or(KeyText::Unknown),
+                KeyText::Param(i, _) => args.get(*i as usize).map(|a| a.key.clone()).unwrap_or(KeyText::Unknown),
                 other => other.clone(),
             }
         };
@@ -1364,12 +1407,6 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
                 (Thread::Spawned { site, multi }, _) => Thread::Spawned { site, multi: multi || in_loop || spawn_info.as_ref().is_some_and(|s| s.1) },
             };
-            if let Thread::Spawned { site, .. } = thread {
-                if a.thread != Thread::Current || spawn_info.is_some() {
-                    let first = *self.spawn_origins.entry(site).or_insert(origin);
-                    let _ = first;
-                }
-            }
             let value_from = match a.value_param {
                 Some(j) => args.get(j as usize).and_then(|ev| ev.origin.clone()),
                 None => a.value_from.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key)),
@@ -1420,20 +1457,25 @@ impl<'a, 'p> Walk<'a, 'p> {
             if self.sum.accesses.len() >= MAX_ACCESSES {
                 break;
             }
-            let i = self.sum.accesses.len();
-            self.sum.accesses.push(acc);
-            if self.sum.accesses[i].value_from.is_some() && self.sum.accesses[i].kind == AccessKind::Write {
+            if acc.value_from.is_some() && acc.kind == AccessKind::Write {
+                let i = self.sum.accesses.len();
+                self.sum.accesses.push(acc);
                 let at = self.site(span);
                 self.check_split_rmw(i, Some(at));
+                continue;
+            }
+            // The same callee access instantiated again with nothing that could tell the
+            // copies apart (same guards, same ordering so far) adds nothing to any pair.
+            if self.seen.insert(self.instance_key(&acc)) {
+                self.sum.accesses.push(acc);
             }
         }
         if !multi_sites.is_empty() {
             for a in &mut self.sum.accesses {
-                if let Thread::Spawned { site, multi } = &mut a.thread {
-                    if multi_sites.contains(site) {
+                if let Thread::Spawned { site, multi } = &mut a.thread
+                    && multi_sites.contains(site) {
                         *multi = true;
                     }
-                }
             }
         }
         // Ordering effects of the callee in the caller's goroutine.
@@ -1458,12 +1500,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.unlock(&l);
                 }
             }
-        } else if let Some((_, _, _, Some(end))) = &spawn {
-            // The goroutine's end releases `end` (errgroup/WaitGroup.Go).
-            let _ = end;
         }
         for class in &sum.alias_classes {
-            let c: Vec<Path> = class.iter().filter_map(|p| subst(p)).collect();
+            let c: Vec<Path> = class.iter().filter_map(&subst).collect();
             if c.len() > 1 {
                 self.inherited_aliases.push(c);
             }
@@ -1509,7 +1548,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             .enumerate()
             .map(|(i, r)| {
                 let ty = self.an.prog.funcs[id as usize].results.get(i).cloned().unwrap_or(Type::Unknown);
-                let val = match r.path.as_ref().and_then(|p| subst(p)) {
+                let val = match r.path.as_ref().and_then(&subst) {
                     Some(p) => {
                         let via = if r.under_lock {
                             Via::Returned { func: Rc::from(self.an.prog.funcs[id as usize].display.as_str()), site: r.site.unwrap_or(self.site(span)) }
@@ -1521,7 +1560,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: false, param: None, key: KeyText::Unknown, typed: r.typed.clone() }
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None }
             })
             .collect()
     }
@@ -1531,7 +1570,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn lock(&mut self, lock: Path, mode: Mode, site: Site, class: Option<(crate::model::TypeId, Rc<str>)>) {
         let section = self.fresh_id();
         self.flow.locks.retain(|l| l.lock != lock);
-        self.flow.locks.push(HeldLock { lock, mode, section, site, class });
+        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false });
     }
 
     /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an
@@ -1730,12 +1769,22 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.an.facts.atomicity.push(AtomicityFact { write, read: o.clone() });
     }
 
-    fn key_text(&self, k: &Expr, kev: &Ev<'p>) -> KeyText {
-        if let Some(p) = kev.param {
-            if p != u16::MAX {
-                return KeyText::Param(p);
-            }
+    fn instance_key(&self, a: &Access) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (a.site, a.kind, &a.path, a.thread, &a.key, &a.acq, &a.rel, self.releases.len()).hash(&mut h);
+        for l in &a.locks {
+            (&l.lock, l.mode).hash(&mut h);
         }
+        (a.lazy_check, a.lazy_covered, a.fresh_value, a.respawned, &a.typed, std::mem::discriminant(&a.via)).hash(&mut h);
+        h.finish()
+    }
+
+    fn key_text(&self, k: &Expr, kev: &Ev<'p>) -> KeyText {
+        if let Some(p) = kev.param
+            && p != u16::MAX {
+                return KeyText::Param(p, Rc::from(expr_text(k)));
+            }
         KeyText::Text(Rc::from(expr_text(k)))
     }
 
@@ -1789,13 +1838,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     if let Some((p, ty)) = member {
                         return Ev { val: Val::Path(p.clone(), Via::Direct), ty, typed: Some(p), ..Ev::unknown() };
                     }
-                    if let ExprKind::Ident(pkg) = &x.kind {
-                        if let Some(pid) = self.an.prog.imported_package(self.file, pkg) {
-                            if let Some(fid) = self.an.prog.packages[pid as usize].funcs.get(f.as_str()) {
+                    if let ExprKind::Ident(pkg) = &x.kind
+                        && let Some(pid) = self.an.prog.imported_package(self.file, pkg)
+                            && let Some(fid) = self.an.prog.packages[pid as usize].funcs.get(f.as_str()) {
                                 return Ev { val: Val::Func(FuncTarget::Func(*fid, None)), ..Ev::unknown() };
                             }
-                        }
-                    }
                     return Ev::unknown();
                 }
                 let base = self.eval(x);
@@ -1869,16 +1916,27 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Call { func, args } => self.call(e, func, args),
             ExprKind::FuncLit(body) => Ev { val: Val::Func(FuncTarget::Closure(body)), ..Ev::unknown() },
             ExprKind::Composite(te, elems) => {
+                let ty = self.an.prog.resolve(self.file, te);
+                let is_map = self.an.prog.underlying(&ty).is_map();
+                let mut stored = Vec::new();
                 for el in elems {
-                    if let ExprKind::FuncLit(_) = el.kind {
+                    if let ExprKind::FuncLit(_) = el.value.kind {
                         continue;
                     }
-                    self.eval(el);
+                    // Struct literal keys are field names, not expressions.
+                    if is_map
+                        && let Some(k) = &el.key {
+                            self.eval(k);
+                        }
+                    let v = self.eval(&el.value);
+                    // `map[K]map[..]..{"a": shared, "b": shared}`: one map under two keys.
+                    if let (true, Some(k), Some(p)) = (is_map, &el.key, v.path())
+                        && self.an.prog.underlying(&v.ty).is_map() {
+                            stored.push((key_abs(k), p.clone()));
+                        }
                 }
-                let ty = self.an.prog.resolve(self.file, te);
                 // Only containers that callers go on to fill make a lost creation lose data.
-                let fresh = self.an.prog.underlying(&ty).is_map();
-                Ev { fresh, ..Ev::of_type(ty) }
+                Ev { fresh: is_map, stored: (!stored.is_empty()).then(|| Rc::from(stored)), ..Ev::of_type(ty) }
             }
             ExprKind::Unary(op, x) => match op {
                 UnaryOp::Addr => {
@@ -1942,7 +2000,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn eval_ident(&mut self, n: &str) -> Ev<'p> {
         if let Some(v) = self.lookup(n) {
             let key = match v.param {
-                Some(p) if p != u16::MAX => KeyText::Param(p),
+                Some(p) if p != u16::MAX => KeyText::Param(p, Rc::from(n)),
                 _ => KeyText::Unknown,
             };
             return Ev {
@@ -1953,6 +2011,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 param: v.param,
                 key,
                 typed: v.typed.clone(),
+                stored: None,
             };
         }
         let prog = self.an.prog;
@@ -2064,7 +2123,7 @@ fn is_noreturn(func: &Expr) -> bool {
 }
 
 /// Does a subtest body call `t.Parallel()` (at its top level)?
-fn calls_parallel(body: &[Stmt]) -> bool {
+pub(super) fn calls_parallel(body: &[Stmt]) -> bool {
     body.iter().any(|s| match s {
         Stmt::Expr(Expr { kind: ExprKind::Call { func, .. }, .. }) => {
             matches!(&func.kind, ExprKind::Selector(_, f) if f == "Parallel")

@@ -256,20 +256,18 @@ impl Program {
         for _depth in 0..4 {
             let mut next = Vec::new();
             for (prefix, t) in &frontier {
-                if let Some(id) = self.named_of(t) {
-                    if let Some(f) = self.types[id as usize].methods.get(name) {
+                if let Some(id) = self.named_of(t)
+                    && let Some(f) = self.types[id as usize].methods.get(name) {
                         return Some((prefix.clone(), MethodTarget::Func(*f)));
                     }
-                }
                 let base = match t {
                     Type::Pointer(inner) => inner.as_ref(),
                     other => other,
                 };
-                if let Type::Sync(kind) = base {
-                    if kind.has_method(name) {
+                if let Type::Sync(kind) = base
+                    && kind.has_method(name) {
                         return Some((prefix.clone(), MethodTarget::Sync(*kind)));
                     }
-                }
                 if let Type::Struct(fields) = self.underlying(t) {
                     for f in fields.iter().filter(|f| f.embedded) {
                         let mut p = prefix.clone();

@@ -36,12 +36,15 @@ impl RuleContext<'_> {
         match a.thread {
             Thread::Current => "the calling goroutine".to_string(),
             Thread::Spawned { site, .. } if self.facts.entry_names.contains_key(&site) => {
-                format!("concurrent calls of {} ({})", self.facts.entry_names[&site], self.short(site))
+                format!("{} ({})", self.facts.entry_names[&site], self.short(site))
             }
-            Thread::Spawned { site, multi } => {
-                let many = if multi { "goroutines" } else { "the goroutine" };
-                format!("{many} started at {}", self.short(site))
-            }
+            Thread::Spawned { site, multi } => match self.facts.spawn_labels.get(&site) {
+                Some(label) => format!("{label} {}", self.short(site)),
+                None => {
+                    let many = if multi { "goroutines" } else { "the goroutine" };
+                    format!("{many} started at {}", self.short(site))
+                }
+            },
         }
     }
 
@@ -52,6 +55,16 @@ impl RuleContext<'_> {
             let mut v: Vec<String> = a.locks.iter().map(|l| format!("{} at {}", if l.mode == crate::analysis::summary::Mode::Read { "RLock" } else { "Lock" }, self.short(l.site))).collect();
             v.dedup();
             v.join(", ")
+        }
+    }
+
+    /// Where the other side runs, relative to this one: "another run of ..." when it is the
+    /// same goroutine (or entry) started many times.
+    pub fn other_context(&self, x: &Access, y: &Access) -> String {
+        if x.thread == y.thread {
+            format!("another run of {}", self.context_of(y))
+        } else {
+            self.context_of(y)
         }
     }
 
@@ -85,8 +98,12 @@ fn classify_side(x: &Access, y: &Access, aliased: bool) -> Option<RuleId> {
     })
 }
 
-fn conflict_findings(ctx: &RuleContext, c: &Conflict, out: &mut Vec<Finding>) {
+/// Findings at the write sides (`writes`) or the read sides of a conflict.
+fn conflict_findings(ctx: &RuleContext, c: &Conflict, writes: bool, out: &mut Vec<Finding>) {
     for (x, y) in [(&c.a, &c.b), (&c.b, &c.a)] {
+        if x.kind.is_write() != writes {
+            continue;
+        }
         let Some(rule) = classify_side(x, y, c.aliased) else { continue };
         let f = match rule {
             RuleId::MR001 => super::unguarded_map_access::finding(ctx, x, y),
@@ -117,8 +134,11 @@ const PRIORITY: [RuleId; 9] = [
 pub fn run_all(prog: &Program, facts: &Facts) -> Vec<Finding> {
     let ctx = RuleContext { prog, facts };
     let mut all = Vec::new();
-    for c in &facts.conflicts {
-        conflict_findings(&ctx, c, &mut all);
+    // Writes first: on a line that both reads and writes (`m[k]++`), the write is the story.
+    for writes in [true, false] {
+        for c in &facts.conflicts {
+            conflict_findings(&ctx, c, writes, &mut all);
+        }
     }
     all.extend(super::racy_lazy_init::findings(&ctx));
     all.extend(super::syncmap_check_then_act::findings(&ctx));

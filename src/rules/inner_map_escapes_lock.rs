@@ -42,6 +42,6 @@ pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
         }
         _ => format!("the inner map {} is used with no lock", x.shown),
     };
-    let msg = format!("{how}, while it is accessed in {} ({} at {})", ctx.context_of(y), y.kind.verb(), ctx.short(y.site));
+    let msg = format!("{how}, while it is accessed in {} ({} at {})", ctx.other_context(x, y), y.kind.verb(), ctx.short(y.site));
     Finding::new(DOC.id, ctx.location(x.site), msg, vec![ctx.other_side(y)])
 }

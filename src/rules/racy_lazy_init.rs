@@ -73,8 +73,8 @@ pub fn from_conflict(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
 
 /// `m[k]`: the entry, not just the map.
 fn entry(a: &Access) -> String {
-    match &a.key {
-        crate::analysis::summary::KeyText::Text(k) => format!("{}[{k}]", a.shown),
-        _ => format!("an entry of {}", a.shown),
+    match a.key.shown() {
+        Some(k) => format!("{}[{k}]", a.shown),
+        None => format!("an entry of {}", a.shown),
     }
 }

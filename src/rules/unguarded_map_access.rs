@@ -51,7 +51,7 @@ pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
         ctx.context_of(x),
         y.kind.verb(),
         ctx.short(y.site),
-        ctx.context_of(y)
+        ctx.other_context(x, y)
     );
     Finding::new(DOC.id, at, msg, vec![ctx.other_side(y)])
 }

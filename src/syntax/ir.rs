@@ -64,7 +64,8 @@ pub enum ExprKind {
     SliceOf(Box<Expr>, Vec<Expr>),
     Call { func: Box<Expr>, args: Vec<Expr> },
     FuncLit(Box<FuncBody>),
-    Composite(TypeExpr, Vec<Expr>),
+    /// `T{k: v, ...}`; a nested `{...}` without a type is a `Composite` of `Unknown`.
+    Composite(TypeExpr, Vec<Element>),
     /// `&x`, `*x`, `!x`, `-x`, `<-x` (receive).
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
@@ -76,6 +77,12 @@ pub enum ExprKind {
     Nil,
     /// Anything else (other literals, `true`); its sub-expressions are kept for walking.
     Other(Vec<Expr>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Element {
+    pub key: Option<Expr>,
+    pub value: Expr,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -40,14 +40,13 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
         return facts;
     };
     let root = tree.root_node();
-    if root.has_error() {
-        if let Some(at) = first_error(root) {
+    if root.has_error()
+        && let Some(at) = first_error(root) {
             facts.errors.push(FileError {
                 file: file.path.clone(),
                 message: format!("syntax error at {}:{}; analysed the parts that parsed", at.line, at.col),
             });
         }
-    }
     let mut lw = Lowerer { src: &file.text, depth: 0, too_deep: None };
     let mut cur = root.walk();
     for item in root.named_children(&mut cur) {
@@ -616,31 +615,40 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Elements of `{...}`: values and keys both, flattened; nested `{...}` included.
-    fn literal_elems(&mut self, body: Node, out: &mut Vec<Expr>) {
+    /// Elements of `{...}`, keyed or not; a nested `{...}` becomes an untyped composite.
+    fn literal_elems(&mut self, body: Node, out: &mut Vec<Element>) {
         if !self.enter(body) {
             return;
         }
         for el in named_children(body) {
             match el.kind() {
                 "keyed_element" => {
-                    for part in named_children(el) {
-                        self.literal_element(part, out);
+                    let parts = named_children(el);
+                    if let (Some(k), Some(v)) = (parts.first(), parts.get(1)) {
+                        let key = self.literal_element(*k);
+                        if let Some(value) = self.literal_element(*v) {
+                            out.push(Element { key, value });
+                        }
                     }
                 }
-                _ => self.literal_element(el, out),
+                _ => {
+                    if let Some(value) = self.literal_element(el) {
+                        out.push(Element { key: None, value });
+                    }
+                }
             }
         }
         self.depth -= 1;
     }
 
-    fn literal_element(&mut self, el: Node, out: &mut Vec<Expr>) {
-        let inner = if el.kind() == "literal_element" { named_children(el).into_iter().next() } else { Some(el) };
-        match inner {
-            Some(v) if v.kind() == "literal_value" => self.literal_elems(v, out),
-            Some(v) => out.push(self.expr(v)),
-            None => {}
+    fn literal_element(&mut self, el: Node) -> Option<Expr> {
+        let inner = if el.kind() == "literal_element" { named_children(el).into_iter().next() } else { Some(el) }?;
+        if inner.kind() == "literal_value" {
+            let mut elems = Vec::new();
+            self.literal_elems(inner, &mut elems);
+            return Some(Expr { kind: ExprKind::Composite(TypeExpr::Unknown, elems), span: span(inner) });
         }
+        Some(self.expr(inner))
     }
 }
 

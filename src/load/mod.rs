@@ -8,14 +8,25 @@ use std::path::{Path, PathBuf};
 
 use crate::report::FileError;
 
+mod build_tags;
+pub use build_tags::Target;
+
 /// Files larger than this are named in the errors and not analysed: Go sources this size are
 /// generated tables, and holding them would cost memory for nothing the rules can use.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct LoadOptions {
     pub include_tests: bool,
     pub include_generated: bool,
+    /// Build constraints are applied for this platform; `None` analyses every file.
+    pub target: Option<Target>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { include_tests: true, include_generated: false, target: Some(Target::from_env()) }
+    }
 }
 
 /// One Go source file, read and decoded.
@@ -97,12 +108,11 @@ pub fn load(args: &[String], opts: &LoadOptions) -> Loaded {
     }
 
     let first = files_by_dir.keys().next().cloned();
-    if let Some(first) = first {
-        if let Some((root, path)) = find_module(&first) {
+    if let Some(first) = first
+        && let Some((root, path)) = find_module(&first) {
             out.module_root = Some(root);
             out.module_path = Some(path);
         }
-    }
     for (dir, mut files) in files_by_dir {
         files.sort();
         files.dedup();
@@ -169,6 +179,9 @@ fn consider_file(path: &Path, opts: &LoadOptions, acc: &mut BTreeMap<PathBuf, Ve
     if !opts.include_tests && name.ends_with("_test.go") {
         return;
     }
+    if opts.target.as_ref().is_some_and(|t| !t.matches_file_name(&name)) {
+        return;
+    }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
     acc.entry(dir).or_default().push(path.to_path_buf());
@@ -208,14 +221,12 @@ pub fn find_module(dir: &Path) -> Option<(PathBuf, String)> {
 }
 
 fn import_path_for(dir: &Path, root: Option<&Path>, module: Option<&str>) -> String {
-    if let (Some(root), Some(module)) = (root, module) {
-        if let Ok(abs) = fs::canonicalize(dir) {
-            if let Ok(rel) = abs.strip_prefix(root) {
+    if let (Some(root), Some(module)) = (root, module)
+        && let Ok(abs) = fs::canonicalize(dir)
+            && let Ok(rel) = abs.strip_prefix(root) {
                 let rel = rel.to_string_lossy().replace('\\', "/");
                 return if rel.is_empty() { module.to_string() } else { format!("{module}/{rel}") };
             }
-        }
-    }
     dir.to_string_lossy().into_owned()
 }
 
@@ -235,6 +246,9 @@ pub fn read_source(path: &Path, opts: &LoadOptions) -> Result<Option<SourceFile>
         err(format!("not valid UTF-8 (byte {}); Go source must be UTF-8, file not analysed", e.utf8_error().valid_up_to()))
     })?;
     if !opts.include_generated && is_generated(&text) {
+        return Ok(None);
+    }
+    if opts.target.as_ref().is_some_and(|t| !t.matches_content(&text)) {
         return Ok(None);
     }
     Ok(Some(SourceFile { path: path.to_path_buf(), text }))

@@ -1,0 +1,3 @@
+module maprace.lab
+
+go 1.22
