@@ -90,7 +90,12 @@ impl Describe<'_> {
     }
 
     fn at(&self, a: &Access) -> String {
-        let (f, l, _) = self.place(a.site);
+        self.at_site(a.site)
+    }
+
+    /// "main.go:12"
+    fn at_site(&self, site: u32) -> String {
+        let (f, l, _) = self.place(site);
         format!("{}:{l}", f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
     }
 
@@ -136,7 +141,7 @@ impl Describe<'_> {
         let (file, line, column) = self.place(i.at.site);
         let alloc = i
             .map_alloc_site
-            .map(|s| format!("; map made at {}", self.at(&Access { site: s, ..i.at.clone() })))
+            .map(|s| format!("; map made at {}", self.at_site(s)))
             .unwrap_or_default();
         let seen = if i.count > 1 { format!(" (seen {} times)", i.count) } else { String::new() };
         let (message, related, stacks) = match &i.intruder {
