@@ -745,13 +745,18 @@ func (fr *fileRewriter) atomic(n *ast.CallExpr, ptr string, obj *types.Func) {
 }
 
 func (fr *fileRewriter) selectStmt(n *ast.SelectStmt) {
+	// Before the label of a labeled select: `break L` must still name the select.
+	before := n.Pos()
+	if l, ok := fr.parent(1).(*ast.LabeledStmt); ok {
+		before = l.Pos()
+	}
 	for _, c := range n.Body.List {
 		cc := c.(*ast.CommClause)
 		var ch ast.Expr
 		switch comm := cc.Comm.(type) {
 		case *ast.SendStmt:
 			if fr.pure(comm.Chan) {
-				fr.edits = append(fr.edits, edit{pos: fr.off(n.Pos()), end: fr.off(n.Pos()), text: "__mr.Rel(" + fr.text(comm.Chan) + "); ", depth: -1})
+				fr.edits = append(fr.edits, edit{pos: fr.off(before), end: fr.off(before), text: "__mr.Rel(" + fr.text(comm.Chan) + "); ", depth: -1})
 			}
 			continue
 		case *ast.ExprStmt:
