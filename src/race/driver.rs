@@ -200,7 +200,7 @@ fn analyze_traces(traces: &Path, sites: &SiteTable) -> Result<(Report, TraceStat
         stats.bytes += s.bytes;
         report.findings.append(&mut found);
         if let Some(e) = error {
-            report.errors.push(FileError { file: path, message: format!("{e}; the valid prefix was analysed") });
+            report.errors.push(FileError { file: path, message: e });
         }
     }
     Ok((report, stats, elapsed))
@@ -215,10 +215,14 @@ pub fn analyze_trace(bytes: &[u8], sites: &SiteTable) -> (Vec<crate::report::Fin
     let mut engine = Engine::new(sites.facts());
     for rec in reader.by_ref() {
         engine.feed(rec);
+        if engine.stopped.is_some() {
+            break;
+        }
     }
     engine.finish();
     let stats = TraceStats { traces: 1, events: engine.events, bytes: reader.position() as u64 };
-    (findings(&engine, sites), stats, reader.error.map(|e| e.to_string()))
+    let error = reader.error.map(|e| format!("{e}; the valid prefix was analysed")).or(engine.stopped.clone());
+    (findings(&engine, sites), stats, error)
 }
 
 /// A finding `check` also reports at the same file:line becomes `confirmed`.

@@ -51,6 +51,10 @@ impl Hasher for IdHasher {
 
 type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
+/// Vector clocks grow with the number of goroutines: past this many, the analysis stops (with
+/// an error naming the event) instead of taking quadratic time and memory.
+pub const MAX_GOROUTINES: u32 = 20_000;
+
 /// At most this many unordered accesses are kept per map; older ones are forgotten.
 const SHADOW_LIMIT: usize = 32;
 
@@ -157,6 +161,9 @@ struct Thread {
     sections: u32,
     parent: Option<u32>,
     fork_site: u32,
+    /// The own clock when the goroutine ended; its vector clocks are then freed (what others
+    /// learnt from it lives on in their clocks), so memory follows live goroutines.
+    ended_at: u32,
 }
 
 impl Thread {
@@ -247,6 +254,8 @@ pub struct Engine {
     issues: Vec<Issue>,
     seen: IdMap<(RuleId, u32, u32), usize>,
     pub events: u64,
+    /// Set when the trace went past MAX_GOROUTINES: later events are ignored.
+    pub stopped: Option<String>,
 }
 
 impl Engine {
@@ -299,10 +308,13 @@ impl Engine {
         if self.exists(g) {
             return;
         }
-        let mut c = Vec::new();
-        for t in &self.threads {
-            join(&mut c, &t.c);
-        }
+        // The join of every clock is each goroutine's own latest component.
+        let c: Vec<u32> = self
+            .threads
+            .iter()
+            .enumerate()
+            .map(|(i, t)| t.c.get(i).copied().unwrap_or(t.ended_at))
+            .collect();
         self.make_thread(g, [c.clone(), c.clone(), c], None, 0);
     }
 
@@ -324,7 +336,7 @@ impl Engine {
         c[i] = c[i].max(1);
         cnl[i] = c[i];
         cs[i] = c[i];
-        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, parent, fork_site };
+        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, parent, fork_site, ended_at: 0 };
     }
 
     fn thread(&mut self, g: u32) -> &mut Thread {
@@ -339,8 +351,19 @@ impl Engine {
     }
 
     pub fn event(&mut self, e: Event) {
-        self.events += 1;
+        if self.stopped.is_some() {
+            return;
+        }
         let g = e.goroutine;
+        let newest = if e.kind == Kind::Fork { e.a as u32 } else { g };
+        if newest > MAX_GOROUTINES {
+            self.stopped = Some(format!(
+                "analysis stopped at event {}: more than {MAX_GOROUTINES} goroutines (one vector clock each); findings before it are reported",
+                self.events
+            ));
+            return;
+        }
+        self.events += 1;
         match e.kind {
             Kind::UnknownGoroutine => self.unknown(g),
             Kind::Fork => {
@@ -355,7 +378,15 @@ impl Engine {
             Kind::Start => {
                 self.thread(g);
             }
-            Kind::End => {}
+            Kind::End => {
+                if self.exists(g) {
+                    let t = &mut self.threads[g as usize];
+                    t.ended_at = t.c[g as usize];
+                    t.c = Vec::new();
+                    t.cnl = Vec::new();
+                    t.cs = Vec::new();
+                }
+            }
             Kind::Acquire => {
                 let read = e.flags & FLAG_READ_MODE != 0;
                 self.thread(g);
@@ -871,6 +902,18 @@ mod tests {
         r.write(1, 10);
         r.0.event(e(Kind::UnknownGoroutine, 9, 0, 0, 0, 0));
         r.read(9, 11);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn an_ended_goroutine_frees_its_clocks_and_what_it_released_still_orders() {
+        let mut r = Run::new();
+        r.go(1, 2).write(2, 10).rel(2, 0xc2);
+        r.0.event(e(Kind::End, 2, 0, 0, 0, 0));
+        assert!(r.0.threads[2].c.is_empty());
+        r.acq(1, 0xc2).read(1, 11);
+        r.0.event(e(Kind::UnknownGoroutine, 3, 0, 0, 0, 0));
+        r.write(3, 12);
         assert!(r.rules().is_empty());
     }
 
