@@ -21,7 +21,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "Machine: $(nproc) cores, $(go version), $(date -u +%Y-%m-%d); load average $(cut -d' ' -f1-3 /proc/loadavg) at the start (the machine is shared: times are noisy)."
 echo
-echo "**Detection** (\`scripts/race-scenarios.sh 10\`: each scenario of \`race/scenarios\`, the lab's list, run 10 times under \`maprace race -- go run .\`; *reported* counts runs with any finding, *rule_ok* runs with the expected rule):"
+echo "**Detection** (\`scripts/race-scenarios.sh 10\`: each scenario of the lab's corpus \`lab/scenarios\` run 10 times under \`maprace race -- go run .\`; *reported* counts runs with any finding, *rule_ok* runs with the expected rule. \`rare-path\` takes its racy path in about 2 runs in 1000 and \`s1-verbatim\` exits before its goroutines run: dynamic mode, like \`-race\`, sees only what runs; \`maprace check\` reports both):"
 echo
 "$root/scripts/race-scenarios.sh" 10 "$mr" | tail -n +3
 echo

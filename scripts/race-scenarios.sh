@@ -2,22 +2,30 @@
 # Runs every scenario of race/scenarios RUNS times under `maprace race -- go run .` and prints a
 # Markdown table: per scenario, its expectation and in how many runs maprace reported it (any
 # rule) and with the expected rule.
-# Usage: scripts/race-scenarios.sh [RUNS] [MAPRACE]
+# Usage: scripts/race-scenarios.sh [RUNS] [MAPRACE] [DIR]
+# DIR holds one scenario per directory (`DIR/<name>/main.go`): the lab's corpus
+# (lab/scenarios, `// lab: expected=racy rule=MR004` headers; each scenario's base run, without
+# its variants' arguments) by default, or race/scenarios (`// expect: racy MR004` first lines).
 # (scripts/bench-race.sh runs it for README.md.)
 set -u
 runs=${1:-10}
 mr=${2:-$(dirname "$0")/../target/release/maprace}
 mr=$(realpath "$mr")
 root=$(realpath "$(dirname "$0")/..")
+dir=$(realpath "${3:-$root/lab/scenarios}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "$(go version), $(nproc) cores, $(date -u +%Y-%m-%d), $runs runs each"
 echo
 echo "| scenario | expect | reported | rule_ok |"
 echo "|---|---|---|---|"
-for d in "$root"/race/scenarios/*/; do
+for d in "$dir"/*/; do
   n=$(basename "$d")
-  expect=$(head -1 "$d/main.go" | sed -E 's#// expect: ([a-z]+)( (MR[0-9]+))?.*#\1 \3#')
+  if grep -q '^// lab: expected=' "$d/main.go"; then
+    expect=$(grep -m1 '^// lab: expected=' "$d/main.go" | sed -E 's#// lab: expected=([a-z]+)( rule=(MR[0-9]+))?.*#\1 \3#')
+  else
+    expect=$(head -1 "$d/main.go" | sed -E 's#// expect: ([a-z]+)( (MR[0-9]+))?.*#\1 \3#')
+  fi
   rule=$(echo "$expect" | awk '{print $2}')
   t="$work/$n"; mkdir -p "$t"; cp "$d/main.go" "$t/"; printf 'module scenario\n\ngo 1.22\n' > "$t/go.mod"
   reported=0; ruled=0

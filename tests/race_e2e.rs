@@ -227,3 +227,132 @@ func main() {
     assert_ne!(out.command_status, Some(0));
     assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR001 && f.line == 16), "{:#?}", out.report.findings);
 }
+
+/// Constructs the rewriting must keep compiling and meaning the same, all correctly
+/// synchronised: the run must succeed, print what the plain program prints, and report nothing.
+const TRICKY_GO: &str = r#"package main
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+type Box struct {
+	sync.Mutex
+	m map[string]int
+}
+
+type Names map[string]int
+
+type ID string
+
+func sum(base int64, xs ...int) int64 {
+	for _, x := range xs {
+		base += int64(x)
+	}
+	return base
+}
+
+func main() {
+	m := map[string]int{}
+	var wg sync.WaitGroup
+	wg.Go(func() { m["a"] = 1 })
+	wg.Wait()
+
+	var mu sync.Mutex
+	c := sync.NewCond(&mu)
+	ready := false
+	go func() {
+		m["b"] = 2
+		mu.Lock()
+		ready = true
+		c.Broadcast()
+		mu.Unlock()
+	}()
+	mu.Lock()
+	for !ready {
+		c.Wait()
+	}
+	mu.Unlock()
+
+	ch := make(chan int)
+	go func() { m["c"] = 3; ch <- 1 }()
+	select {
+	case v := <-ch:
+		_ = v
+	case <-time.After(10 * time.Second):
+	}
+
+	var flag int32
+	go func() { m["d"] = 4; atomic.StoreInt32(&flag, 1) }()
+	for atomic.LoadInt32(&flag) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+
+	var ok atomic.Bool
+	b := &Box{m: map[string]int{}}
+	out := make(chan int)
+	go func() {
+		b.Lock()
+		b.m["x"]++
+		b.Unlock()
+		ok.Store(true)
+		for i := 0; i < 3; i++ {
+			out <- i
+		}
+		close(out)
+	}()
+	for v := range out {
+		_ = v
+	}
+
+	results := make(chan int64, 1)
+	xs := []int{1, 2}
+	go func(r chan<- int64) { r <- sum(40, xs...) }(results)
+	const base = 1
+	go func(n int64, r chan<- int64) { r <- n }(base+1, results)
+	total := <-results + <-results
+
+	byAny := map[any]int{}
+	var id ID = "q"
+	byAny[id] = 5
+	names := Names{"n": 6}
+	if v, found := names["n"]; found {
+		names["n"] = v + byAny[id]
+	}
+	delete(names, "missing")
+
+	done := make(chan bool, 1)
+L:
+	for i := 0; i < 3; i++ {
+	S:
+		select {
+		case done <- true:
+			if i == 0 {
+				break S
+			}
+		case <-done:
+			continue L
+		}
+	}
+	var once sync.Once
+	for i := 0; i < 2; i++ {
+		once.Do(func() { m["e"] = 7 })
+	}
+	b.Lock()
+	fmt.Println(len(m), m["e"], b.m["x"], ok.Load(), total, names["n"], len(byAny))
+	b.Unlock()
+}
+"#;
+
+#[test]
+fn tricky_constructs_compile_behave_the_same_and_stay_silent() {
+    let dir = module(&[("main.go", TRICKY_GO)]);
+    let out = run(dir.path(), &["go", "run", "."]);
+    assert_eq!(out.command_status, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout.trim(), "5 7 1 true 45 11 1", "the plain program prints this");
+    assert!(out.report.findings.is_empty(), "{:#?}", out.report.findings);
+    assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+}

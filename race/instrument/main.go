@@ -266,9 +266,22 @@ func (fr *fileRewriter) site(n ast.Node, kind, expr string, mapValue bool) strin
 	return fmt.Sprint(id)
 }
 
+// hookVersion is the language version the instrumented files need (generic hooks, interface
+// keys as comparable). An older file is upgraded with a build constraint: the language changes
+// from Go 1.14 to 1.21 are additions, and 1.21 keeps the old loop-variable semantics.
+const hookVersion = "go1.21"
+
 func (fr *fileRewriter) rewrite(f *ast.File) []byte {
-	if v := fr.info.FileVersions[f]; v != "" {
-		fr.preGo120 = version.Compare(v, "go1.20") < 0
+	upgrade := ""
+	if v := fr.info.FileVersions[f]; v != "" && version.Compare(v, hookVersion) < 0 {
+		var ok bool
+		if upgrade, ok = fr.upgradeHeader(f); !ok {
+			if version.Compare(v, "go1.18") < 0 {
+				fr.in.skipped = append(fr.in.skipped, fr.path+": language version "+v+" and a // +build line: left as is")
+				return nil
+			}
+			fr.preGo120 = version.Compare(v, "go1.20") < 0
+		}
 	}
 	for _, d := range f.Decls {
 		fr.fn = fr.pkgName
@@ -284,6 +297,13 @@ func (fr *fileRewriter) rewrite(f *ast.File) []byte {
 		return nil
 	}
 	fr.insert(f.Name.End(), fmt.Sprintf("; import __mr %q", fr.in.rtPath), false)
+	if upgrade != "" {
+		if c := buildComment(f); c != nil {
+			fr.replace(c.Pos(), c.End(), upgrade)
+		} else {
+			fr.edits = append(fr.edits, edit{pos: 0, end: 0, text: upgrade, depth: -2})
+		}
+	}
 	sort.SliceStable(fr.edits, func(i, j int) bool {
 		a, b := fr.edits[i], fr.edits[j]
 		if a.pos != b.pos {
@@ -303,6 +323,41 @@ func (fr *fileRewriter) rewrite(f *ast.File) []byte {
 	}
 	out.Write(fr.src[last:])
 	return out.Bytes()
+}
+
+// buildComment is the file's //go:build line, if any.
+func buildComment(f *ast.File) *ast.Comment {
+	for _, g := range f.Comments {
+		if g.Pos() > f.Package {
+			break
+		}
+		for _, c := range g.List {
+			if strings.HasPrefix(c.Text, "//go:build ") {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// upgradeHeader is the text that raises the file to hookVersion without moving a line: the
+// file's own //go:build line with the version added, or a new constraint before line 1 and a
+// //line directive giving line 1 back its number. Not possible with only a // +build line.
+func (fr *fileRewriter) upgradeHeader(f *ast.File) (string, bool) {
+	if c := buildComment(f); c != nil {
+		return "//go:build (" + strings.TrimPrefix(c.Text, "//go:build ") + ") && " + hookVersion, true
+	}
+	for _, g := range f.Comments {
+		if g.Pos() > f.Package {
+			break
+		}
+		for _, c := range g.List {
+			if strings.HasPrefix(c.Text, "// +build") {
+				return "", false
+			}
+		}
+	}
+	return "//go:build " + hookVersion + "\n\n//line " + fr.path + ":1\n", true
 }
 
 // rank orders edits at one offset: closing inserts (innermost first), replacements, opening
@@ -745,13 +800,18 @@ func (fr *fileRewriter) atomic(n *ast.CallExpr, ptr string, obj *types.Func) {
 }
 
 func (fr *fileRewriter) selectStmt(n *ast.SelectStmt) {
+	// Before the label of a labeled select: `break L` must still name the select.
+	before := n.Pos()
+	if l, ok := fr.parent(1).(*ast.LabeledStmt); ok {
+		before = l.Pos()
+	}
 	for _, c := range n.Body.List {
 		cc := c.(*ast.CommClause)
 		var ch ast.Expr
 		switch comm := cc.Comm.(type) {
 		case *ast.SendStmt:
 			if fr.pure(comm.Chan) {
-				fr.edits = append(fr.edits, edit{pos: fr.off(n.Pos()), end: fr.off(n.Pos()), text: "__mr.Rel(" + fr.text(comm.Chan) + "); ", depth: -1})
+				fr.edits = append(fr.edits, edit{pos: fr.off(before), end: fr.off(before), text: "__mr.Rel(" + fr.text(comm.Chan) + "); ", depth: -1})
 			}
 			continue
 		case *ast.ExprStmt:

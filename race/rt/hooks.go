@@ -128,7 +128,7 @@ func Start(child uint32) {
 	}
 	mu.Lock()
 	s := &gstate{id: child}
-	gs[getg()] = s
+	gs[goid()] = s
 	emit(kStart, 0, child, 0, 0, 0, 0)
 	mu.Unlock()
 }
@@ -138,7 +138,7 @@ func End() {
 		return
 	}
 	mu.Lock()
-	g := getg()
+	g := goid()
 	if s := gs[g]; s != nil {
 		emit(kEnd, 0, s.id, 0, 0, 0, 0)
 		delete(gs, g)

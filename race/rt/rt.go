@@ -68,7 +68,7 @@ var (
 	region   []byte
 	regOff   int
 	regBase  int64
-	gs       = map[uintptr]*gstate{}
+	gs       = map[uint64]*gstate{}
 	nextG    uint32
 	nextStk  uint32
 	seed     = maphash.MakeSeed()
@@ -174,7 +174,7 @@ func emitText(kind byte, id uint64, text string) {
 
 // cur returns the calling goroutine's state; mu must be held.
 func cur() *gstate {
-	g := getg()
+	g := goid()
 	s := gs[g]
 	if s == nil {
 		nextG++
@@ -183,6 +183,20 @@ func cur() *gstate {
 		emit(kUnknownG, 0, s.id, 0, 0, 0, 0)
 	}
 	return s
+}
+
+// stackGoid parses the running goroutine's id from runtime.Stack ("goroutine 18 [running]:").
+func stackGoid() uint64 {
+	var b [64]byte
+	n := runtime.Stack(b[:], false)
+	var id uint64
+	for _, c := range b[len("goroutine "):n] {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id
 }
 
 // addr is the pointer inside a pointer-shaped value (pointer, map, chan).

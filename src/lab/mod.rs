@@ -214,7 +214,7 @@ fn measure_all(scenarios: &[Scenario], env: &Environment, args: &LabArgs, work: 
                 row: row.clone(),
                 tally,
                 check: built.check.clone(),
-                maprace_race: dynamic_verdict(&built.dir, row),
+                maprace_race: dynamic_verdict(&built.dir, row, timeout),
             });
         }
     }
@@ -252,8 +252,19 @@ fn static_verdict(dir: &Path) -> CheckVerdict {
 
 /// What `maprace race` reports on the scenario: whether it saw the row's bug. `None` until
 /// dynamic mode exists; this is the one place to fill it in.
-fn dynamic_verdict(_dir: &Path, _row: &Row) -> Option<bool> {
-    None
+/// One run of the row under `maprace race -- go run . ARGS`: reported or quiet; `None` if
+/// dynamic mode could not run (the reason goes to stderr).
+fn dynamic_verdict(dir: &Path, row: &Row, timeout: Duration) -> Option<bool> {
+    let mut command: Vec<String> = ["go", "run", "."].iter().map(|s| s.to_string()).collect();
+    command.extend(row.args.iter().cloned());
+    let opts = crate::race::RaceOptions { capture_output: true, timeout: Some(timeout), ..crate::race::RaceOptions::default() };
+    match crate::race::run_command(dir, &command, &opts) {
+        Ok(out) => Some(!out.report.findings.is_empty()),
+        Err(e) => {
+            eprintln!("maprace lab: {}: maprace race: {e}", row.name);
+            None
+        }
+    }
 }
 
 fn progress_bar(len: u64) -> ProgressBar {

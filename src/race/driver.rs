@@ -41,6 +41,9 @@ pub struct RaceOptions {
     pub confirm: bool,
     /// Send the command's stdout to our stderr (keeps JSON/SARIF on stdout clean).
     pub stdout_to_stderr: bool,
+    /// With `capture_output`: kill the command (its whole process group) after this long and
+    /// analyse what it recorded; `command_status` is then `None`.
+    pub timeout: Option<std::time::Duration>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -145,14 +148,14 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     let mut cmd = Command::new(program);
     cmd.args(args).current_dir(dir).env("GOFLAGS", goflags).env("MAPRACE_TRACE_DIR", &traces).env("GOWORK", "off");
     let (status, stdout, stderr) = if opts.capture_output {
-        let o = cmd.stdin(Stdio::null()).output().map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
-        (o.status, String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+        let o = output_within(cmd, opts.timeout).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
+        (o.0, String::from_utf8_lossy(&o.1).into_owned(), String::from_utf8_lossy(&o.2).into_owned())
     } else {
         if opts.stdout_to_stderr {
             cmd.stdout(Stdio::from(std::io::stderr()));
         }
         let s = interrupt::passed_to_child(|| cmd.status()).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
-        (s, String::new(), String::new())
+        (Some(s), String::new(), String::new())
     };
 
     let (mut report, stats, _) = analyze_traces(&traces, &sites)?;
@@ -163,12 +166,57 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     Ok(RaceOutcome {
         report,
         stats,
-        command_status: status.code(),
+        command_status: status.and_then(|s| s.code()),
         stdout,
         stderr,
         skipped: sites.skipped,
         instrumented_files: sites.files,
     })
+}
+
+/// Run `cmd` capturing its output; past `timeout` kill its process group (`go run` starts the
+/// program as its own child). The status is `None` when it was killed.
+fn output_within(mut cmd: Command, timeout: Option<std::time::Duration>) -> std::io::Result<(Option<std::process::ExitStatus>, Vec<u8>, Vec<u8>)> {
+    use std::io::Read;
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let mut out = child.stdout.take();
+    let mut err = child.stderr.take();
+    let out_reader = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        if let Some(o) = out.as_mut() {
+            let _ = o.read_to_end(&mut b);
+        }
+        b
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        if let Some(e) = err.as_mut() {
+            let _ = e.read_to_end(&mut b);
+        }
+        b
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait()? {
+            break Some(s);
+        }
+        if timeout.is_some_and(|t| start.elapsed() > t) {
+            #[cfg(unix)]
+            // SAFETY: signals the process group created for this child above.
+            unsafe {
+                libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    Ok((status, stdout, stderr))
 }
 
 /// Re-analyse a directory kept with `--keep` (overlay/sites.json and traces/*.bin), timing the
@@ -200,7 +248,7 @@ fn analyze_traces(traces: &Path, sites: &SiteTable) -> Result<(Report, TraceStat
         stats.bytes += s.bytes;
         report.findings.append(&mut found);
         if let Some(e) = error {
-            report.errors.push(FileError { file: path, message: format!("{e}; the valid prefix was analysed") });
+            report.errors.push(FileError { file: path, message: e });
         }
     }
     Ok((report, stats, elapsed))
@@ -215,10 +263,14 @@ pub fn analyze_trace(bytes: &[u8], sites: &SiteTable) -> (Vec<crate::report::Fin
     let mut engine = Engine::new(sites.facts());
     for rec in reader.by_ref() {
         engine.feed(rec);
+        if engine.stopped.is_some() {
+            break;
+        }
     }
     engine.finish();
     let stats = TraceStats { traces: 1, events: engine.events, bytes: reader.position() as u64 };
-    (findings(&engine, sites), stats, reader.error.map(|e| e.to_string()))
+    let error = reader.error.map(|e| format!("{e}; the valid prefix was analysed")).or(engine.stopped.clone());
+    (findings(&engine, sites), stats, error)
 }
 
 /// A finding `check` also reports at the same file:line becomes `confirmed`.

@@ -51,6 +51,20 @@ impl Hasher for IdHasher {
 
 type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
+/// Vector clocks have one entry per clock slot; a goroutine takes a slot when it starts and
+/// gives it back when it ends, so slots follow the goroutines alive at once. Past this many,
+/// the analysis stops (with an error naming the event) instead of taking quadratic time and
+/// memory.
+pub const MAX_GOROUTINES: u32 = 20_000;
+
+const NO_SLOT: u32 = u32::MAX;
+
+/// Slots of ended goroutines are reused only once this many exist: below it every goroutine
+/// has its own entry and the analysis is exact; above it a goroutine in a reused slot is taken
+/// to know its predecessor's past (a race between the two is missed), which keeps programs
+/// that start millions of short goroutines analysable.
+const REUSE_SLOTS_FROM: usize = 4096;
+
 /// At most this many unordered accesses are kept per map; older ones are forgotten.
 const SHADOW_LIMIT: usize = 32;
 
@@ -111,7 +125,10 @@ impl LockSet {
 /// One map access as the engine remembers it.
 #[derive(Clone, Copy, Debug)]
 pub struct Access {
+    /// The clock slot of the goroutine (its index in vector clocks).
     pub goroutine: u32,
+    /// The goroutine's id in the trace, for reports.
+    pub gid: u32,
     pub clock: u32,
     pub seq: u64,
     pub kind: Kind,
@@ -148,6 +165,7 @@ pub struct Issue {
     pub count: u64,
 }
 
+/// The clocks of one slot: of the goroutine occupying it, or of the last one if it is free.
 #[derive(Default)]
 struct Thread {
     c: Vec<u32>,
@@ -155,8 +173,11 @@ struct Thread {
     cs: Vec<u32>,
     held: LockSet,
     sections: u32,
-    parent: Option<u32>,
-    fork_site: u32,
+    /// The own clock when the last occupant ended; its vector clocks are then freed (what
+    /// others learnt from it lives on in their clocks). The next occupant starts after it, so
+    /// epochs stay unique; it is taken to know its predecessor's past, which can hide a race
+    /// between the two, never invent one.
+    ended_at: u32,
 }
 
 impl Thread {
@@ -246,7 +267,14 @@ pub struct Engine {
     pub keys: IdMap<u64, String>,
     issues: Vec<Issue>,
     seen: IdMap<(RuleId, u32, u32), usize>,
+    /// Trace goroutine id → clock slot (NO_SLOT when not started or ended).
+    slots: Vec<u32>,
+    free_slots: Vec<u32>,
+    /// Trace goroutine id → (its creator's id, the go statement's site).
+    creators: IdMap<u32, (u32, u32)>,
     pub events: u64,
+    /// Set when the trace went past MAX_GOROUTINES: later events are ignored.
+    pub stopped: Option<String>,
 }
 
 impl Engine {
@@ -272,8 +300,7 @@ impl Engine {
 
     /// The goroutine that created `g` and the site of its go statement.
     pub fn creator(&self, g: u32) -> Option<(u32, u32)> {
-        let t = self.threads.get(g as usize)?;
-        Some((t.parent?, t.fork_site))
+        self.creators.get(&g).copied()
     }
 
     pub fn feed(&mut self, rec: Record<'_>) {
@@ -299,14 +326,42 @@ impl Engine {
         if self.exists(g) {
             return;
         }
-        let mut c = Vec::new();
-        for t in &self.threads {
-            join(&mut c, &t.c);
-        }
-        self.make_thread(g, [c.clone(), c.clone(), c], None, 0);
+        // The join of every clock is each goroutine's own latest component.
+        let c: Vec<u32> = self
+            .threads
+            .iter()
+            .enumerate()
+            .map(|(i, t)| t.c.get(i).copied().unwrap_or(t.ended_at))
+            .collect();
+        self.make_thread(g, [c.clone(), c.clone(), c]);
     }
 
-    fn make_thread(&mut self, g: u32, clocks: [Vec<u32>; 3], parent: Option<u32>, fork_site: u32) {
+    /// The slot of trace goroutine `gid`; a goroutine not seen starting gets one as unknown.
+    fn slot(&mut self, gid: u32) -> u32 {
+        match self.slots.get(gid as usize) {
+            Some(&s) if s != NO_SLOT => s,
+            _ => {
+                let s = self.take_slot(gid);
+                self.unknown(s);
+                s
+            }
+        }
+    }
+
+    fn take_slot(&mut self, gid: u32) -> u32 {
+        let reuse = if self.threads.len() >= REUSE_SLOTS_FROM { self.free_slots.pop() } else { None };
+        let s = reuse.unwrap_or_else(|| {
+            self.threads.push(Thread::default());
+            self.threads.len() as u32 - 1
+        });
+        if self.slots.len() <= gid as usize {
+            self.slots.resize(gid as usize + 1, NO_SLOT);
+        }
+        self.slots[gid as usize] = s;
+        s
+    }
+
+    fn make_thread(&mut self, g: u32, clocks: [Vec<u32>; 3]) {
         let [mut c, mut cnl, mut cs] = clocks;
         let i = g as usize;
         if self.threads.len() <= i {
@@ -321,10 +376,11 @@ impl Engine {
         if cs.len() <= i {
             cs.resize(i + 1, 0);
         }
-        c[i] = c[i].max(1);
+        c[i] = c[i].max(self.threads[i].ended_at + 1);
         cnl[i] = c[i];
         cs[i] = c[i];
-        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, parent, fork_site };
+        let ended_at = self.threads[i].ended_at;
+        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, ended_at };
     }
 
     fn thread(&mut self, g: u32) -> &mut Thread {
@@ -339,23 +395,46 @@ impl Engine {
     }
 
     pub fn event(&mut self, e: Event) {
+        if self.stopped.is_some() {
+            return;
+        }
+        if self.threads.len() as u32 > MAX_GOROUTINES {
+            self.stopped = Some(format!(
+                "analysis stopped at event {}: more than {MAX_GOROUTINES} goroutines alive at once (one vector clock each); findings before it are reported",
+                self.events
+            ));
+            return;
+        }
         self.events += 1;
-        let g = e.goroutine;
+        let gid = e.goroutine;
+        let g = self.slot(gid);
         match e.kind {
             Kind::UnknownGoroutine => self.unknown(g),
             Kind::Fork => {
-                let child = e.a as u32;
+                let child_gid = e.a as u32;
+                let child = self.take_slot(child_gid);
                 let clocks = {
                     let t = self.thread(g);
                     [t.c.clone(), t.cnl.clone(), t.cs.clone()]
                 };
-                self.make_thread(child, clocks, Some(g), e.site);
+                self.make_thread(child, clocks);
+                self.creators.insert(child_gid, (gid, e.site));
                 self.tick(g);
             }
             Kind::Start => {
                 self.thread(g);
             }
-            Kind::End => {}
+            Kind::End => {
+                if self.exists(g) {
+                    let t = &mut self.threads[g as usize];
+                    t.ended_at = t.c[g as usize];
+                    t.c = Vec::new();
+                    t.cnl = Vec::new();
+                    t.cs = Vec::new();
+                    self.slots[gid as usize] = NO_SLOT;
+                    self.free_slots.push(g);
+                }
+            }
             Kind::Acquire => {
                 let read = e.flags & FLAG_READ_MODE != 0;
                 self.thread(g);
@@ -393,7 +472,7 @@ impl Engine {
                 }
             }
             Kind::Read | Kind::Write | Kind::Delete | Kind::Range | Kind::Len | Kind::Clear | Kind::Update => {
-                self.access(e)
+                self.access(Event { goroutine: g, ..e }, gid)
             }
         }
     }
@@ -421,7 +500,8 @@ impl Engine {
         }
     }
 
-    fn access(&mut self, e: Event) {
+    /// `e.goroutine` is the slot; `gid` the trace's goroutine id.
+    fn access(&mut self, e: Event, gid: u32) {
         let g = e.goroutine;
         let sync_map = e.flags & FLAG_SYNC_MAP != 0;
         let key = (e.flags & FLAG_KEY != 0).then_some(e.b);
@@ -440,6 +520,7 @@ impl Engine {
         let t = self.thread(g);
         let acc = Access {
             goroutine: g,
+            gid,
             clock: t.c[g as usize],
             seq,
             kind: e.kind,
@@ -872,6 +953,46 @@ mod tests {
         r.0.event(e(Kind::UnknownGoroutine, 9, 0, 0, 0, 0));
         r.read(9, 11);
         assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn an_ended_goroutine_frees_its_clocks_and_what_it_released_still_orders() {
+        let mut r = Run::new();
+        r.go(1, 2).write(2, 10).rel(2, 0xc2);
+        r.0.event(e(Kind::End, 2, 0, 0, 0, 0));
+        assert_eq!(r.0.free_slots.len(), 1, "the ended goroutine's slot is free");
+        r.acq(1, 0xc2).read(1, 11);
+        r.0.event(e(Kind::UnknownGoroutine, 3, 0, 0, 0, 0));
+        r.write(3, 12);
+        assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn few_goroutines_get_their_own_slots_and_an_ended_ones_race_is_still_seen() {
+        // The article's delayed start: the second goroutine starts after the first ended.
+        let mut r = Run::new();
+        r.go(1, 2).read(2, 9);
+        r.0.event(e(Kind::End, 2, 0, 0, 0, 0));
+        r.go(1, 3).write(3, 8);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+    }
+
+    #[test]
+    fn past_the_threshold_slots_are_reused_and_races_still_found() {
+        let mut r = Run::new();
+        for g in 0..REUSE_SLOTS_FROM as u32 {
+            r.go(1, 100 + g);
+        }
+        r.go(1, 2);
+        r.0.event(e(Kind::End, 2, 0, 0, 0, 0));
+        let before = r.0.threads.len();
+        r.go(1, 3).go(1, 4);
+        assert_eq!(r.0.threads.len(), before + 1, "goroutine 3 took goroutine 2's slot");
+        r.write(3, 10).read(4, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+        let i = &r.0.issues()[0];
+        assert_eq!((i.at.gid, i.other.gid), (4, 3));
+        assert_eq!(r.0.creator(4), Some((1, 0)));
     }
 
     #[test]

@@ -90,7 +90,12 @@ impl Describe<'_> {
     }
 
     fn at(&self, a: &Access) -> String {
-        let (f, l, _) = self.place(a.site);
+        self.at_site(a.site)
+    }
+
+    /// "main.go:12"
+    fn at_site(&self, site: u32) -> String {
+        let (f, l, _) = self.place(site);
         format!("{}:{l}", f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
     }
 
@@ -116,7 +121,7 @@ impl Describe<'_> {
             let function = self.sites.get(a.site).map(|s| s.func.clone()).unwrap_or_default();
             frames.push(Frame { function, file, line });
         }
-        let mut g = a.goroutine;
+        let mut g = a.gid;
         for _ in 0..8 {
             let Some((parent, site)) = self.engine.creator(g) else { break };
             let (file, line, _) = self.place(site);
@@ -124,7 +129,7 @@ impl Describe<'_> {
             frames.push(Frame { function: format!("created by goroutine {parent} in {func}"), file, line });
             g = parent;
         }
-        Stack { label, goroutine: a.goroutine as u64, frames }
+        Stack { label, goroutine: a.gid as u64, frames }
     }
 
     fn related(&self, a: &Access, message: String) -> Related {
@@ -136,7 +141,7 @@ impl Describe<'_> {
         let (file, line, column) = self.place(i.at.site);
         let alloc = i
             .map_alloc_site
-            .map(|s| format!("; map made at {}", self.at(&Access { site: s, ..i.at.clone() })))
+            .map(|s| format!("; map made at {}", self.at_site(s)))
             .unwrap_or_default();
         let seen = if i.count > 1 { format!(" (seen {} times)", i.count) } else { String::new() };
         let (message, related, stacks) = match &i.intruder {
@@ -150,12 +155,12 @@ impl Describe<'_> {
                 let message = format!(
                     "{} in goroutine {} races with {} in goroutine {} at {}: {how}{alloc}{seen}",
                     self.what(&i.at),
-                    i.at.goroutine,
+                    i.at.gid,
                     self.what(&i.other),
-                    i.other.goroutine,
+                    i.other.gid,
                     self.at(&i.other)
                 );
-                let related = vec![self.related(&i.other, format!("{} in goroutine {}", self.what(&i.other), i.other.goroutine))];
+                let related = vec![self.related(&i.other, format!("{} in goroutine {}", self.what(&i.other), i.other.gid))];
                 let stacks = vec![self.stack(&i.at, self.what(&i.at)), self.stack(&i.other, self.what(&i.other))];
                 (message, related, stacks)
             }
@@ -167,17 +172,17 @@ impl Describe<'_> {
                 };
                 let message = format!(
                     "check-then-act: goroutine {} did {} at {} and then {} in another critical section; {} in goroutine {} at {} can fall between them: {how}{alloc}{seen}",
-                    i.at.goroutine,
+                    i.at.gid,
                     self.what(&i.other),
                     self.at(&i.other),
                     self.what(&i.at),
                     self.what(w),
-                    w.goroutine,
+                    w.gid,
                     self.at(w)
                 );
                 let related = vec![
-                    self.related(&i.other, format!("the check: {} in goroutine {}", self.what(&i.other), i.other.goroutine)),
-                    self.related(w, format!("the competing {} in goroutine {}", self.what(w), w.goroutine)),
+                    self.related(&i.other, format!("the check: {} in goroutine {}", self.what(&i.other), i.other.gid)),
+                    self.related(w, format!("the competing {} in goroutine {}", self.what(w), w.gid)),
                 ];
                 let stacks = vec![
                     self.stack(&i.other, format!("check: {}", self.what(&i.other))),

@@ -66,6 +66,7 @@ pub fn run(args: &RaceArgs) -> i32 {
         keep: args.keep.clone(),
         confirm: !args.no_confirm,
         stdout_to_stderr: !matches!(args.format, RaceFormat::Text),
+        timeout: None,
     };
     let outcome = match run_command(&dir, &args.command, &opts) {
         Ok(o) => o,

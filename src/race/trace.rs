@@ -130,7 +130,7 @@ impl<'a> Reader<'a> {
             return Err(err("unexpected record size"));
         }
         let chunk = u32le(&bytes[16..]) as usize;
-        if chunk < 2 * RECORD || chunk % RECORD != 0 {
+        if chunk < 2 * RECORD || !chunk.is_multiple_of(RECORD) {
             return Err(err("bad chunk size"));
         }
         Ok(Reader { bytes, pos: RECORD, chunk, error: None, done: false })
