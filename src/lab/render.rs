@@ -81,7 +81,7 @@ fn totals(r: &LabReport) -> String {
     let race_missed = racy.iter().filter(|x| x.tally.race_reports == 0).count();
     let check_caught = racy.iter().filter(|x| x.check.flagged()).count();
     let check_fp = safe.iter().filter(|x| x.check.flagged()).count();
-    format!(
+    let mut line = format!(
         "racy rows: {}; -race reported nothing in {} of them; maprace check caught {} of {}; safe controls flagged by maprace check: {} of {}",
         racy.len(),
         race_missed,
@@ -89,7 +89,18 @@ fn totals(r: &LabReport) -> String {
         racy.len(),
         check_fp,
         safe.len()
-    )
+    );
+    let ran = |v: &[&RowResult]| v.iter().filter(|x| x.maprace_race.is_some()).count();
+    if ran(&racy) + ran(&safe) > 0 {
+        let caught = racy.iter().filter(|x| x.maprace_race == Some(true)).count();
+        let fp = safe.iter().filter(|x| x.maprace_race == Some(true)).count();
+        line.push_str(&format!(
+            "; maprace race (one run per row) reported {caught} of {} racy rows and {fp} of {} safe controls",
+            ran(&racy),
+            ran(&safe)
+        ));
+    }
+    line
 }
 
 const COLUMNS: [&str; 8] =
