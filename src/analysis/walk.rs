@@ -837,25 +837,34 @@ impl<'a, 'p> Walk<'a, 'p> {
             return;
         };
         // Arguments and the function value are evaluated in the current goroutine.
-        let arg_evs: Vec<Ev<'p>> = args
-            .iter()
+        let arg_evs = self.eval_args(args);
+        let target = self.callee(func);
+        self.tick();
+        self.release(SyncObj::Spawn(site));
+        if let Some(t) = target {
+            self.run_target(t, arg_evs, Some((site, multi, SyncObj::Spawn(site), None)), call.span);
+        }
+    }
+
+    /// Arguments, evaluated in order, each with its key text (for keys passed on to callees).
+    fn eval_args(&mut self, args: &'p [Expr]) -> Vec<Ev<'p>> {
+        args.iter()
             .map(|a| {
                 let mut ev = self.eval(a);
                 ev.key = self.key_text(a, &ev);
                 ev
             })
-            .collect();
-        let target = match &func.kind {
+            .collect()
+    }
+
+    /// What a call's function expression names, if the analysis can follow it.
+    fn callee(&mut self, func: &'p Expr) -> Option<FuncTarget<'p>> {
+        match &func.kind {
             ExprKind::FuncLit(body) => Some(FuncTarget::Closure(body)),
             _ => match self.eval(func).val {
                 Val::Func(t) => Some(t),
                 _ => None,
             },
-        };
-        self.tick();
-        self.release(SyncObj::Spawn(site));
-        if let Some(t) = target {
-            self.run_target(t, arg_evs, Some((site, multi, SyncObj::Spawn(site), None)), call.span);
         }
     }
 
@@ -1001,21 +1010,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 return Ev::unknown();
             }
         }
-        let target = match &func.kind {
-            ExprKind::FuncLit(body) => Some(FuncTarget::Closure(body)),
-            _ => match self.eval(func).val {
-                Val::Func(t) => Some(t),
-                _ => None,
-            },
-        };
-        let arg_evs: Vec<Ev<'p>> = args
-            .iter()
-            .map(|a| {
-                let mut ev = self.eval(a);
-                ev.key = self.key_text(a, &ev);
-                ev
-            })
-            .collect();
+        let target = self.callee(func);
+        let arg_evs = self.eval_args(args);
         match target {
             Some(t) => {
                 let arg_origin = arg_evs.iter().find_map(|e| e.origin.clone());
