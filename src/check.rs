@@ -78,7 +78,7 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let debug = std::env::var_os("MAPRACE_DEBUG").is_some();
     let mut concurrent_apis = opts.concurrent_apis.clone();
     if let Some(root) = &loaded.module_root {
-        match read_config(root) {
+        match load::read_config(root) {
             Ok(mut apis) => concurrent_apis.append(&mut apis),
             Err(e) => {
                 incomplete = true;
@@ -121,27 +121,4 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_else(|| "panic".into())
-}
-
-/// `.maprace.json` at the module root: `{"concurrent": ["ForEachMaster", "workerpool.Submit"]}`
-/// names APIs outside the module that run the functions they are given concurrently.
-pub const CONFIG_FILE: &str = ".maprace.json";
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Config {
-    #[serde(default)]
-    concurrent: Vec<String>,
-}
-
-fn read_config(root: &std::path::Path) -> Result<Vec<String>, FileError> {
-    let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(FileError { file: path, message: format!("cannot read config: {e}") }),
-    };
-    serde_json::from_str::<Config>(&text)
-        .map(|c| c.concurrent)
-        .map_err(|e| FileError { file: path, message: format!("invalid config ({e}); expected {{\"concurrent\": [\"pkg.Func\", ...]}}") })
 }

@@ -228,14 +228,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         if spawn_only {
             let before = self.sum.accesses.len();
             self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
-            let mut i = before;
-            while i < self.sum.accesses.len() {
-                if self.sum.accesses[i].thread == Thread::Current {
-                    self.sum.accesses.remove(i);
-                } else {
-                    i += 1;
-                }
-            }
+            let mut added = self.sum.accesses.split_off(before);
+            added.retain(|a| a.thread != Thread::Current);
+            self.sum.accesses.append(&mut added);
             return;
         }
         self.an.facts.entry_names.insert(site, format!("concurrent calls of {}", f.display));
@@ -640,12 +635,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 && let Some(o) = &mut ev.origin {
                     o.checked = true;
                 }
-            let second = match &ev.val {
-                Val::Unknown if matches!(rhs[0].kind, ExprKind::Call { .. }) => ev.clone(),
-                _ => Ev::of_type(Type::Opaque),
-            };
-            let second = if matches!(rhs[0].kind, ExprKind::Call { .. }) { second } else { Ev::of_type(Type::Opaque) };
-            vec![ev, second]
+            // The second value (`ok`, `err`) names nothing the rules follow.
+            vec![ev, Ev::of_type(Type::Opaque)]
         } else {
             let evs: Vec<Ev<'p>> = rhs.iter().map(|r| self.eval(r)).collect();
             spread(evs, lhs.len())

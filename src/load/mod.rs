@@ -268,3 +268,26 @@ pub fn is_generated(text: &str) -> bool {
     }
     false
 }
+
+/// `.maprace.json` at the module root: `{"concurrent": ["ForEachMaster", "workerpool.Submit"]}`
+/// names APIs outside the module that run the functions they are given concurrently.
+pub const CONFIG_FILE: &str = ".maprace.json";
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    #[serde(default)]
+    concurrent: Vec<String>,
+}
+
+pub fn read_config(root: &std::path::Path) -> Result<Vec<String>, FileError> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(FileError { file: path, message: format!("cannot read config: {e}") }),
+    };
+    serde_json::from_str::<Config>(&text)
+        .map(|c| c.concurrent)
+        .map_err(|e| FileError { file: path, message: format!("invalid config ({e}); expected {{\"concurrent\": [\"pkg.Func\", ...]}}") })
+}
