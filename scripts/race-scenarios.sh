@@ -30,7 +30,7 @@ for d in "$dir"/*/; do
   t="$work/$n"; mkdir -p "$t"; cp "$d/main.go" "$t/"; printf 'module scenario\n\ngo 1.22\n' > "$t/go.mod"
   reported=0; ruled=0
   for _ in $(seq "$runs"); do
-    out=$(cd "$t" && "$mr" race --no-confirm -- go run . 2>/dev/null)
+    out=$(cd "$t" && "$mr" race -- go run . 2>/dev/null)
     if echo "$out" | grep -qE ': MR0[0-9]+ '; then reported=$((reported+1)); fi
     if [ -n "$rule" ] && echo "$out" | grep -q ": $rule "; then ruled=$((ruled+1)); fi
   done

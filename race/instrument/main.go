@@ -56,6 +56,8 @@ type Site struct {
 	Kind     string `json:"kind"`
 	Expr     string `json:"expr"`
 	MapValue bool   `json:"map_value,omitempty"`
+	// EndLine: for an "enter" probe, the last line of the function it starts.
+	EndLine int `json:"end_line,omitempty"`
 }
 
 type output struct {
@@ -68,18 +70,47 @@ func main() {
 	root := flag.String("root", ".", "module root")
 	out := flag.String("out", "", "output directory")
 	rtDir := flag.String("rt", "", "directory of the runtime module (maprace.dev/rt)")
+	probes := flag.String("probes", "", "file of `path<TAB>line` lines: the functions holding them get an entry probe")
 	flag.Parse()
 	if *out == "" || *rtDir == "" {
 		fmt.Fprintln(os.Stderr, "usage: instrument -root DIR -out DIR -rt DIR")
 		os.Exit(2)
 	}
-	if err := run(*root, *out, *rtDir); err != nil {
+	lines, err := readProbes(*probes)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "maprace instrument:", err)
+		os.Exit(2)
+	}
+	if err := run(*root, *out, *rtDir, lines); err != nil {
 		fmt.Fprintln(os.Stderr, "maprace instrument:", err)
 		os.Exit(2)
 	}
 }
 
-func run(root, out, rtDir string) error {
+// readProbes reads the probe file: the lines `maprace check` reports, per file.
+func readProbes(path string) (map[string][]int, error) {
+	lines := map[string][]int{}
+	if path == "" {
+		return lines, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		file, num, ok := strings.Cut(l, "\t")
+		if !ok {
+			continue
+		}
+		var n int
+		if _, err := fmt.Sscan(num, &n); err == nil {
+			lines[file] = append(lines[file], n)
+		}
+	}
+	return lines, nil
+}
+
+func run(root, out, rtDir string, probes map[string][]int) error {
 	cmd := exec.Command("go", "list", "-e", "-json", "-deps", "-export", "-test", "./...")
 	cmd.Dir = root
 	cmd.Stderr = os.Stderr
@@ -116,7 +147,7 @@ func run(root, out, rtDir string) error {
 			hasVariant[p.ForTest] = true
 		}
 	}
-	in := &instrumenter{rtPath: rtModule, out: out, overlay: map[string]string{}, done: map[string]bool{}}
+	in := &instrumenter{rtPath: rtModule, out: out, overlay: map[string]string{}, done: map[string]bool{}, probes: probes}
 	for _, p := range pkgs {
 		if p.Module == nil || !p.Module.Main || strings.HasSuffix(p.ImportPath, ".test") || len(p.GoFiles) == 0 {
 			continue
@@ -158,6 +189,8 @@ type instrumenter struct {
 	sites   []Site
 	skipped []string
 	files   int
+	// probes: per file, lines whose innermost enclosing function gets an entry probe.
+	probes map[string][]int
 }
 
 func (in *instrumenter) pkg(p *listedPackage, exports map[string]string) {
@@ -293,6 +326,7 @@ func (fr *fileRewriter) rewrite(f *ast.File) []byte {
 		}
 		ast.Inspect(d, fr.visit)
 	}
+	fr.entryHooks(f)
 	if len(fr.edits) == 0 {
 		return nil
 	}
@@ -323,6 +357,66 @@ func (fr *fileRewriter) rewrite(f *ast.File) []byte {
 	}
 	out.Write(fr.src[last:])
 	return out.Bytes()
+}
+
+// entryHooks adds, at the top of function bodies, the program's exit wait (main.main) and the
+// entry probes of the functions holding a probed line (the innermost function around it).
+// Each body's `{` is replaced once, so the two never collide with each other or with the
+// edits of the body's first statement.
+func (fr *fileRewriter) entryHooks(f *ast.File) {
+	type fun struct {
+		body *ast.BlockStmt
+		name string
+	}
+	var funs []fun
+	decl := ""
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			decl = fr.pkgName + "." + n.Name.Name
+			if n.Recv != nil && len(n.Recv.List) == 1 {
+				decl = fr.pkgName + ".(" + fr.text(n.Recv.List[0].Type) + ")." + n.Name.Name
+			}
+			if n.Body != nil {
+				funs = append(funs, fun{n.Body, decl})
+			}
+		case *ast.FuncLit:
+			funs = append(funs, fun{n.Body, fmt.Sprintf("%s (func literal at line %d)", decl, fr.fset.Position(n.Pos()).Line)})
+		}
+		return true
+	})
+	line := func(p token.Pos) int { return fr.fset.Position(p).Line }
+	prefix := map[*ast.BlockStmt]string{}
+	for _, l := range fr.in.probes[fr.path] {
+		inner := -1
+		for i, fn := range funs {
+			// Nested functions come after their parent in source order: the last match is innermost.
+			if line(fn.body.Lbrace) <= l && l <= line(fn.body.Rbrace) {
+				inner = i
+			}
+		}
+		if inner < 0 {
+			continue
+		}
+		fn := funs[inner]
+		if _, done := prefix[fn.body]; done {
+			continue
+		}
+		id := len(fr.in.sites) + 1
+		pos := fr.fset.Position(fn.body.Lbrace)
+		fr.in.sites = append(fr.in.sites, Site{ID: id, File: fr.path, Line: pos.Line, Col: pos.Column, Func: fn.name, Kind: "enter", EndLine: line(fn.body.Rbrace)})
+		prefix[fn.body] = fmt.Sprintf(" __mr.Enter(%d);", id)
+	}
+	if fr.pkgName == "main" {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "main" && fd.Recv == nil && fd.Body != nil {
+				prefix[fd.Body] += " defer __mr.AtExit();"
+			}
+		}
+	}
+	for body, text := range prefix {
+		fr.replace(body.Lbrace, body.Lbrace+1, "{"+text)
+	}
 }
 
 // buildComment is the file's //go:build line, if any.

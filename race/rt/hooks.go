@@ -117,6 +117,7 @@ func Fork(site uint32) uint32 {
 	parent := cur().id
 	nextG++
 	child := nextG
+	live++
 	emit(kFork, 0, parent, site, 0, uint64(child), 0)
 	mu.Unlock()
 	return child
@@ -142,6 +143,7 @@ func End() {
 	if s := gs[g]; s != nil {
 		emit(kEnd, 0, s.id, 0, 0, 0, 0)
 		delete(gs, g)
+		live--
 	}
 	mu.Unlock()
 }

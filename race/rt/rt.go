@@ -46,6 +46,7 @@ const (
 	kStart    = 11
 	kEnd      = 12
 	kUnknownG = 13
+	kEnter    = 14 // entry of a function that holds a static finding (a probe)
 	kAcquire  = 20
 	kRelease  = 21
 	kSyncRel  = 30
@@ -73,6 +74,10 @@ var (
 	nextStk  uint32
 	seed     = maphash.MakeSeed()
 	keysSeen = map[uint64]struct{}{}
+	// live counts goroutines forked by instrumented code and not yet ended, records the
+	// records written: AtExit waits on them.
+	live    int
+	records uint64
 )
 
 type gstate struct {
@@ -151,6 +156,7 @@ func emit(kind, flags byte, g, site, aux uint32, a, b uint64) {
 	if r == nil {
 		return
 	}
+	records++
 	put32(r[4:], g)
 	put32(r[8:], site)
 	put32(r[12:], aux)
@@ -206,7 +212,8 @@ func addr[P any](p P) uint64 {
 }
 
 // stack returns the id of the goroutine's stack at its first visit of site; mu must be held.
-func stack(s *gstate, site uint32) uint32 {
+// skip: frames between runtime.Callers and the user's code (stack, the helper, the hook).
+func stack(s *gstate, site uint32, skip int) uint32 {
 	if id, ok := s.seen[site]; ok {
 		return id
 	}
@@ -214,7 +221,7 @@ func stack(s *gstate, site uint32) uint32 {
 		s.seen = map[uint32]uint32{}
 	}
 	var pcs [24]uintptr
-	n := runtime.Callers(4, pcs[:])
+	n := runtime.Callers(skip, pcs[:])
 	frames := runtime.CallersFrames(pcs[:n])
 	var sb strings.Builder
 	for {
@@ -257,7 +264,7 @@ func access[K comparable](kind, flags byte, m uint64, k K, site uint32) {
 	mu.Lock()
 	s := cur()
 	keyText(h, k)
-	emit(kind, flags|fKey, s.id, site, stack(s, site), m, h)
+	emit(kind, flags|fKey, s.id, site, stack(s, site, 4), m, h)
 	mu.Unlock()
 }
 
@@ -267,7 +274,7 @@ func whole(kind byte, m uint64, site uint32) {
 	}
 	mu.Lock()
 	s := cur()
-	emit(kind, 0, s.id, site, stack(s, site), m, 0)
+	emit(kind, 0, s.id, site, stack(s, site, 4), m, 0)
 	mu.Unlock()
 }
 

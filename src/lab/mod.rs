@@ -257,7 +257,7 @@ fn static_verdict(dir: &Path) -> CheckVerdict {
 fn dynamic_verdict(dir: &Path, row: &Row, timeout: Duration) -> Option<bool> {
     let mut command: Vec<String> = ["go", "run", "."].iter().map(|s| s.to_string()).collect();
     command.extend(row.args.iter().cloned());
-    let opts = crate::race::RaceOptions { capture_output: true, timeout: Some(timeout), ..crate::race::RaceOptions::default() };
+    let opts = crate::race::RaceOptions { capture_output: true, timeout: Some(timeout), confirm: true, ..crate::race::RaceOptions::default() };
     match crate::race::run_command(dir, &command, &opts) {
         Ok(out) => Some(!out.report.findings.is_empty()),
         Err(e) => {

@@ -3,7 +3,6 @@
 //! module into a temp directory, run the command with `GOFLAGS=-overlay=...` and read back the
 //! traces. The user's tree is only read: the overlay replaces files for the build alone.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -14,15 +13,17 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::check::{CheckOptions, check_paths};
 use crate::race::engine::Engine;
-use crate::race::findings::{SiteTable, findings};
+use crate::race::findings::{SiteTable, entry_stack, findings};
+use crate::race::static_paths::{Probed, confirm, predict, probe_lines};
 use crate::race::trace::Reader;
-use crate::report::{Evidence, FileError, Report};
+use crate::report::{FileError, Report};
 
 const INSTRUMENT_MAIN: &str = include_str!("../../race/instrument/main.go");
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
-const RT_FILES: [(&str, &str); 5] = [
+const RT_FILES: [(&str, &str); 6] = [
     ("rt.go", include_str!("../../race/rt/rt.go")),
     ("hooks.go", include_str!("../../race/rt/hooks.go")),
+    ("exit.go", include_str!("../../race/rt/exit.go")),
     ("g_amd64.go", include_str!("../../race/rt/g_amd64.go")),
     ("g_amd64.s", include_str!("../../race/rt/g_amd64.s")),
     ("g_other.go", include_str!("../../race/rt/g_other.go")),
@@ -125,6 +126,10 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         let _ = fs::remove_dir_all(d);
         fs::create_dir_all(d).map_err(io(d))?;
     }
+    // `check` first: its findings' lines get entry probes (see static_paths).
+    let statics = if opts.confirm { static_findings(root) } else { Vec::new() };
+    let probe_file = work.join("probes.txt");
+    fs::write(&probe_file, probe_lines(&statics)).map_err(io(&probe_file))?;
     let out = Command::new(&tools.instrument)
         .arg("-root")
         .arg(root)
@@ -132,6 +137,8 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         .arg(&ov)
         .arg("-rt")
         .arg(&tools.rt)
+        .arg("-probes")
+        .arg(&probe_file)
         .env("GOWORK", "off")
         .current_dir(root)
         .output()
@@ -158,10 +165,10 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         (Some(s), String::new(), String::new())
     };
 
-    let (mut report, stats, _) = analyze_traces(&traces, &sites)?;
-    if opts.confirm {
-        confirm(root, &mut report);
-    }
+    let (mut report, stats, _, probed) = analyze_traces(&traces, &sites)?;
+    confirm(&statics, &mut report.findings);
+    let mut predicted = predict(&statics, &sites, &probed, &report.findings);
+    report.findings.append(&mut predicted);
     report.normalize();
     Ok(RaceOutcome {
         report,
@@ -225,40 +232,58 @@ pub fn analyze_dir(kept: &Path) -> Result<(Report, TraceStats, std::time::Durati
     let sites_path = kept.join("overlay").join("sites.json");
     let sites: SiteTable = serde_json::from_slice(&fs::read(&sites_path).map_err(io(&sites_path))?)
         .map_err(|e| RaceError::Instrument(format!("{}: {e}", sites_path.display())))?;
-    let (mut report, stats, elapsed) = analyze_traces(&kept.join("traces"), &sites)?;
+    let (mut report, stats, elapsed, _) = analyze_traces(&kept.join("traces"), &sites)?;
     report.normalize();
     Ok((report, stats, elapsed))
 }
 
 /// Analyse every trace file in `traces` (one per instrumented process); the duration is the
 /// time spent parsing and in the engine.
-fn analyze_traces(traces: &Path, sites: &SiteTable) -> Result<(Report, TraceStats, std::time::Duration), RaceError> {
+fn analyze_traces(traces: &Path, sites: &SiteTable) -> Result<(Report, TraceStats, std::time::Duration, Probed), RaceError> {
     let mut files: Vec<PathBuf> = fs::read_dir(traces).map_err(io(traces))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     files.sort();
     let mut report = Report::default();
     let mut stats = TraceStats::default();
     let mut elapsed = std::time::Duration::ZERO;
+    let mut probed = Probed::default();
     for path in files {
         let bytes = fs::read(&path).map_err(io(&path))?;
         let start = std::time::Instant::now();
-        let (mut found, s, error) = analyze_trace(&bytes, sites);
+        let mut one = analyze_trace(&bytes, sites);
         elapsed += start.elapsed();
         stats.traces += 1;
-        stats.events += s.events;
-        stats.bytes += s.bytes;
-        report.findings.append(&mut found);
-        if let Some(e) = error {
+        stats.events += one.stats.events;
+        stats.bytes += one.stats.bytes;
+        report.findings.append(&mut one.findings);
+        if let Some(e) = one.error {
             report.errors.push(FileError { file: path, message: e });
         }
+        for (pair, s) in one.probed.stacks {
+            probed.stacks.entry(pair).or_insert(s);
+        }
+        probed.probes.merge(one.probed.probes);
     }
-    Ok((report, stats, elapsed))
+    Ok((report, stats, elapsed, probed))
 }
 
-/// Analyse one trace: findings, stats of the valid prefix, and why it ended early if it did.
-pub fn analyze_trace(bytes: &[u8], sites: &SiteTable) -> (Vec<crate::report::Finding>, TraceStats, Option<String>) {
+/// What one trace yielded.
+pub struct TraceAnalysis {
+    pub findings: Vec<crate::report::Finding>,
+    /// Of the valid prefix.
+    pub stats: TraceStats,
+    /// Why the trace ended early, if it did.
+    pub error: Option<String>,
+    pub probed: Probed,
+}
+
+/// Analyse one trace: findings, stats of the valid prefix, why it ended early if it did, and
+/// what its entry probes showed.
+pub fn analyze_trace(bytes: &[u8], sites: &SiteTable) -> TraceAnalysis {
     let mut reader = match Reader::new(bytes) {
         Ok(r) => r,
-        Err(e) => return (Vec::new(), TraceStats::default(), Some(e.to_string())),
+        Err(e) => {
+            return TraceAnalysis { findings: Vec::new(), stats: TraceStats::default(), error: Some(e.to_string()), probed: Probed::default() };
+        }
     };
     let mut engine = Engine::new(sites.facts());
     for rec in reader.by_ref() {
@@ -270,22 +295,15 @@ pub fn analyze_trace(bytes: &[u8], sites: &SiteTable) -> (Vec<crate::report::Fin
     engine.finish();
     let stats = TraceStats { traces: 1, events: engine.events, bytes: reader.position() as u64 };
     let error = reader.error.map(|e| format!("{e}; the valid prefix was analysed")).or(engine.stopped.clone());
-    (findings(&engine, sites), stats, error)
+    let stacks = engine.probes.pairs().map(|(pair, (a, b))| (pair, [entry_stack(&engine, sites, &a), entry_stack(&engine, sites, &b)])).collect();
+    let findings = findings(&engine, sites);
+    let probed = Probed { probes: std::mem::take(&mut engine.probes), stacks };
+    TraceAnalysis { findings, stats, error, probed }
 }
 
-/// A finding `check` also reports at the same file:line becomes `confirmed`.
-fn confirm(root: &Path, report: &mut Report) {
-    if report.findings.is_empty() {
-        return;
-    }
-    let outcome = check_paths(&[format!("{}/...", root.display())], &CheckOptions::defaults());
-    let canon = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let statics: HashSet<(PathBuf, u32)> = outcome.report.findings.iter().map(|f| (canon(&f.file), f.line)).collect();
-    for f in &mut report.findings {
-        if statics.contains(&(canon(&f.file), f.line)) {
-            f.evidence = Evidence::Confirmed;
-        }
-    }
+/// `maprace check` over the whole module.
+fn static_findings(root: &Path) -> Vec<crate::report::Finding> {
+    check_paths(&[format!("{}/...", root.display())], &CheckOptions::defaults()).report.findings
 }
 
 fn module_root(dir: &Path) -> Result<PathBuf, RaceError> {

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::race::trace::{Event, FLAG_KEY, FLAG_READ_MODE, FLAG_SYNC_MAP, Kind, Record};
+use crate::race::probes::{Probes, Visit};
 use crate::report::Evidence;
 use crate::rules::RuleId;
 
@@ -273,6 +274,8 @@ pub struct Engine {
     /// Trace goroutine id → (its creator's id, the go statement's site).
     creators: IdMap<u32, (u32, u32)>,
     pub events: u64,
+    /// Function-entry probes of static findings (see `probes`).
+    pub probes: Probes,
     /// Set when the trace went past MAX_GOROUTINES: later events are ignored.
     pub stopped: Option<String>,
 }
@@ -472,7 +475,13 @@ impl Engine {
                 }
             }
             Kind::Read | Kind::Write | Kind::Delete | Kind::Range | Kind::Len | Kind::Clear | Kind::Update => {
+                self.probes.ran(e.site);
                 self.access(Event { goroutine: g, ..e }, gid)
+            }
+            Kind::Enter => {
+                let clock = self.thread(g).c[g as usize];
+                let visit = Visit { site: e.site, slot: g, gid, clock, stack: e.aux };
+                self.probes.enter(visit, &self.threads[g as usize].cnl);
             }
         }
     }

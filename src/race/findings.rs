@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::race::engine::{Access, Engine, Issue, SiteFacts};
+use crate::race::probes::Visit;
 use crate::race::trace::Kind;
 use crate::report::{Finding, Frame, Location, Related, Stack};
 
@@ -23,6 +24,9 @@ pub struct Site {
     pub expr: String,
     #[serde(default)]
     pub map_value: bool,
+    /// An "enter" probe: the last line of its function.
+    #[serde(default)]
+    pub end_line: u32,
 }
 
 /// sites.json: the site table and what the instrumenter could not instrument.
@@ -100,10 +104,15 @@ impl Describe<'_> {
     }
 
     fn stack(&self, a: &Access, label: String) -> Stack {
+        self.stack_at(a.gid, a.stack, a.site, label)
+    }
+
+    /// The stack of goroutine `gid` at a site, with the chain of goroutines that created it.
+    fn stack_at(&self, gid: u32, stack: u32, site: u32, label: String) -> Stack {
         let mut frames: Vec<Frame> = self
             .engine
             .stacks
-            .get(&a.stack)
+            .get(&stack)
             .map(|text| {
                 text.lines()
                     .filter_map(|l| {
@@ -117,11 +126,20 @@ impl Describe<'_> {
             })
             .unwrap_or_default();
         if frames.is_empty() {
-            let (file, line, _) = self.place(a.site);
-            let function = self.sites.get(a.site).map(|s| s.func.clone()).unwrap_or_default();
+            let (file, line, _) = self.place(site);
+            let function = self.sites.get(site).map(|s| s.func.clone()).unwrap_or_default();
             frames.push(Frame { function, file, line });
         }
-        let mut g = a.gid;
+        // A goroutine started by instrumented code runs in a wrapper closure (see Fork in
+        // race/rt): its outermost frame, named after the function holding the go statement.
+        if let Some((_, go_site)) = self.engine.creator(gid)
+            && frames.len() > 1
+            && let Some(holder) = self.sites.get(go_site).map(|s| format!("{}.func", s.func))
+            && frames.last().is_some_and(|f| f.function.starts_with(&holder))
+        {
+            frames.pop();
+        }
+        let mut g = gid;
         for _ in 0..8 {
             let Some((parent, site)) = self.engine.creator(g) else { break };
             let (file, line, _) = self.place(site);
@@ -129,7 +147,7 @@ impl Describe<'_> {
             frames.push(Frame { function: format!("created by goroutine {parent} in {func}"), file, line });
             g = parent;
         }
-        Stack { label, goroutine: a.gid as u64, frames }
+        Stack { label, goroutine: gid as u64, frames }
     }
 
     fn related(&self, a: &Access, message: String) -> Related {
@@ -197,6 +215,13 @@ impl Describe<'_> {
         f.stacks = stacks;
         f
     }
+}
+
+/// The stack of a probe's entry: "goroutine 3 enters main.(*Stats).handle".
+pub fn entry_stack(engine: &Engine, sites: &SiteTable, v: &Visit) -> Stack {
+    let d = Describe { sites, engine };
+    let func = sites.get(v.site).map(|s| s.func.as_str()).unwrap_or("a function");
+    d.stack_at(v.gid, v.stack, v.site, format!("goroutine {} enters {func}", v.gid))
 }
 
 pub fn findings(engine: &Engine, sites: &SiteTable) -> Vec<Finding> {

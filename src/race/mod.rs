@@ -10,7 +10,9 @@
 pub mod driver;
 pub mod engine;
 pub mod findings;
+pub mod probes;
 pub mod sarif;
+pub mod static_paths;
 pub mod trace;
 
 use std::io::Write as _;
@@ -20,7 +22,7 @@ use clap::{Args, ValueEnum};
 
 use crate::report::Report;
 
-pub use driver::{RaceError, RaceOptions, RaceOutcome, TraceStats, analyze_trace, run_command};
+pub use driver::{RaceError, RaceOptions, RaceOutcome, TraceAnalysis, TraceStats, analyze_trace, run_command};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum RaceFormat {
@@ -36,7 +38,8 @@ pub struct RaceArgs {
     /// Keep the instrumented files, site table and traces in this directory
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
-    /// Skip marking findings that `maprace check` also reports as `confirmed`
+    /// Do not run `maprace check` alongside: no `confirmed` marks, and no predictions for
+    /// static findings on paths the run did not take
     #[arg(long)]
     pub no_confirm: bool,
     /// Analyse the traces of a directory kept with `--keep` instead of running a command,

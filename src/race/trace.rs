@@ -30,6 +30,8 @@ pub enum Kind {
     Start = 11,
     End = 12,
     UnknownGoroutine = 13,
+    /// Entry of a function holding a static finding (a probe; `aux` is the stack id).
+    Enter = 14,
     Acquire = 20,
     Release = 21,
     SyncRelease = 30,
@@ -53,6 +55,7 @@ impl Kind {
             11 => Start,
             12 => End,
             13 => UnknownGoroutine,
+            14 => Enter,
             20 => Acquire,
             21 => Release,
             30 => SyncRelease,
