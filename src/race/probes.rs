@@ -121,8 +121,8 @@ mod tests {
         p.enter(visit(7, 1, 3), &[1, 3, 0]);
         p.enter(visit(8, 2, 1), &[1, 3, 1]);
         assert_eq!(p.concurrent(7, 8), None);
-        // The same goroutine entering twice proves nothing.
-        p.enter(visit(8, 1, 4), &[1, 4, 0]);
+        // Its own earlier entry proves nothing; slot 2's entry, which it has learnt of, neither.
+        p.enter(visit(8, 1, 4), &[1, 4, 1]);
         assert_eq!(p.concurrent(8, 8), None);
     }
 
