@@ -6,8 +6,9 @@
 #  1. engine throughput on a recorded trace (race/bench/heavy: 4 goroutines, locked and private
 #     map operations), best and median of 9 analyses (best = one core without contention on
 #     a shared machine), and trace bytes per event;
-#  2. wall time of the lab scenarios (race/scenarios) under `go run -race .` (as users run it,
-#     and without the race runtime's 1 s sleep at exit: GORACE=atexit_sleep_ms=0) and under
+#  2. wall time of the lab scenarios (lab/scenarios, each scenario's base run, without its
+#     variants' arguments) under `go run -race .` (as users run it, and without the race
+#     runtime's 1 s sleep at exit: GORACE=atexit_sleep_ms=0) and under
 #     `maprace race -- go run .`, caches warm;
 #  3. wall time of real standard-library tests (expvar, encoding/csv copied from GOROOT into a
 #     module) under `go test`, `go test -race` and `maprace race -- go test`.
@@ -66,11 +67,11 @@ echo "|---|---|---|---|---|"
 echo "| race/bench/heavy, 4 goroutines x 500000 iterations | $events | $bpe | $best | $median |"
 echo
 
-# 2. Scenarios: go run -race vs maprace race -- go run
+# 2. Scenarios (the lab's, base runs): go run -race vs maprace race -- go run
 echo "| scenario | go run -race (s) | go run -race, atexit_sleep_ms=0 (s) | maprace race -- go run (s) | trace bytes/event |"
 echo "|---|---|---|---|---|"
 td=0; tr=0; tm=0
-for d in "$root"/race/scenarios/*/; do
+for d in "$root"/lab/scenarios/*/; do
   n=$(basename "$d")
   t="$work/s/$n"
   mkmod "$t" scenario

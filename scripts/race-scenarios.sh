@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs every scenario of race/scenarios RUNS times under `maprace race -- go run .` and prints a
-# Markdown table: per scenario, its expectation and in how many runs maprace reported it (any
+# Runs every scenario of the lab's corpus RUNS times under `maprace race -- go run .` and prints
+# a Markdown table: per scenario, its expectation and in how many runs maprace reported it (any
 # rule) and with the expected rule.
 # Usage: scripts/race-scenarios.sh [RUNS] [MAPRACE] [DIR]
-# DIR holds one scenario per directory (`DIR/<name>/main.go`): the lab's corpus
-# (lab/scenarios, `// lab: expected=racy rule=MR004` headers; each scenario's base run, without
-# its variants' arguments) by default, or race/scenarios (`// expect: racy MR004` first lines).
+# DIR holds one scenario per directory (`DIR/<name>/main.go`) with a
+# `// lab: expected=racy rule=MR004` header: lab/scenarios by default. Each scenario's base run,
+# without its variants' arguments.
 # (scripts/bench-race.sh runs it for README.md.)
 set -u
 runs=${1:-10}
@@ -21,11 +21,11 @@ echo "| scenario | expect | reported | rule_ok |"
 echo "|---|---|---|---|"
 for d in "$dir"/*/; do
   n=$(basename "$d")
-  if grep -q '^// lab: expected=' "$d/main.go"; then
-    expect=$(grep -m1 '^// lab: expected=' "$d/main.go" | sed -E 's#// lab: expected=([a-z]+)( rule=(MR[0-9]+))?.*#\1 \3#')
-  else
-    expect=$(head -1 "$d/main.go" | sed -E 's#// expect: ([a-z]+)( (MR[0-9]+))?.*#\1 \3#')
+  if ! grep -q '^// lab: expected=' "$d/main.go"; then
+    echo "$d/main.go: no \`// lab: expected=...\` header" >&2
+    exit 2
   fi
+  expect=$(grep -m1 '^// lab: expected=' "$d/main.go" | sed -E 's#// lab: expected=([a-z]+)( rule=(MR[0-9]+))?.*#\1 \3#')
   rule=$(echo "$expect" | awk '{print $2}')
   t="$work/$n"; mkdir -p "$t"; cp "$d/main.go" "$t/"; printf 'module scenario\n\ngo 1.22\n' > "$t/go.mod"
   reported=0; ruled=0

@@ -1,20 +1,28 @@
 //! `maprace race` as a user runs it: formats, exit codes, error messages, kept traces and the
-//! reading of a damaged trace. Needs `go` 1.25+ on PATH (fails without it).
+//! reading of a damaged trace. Needs `go` 1.25+ on PATH (fails without it). The Go program is
+//! the lab's get-then-set scenario (lab/scenarios/get-then-set).
+
+mod common;
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
+
+use common::{lab_expect, lab_source};
 
 fn maprace(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_maprace")).args(args).current_dir(dir).output().unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// A module holding lab/scenarios/get-then-set, whose header must still say racy MR007.
 fn get_then_set() -> tempfile::TempDir {
+    let src = lab_source("get-then-set");
+    let expect = lab_expect("get-then-set", &src);
+    assert_eq!((expect.expected.as_str(), expect.rule.as_deref()), ("racy", Some("MR007")), "the lab header changed");
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("go.mod"), "module scenario\n\ngo 1.22\n").unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("race/scenarios/get_then_set/main.go");
-    fs::copy(src, dir.path().join("main.go")).unwrap();
+    fs::write(dir.path().join("main.go"), src).unwrap();
     dir
 }
 
@@ -26,7 +34,10 @@ fn sarif_and_json_are_clean_documents_and_exit_1_on_findings() {
     let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "MR007");
-    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 22);
+    // The act: the write in Set.
+    let line33 = lab_source("get-then-set").lines().nth(32).unwrap_or_default().trim().to_string();
+    assert_eq!(line33, "h.n[page] = v", "lab/scenarios/get-then-set moved its write");
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 33);
     assert!(stderr.contains("LOST_UPDATES="), "the program's output goes to stderr: {stderr}");
 
     let (code, stdout, _) = maprace(dir.path(), &["race", "--no-confirm", "--format", "json", "--", "go", "run", "."]);

@@ -1,18 +1,18 @@
 //! End to end: real Go programs run under `maprace race` (needs `go` 1.25+ on PATH; these tests
-//! fail, not skip, without it). Scenarios come from race/scenarios; each file's first line says
-//! what is expected.
+//! fail, not skip, without it). Scenarios come from the lab's corpus, lab/scenarios; each one's
+//! `// lab: expected=... rule=...` header says what is expected, and each test checks that the
+//! header still says what the test asserts.
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::{lab_expect, lab_source};
 use maprace::race::{RaceOptions, RaceOutcome, run_command};
 use maprace::report::Evidence;
 use maprace::rules::RuleId;
-
-fn scenario_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("race/scenarios").join(name)
-}
 
 fn module(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -31,8 +31,13 @@ fn run(dir: &Path, cmd: &[&str]) -> RaceOutcome {
     run_command(dir, &cmd, &opts).unwrap_or_else(|e| panic!("maprace race failed: {e}"))
 }
 
-fn scenario(name: &str) -> Vec<(RuleId, Evidence)> {
-    let src = fs::read_to_string(scenario_dir(name).join("main.go")).unwrap();
+/// Runs the scenario's base program (no variant arguments) under `maprace race -- go run .`
+/// after checking that its header says `expected` (and `rule`).
+fn scenario(name: &str, expected: &str, rule: Option<RuleId>) -> Vec<(RuleId, Evidence)> {
+    let src = lab_source(name);
+    let expect = lab_expect(name, &src);
+    assert_eq!(expect.expected, expected, "{name}: the lab header says expected={}", expect.expected);
+    assert_eq!(expect.rule, rule.map(|r| r.to_string()), "{name}: the lab header names another rule");
     let dir = module(&[("main.go", &src)]);
     let out = run(dir.path(), &["go", "run", "."]);
     assert!(out.stats.events > 0, "{name}: no events recorded; stderr:\n{}", out.stderr);
@@ -40,44 +45,44 @@ fn scenario(name: &str) -> Vec<(RuleId, Evidence)> {
 }
 
 fn assert_reports(name: &str, rule: RuleId) {
-    let found = scenario(name);
+    let found = scenario(name, "racy", Some(rule));
     assert!(found.iter().any(|(r, _)| *r == rule), "{name}: expected {rule}, got {found:?}");
 }
 
 fn assert_safe(name: &str) {
-    let found = scenario(name);
+    let found = scenario(name, "safe", None);
     assert!(found.is_empty(), "{name}: expected no report, got {found:?}");
 }
 
 #[test]
 fn split_lock_lazy_init_is_mr004() {
-    assert_reports("s3_split_lock", RuleId::MR004);
+    assert_reports("s3-split-lock", RuleId::MR004);
 }
 
 #[test]
 fn sync_map_load_then_store_is_mr005() {
-    assert_reports("syncmap_load_store", RuleId::MR005);
+    assert_reports("syncmap-load-store", RuleId::MR005);
 }
 
 #[test]
 fn get_then_set_is_mr007() {
-    assert_reports("get_then_set", RuleId::MR007);
+    assert_reports("get-then-set", RuleId::MR007);
 }
 
 #[test]
 fn race_masked_by_an_unrelated_mutex_is_predicted() {
-    let found = scenario("masked_unrelated_mutex");
+    let found = scenario("masked-by-logger", "racy", Some(RuleId::MR001));
     assert!(found.contains(&(RuleId::MR001, Evidence::Predicted)), "{found:?}");
 }
 
 #[test]
 fn outer_read_inner_write_is_mr002() {
-    assert_reports("s1_wait", RuleId::MR002);
+    assert_reports("s1-waitgroup", RuleId::MR002);
 }
 
 #[test]
 fn safe_controls_are_silent() {
-    for name in ["safe_recheck_after_lock", "safe_cow_atomic_pointer", "safe_channel_handoff", "safe_load_or_store", "safe_sync_once"] {
+    for name in ["safe-recheck", "safe-cow-atomic", "safe-channel-handoff", "safe-loadorstore", "safe-once", "safe-locked-get-set"] {
         assert_safe(name);
     }
 }
