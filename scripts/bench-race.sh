@@ -9,7 +9,7 @@
 #  2. wall time of the lab scenarios (lab/scenarios, each scenario's base run, without its
 #     variants' arguments) under `go run -race .` (as users run it, and without the race
 #     runtime's 1 s sleep at exit: GORACE=atexit_sleep_ms=0) and under
-#     `maprace race -- go run .`, caches warm;
+#     `maprace race -- go run .` (as users run it: `check` alongside), caches warm;
 #  3. wall time of real standard-library tests (expvar, encoding/csv copied from GOROOT into a
 #     module) under `go test`, `go test -race` and `maprace race -- go test`.
 # Usage: scripts/bench-race.sh   (builds the release binary first; about 6 minutes on 2 cores)
@@ -22,7 +22,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "Machine: $(nproc) cores, $(go version), $(date -u +%Y-%m-%d); load average $(cut -d' ' -f1-3 /proc/loadavg) at the start (the machine is shared: times are noisy)."
 echo
-echo "**Detection** (\`scripts/race-scenarios.sh 10\`: each scenario of the lab's corpus \`lab/scenarios\` run 10 times under \`maprace race -- go run .\`; *reported* counts runs with any finding, *rule_ok* runs with the expected rule. \`rare-path\` takes its racy path in about 2 runs in 1000 and \`s1-verbatim\` exits before its goroutines run: dynamic mode, like \`-race\`, sees only what runs; \`maprace check\` reports both):"
+echo "**Detection** (\`scripts/race-scenarios.sh 10\`: each scenario of the lab's corpus \`lab/scenarios\` run 10 times under \`maprace race -- go run .\`, as users run it (\`check\` alongside); *reported* counts runs with any finding, *rule_ok* runs with the expected rule. \`rare-path\` takes its racy path in about 2 runs in 1000: it is reported *predicted* from the static finding on that path, because the run shows two goroutines entering its function unordered. \`s1-verbatim\` returns from main before its goroutines run: \`maprace race\` waits for them at the end of main, as \`-race\`'s 1 s exit sleep does, but only while they are alive):"
 echo
 "$root/scripts/race-scenarios.sh" 10 "$mr" | tail -n +3
 echo
@@ -76,11 +76,11 @@ for d in "$root"/lab/scenarios/*/; do
   t="$work/s/$n"
   mkmod "$t" scenario
   cp "$d/main.go" "$t/"
-  (cd "$t" && go run -race . >/dev/null 2>&1; "$mr" race --no-confirm -- go run . >/dev/null 2>&1) || true
+  (cd "$t" && go run -race . >/dev/null 2>&1; "$mr" race -- go run . >/dev/null 2>&1) || true
   r0=$(cd "$t" && secs go run -race .)
   a=$(cd "$t" && secs env GORACE="halt_on_error=0 atexit_sleep_ms=0" go run -race .)
-  b=$(cd "$t" && secs "$mr" race --no-confirm -- go run .)
-  bpe=$(cd "$t" && "$mr" race --no-confirm -- go run . 2>&1 >/dev/null | sed -nE 's/.*\(([0-9.]+) bytes\/event\).*/\1/p')
+  b=$(cd "$t" && secs "$mr" race -- go run .)
+  bpe=$(cd "$t" && "$mr" race -- go run . 2>&1 >/dev/null | sed -nE 's/.*\(([0-9.]+) bytes\/event\).*/\1/p')
   td=$(echo "$td + $r0" | bc); tr=$(echo "$tr + $a" | bc); tm=$(echo "$tm + $b" | bc)
   printf '| %s | %.2f | %.2f | %.2f | %s |\n' "$n" "$r0" "$a" "$b" "${bpe:-}"
 done
@@ -97,11 +97,11 @@ for pkg in expvar encoding/csv; do
   cp "$goroot/src/$pkg"/*.go "$t/"
   # expvar reads one GODEBUG setting through internal/godebug, which only std may import.
   sed -i -e '/"internal\/godebug"/d' -e 's/godebug.New("httpmuxgo121").Value() == "1"/os.Getenv("GODEBUG") == "httpmuxgo121=1"/' "$t"/*.go
-  (cd "$t" && go test -count=1 . >/dev/null 2>&1; go test -race -count=1 . >/dev/null 2>&1; "$mr" race --no-confirm -- go test -count=1 . >/dev/null 2>&1) || true
+  (cd "$t" && go test -count=1 . >/dev/null 2>&1; go test -race -count=1 . >/dev/null 2>&1; "$mr" race -- go test -count=1 . >/dev/null 2>&1) || true
   p=$(cd "$t" && secs go test -count=1 .)
   r=$(cd "$t" && secs go test -race -count=1 .)
-  m=$(cd "$t" && secs "$mr" race --no-confirm -- go test -count=1 .)
-  out=$(cd "$t" && "$mr" race --no-confirm -- go test -count=1 . 2>&1 >/dev/null | grep 'finding(s)')
+  m=$(cd "$t" && secs "$mr" race -- go test -count=1 .)
+  out=$(cd "$t" && "$mr" race -- go test -count=1 . 2>&1 >/dev/null | grep 'finding(s)')
   f=$(echo "$out" | sed -E 's/.*race: ([0-9]+) finding.*/\1/')
   ev=$(echo "$out" | sed -E 's/.*; ([0-9]+) events.*/\1/')
   bpe=$(echo "$out" | sed -nE 's/.*\(([0-9.]+) bytes\/event\).*/\1/p')

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every scenario of the lab's corpus RUNS times under `maprace race -- go run .` and prints
+# Runs every scenario of the lab's corpus RUNS times under `maprace race -- go run .` (default
+# options: `check` alongside) and prints
 # a Markdown table: per scenario, its expectation and in how many runs maprace reported it (any
 # rule) and with the expected rule.
 # Usage: scripts/race-scenarios.sh [RUNS] [MAPRACE] [DIR]
