@@ -10,7 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf 'module racetest\n\ngo 1.25\n' >"$work/go.mod"
 cp "$(go env GOROOT)/src/runtime/race/testdata/map_test.go" "$work/"
-(cd "$work" && "$mr" race --format json --no-confirm -- go test -count=1 . >"$work/out.json" 2>/dev/null) || true
+(cd "$work" && "$mr" race --format json -- go test -count=1 . >"$work/out.json" 2>/dev/null) || true
 python3 - "$work" <<'PY'
 import json, re, sys
 work = sys.argv[1]
