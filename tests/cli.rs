@@ -202,3 +202,59 @@ fn pretty_format_draws_the_source_line() {
     assert!(s.contains("hits[\"b\"] = 1"), "the source line is shown: {s}");
     assert!(s.contains("help: fix:"), "{s}");
 }
+
+/// Primitives made by constructors (`errgroup.WithContext`, `http.NewServeMux`) spawn and
+/// order like declared ones: racy callbacks are reported, reads after `Wait` are not.
+const CONSTRUCTED: &str = r#"package m
+
+import (
+	"context"
+	"net/http"
+
+	"golang.org/x/sync/errgroup"
+)
+
+func Lengths(ctx context.Context, keys []string) (map[string]int, error) {
+	g, ctx := errgroup.WithContext(ctx)
+	res := map[string]int{}
+	for _, k := range keys {
+		g.Go(func() error { res[k] = len(k); return ctx.Err() })
+	}
+	return res, g.Wait()
+}
+
+func Collected(ctx context.Context, keys []string) (int, error) {
+	g, _ := errgroup.WithContext(ctx)
+	lens := make([]int, len(keys))
+	for i, k := range keys {
+		g.Go(func() error { lens[i] = len(k); return nil })
+	}
+	err := g.Wait()
+	seen := map[int]bool{}
+	for _, n := range lens {
+		seen[n] = true
+	}
+	return len(seen), err
+}
+
+type Sessions struct{ byUser map[string]string }
+
+func (s *Sessions) Routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		s.byUser[r.URL.Query().Get("u")] = "ok"
+	})
+	return mux
+}
+"#;
+
+#[test]
+fn constructed_groups_and_muxes_spawn_like_declared_ones() {
+    let dir = module(&[("m.go", CONSTRUCTED.as_bytes())]);
+    let out = maprace(dir.path(), &["check", "."]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("m.go:14:23: MR001"), "errgroup.WithContext's Go not taken as a spawn:\n{stdout}");
+    assert!(stdout.contains("m.go:38:3: MR001"), "http.NewServeMux's handlers not taken as concurrent:\n{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.contains(": MR0")).count(), 2, "the map filled after Wait is not shared:\n{stdout}");
+}

@@ -1203,6 +1203,19 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.spawn_handler(args.get(1)?, site);
                 Some(Ev::unknown())
             }
+            // Constructors of the primitives above: a fresh one, so that `g, ctx :=
+            // errgroup.WithContext(ctx); g.Go(f)` spawns like a declared `var g errgroup.Group`.
+            ("golang.org/x/sync/errgroup", "WithContext") | ("sync", "NewCond") | ("net/http", "NewServeMux") => {
+                for a in args {
+                    self.eval(a);
+                }
+                let kind = match name {
+                    "WithContext" => SyncKind::ErrGroup,
+                    "NewCond" => SyncKind::Cond,
+                    _ => SyncKind::ServeMux,
+                };
+                Some(Ev { fresh: true, ..Ev::of_type(Type::Pointer(Box::new(Type::Sync(kind)))) })
+            }
             ("maps", "Clone") | ("maps", "Copy") => {
                 let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
                 for (a, ev) in args.iter().zip(&evs).take(if name == "Copy" { 2 } else { 1 }).skip(if name == "Copy" { 1 } else { 0 }) {
