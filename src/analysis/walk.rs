@@ -1203,6 +1203,18 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.spawn_handler(args.get(1)?, site);
                 Some(Ev::unknown())
             }
+            // Printing and encoding read every entry of a map handed to them: a range.
+            (p, n) if reads_map_arguments(p, n) => {
+                let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+                for (a, ev) in args.iter().zip(&evs) {
+                    if let Some(path) = ev.path()
+                        && self.an.prog.underlying(&ev.ty).is_map()
+                    {
+                        self.access(path.clone(), AccessKind::Range, KeyText::Unknown, a.span, a, ev);
+                    }
+                }
+                Some(Ev::of_type(Type::Opaque))
+            }
             // Constructors of the primitives above: a fresh one, so that `g, ctx :=
             // errgroup.WithContext(ctx); g.Go(f)` spawns like a declared `var g errgroup.Group`.
             ("golang.org/x/sync/errgroup", "WithContext") | ("sync", "NewCond") | ("net/http", "NewServeMux") => {
@@ -2044,6 +2056,19 @@ fn key_abs(k: &Expr) -> Key {
     match &k.kind {
         ExprKind::StringLit(s) | ExprKind::IntLit(s) => Key::Const(Rc::from(s.as_str())),
         _ => Key::Any,
+    }
+}
+
+/// Standard-library functions that walk a map passed to them (formatting iterates it, as
+/// does encoding), so a map argument is read whole.
+fn reads_map_arguments(path: &str, name: &str) -> bool {
+    match path {
+        "fmt" => ["Print", "Sprint", "Fprint", "Append", "Errorf"].iter().any(|p| name.starts_with(p)),
+        "log" => ["Print", "Fatal", "Panic"].iter().any(|p| name.starts_with(p)),
+        "encoding/json" => matches!(name, "Marshal" | "MarshalIndent"),
+        "encoding/xml" => matches!(name, "Marshal" | "MarshalIndent"),
+        "reflect" => name == "DeepEqual",
+        _ => false,
     }
 }
 
