@@ -226,6 +226,8 @@ impl<'p> Analyzer<'p> {
         let prog = self.prog;
         let mut entries: Vec<(FuncId, bool)> = Vec::new();
         self.guarded_fields.clear();
+        let constructors = self.background_constructors();
+        let mut spawning_constructors: Vec<(FuncId, TypeId)> = Vec::new();
         for (tid, t) in prog.types.iter().enumerate() {
             // The fields some method touches while holding a lock of the receiver: the type
             // declares that those are shared (GCatch's "locked in some uses").
@@ -258,6 +260,14 @@ impl<'p> Analyzer<'p> {
                         }
                 }
             }
+            // Constructors that return a new instance with goroutines still running on its
+            // maps (a refresh loop, a ticker): those run alongside the instance's methods too.
+            for (id, ty, fields) in &constructors {
+                if *ty == tid as TypeId {
+                    spawned.extend(fields.iter().cloned());
+                    spawning_constructors.push((*id, *ty));
+                }
+            }
             let declares = !guarded.is_empty() || !spawned.is_empty();
             if declares && !t.methods.contains_key("ServeHTTP") {
                 guarded.extend(spawned);
@@ -275,6 +285,9 @@ impl<'p> Analyzer<'p> {
                     entries.push((**id, false));
                     has_entry = true;
                 }
+            }
+            if !has_entry {
+                spawning_constructors.retain(|(_, ty)| *ty != tid as TypeId);
             }
             if has_entry {
                 // Methods that start goroutines on the receiver (watchers, loops) run those
@@ -308,8 +321,44 @@ impl<'p> Analyzer<'p> {
         for (id, spawn_only) in entries {
             w.enter_method(id, spawn_only);
         }
+        for (id, ty) in spawning_constructors {
+            w.enter_constructor(id, ty);
+        }
         let sum = w.finish();
         self.entry_accesses = sum.accesses;
+    }
+}
+
+impl Analyzer<'_> {
+    /// Functions that return a new instance of a module type (`*T` or `T`, made in the call)
+    /// and leave goroutines running on its map fields, with those fields: `NewCache()` that
+    /// starts an expiry loop on the cache it returns.
+    fn background_constructors(&self) -> Vec<(FuncId, TypeId, Vec<Rc<str>>)> {
+        let mut out = Vec::new();
+        for (id, f) in self.prog.funcs.iter().enumerate() {
+            if f.recv.is_some() {
+                continue;
+            }
+            let Some(ty) = f.results.first().and_then(|t| self.prog.named_of(t)) else { continue };
+            let Some(s) = self.summaries.get(&(id as FuncId)) else { continue };
+            let Some(Root::Local(l)) = s.returns.first().and_then(|r| r.path.as_ref()).map(|p| &p.root) else { continue };
+            let mut fields: Vec<Rc<str>> = Vec::new();
+            for a in &s.accesses {
+                let joined = a.rel.iter().any(|r| s.acquires.contains(r));
+                if matches!(a.thread, Thread::Spawned { .. })
+                    && !joined
+                    && a.path.root == Root::Local(*l)
+                    && let Some(path::Step::Field(name)) = a.path.steps.first()
+                    && !fields.contains(name)
+                {
+                    fields.push(name.clone());
+                }
+            }
+            if !fields.is_empty() {
+                out.push((id as FuncId, ty, fields));
+            }
+        }
+        out
     }
 }
 

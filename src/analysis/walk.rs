@@ -237,6 +237,36 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.call_summary(id, Some(recv), Vec::new(), Some((site, true, SyncObj::Spawn(site), None)), f.body.span);
     }
 
+    /// A constructor that leaves goroutines running on the instance it returns: those
+    /// goroutines, on "any instance" of `ty`, run alongside the entries (its own body is
+    /// setup, before the instance is shared, and is left out).
+    pub(super) fn enter_constructor(&mut self, id: FuncId, ty: crate::model::TypeId) {
+        let f = &self.an.prog.funcs[id as usize];
+        let before = self.sum.accesses.len();
+        let results = self.call_summary(id, None, Vec::new(), None, f.body.span);
+        let mut added = self.sum.accesses.split_off(before);
+        let Some(instance) = results.first().and_then(|r| r.path()).map(|p| p.root.clone()) else { return };
+        let any = Root::TypeRoot(ty);
+        let rebase = |p: &mut Path| {
+            if p.root == instance {
+                p.root = any.clone();
+            }
+        };
+        added.retain(|a| a.thread != Thread::Current);
+        for a in &mut added {
+            rebase(&mut a.path);
+            for l in &mut a.locks {
+                rebase(&mut l.lock);
+            }
+            for o in a.acq.iter_mut().chain(a.rel.iter_mut()) {
+                if let SyncObj::Object(p) = o {
+                    rebase(p);
+                }
+            }
+        }
+        self.sum.accesses.append(&mut added);
+    }
+
     /// Close the walk: ordering marks completed, pairs checked, writes under RLock noted, and
     /// the summary trimmed to what callers can name.
     pub(super) fn finish(mut self) -> Summary {
@@ -452,7 +482,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                         self.sum.returns.push(Returned::default());
                     }
                     let r = &mut self.sum.returns[i];
-                    if let (Some(p), Type::Map(..)) = (ev.path(), &ev.ty)
+                    // A map, or a struct made in this call (a constructor's instance, whose
+                    // maps goroutines it started may still be using).
+                    let named = |p: &Path| matches!(p.root, Root::Local(_)) && self.an.prog.named_of(&ev.ty).is_some();
+                    if let Some(p) = ev.path()
+                        && (matches!(ev.ty, Type::Map(..)) || named(p))
                         && r.path.is_none() {
                             r.path = Some(p.clone());
                             // A map made in this call is the caller's alone.

@@ -79,7 +79,9 @@ impl RuleContext<'_> {
 
 /// Which conflict rule reports side `x` of a conflict with `y`, if any.
 fn classify_side(x: &Access, y: &Access, aliased: bool) -> Option<RuleId> {
-    if x.lazy_check.is_some() {
+    // The unlocked form of a lazy init; a locked check-and-create is one critical section,
+    // and its conflict is the other side's to report.
+    if x.lazy_check.is_some() && x.locks.is_empty() {
         return Some(RuleId::MR004);
     }
     if x.lazy_covered {
