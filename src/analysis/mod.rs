@@ -95,8 +95,13 @@ pub struct Analyzer<'p> {
     concurrent_apis: Vec<String>,
     /// What the entry walk saw, for `recheck_aliased`.
     entry_accesses: Vec<Access>,
+    /// The last `range` loop scope handed out (see `loop_scope`).
+    last_loop_scope: u32,
     pub facts: Facts,
 }
+
+/// `range` loop scopes start here; a walk's own ids stay far below.
+const LOOP_SCOPES_FROM: u32 = 1 << 30;
 
 /// Bound on pooled accesses: the entry walk compares each with every entry access.
 const MAX_POOL: usize = 20_000;
@@ -112,10 +117,17 @@ impl<'p> Analyzer<'p> {
             declared: declared_types(prog),
             pool: Vec::new(),
             entry_accesses: Vec::new(),
+            last_loop_scope: LOOP_SCOPES_FROM,
             guarded_fields: HashMap::new(),
             concurrent_apis: Vec::new(),
             facts: Facts::default(),
         }
+    }
+
+    /// A scope id no walk's own counter reaches, for a `range` loop.
+    fn loop_scope(&mut self) -> u32 {
+        self.last_loop_scope += 1;
+        self.last_loop_scope
     }
 
     fn pool_access(&mut self, a: Access) {

@@ -85,13 +85,19 @@ fn parallel(a: &Access, b: &Access, local_scope: &HashMap<u32, u32>) -> bool {
             }
             // A variable declared inside the loop or goroutine body that starts each
             // instance is a different variable in each instance.
-            match &a.path.root {
-                Root::Local(id) => match local_scope.get(id) {
-                    Some(&scope) if scope != 0 => !(a.instance_scopes.contains(&scope) && b.instance_scopes.contains(&scope)),
-                    _ => true,
-                },
-                _ => true,
+            let per_instance = |scope: u32| a.instance_scopes.contains(&scope) && b.instance_scopes.contains(&scope);
+            if let Root::Local(id) = &a.path.root
+                && let Some(&scope) = local_scope.get(id)
+                && scope != 0
+                && per_instance(scope)
+            {
+                return false;
             }
+            // Likewise the element a `range` loop is at, when the loop starts the instances
+            // (`for _, s := range servers { go s.Serve() }`): a different element in each.
+            !a.path.iterations().any(|(i, scope)| {
+                b.path.steps.get(i) == a.path.steps.get(i) && a.path.steps[..i] == b.path.steps[..i] && a.path.root == b.path.root && per_instance(scope)
+            })
         }
         _ => true,
     }

@@ -28,6 +28,10 @@ pub enum Key {
     /// A literal key: `m["users"]`, `m[3]`.
     Const(Rc<str>),
     Any,
+    /// The entry one iteration of a `range` loop is at (the loop's scope id): any key, but a
+    /// different one in each iteration, so goroutines started once per iteration on it touch
+    /// different entries.
+    Each(u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,6 +41,9 @@ pub enum Step {
     Key(Key),
     /// Slice/array element or pointer target: not a map, but paths go through it.
     Elem,
+    /// The slice or array element one iteration of a `range` loop is at (the loop's scope
+    /// id): any element, but a different one in each iteration.
+    Item(u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -76,7 +83,16 @@ impl Path {
         self.steps.iter().zip(&other.steps).all(|(a, b)| match (a, b) {
             (Step::Key(Key::Const(x)), Step::Key(Key::Const(y))) => x == y,
             (Step::Key(_), Step::Key(_)) => true,
+            (Step::Elem | Step::Item(_), Step::Elem | Step::Item(_)) => true,
             (x, y) => x == y,
+        })
+    }
+
+    /// The iteration scopes of the `range` elements this path goes through.
+    pub fn iterations(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.steps.iter().enumerate().filter_map(|(i, s)| match s {
+            Step::Key(Key::Each(scope)) | Step::Item(scope) => Some((i, *scope)),
+            _ => None,
         })
     }
 

@@ -72,6 +72,9 @@ struct Var<'p> {
     /// Holds a map made fresh in this function (`inner := make(...)`), for MR003/MR004.
     fresh: bool,
     typed: Option<Path>,
+    /// A loop's own variable (`for i := ...`, `for k := range`), different in each
+    /// iteration of the loop with this scope: `xs[i]` is then that iteration's element.
+    iteration: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -405,11 +408,27 @@ impl<'a, 'p> Walk<'a, 'p> {
         if matches!(&val, Val::Path(Path { root: Root::Local(l), steps }, _) if *l == id && steps.is_empty()) {
             self.local_scope.insert(id, scope);
         }
-        let var = Var { id, ty, val, origin, param, fresh: false, typed: None };
+        let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None };
         if let Some(s) = self.scopes.last_mut() {
             s.insert(Rc::from(name), var);
         }
         id
+    }
+
+    fn mark_iteration(&mut self, var: &Expr, scope: u32) {
+        if let ExprKind::Ident(n) = &var.kind
+            && let Some(v) = self.lookup_mut(n)
+        {
+            v.iteration = Some(scope);
+        }
+    }
+
+    /// `k` is a loop's own variable: the iteration scope it is different in.
+    fn iteration_of(&self, k: &Expr) -> Option<u32> {
+        match &k.kind {
+            ExprKind::Ident(n) => self.lookup(n)?.iteration,
+            _ => None,
+        }
     }
 
     fn lookup(&self, name: &str) -> Option<&Var<'p>> {
@@ -529,7 +548,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if let Some(i) = init {
                     w.stmt(i);
                 }
-                let scope = w.fresh_id();
+                // A loop's scope also names its elements in paths (`Key::Each`, `Step::Item`),
+                // which reach callers through summaries: unique program-wide.
+                let scope = w.an.loop_scope();
+                if let Some(init) = init
+                    && let Stmt::Assign { lhs, op: AssignOp::Define, .. } = init.as_ref()
+                {
+                    for l in lhs {
+                        w.mark_iteration(l, scope);
+                    }
+                }
                 w.instance_scopes.push(scope);
                 w.loop_depth += 1;
                 if let Some(c) = cond {
@@ -625,7 +653,12 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             _ => (Type::Opaque, Type::Unknown),
         };
-        let elem_path = ev.path().map(|p| p.child(Step::Key(Key::Any)));
+        let scope = *self.instance_scopes.last().unwrap_or(&0);
+        let each = match self.an.prog.underlying(&ev.ty) {
+            Type::Map(..) => Step::Key(Key::Each(scope)),
+            _ => Step::Item(scope),
+        };
+        let elem_path = ev.path().map(|p| p.child(each));
         let value_ev = Ev {
             val: match (&elem_path, &vt) {
                 (Some(p), t) if t.is_trackable() => Val::Path(p.clone(), via_of(&ev)),
@@ -639,6 +672,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             if let Some(k) = &r.key
                 && let ExprKind::Ident(n) = &k.kind {
                     self.define(n, key_ev);
+                    self.mark_iteration(k, scope);
                 }
             if let Some(v) = &r.value
                 && let ExprKind::Ident(n) = &v.kind {
@@ -1926,7 +1960,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                                 checked: false,
                                 modified: false,
                             });
-                            let elem = p.child(Step::Key(key_abs(k)));
+                            let elem = p.child(Step::Key(self.iteration_of(k).map_or_else(|| key_abs(k), Key::Each)));
                             let via = match via_of(&mev) {
                                 Via::Direct if !self.flow.locks.is_empty() => Via::Escaped {
                                     lock_site: self.flow.locks[0].site,
@@ -1940,8 +1974,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                         Ev { origin, ..Ev::of_type(*v) }
                     }
                     Type::Slice(el) => {
+                        let step = self.iteration_of(k).map_or(Step::Elem, Step::Item);
                         let val = match mev.path() {
-                            Some(p) if el.is_trackable() => Val::Path(p.child(Step::Elem), via_of(&mev)),
+                            Some(p) if el.is_trackable() => Val::Path(p.child(step), via_of(&mev)),
                             _ => Val::Unknown,
                         };
                         Ev { val, ty: *el, origin: mev.origin, ..Ev::unknown() }
