@@ -22,7 +22,13 @@ pub(super) enum FuncTarget<'p> {
     Func(FuncId, Option<Path>),
     Closure(&'p FuncBody),
     Param(u16),
+    /// A method called through a module interface: each implementation it can reach.
+    Dispatch(&'p [FuncId], Option<Path>),
 }
+
+/// A call through an interface with more implementations than this stays unknown: the
+/// union of many unrelated bodies says more about the program's plugins than this call.
+const MAX_DISPATCH: usize = 4;
 
 #[derive(Clone, Debug)]
 pub(super) enum Val<'p> {
@@ -936,6 +942,17 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Vec::new()
             }
             FuncTarget::Func(id, recv) => self.call_summary(id, recv, args, spawn, span),
+            FuncTarget::Dispatch(ids, recv) => {
+                // Any of them may run: their effects are joined as if each was called.
+                let mut results = Vec::new();
+                for &id in ids {
+                    let r = self.call_summary(id, recv.clone(), args.clone(), spawn.clone(), span);
+                    if results.is_empty() {
+                        results = r;
+                    }
+                }
+                results
+            }
             FuncTarget::Param(i) => {
                 if self.func.is_some() {
                     let pos = self.tick();
@@ -1940,6 +1957,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                         p
                     });
                     return Ev { val: Val::Func(FuncTarget::Func(fid, recv)), ..Ev::unknown() };
+                }
+                if let Some(ids) = self.an.prog.dispatch(&base.ty, f)
+                    && ids.len() <= MAX_DISPATCH
+                {
+                    return Ev { val: Val::Func(FuncTarget::Dispatch(ids, base.path().cloned())), ..Ev::unknown() };
                 }
                 Ev { origin: base.origin, ..Ev::unknown() }
             }

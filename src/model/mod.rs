@@ -80,6 +80,10 @@ pub struct Program {
     pub types: Vec<NamedType>,
     pub funcs: Vec<Func>,
     pub by_import_path: HashMap<String, PkgId>,
+    /// Per named interface type and method name, the module methods a call through the
+    /// interface can reach: those of the module's types that have every method the
+    /// interface declares (class hierarchy analysis, by name).
+    pub implementations: HashMap<(TypeId, String), Vec<FuncId>>,
 }
 
 impl Program {
@@ -138,7 +142,13 @@ impl Program {
             }
         }
 
+        let mut interfaces: Vec<(TypeId, Vec<String>)> = Vec::new();
         for (tid, file, te) in pending_types {
+            if let TypeExpr::Interface(methods) = &te
+                && !methods.is_empty()
+            {
+                interfaces.push((tid, methods.clone()));
+            }
             prog.types[tid as usize].underlying = prog.resolve(file, &te);
         }
         for (pkg, file, func) in pending_funcs {
@@ -164,6 +174,7 @@ impl Program {
             let results = func.func.sig.results.iter().map(|p| prog.resolve(file, &p.ty)).collect();
             prog.funcs.push(Func { pkg, file, display, name: func.name, recv, body: func.func, params, results });
         }
+        prog.implementations = prog.implementations_of(&interfaces);
         for (pkg, file, name, te, init, span) in pending_vars {
             let ty = match &te {
                 Some(te) => prog.resolve(file, te),
@@ -172,6 +183,38 @@ impl Program {
             prog.packages[pkg as usize].vars.insert(name, GlobalVar { ty, init, file, span });
         }
         prog
+    }
+
+    fn implementations_of(&self, interfaces: &[(TypeId, Vec<String>)]) -> HashMap<(TypeId, String), Vec<FuncId>> {
+        // Types by the name of a method they declare (promoted methods are not followed).
+        let mut by_method: HashMap<&str, Vec<TypeId>> = HashMap::new();
+        for (tid, t) in self.types.iter().enumerate() {
+            for name in t.methods.keys() {
+                by_method.entry(name.as_str()).or_default().push(tid as TypeId);
+            }
+        }
+        let mut out = HashMap::new();
+        for (iface, methods) in interfaces {
+            let Some(first) = by_method.get(methods[0].as_str()) else { continue };
+            for &tid in first {
+                let t = &self.types[tid as usize];
+                let found: Option<Vec<FuncId>> = methods.iter().map(|m| t.methods.get(m).copied()).collect();
+                let Some(found) = found else { continue };
+                for (m, f) in methods.iter().zip(found) {
+                    let v: &mut Vec<FuncId> = out.entry((*iface, m.clone())).or_default();
+                    if !v.contains(&f) {
+                        v.push(f);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The methods a call of `name` on a value of interface type `ty` can reach.
+    pub fn dispatch(&self, ty: &Type, name: &str) -> Option<&[FuncId]> {
+        let id = self.named_of(ty)?;
+        self.implementations.get(&(id, name.to_string())).map(Vec::as_slice)
     }
 
     pub fn file_path(&self, f: FileId) -> &PathBuf {

@@ -146,7 +146,7 @@ fn resolve_depth(prog: &Program, file: FileId, te: &TypeExpr, depth: u32) -> Typ
             params: sig.params.iter().map(|p| r(&p.ty)).collect(),
             results: sig.results.iter().map(|p| r(&p.ty)).collect(),
         })),
-        TypeExpr::Interface => Type::Opaque,
+        TypeExpr::Interface(_) => Type::Opaque,
         TypeExpr::Unknown => Type::Unknown,
     }
 }

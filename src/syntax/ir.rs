@@ -25,7 +25,9 @@ pub enum TypeExpr {
     Struct(Vec<FieldDecl>),
     Func(Box<Signature>),
     Chan(Box<TypeExpr>),
-    Interface,
+    /// The names of the methods it declares (embedded interfaces and constraints are not
+    /// listed).
+    Interface(Vec<String>),
     Unknown,
 }
 

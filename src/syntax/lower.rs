@@ -298,7 +298,16 @@ impl<'a> Lowerer<'a> {
                 TypeExpr::Struct(fields)
             }
             "function_type" => TypeExpr::Func(Box::new(self.signature(n))),
-            "interface_type" => TypeExpr::Interface,
+            "interface_type" => {
+                let mut cursor = n.walk();
+                let methods = n
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "method_elem")
+                    .filter_map(|c| c.child_by_field_name("name"))
+                    .map(|name| self.text(name).to_string())
+                    .collect();
+                TypeExpr::Interface(methods)
+            }
             "generic_type" => n.child_by_field_name("type").map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown),
             "parenthesized_type" => first().map(|c| self.type_expr(c)).unwrap_or(TypeExpr::Unknown),
             "type_constraint" | "negated_type" => TypeExpr::Unknown,
