@@ -258,3 +258,43 @@ fn constructed_groups_and_muxes_spawn_like_declared_ones() {
     assert!(stdout.contains("m.go:38:3: MR001"), "http.NewServeMux's handlers not taken as concurrent:\n{stdout}");
     assert_eq!(stdout.lines().filter(|l| l.contains(": MR0")).count(), 2, "the map filled after Wait is not shared:\n{stdout}");
 }
+
+/// A gRPC service (generated `RegisterXServer`) has its methods called per request,
+/// concurrently, without any lock in sight to declare it.
+const GRPC: &str = r#"package m
+
+import (
+	"context"
+
+	"google.golang.org/grpc"
+
+	pb "example.com/greeter/proto"
+)
+
+type greeter struct {
+	pb.UnimplementedGreeterServer
+	seen map[string]int
+}
+
+func (g *greeter) SayHello(ctx context.Context, req *pb.HelloRequest) (*pb.HelloReply, error) {
+	g.seen[req.GetName()]++
+	return &pb.HelloReply{}, nil
+}
+
+func Register(s *grpc.Server) {
+	pb.RegisterGreeterServer(s, &greeter{seen: map[string]int{}})
+}
+
+type tally struct{ seen map[string]int }
+
+func (t *tally) Add(name string) { t.seen[name]++ }
+"#;
+
+#[test]
+fn registered_grpc_services_run_their_methods_concurrently() {
+    let dir = module(&[("m.go", GRPC.as_bytes())]);
+    let out = maprace(dir.path(), &["check", "."]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("m.go:17:2: MR001"), "{stdout}");
+    assert!(!stdout.contains("m.go:27"), "an unregistered type's methods are not concurrent:\n{stdout}");
+}

@@ -73,6 +73,9 @@ pub struct Facts {
     pub entry_names: HashMap<Site, String>,
     /// What started a goroutine, when not a `go` statement ("HTTP handlers registered at").
     pub spawn_labels: HashMap<Site, &'static str>,
+    /// Types registered with an RPC framework (`rpc.Register(s)`, generated gRPC
+    /// `RegisterXServer(srv, s)`), which calls their exported methods per request, concurrently.
+    pub registered: HashSet<TypeId>,
 }
 
 pub struct Analyzer<'p> {
@@ -293,7 +296,8 @@ impl<'p> Analyzer<'p> {
                 if spawners.contains(*id) && *name != "ServeHTTP" {
                     continue;
                 }
-                if (declares && exported) || *name == "ServeHTTP" {
+                let registered = self.facts.registered.contains(&(tid as TypeId));
+                if ((declares || registered) && exported) || *name == "ServeHTTP" {
                     entries.push((**id, false));
                     has_entry = true;
                 }

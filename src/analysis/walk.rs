@@ -1288,6 +1288,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.spawn_handler(args.get(1)?, site);
                 Some(Ev::unknown())
             }
+            // RPC servers: the framework calls the registered value's exported methods per
+            // request, concurrently (net/rpc; gRPC's generated `RegisterXServer`).
+            (p, n) if (p == "net/rpc" && matches!(n, "Register" | "RegisterName")) || (n.starts_with("Register") && n.ends_with("Server") && args.len() == 2) => {
+                let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+                if let Some(t) = evs.last().and_then(|ev| self.an.prog.named_of(&ev.ty)) {
+                    self.an.facts.registered.insert(t);
+                }
+                Some(Ev::unknown())
+            }
             // Printing and encoding read every entry of a map handed to them: a range.
             (p, n) if reads_map_arguments(p, n) => {
                 let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
