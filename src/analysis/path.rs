@@ -21,6 +21,9 @@ pub enum Root {
     TypeRoot(TypeId),
     /// The value a `sync.Map` `Load` returned (MR005's second form).
     SyncValue(Rc<Path>),
+    /// A value received from this channel: at the end of the walk, the value sent on it when
+    /// exactly one is (a map handed over on a channel is the same map on both sides).
+    Received(Rc<Path>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -113,7 +116,7 @@ impl Path {
     pub fn is_function_local(&self) -> bool {
         match &self.root {
             Root::Local(_) => true,
-            Root::SyncValue(p) => p.is_function_local(),
+            Root::SyncValue(p) | Root::Received(p) => p.is_function_local(),
             _ => false,
         }
     }

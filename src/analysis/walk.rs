@@ -111,6 +111,8 @@ pub(super) struct Walk<'a, 'p> {
     syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
     /// Locals whose map value was stored into map slots: local id → slots.
     local_stores: HashMap<Path, Vec<(Path, Option<Path>)>>,
+    /// Per channel, the values sent on it (for `Root::Received`).
+    sent: HashMap<Path, Vec<Path>>,
     /// Spawn sites instantiated from callees: site → first origin.
     spawn_origins: HashMap<Site, u32>,
     /// Declaration scope of each local with storage of its own (see `pairs::parallel`).
@@ -145,6 +147,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             calls: 0,
             syncmap_loads: Vec::new(),
             local_stores: HashMap::new(),
+            sent: HashMap::new(),
             spawn_origins: HashMap::new(),
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
@@ -246,6 +249,25 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.call_summary(id, Some(recv), Vec::new(), Some((site, true, SyncObj::Spawn(site), None)), f.body.span);
     }
 
+    /// What was received from a channel on which exactly one value was sent is that value:
+    /// the receiver's accesses meet the sender's (a handed-over map the sender still uses).
+    fn resolve_received(&mut self) {
+        let sent = std::mem::take(&mut self.sent);
+        let resolve = |p: &mut Path| {
+            if let Root::Received(ch) = &p.root
+                && let Some([v]) = sent.get(ch.as_ref()).map(Vec::as_slice)
+            {
+                *p = p.rebase(0, v);
+            }
+        };
+        for a in &mut self.sum.accesses {
+            resolve(&mut a.path);
+            for l in &mut a.locks {
+                resolve(&mut l.lock);
+            }
+        }
+    }
+
     /// A constructor that leaves goroutines running on the instance it returns: those
     /// goroutines, on "any instance" of `ty`, run alongside the entries (its own body is
     /// setup, before the instance is shared, and is left out).
@@ -279,6 +301,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// Close the walk: ordering marks completed, pairs checked, writes under RLock noted, and
     /// the summary trimmed to what callers can name.
     pub(super) fn finish(mut self) -> Summary {
+        self.resolve_received();
         let releases = std::mem::take(&mut self.releases);
         for a in &mut self.sum.accesses {
             for (t, p, s) in &releases {
@@ -369,7 +392,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let keep = |p: &Path| -> bool {
             match &p.root {
                 Root::Local(l) => returned.contains(l),
-                Root::SyncValue(inner) => !inner.is_function_local(),
+                Root::SyncValue(inner) | Root::Received(inner) => !inner.is_function_local(),
                 _ => true,
             }
         };
@@ -530,10 +553,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.flow.live = false;
             }
             Stmt::Send { chan, value, .. } => {
-                self.eval(value);
+                let v = self.eval(value);
                 let ch = self.eval(chan);
                 self.tick();
                 if let Some(p) = ch.path() {
+                    if let Some(vp) = v.path() {
+                        let sent = self.sent.entry(p.clone()).or_default();
+                        if !sent.contains(vp) {
+                            sent.push(vp.clone());
+                        }
+                    }
                     self.release(SyncObj::Object(p.clone()));
                 }
             }
@@ -655,7 +684,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if let Some(p) = ev.path() {
                     self.acquire(SyncObj::Object(p.clone()));
                 }
-                (*e, Type::Unknown)
+                let value = received(&ev, *e);
+                if let Some(k) = &r.key
+                    && let ExprKind::Ident(n) = &k.kind
+                    && r.define
+                {
+                    self.define(n, value);
+                    return;
+                }
+                (value.ty, Type::Unknown)
             }
             _ => (Type::Opaque, Type::Unknown),
         };
@@ -2075,7 +2112,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         Type::Chan(t) => (**t).clone(),
                         _ => Type::Unknown,
                     };
-                    Ev::of_type(ty)
+                    received(&ev, ty)
                 }
                 _ => {
                     let ev = self.eval(x);
@@ -2159,6 +2196,15 @@ fn key_abs(k: &Expr) -> Key {
     }
 }
 
+/// The value received from channel `ch` (element type `ty`): named after the channel when
+/// it can name shared state.
+fn received<'p>(ch: &Ev<'p>, ty: Type) -> Ev<'p> {
+    match ch.path() {
+        Some(p) if ty.is_trackable() => Ev { val: Val::Path(Path::new(Root::Received(Rc::new(p.clone()))), Via::Direct), ty, ..Ev::unknown() },
+        _ => Ev::of_type(ty),
+    }
+}
+
 /// Standard-library functions that walk a map passed to them (formatting iterates it, as
 /// does encoding), so a map argument is read whole.
 fn reads_map_arguments(path: &str, name: &str) -> bool {
@@ -2217,6 +2263,7 @@ fn subst_path(p: &Path, recv: Option<&Path>, args: &[Ev], local_map: &HashMap<u3
         Root::Param(i) => args.get(*i as usize)?.path()?.clone(),
         Root::Local(l) => Path::new(Root::Local(*local_map.get(l)?)),
         Root::SyncValue(inner) => Path::new(Root::SyncValue(Rc::new(subst_path(inner, recv, args, local_map)?))),
+        Root::Received(inner) => Path::new(Root::Received(Rc::new(subst_path(inner, recv, args, local_map)?))),
         Root::Global(..) | Root::TypeRoot(_) | Root::FuncLocal(..) => return Some(p.clone()),
     };
     Some(p.rebase(0, &base))
