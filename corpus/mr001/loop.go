@@ -74,3 +74,23 @@ func (r *Router) dispatch() {
 
 // Route looks a path up.
 func (r *Router) Route(path string) string { return r.routes[path] }
+
+// Case: a channel of capacity eight limits the goroutines to eight at a time; it does not
+// make them exclusive.
+func LimitedNotExclusive(keys []string) map[string]int {
+	out := map[string]int{}
+	sem := make(chan struct{}, 8)
+	done := make(chan bool)
+	for _, k := range keys {
+		go func() {
+			sem <- struct{}{}
+			out[k] = len(k) // want "MR001"
+			<-sem
+			done <- true
+		}()
+	}
+	for range keys {
+		<-done
+	}
+	return out
+}

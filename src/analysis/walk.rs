@@ -3,7 +3,7 @@
 //! and walking goroutine closures inline as spawned threads. Produces the function's
 //! `Summary` and, at its end, the pair checks whose both sides it can see.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::path::{Key, Path, Root, Step};
@@ -113,6 +113,9 @@ pub(super) struct Walk<'a, 'p> {
     local_stores: HashMap<Path, Vec<(Path, Option<Path>)>>,
     /// Per channel, the values sent on it (for `Root::Received`).
     sent: HashMap<Path, Vec<Path>>,
+    /// Local channels made with capacity one: sending takes them, receiving gives them back
+    /// (the channel-as-mutex idiom).
+    semaphores: HashSet<Path>,
     /// Spawn sites instantiated from callees: site → first origin.
     spawn_origins: HashMap<Site, u32>,
     /// Declaration scope of each local with storage of its own (see `pairs::parallel`).
@@ -148,6 +151,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             syncmap_loads: Vec::new(),
             local_stores: HashMap::new(),
             sent: HashMap::new(),
+            semaphores: HashSet::new(),
             spawn_origins: HashMap::new(),
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
@@ -444,6 +448,17 @@ impl<'a, 'p> Walk<'a, 'p> {
         id
     }
 
+    /// The path a local variable names, without recording an access.
+    fn eval_quiet_path(&self, e: &Expr) -> Option<Path> {
+        match &e.kind {
+            ExprKind::Ident(n) => match &self.lookup(n)?.val {
+                Val::Path(p, _) => Some(p.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn mark_iteration(&mut self, var: &Expr, scope: u32) {
         if let ExprKind::Ident(n) = &var.kind
             && let Some(v) = self.lookup_mut(n)
@@ -552,11 +567,17 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.exits.push(self.flow.clone());
                 self.flow.live = false;
             }
-            Stmt::Send { chan, value, .. } => {
+            Stmt::Send { chan, value, span } => {
                 let v = self.eval(value);
                 let ch = self.eval(chan);
                 self.tick();
-                if let Some(p) = ch.path() {
+                if let Some(p) = ch.path()
+                    && self.semaphores.contains(p)
+                {
+                    // `sem <- x` on a channel of capacity one takes it like a mutex.
+                    let site = self.site(*span);
+                    self.lock(p.clone(), Mode::Write, site, None);
+                } else if let Some(p) = ch.path() {
                     if let Some(vp) = v.path() {
                         let sent = self.sent.entry(p.clone()).or_default();
                         if !sent.contains(vp) {
@@ -762,6 +783,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                 }
             self.assign_target(l, Some(ev), false);
+        }
+        if lhs.len() == rhs.len() {
+            for (l, r) in lhs.iter().zip(rhs) {
+                if is_binary_semaphore(r)
+                    && let Some(p) = self.eval_quiet_path(l)
+                {
+                    self.semaphores.insert(p);
+                }
+            }
         }
     }
 
@@ -2106,6 +2136,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                     let ev = self.eval(x);
                     self.tick();
                     if let Some(p) = ev.path() {
+                        if self.semaphores.contains(p) {
+                            self.unlock(&p.clone());
+                        }
                         self.acquire(SyncObj::Object(p.clone()));
                     }
                     let ty = match self.an.prog.underlying(&ev.ty) {
@@ -2194,6 +2227,14 @@ fn key_abs(k: &Expr) -> Key {
         ExprKind::StringLit(s) | ExprKind::IntLit(s) => Key::Const(Rc::from(s.as_str())),
         _ => Key::Any,
     }
+}
+
+/// `make(chan T, 1)`.
+fn is_binary_semaphore(e: &Expr) -> bool {
+    let ExprKind::Call { func, args } = &e.kind else { return false };
+    matches!(&func.kind, ExprKind::Ident(n) if n == "make")
+        && matches!(args.first().map(|a| &a.kind), Some(ExprKind::Type(TypeExpr::Chan(_))))
+        && matches!(args.get(1).map(|a| &a.kind), Some(ExprKind::IntLit(n)) if n == "1")
 }
 
 /// The value received from channel `ch` (element type `ty`): named after the channel when
