@@ -356,6 +356,11 @@ impl Analyzer<'_> {
                 continue;
             }
             let Some(ty) = f.results.first().and_then(|t| self.prog.named_of(t)) else { continue };
+            if self.declared.contains(&ty) {
+                // Goroutines on maps of a lock-declaring type are pooled from every walk
+                // already (`Access::typed`), the constructor's included.
+                continue;
+            }
             let Some(s) = self.summaries.get(&(id as FuncId)) else { continue };
             let Some(Root::Local(l)) = s.returns.first().and_then(|r| r.path.as_ref()).map(|p| &p.root) else { continue };
             let mut fields: Vec<Rc<str>> = Vec::new();
