@@ -173,6 +173,9 @@ struct Thread {
     cs: Vec<u32>,
     held: LockSet,
     sections: u32,
+    /// Which occupant of the slot this is (unique over the run, from 1; 0 while none): the
+    /// lock shortcut's "this goroutine's clock is already ≥ the lock's".
+    occupant: u64,
     /// The own clock when the last occupant ended; its vector clocks are then freed (what
     /// others learnt from it lives on in their clocks). The next occupant starts after it, so
     /// epochs stay unique; it is taken to know its predecessor's past, which can hide a race
@@ -190,6 +193,20 @@ impl Thread {
     }
 }
 
+/// `map[k]`, inserted as default if absent (one hash lookup when present, without the entry
+/// API's out-of-line code).
+#[inline]
+fn entry<V: Default>(map: &mut IdMap<u64, V>, k: u64) -> &mut V {
+    if let Some(v) = map.get_mut(&k) {
+        let v: *mut V = v;
+        // SAFETY: the borrow of `map` ends here on this path (the borrow checker cannot see
+        // that a returned borrow does not extend over the other path: NLL problem case 3).
+        return unsafe { &mut *v };
+    }
+    map.entry(k).or_default()
+}
+
+#[inline]
 fn get(vc: &[u32], i: u32) -> u32 {
     vc.get(i as usize).copied().unwrap_or(0)
 }
@@ -203,10 +220,29 @@ fn join(into: &mut Vec<u32>, from: &[u32]) {
     }
 }
 
+/// `join(into, from)`; whether `into` was ≤ `from` (so that it now equals `from`).
+fn join_was_below(into: &mut Vec<u32>, from: &[u32]) -> bool {
+    let mut below = into[from.len().min(into.len())..].iter().all(|&x| x == 0);
+    if into.len() < from.len() {
+        into.resize(from.len(), 0);
+    }
+    for (a, &b) in into.iter_mut().zip(from) {
+        below &= *a <= b;
+        *a = (*a).max(b);
+    }
+    below
+}
+
 #[derive(Default)]
 struct LockClock {
     w: Vec<u32>,
     r: Vec<u32>,
+    /// A goroutine (its `Thread::occupant`) whose `c` is known to be ≥ `w`, 0 if none: its
+    /// acquisitions need not join `w`. `w` only grows at a release, which updates this, and
+    /// a goroutine's `c` only grows, so the fact stays true until then.
+    w_below: u64,
+    /// The same for `r`.
+    r_below: u64,
 }
 
 #[derive(Default)]
@@ -273,6 +309,8 @@ pub struct Engine {
     /// Trace goroutine id → (its creator's id, the go statement's site).
     creators: IdMap<u32, (u32, u32)>,
     pub events: u64,
+    /// Occupants of slots so far (`Thread::occupant`).
+    occupants: u64,
     /// Set when the trace went past MAX_GOROUTINES: later events are ignored.
     pub stopped: Option<String>,
 }
@@ -380,7 +418,9 @@ impl Engine {
         cnl[i] = c[i];
         cs[i] = c[i];
         let ended_at = self.threads[i].ended_at;
-        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, ended_at };
+        self.occupants += 1;
+        let occupant = self.occupants;
+        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, occupant, ended_at };
     }
 
     fn thread(&mut self, g: u32) -> &mut Thread {
@@ -438,11 +478,16 @@ impl Engine {
             Kind::Acquire => {
                 let read = e.flags & FLAG_READ_MODE != 0;
                 self.thread(g);
-                let lock = self.locks.entry(e.a).or_default();
+                let lock = entry(&mut self.locks, e.a);
                 let t = &mut self.threads[g as usize];
-                join(&mut t.c, &lock.w);
-                if !read {
+                // Joining a clock this one already includes changes nothing: skipped.
+                if lock.w_below != t.occupant {
+                    join(&mut t.c, &lock.w);
+                    lock.w_below = t.occupant;
+                }
+                if !read && lock.r_below != t.occupant {
                     join(&mut t.c, &lock.r);
+                    lock.r_below = t.occupant;
                 }
                 t.sections += 1;
                 t.held.push(Held { lock: e.a, read, section: t.sections });
@@ -452,8 +497,10 @@ impl Engine {
                 self.thread(g);
                 let t = &mut self.threads[g as usize];
                 t.held.remove(e.a, read);
-                let lock = self.locks.entry(e.a).or_default();
-                join(if read { &mut lock.r } else { &mut lock.w }, &t.c);
+                let lock = entry(&mut self.locks, e.a);
+                let (clock, below) = if read { (&mut lock.r, &mut lock.r_below) } else { (&mut lock.w, &mut lock.w_below) };
+                // If the lock's clock was ≤ this goroutine's, it now equals it.
+                *below = if join_was_below(clock, &t.c) { t.occupant } else { 0 };
                 t.tick(g);
             }
             Kind::SyncRelease => {
@@ -531,7 +578,7 @@ impl Engine {
             sections: t.sections,
         };
         let t = &self.threads[g as usize];
-        let ms = self.maps.entry(e.a).or_default();
+        let ms = entry(&mut self.maps, e.a);
         let mut races = Vec::new();
         if !sync_map {
             race_check(t, ms, &acc, &mut races);
@@ -555,7 +602,7 @@ impl Engine {
         if let Some(k) = key
             && track
         {
-            atomicity(t, ms.keys.entry(k).or_default(), acc, previous, &mut violations);
+            atomicity(t, entry(&mut ms.keys, k), acc, previous, &mut violations);
         }
         if races.is_empty() && violations.is_empty() {
             return;
@@ -616,38 +663,58 @@ impl Engine {
 }
 
 /// Conflicts of `acc` with the map's remembered accesses: (earlier access, observed?).
+///
+/// The shadow keeps, per goroutine, its latest read and its latest write. A write drops the
+/// goroutine's own entries and every entry it is `cnl`-ordered after (it subsumes them), and is
+/// appended; a read replaces the goroutine's previous read in place, or is appended. When the
+/// shadow is full the oldest entry goes. One pass over the shadow does the check and the
+/// compaction.
 fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
     let g = acc.goroutine;
-    let mut others = false;
-    for prev in &ms.shadow {
-        if prev.goroutine == g {
-            continue;
-        }
-        others = true;
-        if !(acc.writes() || prev.writes()) || prev.clock <= get(&t.cnl, prev.goroutine) {
-            continue;
-        }
-        if protected(&prev.held, &acc.held) {
-            continue;
-        }
-        found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
-    }
-    if others && acc.writes() {
-        // Whatever this write is ordered after, it subsumes.
-        ms.shadow.retain(|p| p.goroutine != g && p.clock > get(&t.cnl, p.goroutine));
-    }
-    // One read and one write per goroutine: its newer access replaces its older one.
-    match ms.shadow.iter_mut().find(|p| p.goroutine == g && p.writes() == acc.writes()) {
-        Some(slot) => *slot = *acc,
-        None => {
-            if ms.shadow.len() >= SHADOW_LIMIT {
-                ms.shadow.remove(0);
-            }
-            ms.shadow.push(*acc);
-        }
-    }
+    let shadow = &mut ms.shadow;
     if acc.writes() {
-        ms.shadow.retain(|p| p.goroutine != g || p.writes());
+        let mut kept = 0;
+        for i in 0..shadow.len() {
+            let prev = shadow[i];
+            if prev.goroutine == g || prev.clock <= get(&t.cnl, prev.goroutine) {
+                continue;
+            }
+            if !protected(&prev.held, &acc.held) {
+                found.push((prev, prev.clock > get(&t.c, prev.goroutine)));
+            }
+            if kept != i {
+                shadow[kept] = prev;
+            }
+            kept += 1;
+        }
+        shadow.truncate(kept);
+        if kept >= SHADOW_LIMIT {
+            shadow.remove(0);
+        }
+        shadow.push(*acc);
+    } else {
+        let mut own = None;
+        for (i, prev) in shadow.iter().enumerate() {
+            if prev.goroutine == g {
+                if !prev.writes() {
+                    own = Some(i);
+                }
+                continue;
+            }
+            if !prev.writes() || prev.clock <= get(&t.cnl, prev.goroutine) || protected(&prev.held, &acc.held) {
+                continue;
+            }
+            found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
+        }
+        match own {
+            Some(i) => shadow[i] = *acc,
+            None => {
+                if shadow.len() >= SHADOW_LIMIT {
+                    shadow.remove(0);
+                }
+                shadow.push(*acc);
+            }
+        }
     }
 }
 
@@ -703,8 +770,16 @@ fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, previous: u64, found: &
 }
 
 /// Two accesses are guarded against each other by a lock both hold, not both in read mode.
+#[inline]
 fn protected(a: &LockSet, b: &LockSet) -> bool {
-    a.iter().any(|x| b.iter().any(|y| x.lock == y.lock && !(x.read && y.read)))
+    for i in 0..a.len as usize {
+        for j in 0..b.len as usize {
+            if a.locks[i] == b.locks[j] && a.tags[i] & b.tags[j] & 1 == 0 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn same_section(a: &LockSet, b: &LockSet) -> bool {

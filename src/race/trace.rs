@@ -74,7 +74,12 @@ pub const FLAG_SYNC_MAP: u8 = 4;
 /// One recorded operation. `a` is the object (map, lock, channel, ...); for map accesses `b`
 /// is the key hash and `aux` the stack id; for `Fork` `a` is the child goroutine; for `Fetch`
 /// `a` is the outer map, `b` the inner map and `aux` the low bits of the key hash.
+///
+/// `repr(C)`: the fields sit at the record's offsets (kind 0, flags 1, goroutine 4, site 8,
+/// aux 12, a 16, b 24; 32 bytes), so on a little-endian machine the reader turns a record into
+/// an event with one 32-byte copy once the kind byte is checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Event {
     pub kind: Kind,
     pub flags: u8,
@@ -156,6 +161,44 @@ fn u64le(b: &[u8]) -> u64 {
     u32le(b) as u64 | (u32le(&b[4..]) as u64) << 32
 }
 
+const _: () = {
+    assert!(std::mem::size_of::<Event>() == RECORD);
+    assert!(std::mem::offset_of!(Event, kind) == 0);
+    assert!(std::mem::offset_of!(Event, flags) == 1);
+    assert!(std::mem::offset_of!(Event, goroutine) == 4);
+    assert!(std::mem::offset_of!(Event, site) == 8);
+    assert!(std::mem::offset_of!(Event, aux) == 12);
+    assert!(std::mem::offset_of!(Event, a) == 16);
+    assert!(std::mem::offset_of!(Event, b) == 24);
+};
+
+/// The event of a record whose kind byte is `kind`. One unaligned 32-byte copy (the engine
+/// then reads the event with wide loads, which a copy field by field would stall).
+#[cfg(target_endian = "little")]
+#[inline(always)]
+fn decode(r: &[u8; RECORD], kind: Kind) -> Event {
+    debug_assert_eq!(r[0], kind as u8);
+    // SAFETY: `Event` is `repr(C)`, 32 bytes, with every field at its record offset (checked
+    // above); its only field with invalid bit patterns is `kind`, whose byte `Kind::from_u8`
+    // accepted; the padding bytes 2..4 may hold anything. Integers are little endian on both
+    // sides.
+    unsafe { std::ptr::read_unaligned(r.as_ptr().cast::<Event>()) }
+}
+
+#[cfg(not(target_endian = "little"))]
+#[inline(always)]
+fn decode(r: &[u8; RECORD], kind: Kind) -> Event {
+    Event {
+        kind,
+        flags: r[1],
+        goroutine: u32le(&r[4..]),
+        site: u32le(&r[8..]),
+        aux: u32le(&r[12..]),
+        a: u64le(&r[16..]),
+        b: u64le(&r[24..]),
+    }
+}
+
 impl<'a> Iterator for Reader<'a> {
     type Item = Record<'a>;
 
@@ -198,15 +241,7 @@ impl<'a> Iterator for Reader<'a> {
             let Some(kind) = Kind::from_u8(kind) else {
                 return self.fail(format!("unknown record kind {kind}: the trace is corrupt"));
             };
-            let ev = Event {
-                kind,
-                flags: r[1],
-                goroutine: u32le(&r[4..]),
-                site: u32le(&r[8..]),
-                aux,
-                a: u64le(&r[16..]),
-                b: u64le(&r[24..]),
-            };
+            let ev = decode(r.try_into().expect("a record is 32 bytes"), kind);
             self.pos += RECORD;
             return Some(Record::Event(ev));
         }
