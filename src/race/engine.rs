@@ -59,6 +59,9 @@ pub const MAX_GOROUTINES: u32 = 20_000;
 
 const NO_SLOT: u32 = u32::MAX;
 
+/// No index (of a map or key state).
+const NONE: u32 = u32::MAX;
+
 /// Slots of ended goroutines are reused only once this many exist: below it every goroutine
 /// has its own entry and the analysis is exact; above it a goroutine in a reused slot is taken
 /// to know its predecessor's past (a race between the two is missed), which keeps programs
@@ -173,6 +176,7 @@ struct Thread {
     cs: Vec<u32>,
     held: LockSet,
     sections: u32,
+    maps: MapCache,
     /// Which occupant of the slot this is (unique over the run, from 1; 0 while none): the
     /// lock shortcut's "this goroutine's clock is already ≥ the lock's".
     occupant: u64,
@@ -260,7 +264,6 @@ struct KeyState {
     pairs: Vec<(Access, Access)>,
 }
 
-#[derive(Default)]
 struct MapState {
     alloc_site: Option<u32>,
     /// The goroutine that made or first touched the map, until another one touches it.
@@ -269,7 +272,60 @@ struct MapState {
     /// Each goroutine's latest access to the map (its event number).
     last_access: Vec<(u32, u64)>,
     shadow: Vec<Access>,
-    keys: IdMap<u64, KeyState>,
+    /// Key-level state: `key_index` maps a key hash to its index in `key_states`.
+    key_index: IdMap<u64, u32>,
+    key_states: Vec<KeyState>,
+    /// The key of the latest key-level access and its index (`NONE` if none): a write
+    /// usually follows a read of the same key.
+    last_key: (u64, u32),
+}
+
+impl Default for MapState {
+    fn default() -> MapState {
+        MapState {
+            alloc_site: None,
+            owner: None,
+            shared: false,
+            last_access: Vec::new(),
+            shadow: Vec::new(),
+            key_index: IdMap::default(),
+            key_states: Vec::new(),
+            last_key: (0, NONE),
+        }
+    }
+}
+
+impl MapState {
+    #[inline]
+    fn key_state(&mut self, k: u64) -> &mut KeyState {
+        let i = if self.last_key.0 == k && self.last_key.1 != NONE {
+            self.last_key.1
+        } else {
+            let i = match self.key_index.get(&k) {
+                Some(&i) => i,
+                None => {
+                    let i = self.key_states.len() as u32;
+                    self.key_states.push(KeyState::default());
+                    self.key_index.insert(k, i);
+                    i
+                }
+            };
+            self.last_key = (k, i);
+            i
+        };
+        &mut self.key_states[i as usize]
+    }
+}
+
+/// A goroutine's two latest maps (address, index in `Engine::map_states`): accesses alternate
+/// between few maps, and a hit saves a hash lookup.
+#[derive(Clone, Copy)]
+struct MapCache([(u64, u32); 2]);
+
+impl Default for MapCache {
+    fn default() -> MapCache {
+        MapCache([(0, NONE); 2])
+    }
 }
 
 /// How an inner map was reached: (outer map, low bits of the key hash).
@@ -297,7 +353,10 @@ pub struct Engine {
     threads: Vec<Thread>,
     locks: IdMap<u64, LockClock>,
     syncs: IdMap<u64, SyncClock>,
-    maps: IdMap<u64, MapState>,
+    /// Map states, by address: `map_index` gives the index in `map_states` (a map made at
+    /// a reused address replaces the state in place, so indexes stay valid).
+    map_index: IdMap<u64, u32>,
+    map_states: Vec<MapState>,
     inner: IdMap<u64, InnerMap>,
     pub stacks: IdMap<u32, String>,
     pub keys: IdMap<u64, String>,
@@ -420,7 +479,8 @@ impl Engine {
         let ended_at = self.threads[i].ended_at;
         self.occupants += 1;
         let occupant = self.occupants;
-        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, occupant, ended_at };
+        let maps = self.threads[i].maps;
+        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, maps, occupant, ended_at };
     }
 
     fn thread(&mut self, g: u32) -> &mut Thread {
@@ -509,7 +569,14 @@ impl Engine {
             }
             Kind::SyncAcquire => self.acquire(g, e.a, true),
             Kind::Alloc => {
-                self.maps.insert(e.a, MapState { alloc_site: Some(e.site), owner: Some(g), ..MapState::default() });
+                let fresh = MapState { alloc_site: Some(e.site), owner: Some(g), ..MapState::default() };
+                match self.map_index.get(&e.a) {
+                    Some(&i) => self.map_states[i as usize] = fresh,
+                    None => {
+                        self.map_index.insert(e.a, self.map_states.len() as u32);
+                        self.map_states.push(fresh);
+                    }
+                }
                 self.inner.remove(&e.a);
             }
             Kind::Fetch => {
@@ -577,8 +644,9 @@ impl Engine {
             held: t.held,
             sections: t.sections,
         };
+        let mi = self.map_state(g, e.a);
         let t = &self.threads[g as usize];
-        let ms = entry(&mut self.maps, e.a);
+        let ms = &mut self.map_states[mi];
         let mut races = Vec::new();
         if !sync_map {
             race_check(t, ms, &acc, &mut races);
@@ -602,7 +670,7 @@ impl Engine {
         if let Some(k) = key
             && track
         {
-            atomicity(t, entry(&mut ms.keys, k), acc, previous, &mut violations);
+            atomicity(t, ms.key_state(k), acc, previous, &mut violations);
         }
         if races.is_empty() && violations.is_empty() {
             return;
@@ -625,6 +693,31 @@ impl Engine {
             let evidence = if between { Evidence::Observed } else { Evidence::Predicted };
             self.push(Issue { rule, evidence, map: e.a, map_alloc_site: alloc, at: act, other: check, intruder: Some(intruder), count: 1 });
         }
+    }
+
+    /// The index of map `addr`'s state (made if new), through goroutine `g`'s cache.
+    #[inline]
+    fn map_state(&mut self, g: u32, addr: u64) -> usize {
+        let cache = &mut self.threads[g as usize].maps.0;
+        if cache[0].0 == addr && cache[0].1 != NONE {
+            return cache[0].1 as usize;
+        }
+        if cache[1].0 == addr && cache[1].1 != NONE {
+            cache.swap(0, 1);
+            return cache[0].1 as usize;
+        }
+        let i = match self.map_index.get(&addr) {
+            Some(&i) => i,
+            None => {
+                let i = self.map_states.len() as u32;
+                self.map_states.push(MapState::default());
+                self.map_index.insert(addr, i);
+                i
+            }
+        };
+        cache[1] = cache[0];
+        cache[0] = (addr, i);
+        i as usize
     }
 
     fn race_rule(&self, map: u64, a: &Access, b: &Access) -> RuleId {
@@ -675,15 +768,15 @@ fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Acce
     if acc.writes() {
         let mut kept = 0;
         for i in 0..shadow.len() {
-            let prev = shadow[i];
+            let prev = &shadow[i];
             if prev.goroutine == g || prev.clock <= get(&t.cnl, prev.goroutine) {
                 continue;
             }
             if !protected(&prev.held, &acc.held) {
-                found.push((prev, prev.clock > get(&t.c, prev.goroutine)));
+                found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
             }
             if kept != i {
-                shadow[kept] = prev;
+                shadow[kept] = shadow[i];
             }
             kept += 1;
         }
