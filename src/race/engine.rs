@@ -113,10 +113,15 @@ impl LockSet {
     }
 
     fn remove(&mut self, lock: u64, read: bool) {
-        if let Some(i) = (0..self.len as usize).rev().find(|&i| self.locks[i] == lock && (self.tags[i] & 1 != 0) == read) {
-            self.locks.copy_within(i + 1.., i);
-            self.tags.copy_within(i + 1.., i);
-            self.len -= 1;
+        let mut i = self.len as usize;
+        while i > 0 {
+            i -= 1;
+            if self.locks[i] == lock && (self.tags[i] & 1 != 0) == read {
+                self.locks.copy_within(i + 1.., i);
+                self.tags.copy_within(i + 1.., i);
+                self.len -= 1;
+                return;
+            }
         }
     }
 
@@ -400,6 +405,7 @@ impl Engine {
         self.creators.get(&g).copied()
     }
 
+    #[inline]
     pub fn feed(&mut self, rec: Record<'_>) {
         match rec {
             Record::Event(e) => self.event(e),
