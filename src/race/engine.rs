@@ -80,53 +80,72 @@ pub struct Held {
 }
 
 /// The locks a goroutine holds, innermost last; beyond `MAX_HELD` the outermost are forgotten.
-/// Inline and packed (a section id and the read bit per lock) so that remembering an access
-/// never allocates and copies little.
+/// Inline and packed (a section id, a presence bit and the read bit per lock; 24 bytes) so
+/// that remembering an access never allocates and copies little.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LockSet {
     locks: [u64; MAX_HELD],
-    /// `section << 1 | read`
+    /// `section << 2 | PRESENT | read`; held locks come first.
     tags: [u32; MAX_HELD],
-    len: u8,
 }
 
 const MAX_HELD: usize = 2;
+const PRESENT: u32 = 2;
 
 impl LockSet {
     fn at(&self, i: usize) -> Held {
-        Held { lock: self.locks[i], read: self.tags[i] & 1 != 0, section: self.tags[i] >> 1 }
+        Held { lock: self.locks[i], read: self.tags[i] & 1 != 0, section: self.tags[i] >> 2 }
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        (self.tags[0] & PRESENT != 0) as usize + (self.tags[1] & PRESENT != 0) as usize
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Held> + '_ {
-        (0..self.len as usize).map(|i| self.at(i))
+        (0..self.len()).map(|i| self.at(i))
     }
 
     fn push(&mut self, h: Held) {
-        if self.len as usize == MAX_HELD {
+        let mut len = self.len();
+        if len == MAX_HELD {
             self.locks.copy_within(1.., 0);
             self.tags.copy_within(1.., 0);
-            self.len -= 1;
+            len -= 1;
         }
-        self.locks[self.len as usize] = h.lock;
-        self.tags[self.len as usize] = h.section << 1 | h.read as u32;
-        self.len += 1;
+        self.locks[len] = h.lock;
+        self.tags[len] = h.section << 2 | PRESENT | h.read as u32;
     }
 
-    fn remove(&mut self, lock: u64, read: bool) {
-        let mut i = self.len as usize;
+    fn remove(&mut self, lock: u64, read: bool) -> Option<Held> {
+        let mut i = self.len();
         while i > 0 {
             i -= 1;
             if self.locks[i] == lock && (self.tags[i] & 1 != 0) == read {
+                let h = self.at(i);
                 self.locks.copy_within(i + 1.., i);
                 self.tags.copy_within(i + 1.., i);
-                self.len -= 1;
-                return;
+                self.locks[MAX_HELD - 1] = 0;
+                self.tags[MAX_HELD - 1] = 0;
+                return Some(h);
             }
         }
+        None
     }
 
+    #[inline]
     fn is_empty(&self) -> bool {
-        self.len == 0
+        self.tags[0] & PRESENT == 0
+    }
+
+    /// Holds `lock` (in either mode).
+    fn holds(&self, lock: u64) -> bool {
+        (0..self.len()).any(|i| self.locks[i] == lock)
+    }
+
+    /// Holds `lock` in the critical section `section`.
+    fn holds_section(&self, lock: u64, section: u32) -> bool {
+        (0..self.len()).any(|i| self.locks[i] == lock && self.tags[i] >> 2 == section)
     }
 }
 
@@ -148,7 +167,14 @@ pub struct Access {
     /// How many locks the goroutine had acquired so far: a check and an act further apart
     /// than one critical section are not taken as one read-modify-write.
     pub sections: u32,
+    /// The lock of the critical section the goroutine left last before this access, if it
+    /// did not access this map inside that section and does not hold the lock now (it may
+    /// have obtained the map there: a getter returning the guarded map); 0 otherwise.
+    pub left_lock: u64,
 }
+
+// Accesses are copied into the shadow and key states on every map operation: keep them small.
+const _: () = assert!(std::mem::size_of::<Access>() <= 80);
 
 impl Access {
     fn writes(&self) -> bool {
@@ -181,6 +207,8 @@ struct Thread {
     cs: Vec<u32>,
     held: LockSet,
     sections: u32,
+    /// The lock and critical section (`Held::section`) it left last; lock 0 if none.
+    released: (u64, u32),
     maps: MapCache,
     /// Which occupant of the slot this is (unique over the run, from 1; 0 while none): the
     /// lock shortcut's "this goroutine's clock is already ≥ the lock's".
@@ -274,8 +302,8 @@ struct MapState {
     /// The goroutine that made or first touched the map, until another one touches it.
     owner: Option<u32>,
     shared: bool,
-    /// Each goroutine's latest access to the map (its event number).
-    last_access: Vec<(u32, u64)>,
+    /// Each goroutine's latest access to the map.
+    last_access: Vec<LastAccess>,
     shadow: Vec<Access>,
     /// Key-level state: `key_index` maps a key hash to its index in `key_states`.
     key_index: IdMap<u64, u32>,
@@ -331,6 +359,15 @@ impl Default for MapCache {
     fn default() -> MapCache {
         MapCache([(0, NONE); 2])
     }
+}
+
+/// A goroutine's latest access to a map.
+struct LastAccess {
+    goroutine: u32,
+    /// Its event number.
+    seq: u64,
+    /// The locks it held at its latest access made under a lock.
+    locked: LockSet,
 }
 
 /// How an inner map was reached: (outer map, low bits of the key hash).
@@ -486,7 +523,7 @@ impl Engine {
         self.occupants += 1;
         let occupant = self.occupants;
         let maps = self.threads[i].maps;
-        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, maps, occupant, ended_at };
+        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, released: (0, 0), maps, occupant, ended_at };
     }
 
     fn thread(&mut self, g: u32) -> &mut Thread {
@@ -562,7 +599,7 @@ impl Engine {
                 let read = e.flags & FLAG_READ_MODE != 0;
                 self.thread(g);
                 let t = &mut self.threads[g as usize];
-                t.held.remove(e.a, read);
+                t.released = t.held.remove(e.a, read).map_or((0, 0), |h| (h.lock, h.section));
                 let lock = entry(&mut self.locks, e.a);
                 let (clock, below) = if read { (&mut lock.r, &mut lock.r_below) } else { (&mut lock.w, &mut lock.w_below) };
                 // If the lock's clock was ≤ this goroutine's, it now equals it.
@@ -638,7 +675,7 @@ impl Engine {
         }
         let seq = self.events;
         let t = self.thread(g);
-        let acc = Access {
+        let mut acc = Access {
             goroutine: g,
             gid,
             clock: t.c[g as usize],
@@ -649,10 +686,28 @@ impl Engine {
             key: key.unwrap_or(0),
             held: t.held,
             sections: t.sections,
+            left_lock: 0,
         };
         let mi = self.map_state(g, e.a);
         let t = &self.threads[g as usize];
         let ms = &mut self.map_states[mi];
+        let last = match ms.last_access.iter().position(|l| l.goroutine == g) {
+            Some(i) => &mut ms.last_access[i],
+            None => {
+                ms.last_access.push(LastAccess { goroutine: g, seq: 0, locked: LockSet::default() });
+                ms.last_access.last_mut().expect("pushed")
+            }
+        };
+        let previous = std::mem::replace(&mut last.seq, seq);
+        // The critical section this goroutine left last, if it did not touch the map in it and
+        // holds its lock no more: where a getter returning the guarded map would have run.
+        let (lock, section) = t.released;
+        if lock != 0 && !acc.held.holds(lock) && !last.locked.holds_section(lock, section) {
+            acc.left_lock = lock;
+        }
+        if !acc.held.is_empty() {
+            last.locked = acc.held;
+        }
         let mut races = Vec::new();
         if !sync_map {
             race_check(t, ms, &acc, &mut races);
@@ -661,13 +716,6 @@ impl Engine {
             None => ms.owner = Some(g),
             Some(o) => ms.shared |= o != g,
         }
-        let previous = match ms.last_access.iter_mut().find(|(x, _)| *x == g) {
-            Some((_, at)) => std::mem::replace(at, seq),
-            None => {
-                ms.last_access.push((g, seq));
-                0
-            }
-        };
         let mut violations = Vec::new();
         // Key-level state costs a lookup per access: skip it for a map only its own goroutine
         // has touched, without locks. A check-then-act there needs a second goroutine, whose
@@ -731,8 +779,13 @@ impl Engine {
             return if inner.paths.len() > 1 { RuleId::MR003 } else { RuleId::MR002 };
         }
         let under_read_lock = |x: &Access| x.writes() && !x.held.is_empty() && x.held.iter().all(|h| h.read);
+        // One side left a critical section of a lock the other side holds, and had not touched
+        // the map inside it: it obtained the map under the lock and uses it outside.
+        let returned_from = |x: &Access, y: &Access| x.left_lock != 0 && y.held.holds(x.left_lock);
         if under_read_lock(a) || under_read_lock(b) {
             RuleId::MR006
+        } else if returned_from(a, b) || returned_from(b, a) {
+            RuleId::MR008
         } else if !a.held.is_empty() && !b.held.is_empty() {
             RuleId::MR009
         } else {
@@ -871,8 +924,8 @@ fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, previous: u64, found: &
 /// Two accesses are guarded against each other by a lock both hold, not both in read mode.
 #[inline]
 fn protected(a: &LockSet, b: &LockSet) -> bool {
-    for i in 0..a.len as usize {
-        for j in 0..b.len as usize {
+    for i in 0..a.len() {
+        for j in 0..b.len() {
             if a.locks[i] == b.locks[j] && a.tags[i] & b.tags[j] & 1 == 0 {
                 return true;
             }
@@ -1176,6 +1229,83 @@ mod tests {
         r.0.event(e(Kind::Alloc, 3, 30, 0, M, 0));
         r.write(3, 11);
         assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn a_map_obtained_under_a_lock_and_used_after_it_is_mr008() {
+        // g2: `for range c.Labels()`, the getter returning the map from inside RLock/RUnlock;
+        // g3: `c.mu.Lock(); c.labels[k] = v; c.mu.Unlock()`. Either order.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.rlock(2, MU).runlock(2, MU);
+        r.0.event(e(Kind::Range, 2, 11, 0, M, 0));
+        r.lock(3, MU).write(3, 10).unlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR008, Evidence::Observed)]);
+        let i = &r.0.issues()[0];
+        assert_eq!((i.at.site, i.other.site), (10, 11));
+
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(3, MU).write(3, 10).unlock(3, MU);
+        r.rlock(2, MU).runlock(2, MU);
+        r.0.event(e(Kind::Range, 2, 11, 0, M, 0));
+        assert_eq!(r.rules(), vec![(RuleId::MR008, Evidence::Predicted)]);
+    }
+
+    #[test]
+    fn a_map_also_accessed_inside_the_section_left_is_not_mr008() {
+        // g2: `mu.Lock(); m[a]++; mu.Unlock(); m[b]++`: the map was used under the lock, then
+        // outside it: an unguarded access (MR001), not a map returned from a lock.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).op(Kind::Read, 2, 10, 1).op(Kind::Write, 2, 10, 1).unlock(2, MU);
+        r.op(Kind::Write, 2, 12, 2);
+        r.lock(3, MU).write(3, 11).unlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+
+        // The other side holds another lock than the one left: MR001 too.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.rlock(2, MU).runlock(2, MU);
+        r.0.event(e(Kind::Range, 2, 11, 0, M, 0));
+        r.lock(3, MU2).write(3, 10).unlock(3, MU2);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+
+        // Another lock left since: only the section left last counts.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.rlock(2, MU).runlock(2, MU).lock(2, MU2).unlock(2, MU2);
+        r.0.event(e(Kind::Range, 2, 11, 0, M, 0));
+        r.lock(3, MU).write(3, 10).unlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+    }
+
+    #[test]
+    fn a_lock_join_is_skipped_only_for_the_goroutine_that_already_has_it() {
+        // g4's write reaches the lock's clock through g2; g2 ends and g3 takes its slot: g3's
+        // acquisition must still join the lock's clock (the lock remembers g2, an occupant of
+        // the slot, not the slot), so that the race is predicted (ordered through the lock),
+        // not observed.
+        let mut r = Run::new();
+        for g in 0..REUSE_SLOTS_FROM as u32 {
+            r.go(1, 100 + g);
+        }
+        r.go(1, 2).go(1, 4);
+        r.write(4, 10).rel(4, 0xc1).acq(2, 0xc1).lock(2, MU).unlock(2, MU);
+        r.0.event(e(Kind::End, 2, 0, 0, 0, 0));
+        let before = r.0.threads.len();
+        r.go(1, 3);
+        assert_eq!(r.0.threads.len(), before, "goroutine 3 took goroutine 2's slot");
+        r.lock(3, MU).unlock(3, MU).read(3, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Predicted)]);
+
+        // The same goroutine re-acquiring skips the join and still sees what others released.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).unlock(2, MU).lock(2, MU).unlock(2, MU);
+        r.write(3, 10).lock(3, MU).unlock(3, MU);
+        r.lock(2, MU).unlock(2, MU).read(2, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Predicted)]);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-// expect: racy MR001 (map returned from a locked getter, ranged by the caller while another goroutine writes)
+// expect: racy MR008 (map returned from a locked getter, ranged by the caller while another goroutine writes)
 package main
 
 import "sync"
