@@ -200,7 +200,6 @@ pub struct Issue {
 }
 
 /// The clocks of one slot: of the goroutine occupying it, or of the last one if it is free.
-#[derive(Default)]
 struct Thread {
     c: Vec<u32>,
     cnl: Vec<u32>,
@@ -210,6 +209,9 @@ struct Thread {
     /// The lock and critical section (`Held::section`) it left last; lock 0 if none.
     released: (u64, u32),
     maps: MapCache,
+    /// The latest lock (address, index in `Engine::lock_states`; `NONE` if none): a release
+    /// usually follows the acquisition of the same lock.
+    lock: (u64, u32),
     /// Which occupant of the slot this is (unique over the run, from 1; 0 while none): the
     /// lock shortcut's "this goroutine's clock is already ≥ the lock's".
     occupant: u64,
@@ -220,6 +222,23 @@ struct Thread {
     ended_at: u32,
 }
 
+impl Default for Thread {
+    fn default() -> Thread {
+        Thread {
+            c: Vec::new(),
+            cnl: Vec::new(),
+            cs: Vec::new(),
+            held: LockSet::default(),
+            sections: 0,
+            released: (0, 0),
+            maps: MapCache::default(),
+            lock: (0, NONE),
+            occupant: 0,
+            ended_at: 0,
+        }
+    }
+}
+
 impl Thread {
     /// A new epoch after a release: what follows is not ordered before what was released.
     fn tick(&mut self, g: u32) {
@@ -228,19 +247,6 @@ impl Thread {
         self.cnl[i] = self.c[i];
         self.cs[i] = self.c[i];
     }
-}
-
-/// `map[k]`, inserted as default if absent (one hash lookup when present, without the entry
-/// API's out-of-line code).
-#[inline]
-fn entry<V: Default>(map: &mut IdMap<u64, V>, k: u64) -> &mut V {
-    if let Some(v) = map.get_mut(&k) {
-        let v: *mut V = v;
-        // SAFETY: the borrow of `map` ends here on this path (the borrow checker cannot see
-        // that a returned borrow does not extend over the other path: NLL problem case 3).
-        return unsafe { &mut *v };
-    }
-    map.entry(k).or_default()
 }
 
 #[inline]
@@ -393,7 +399,9 @@ impl SiteFacts {
 pub struct Engine {
     facts: SiteFacts,
     threads: Vec<Thread>,
-    locks: IdMap<u64, LockClock>,
+    /// Lock clocks: `lock_index` gives the index in `lock_states`.
+    lock_index: IdMap<u64, u32>,
+    lock_states: Vec<LockClock>,
     syncs: IdMap<u64, SyncClock>,
     /// Map states, by address: `map_index` gives the index in `map_states` (a map made at
     /// a reused address replaces the state in place, so indexes stay valid).
@@ -523,7 +531,8 @@ impl Engine {
         self.occupants += 1;
         let occupant = self.occupants;
         let maps = self.threads[i].maps;
-        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, released: (0, 0), maps, occupant, ended_at };
+        let lock = self.threads[i].lock;
+        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, released: (0, 0), maps, lock, occupant, ended_at };
     }
 
     fn thread(&mut self, g: u32) -> &mut Thread {
@@ -581,7 +590,8 @@ impl Engine {
             Kind::Acquire => {
                 let read = e.flags & FLAG_READ_MODE != 0;
                 self.thread(g);
-                let lock = entry(&mut self.locks, e.a);
+                let li = self.lock_state(g, e.a);
+                let lock = &mut self.lock_states[li];
                 let t = &mut self.threads[g as usize];
                 // Joining a clock this one already includes changes nothing: skipped.
                 if lock.w_below != t.occupant {
@@ -600,10 +610,18 @@ impl Engine {
                 self.thread(g);
                 let t = &mut self.threads[g as usize];
                 t.released = t.held.remove(e.a, read).map_or((0, 0), |h| (h.lock, h.section));
-                let lock = entry(&mut self.locks, e.a);
+                let li = self.lock_state(g, e.a);
+                let lock = &mut self.lock_states[li];
+                let t = &mut self.threads[g as usize];
                 let (clock, below) = if read { (&mut lock.r, &mut lock.r_below) } else { (&mut lock.w, &mut lock.w_below) };
-                // If the lock's clock was ≤ this goroutine's, it now equals it.
-                *below = if join_was_below(clock, &t.c) { t.occupant } else { 0 };
+                if *below == t.occupant {
+                    // The lock's clock is ≤ this goroutine's: the join is a copy.
+                    clock.clear();
+                    clock.extend_from_slice(&t.c);
+                } else {
+                    // If the lock's clock was ≤ this goroutine's, it now equals it.
+                    *below = if join_was_below(clock, &t.c) { t.occupant } else { 0 };
+                }
                 t.tick(g);
             }
             Kind::SyncRelease => {
@@ -674,7 +692,8 @@ impl Engine {
             }
         }
         let seq = self.events;
-        let t = self.thread(g);
+        // `slot()` made the goroutine's thread if it had none.
+        let t = &self.threads[g as usize];
         let mut acc = Access {
             goroutine: g,
             gid,
@@ -747,6 +766,26 @@ impl Engine {
             let evidence = if between { Evidence::Observed } else { Evidence::Predicted };
             self.push(Issue { rule, evidence, map: e.a, map_alloc_site: alloc, at: act, other: check, intruder: Some(intruder), count: 1 });
         }
+    }
+
+    /// The index of lock `addr`'s clocks (made if new), through goroutine `g`'s cache.
+    #[inline]
+    fn lock_state(&mut self, g: u32, addr: u64) -> usize {
+        let cache = &mut self.threads[g as usize].lock;
+        if cache.0 == addr && cache.1 != NONE {
+            return cache.1 as usize;
+        }
+        let i = match self.lock_index.get(&addr) {
+            Some(&i) => i,
+            None => {
+                let i = self.lock_states.len() as u32;
+                self.lock_states.push(LockClock::default());
+                self.lock_index.insert(addr, i);
+                i
+            }
+        };
+        *cache = (addr, i);
+        i as usize
     }
 
     /// The index of map `addr`'s state (made if new), through goroutine `g`'s cache.
@@ -924,14 +963,10 @@ fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, previous: u64, found: &
 /// Two accesses are guarded against each other by a lock both hold, not both in read mode.
 #[inline]
 fn protected(a: &LockSet, b: &LockSet) -> bool {
-    for i in 0..a.len() {
-        for j in 0..b.len() {
-            if a.locks[i] == b.locks[j] && a.tags[i] & b.tags[j] & 1 == 0 {
-                return true;
-            }
-        }
-    }
-    false
+    // Both present, not both read.
+    let guards = |i: usize, j: usize| a.locks[i] == b.locks[j] && a.tags[i] & b.tags[j] & (PRESENT | 1) == PRESENT;
+    const _: () = assert!(MAX_HELD == 2);
+    guards(0, 0) || guards(0, 1) || guards(1, 0) || guards(1, 1)
 }
 
 fn same_section(a: &LockSet, b: &LockSet) -> bool {

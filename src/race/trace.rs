@@ -37,28 +37,43 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn from_u8(b: u8) -> Option<Kind> {
+    const ALL: [Kind; 17] = {
         use Kind::*;
-        Some(match b {
-            1 => Alloc,
-            2 => Read,
-            3 => Write,
-            4 => Delete,
-            5 => Range,
-            6 => Len,
-            7 => Clear,
-            8 => Update,
-            9 => Fetch,
-            10 => Fork,
-            11 => Start,
-            12 => End,
-            13 => UnknownGoroutine,
-            20 => Acquire,
-            21 => Release,
-            30 => SyncRelease,
-            31 => SyncAcquire,
-            _ => return None,
-        })
+        [
+            Alloc,
+            Read,
+            Write,
+            Delete,
+            Range,
+            Len,
+            Clear,
+            Update,
+            Fetch,
+            Fork,
+            Start,
+            End,
+            UnknownGoroutine,
+            Acquire,
+            Release,
+            SyncRelease,
+            SyncAcquire,
+        ]
+    };
+
+    /// Kind by record byte (a table: one load per record).
+    const BY_BYTE: [Option<Kind>; 256] = {
+        let mut t = [None; 256];
+        let mut i = 0;
+        while i < Kind::ALL.len() {
+            t[Kind::ALL[i] as usize] = Some(Kind::ALL[i]);
+            i += 1;
+        }
+        t
+    };
+
+    #[inline]
+    fn from_u8(b: u8) -> Option<Kind> {
+        Kind::BY_BYTE[b as usize]
     }
 }
 
@@ -294,6 +309,15 @@ mod tests {
 
     fn ev(kind: Kind) -> Event {
         Event { kind, flags: 0, goroutine: 1, site: 2, aux: 3, a: 4, b: 5 }
+    }
+
+    #[test]
+    fn kinds_by_byte() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_u8(k as u8), Some(k));
+        }
+        let known = (0..=255u8).filter(|&b| Kind::from_u8(b).is_some()).count();
+        assert_eq!(known, Kind::ALL.len());
     }
 
     #[test]
