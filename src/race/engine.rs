@@ -117,20 +117,25 @@ impl LockSet {
         self.tags[len] = h.section << 2 | PRESENT | h.read as u32;
     }
 
+    /// Removes the innermost hold of `lock` in mode `read`.
     fn remove(&mut self, lock: u64, read: bool) -> Option<Held> {
-        let mut i = self.len();
-        while i > 0 {
-            i -= 1;
-            if self.locks[i] == lock && (self.tags[i] & 1 != 0) == read {
-                let h = self.at(i);
-                self.locks.copy_within(i + 1.., i);
-                self.tags.copy_within(i + 1.., i);
-                self.locks[MAX_HELD - 1] = 0;
-                self.tags[MAX_HELD - 1] = 0;
-                return Some(h);
-            }
+        let is = |i: usize| self.locks[i] == lock && self.tags[i] & (PRESENT | 1) == PRESENT | read as u32;
+        const _: () = assert!(MAX_HELD == 2);
+        let i = if is(1) {
+            1
+        } else if is(0) {
+            0
+        } else {
+            return None;
+        };
+        let h = self.at(i);
+        if i == 0 {
+            self.locks[0] = self.locks[1];
+            self.tags[0] = self.tags[1];
         }
-        None
+        self.locks[1] = 0;
+        self.tags[1] = 0;
+        Some(h)
     }
 
     #[inline]
@@ -139,13 +144,17 @@ impl LockSet {
     }
 
     /// Holds `lock` (in either mode).
+    #[inline]
     fn holds(&self, lock: u64) -> bool {
-        (0..self.len()).any(|i| self.locks[i] == lock)
+        let is = |i: usize| self.locks[i] == lock && self.tags[i] & PRESENT != 0;
+        is(0) || is(1)
     }
 
     /// Holds `lock` in the critical section `section`.
+    #[inline]
     fn holds_section(&self, lock: u64, section: u32) -> bool {
-        (0..self.len()).any(|i| self.locks[i] == lock && self.tags[i] >> 2 == section)
+        let is = |i: usize| self.locks[i] == lock && self.tags[i] & PRESENT != 0 && self.tags[i] >> 2 == section;
+        is(0) || is(1)
     }
 }
 
