@@ -150,6 +150,25 @@ impl LockSet {
         is(0) || is(1)
     }
 
+    /// Holds `lock` in write mode.
+    #[inline]
+    fn holds_write(&self, lock: u64) -> bool {
+        let is = |i: usize| self.locks[i] == lock && self.tags[i] & (PRESENT | 1) == PRESENT;
+        is(0) || is(1)
+    }
+
+    /// A lock held in write mode (the outermost), 0 if none.
+    #[inline]
+    fn write_lock(&self) -> u64 {
+        if self.tags[0] & (PRESENT | 1) == PRESENT {
+            self.locks[0]
+        } else if self.tags[1] & (PRESENT | 1) == PRESENT {
+            self.locks[1]
+        } else {
+            0
+        }
+    }
+
     /// Holds `lock` in the critical section `section`.
     #[inline]
     fn holds_section(&self, lock: u64, section: u32) -> bool {
@@ -320,6 +339,8 @@ struct MapState {
     /// Each goroutine's latest access to the map.
     last_access: Vec<LastAccess>,
     shadow: Vec<Access>,
+    /// A lock every access in `shadow` holds in write mode, 0 if none known.
+    guard: u64,
     /// Key-level state: `key_index` maps a key hash to its index in `key_states`.
     key_index: IdMap<u64, u32>,
     key_states: Vec<KeyState>,
@@ -336,6 +357,7 @@ impl Default for MapState {
             shared: false,
             last_access: Vec::new(),
             shadow: Vec::new(),
+            guard: 0,
             key_index: IdMap::default(),
             key_states: Vec::new(),
             last_key: (0, NONE),
@@ -872,15 +894,29 @@ impl Engine {
 fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
     let g = acc.goroutine;
     let shadow = &mut ms.shadow;
+    // Every remembered access holds `guard` in write mode: an access holding it too is
+    // protected against all of them, and only the shadow's upkeep is left to do.
+    let guarded = ms.guard != 0 && acc.held.holds(ms.guard);
     if acc.writes() {
+        // The new guard: a lock this write holds in write mode that every kept access holds in
+        // write mode too (the old guard, if this write holds it so: kept accesses are a subset).
+        let (candidate, known) = if ms.guard != 0 && acc.held.holds_write(ms.guard) {
+            (ms.guard, true)
+        } else {
+            (acc.held.write_lock(), false)
+        };
+        let mut all_hold = candidate != 0;
         let mut kept = 0;
         for i in 0..shadow.len() {
             let prev = &shadow[i];
             if prev.goroutine == g || prev.clock <= get(&t.cnl, prev.goroutine) {
                 continue;
             }
-            if !protected(&prev.held, &acc.held) {
+            if !guarded && !protected(&prev.held, &acc.held) {
                 found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
+            }
+            if !known && all_hold {
+                all_hold = prev.held.holds_write(candidate);
             }
             if kept != i {
                 shadow[kept] = shadow[i];
@@ -892,19 +928,24 @@ fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Acce
             shadow.remove(0);
         }
         shadow.push(*acc);
+        ms.guard = if all_hold { candidate } else { 0 };
     } else {
         let mut own = None;
-        for (i, prev) in shadow.iter().enumerate() {
-            if prev.goroutine == g {
-                if !prev.writes() {
-                    own = Some(i);
+        if guarded {
+            own = shadow.iter().position(|p| p.goroutine == g && !p.writes());
+        } else {
+            for (i, prev) in shadow.iter().enumerate() {
+                if prev.goroutine == g {
+                    if !prev.writes() {
+                        own = Some(i);
+                    }
+                    continue;
                 }
-                continue;
+                if !prev.writes() || prev.clock <= get(&t.cnl, prev.goroutine) || protected(&prev.held, &acc.held) {
+                    continue;
+                }
+                found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
             }
-            if !prev.writes() || prev.clock <= get(&t.cnl, prev.goroutine) || protected(&prev.held, &acc.held) {
-                continue;
-            }
-            found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
         }
         match own {
             Some(i) => shadow[i] = *acc,
@@ -914,6 +955,9 @@ fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Acce
                 }
                 shadow.push(*acc);
             }
+        }
+        if ms.guard != 0 && !acc.held.holds_write(ms.guard) {
+            ms.guard = 0;
         }
     }
 }
@@ -1350,6 +1394,36 @@ mod tests {
         r.write(3, 10).lock(3, MU).unlock(3, MU);
         r.lock(2, MU).unlock(2, MU).read(2, 11);
         assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Predicted)]);
+    }
+
+    #[test]
+    fn a_map_guarded_by_one_lock_so_far_still_races_with_an_unlocked_access() {
+        // Every access so far holds MU in write mode (the shadow's guard): accesses under MU
+        // skip the checks; one without MU, or under MU2 only, is checked against all of them.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).go(1, 4);
+        for g in [2, 3, 2, 3] {
+            r.lock(g, MU).read(g, 10).write(g, 11).unlock(g, MU);
+        }
+        r.rlock(4, MU).read(4, 12).runlock(4, MU);
+        assert!(r.rules().is_empty());
+        r.lock(4, MU2).read(4, 13).unlock(4, MU2);
+        r.read(4, 14);
+        r.lock(2, MU).write(2, 15).unlock(2, MU);
+        let mut found: Vec<_> = r.0.issues().iter().map(|i| (i.rule, i.at.site, i.other.site)).collect();
+        found.sort();
+        // (g4's unlocked read replaced its read under MU2: one read per goroutine is kept.)
+        assert_eq!(found, vec![(RuleId::MR001, 14, 11), (RuleId::MR001, 15, 14), (RuleId::MR009, 13, 11)]);
+
+        // A write under the read lock of the guarding lock: protected against the writers,
+        // racing with the other reader under the read lock (MR006).
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).go(1, 4);
+        r.lock(2, MU).write(2, 10).unlock(2, MU);
+        r.rlock(3, MU).read(3, 11).runlock(3, MU);
+        r.rlock(4, MU).write(4, 12).runlock(4, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR006, Evidence::Observed)]);
+        assert_eq!((r.0.issues()[0].at.site, r.0.issues()[0].other.site), (12, 11));
     }
 
     #[test]
