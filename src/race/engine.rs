@@ -60,6 +60,9 @@ pub const MAX_GOROUTINES: u32 = 20_000;
 
 const NO_SLOT: u32 = u32::MAX;
 
+/// No index (of a map or key state).
+const NONE: u32 = u32::MAX;
+
 /// Slots of ended goroutines are reused only once this many exist: below it every goroutine
 /// has its own entry and the analysis is exact; above it a goroutine in a reused slot is taken
 /// to know its predecessor's past (a race between the two is missed), which keeps programs
@@ -78,48 +81,100 @@ pub struct Held {
 }
 
 /// The locks a goroutine holds, innermost last; beyond `MAX_HELD` the outermost are forgotten.
-/// Inline and packed (a section id and the read bit per lock) so that remembering an access
-/// never allocates and copies little.
+/// Inline and packed (a section id, a presence bit and the read bit per lock; 24 bytes) so
+/// that remembering an access never allocates and copies little.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LockSet {
     locks: [u64; MAX_HELD],
-    /// `section << 1 | read`
+    /// `section << 2 | PRESENT | read`; held locks come first.
     tags: [u32; MAX_HELD],
-    len: u8,
 }
 
 const MAX_HELD: usize = 2;
+const PRESENT: u32 = 2;
 
 impl LockSet {
     fn at(&self, i: usize) -> Held {
-        Held { lock: self.locks[i], read: self.tags[i] & 1 != 0, section: self.tags[i] >> 1 }
+        Held { lock: self.locks[i], read: self.tags[i] & 1 != 0, section: self.tags[i] >> 2 }
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        (self.tags[0] & PRESENT != 0) as usize + (self.tags[1] & PRESENT != 0) as usize
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Held> + '_ {
-        (0..self.len as usize).map(|i| self.at(i))
+        (0..self.len()).map(|i| self.at(i))
     }
 
     fn push(&mut self, h: Held) {
-        if self.len as usize == MAX_HELD {
+        let mut len = self.len();
+        if len == MAX_HELD {
             self.locks.copy_within(1.., 0);
             self.tags.copy_within(1.., 0);
-            self.len -= 1;
+            len -= 1;
         }
-        self.locks[self.len as usize] = h.lock;
-        self.tags[self.len as usize] = h.section << 1 | h.read as u32;
-        self.len += 1;
+        self.locks[len] = h.lock;
+        self.tags[len] = h.section << 2 | PRESENT | h.read as u32;
     }
 
-    fn remove(&mut self, lock: u64, read: bool) {
-        if let Some(i) = (0..self.len as usize).rev().find(|&i| self.locks[i] == lock && (self.tags[i] & 1 != 0) == read) {
-            self.locks.copy_within(i + 1.., i);
-            self.tags.copy_within(i + 1.., i);
-            self.len -= 1;
+    /// Removes the innermost hold of `lock` in mode `read`.
+    fn remove(&mut self, lock: u64, read: bool) -> Option<Held> {
+        let is = |i: usize| self.locks[i] == lock && self.tags[i] & (PRESENT | 1) == PRESENT | read as u32;
+        const _: () = assert!(MAX_HELD == 2);
+        let i = if is(1) {
+            1
+        } else if is(0) {
+            0
+        } else {
+            return None;
+        };
+        let h = self.at(i);
+        if i == 0 {
+            self.locks[0] = self.locks[1];
+            self.tags[0] = self.tags[1];
         }
+        self.locks[1] = 0;
+        self.tags[1] = 0;
+        Some(h)
     }
 
+    #[inline]
     fn is_empty(&self) -> bool {
-        self.len == 0
+        self.tags[0] & PRESENT == 0
+    }
+
+    /// Holds `lock` (in either mode).
+    #[inline]
+    fn holds(&self, lock: u64) -> bool {
+        let is = |i: usize| self.locks[i] == lock && self.tags[i] & PRESENT != 0;
+        is(0) || is(1)
+    }
+
+    /// Holds `lock` in write mode.
+    #[inline]
+    fn holds_write(&self, lock: u64) -> bool {
+        let is = |i: usize| self.locks[i] == lock && self.tags[i] & (PRESENT | 1) == PRESENT;
+        is(0) || is(1)
+    }
+
+    /// A lock held in write mode (the outermost), 0 if none.
+    #[inline]
+    fn write_lock(&self) -> u64 {
+        if self.tags[0] & (PRESENT | 1) == PRESENT {
+            self.locks[0]
+        } else if self.tags[1] & (PRESENT | 1) == PRESENT {
+            self.locks[1]
+        } else {
+            0
+        }
+    }
+
+    /// Holds `lock` in the critical section `section`.
+    #[inline]
+    fn holds_section(&self, lock: u64, section: u32) -> bool {
+        let is = |i: usize| self.locks[i] == lock && self.tags[i] & PRESENT != 0 && self.tags[i] >> 2 == section;
+        is(0) || is(1)
     }
 }
 
@@ -141,7 +196,14 @@ pub struct Access {
     /// How many locks the goroutine had acquired so far: a check and an act further apart
     /// than one critical section are not taken as one read-modify-write.
     pub sections: u32,
+    /// The lock of the critical section the goroutine left last before this access, if it
+    /// did not access this map inside that section and does not hold the lock now (it may
+    /// have obtained the map there: a getter returning the guarded map); 0 otherwise.
+    pub left_lock: u64,
 }
+
+// Accesses are copied into the shadow and key states on every map operation: keep them small.
+const _: () = assert!(std::mem::size_of::<Access>() <= 80);
 
 impl Access {
     fn writes(&self) -> bool {
@@ -167,18 +229,43 @@ pub struct Issue {
 }
 
 /// The clocks of one slot: of the goroutine occupying it, or of the last one if it is free.
-#[derive(Default)]
 struct Thread {
     c: Vec<u32>,
     cnl: Vec<u32>,
     cs: Vec<u32>,
     held: LockSet,
     sections: u32,
+    /// The lock and critical section (`Held::section`) it left last; lock 0 if none.
+    released: (u64, u32),
+    maps: MapCache,
+    /// The latest lock (address, index in `Engine::lock_states`; `NONE` if none): a release
+    /// usually follows the acquisition of the same lock.
+    lock: (u64, u32),
+    /// Which occupant of the slot this is (unique over the run, from 1; 0 while none): the
+    /// lock shortcut's "this goroutine's clock is already ≥ the lock's".
+    occupant: u64,
     /// The own clock when the last occupant ended; its vector clocks are then freed (what
     /// others learnt from it lives on in their clocks). The next occupant starts after it, so
     /// epochs stay unique; it is taken to know its predecessor's past, which can hide a race
     /// between the two, never invent one.
     ended_at: u32,
+}
+
+impl Default for Thread {
+    fn default() -> Thread {
+        Thread {
+            c: Vec::new(),
+            cnl: Vec::new(),
+            cs: Vec::new(),
+            held: LockSet::default(),
+            sections: 0,
+            released: (0, 0),
+            maps: MapCache::default(),
+            lock: (0, NONE),
+            occupant: 0,
+            ended_at: 0,
+        }
+    }
 }
 
 impl Thread {
@@ -191,6 +278,7 @@ impl Thread {
     }
 }
 
+#[inline]
 fn get(vc: &[u32], i: u32) -> u32 {
     vc.get(i as usize).copied().unwrap_or(0)
 }
@@ -204,10 +292,29 @@ fn join(into: &mut Vec<u32>, from: &[u32]) {
     }
 }
 
+/// `join(into, from)`; whether `into` was ≤ `from` (so that it now equals `from`).
+fn join_was_below(into: &mut Vec<u32>, from: &[u32]) -> bool {
+    let mut below = into[from.len().min(into.len())..].iter().all(|&x| x == 0);
+    if into.len() < from.len() {
+        into.resize(from.len(), 0);
+    }
+    for (a, &b) in into.iter_mut().zip(from) {
+        below &= *a <= b;
+        *a = (*a).max(b);
+    }
+    below
+}
+
 #[derive(Default)]
 struct LockClock {
     w: Vec<u32>,
     r: Vec<u32>,
+    /// A goroutine (its `Thread::occupant`) whose `c` is known to be ≥ `w`, 0 if none: its
+    /// acquisitions need not join `w`. `w` only grows at a release, which updates this, and
+    /// a goroutine's `c` only grows, so the fact stays true until then.
+    w_below: u64,
+    /// The same for `r`.
+    r_below: u64,
 }
 
 #[derive(Default)]
@@ -225,16 +332,80 @@ struct KeyState {
     pairs: Vec<(Access, Access)>,
 }
 
-#[derive(Default)]
 struct MapState {
     alloc_site: Option<u32>,
     /// The goroutine that made or first touched the map, until another one touches it.
     owner: Option<u32>,
     shared: bool,
-    /// Each goroutine's latest access to the map (its event number).
-    last_access: Vec<(u32, u64)>,
+    /// Each goroutine's latest access to the map.
+    last_access: Vec<LastAccess>,
     shadow: Vec<Access>,
-    keys: IdMap<u64, KeyState>,
+    /// A lock every access in `shadow` holds in write mode, 0 if none known.
+    guard: u64,
+    /// Key-level state: `key_index` maps a key hash to its index in `key_states`.
+    key_index: IdMap<u64, u32>,
+    key_states: Vec<KeyState>,
+    /// The key of the latest key-level access and its index (`NONE` if none): a write
+    /// usually follows a read of the same key.
+    last_key: (u64, u32),
+}
+
+impl Default for MapState {
+    fn default() -> MapState {
+        MapState {
+            alloc_site: None,
+            owner: None,
+            shared: false,
+            last_access: Vec::new(),
+            shadow: Vec::new(),
+            guard: 0,
+            key_index: IdMap::default(),
+            key_states: Vec::new(),
+            last_key: (0, NONE),
+        }
+    }
+}
+
+impl MapState {
+    #[inline]
+    fn key_state(&mut self, k: u64) -> &mut KeyState {
+        let i = if self.last_key.0 == k && self.last_key.1 != NONE {
+            self.last_key.1
+        } else {
+            let i = match self.key_index.get(&k) {
+                Some(&i) => i,
+                None => {
+                    let i = self.key_states.len() as u32;
+                    self.key_states.push(KeyState::default());
+                    self.key_index.insert(k, i);
+                    i
+                }
+            };
+            self.last_key = (k, i);
+            i
+        };
+        &mut self.key_states[i as usize]
+    }
+}
+
+/// A goroutine's two latest maps (address, index in `Engine::map_states`): accesses alternate
+/// between few maps, and a hit saves a hash lookup.
+#[derive(Clone, Copy)]
+struct MapCache([(u64, u32); 2]);
+
+impl Default for MapCache {
+    fn default() -> MapCache {
+        MapCache([(0, NONE); 2])
+    }
+}
+
+/// A goroutine's latest access to a map.
+struct LastAccess {
+    goroutine: u32,
+    /// Its event number.
+    seq: u64,
+    /// The locks it held at its latest access made under a lock.
+    locked: LockSet,
 }
 
 /// How an inner map was reached: (outer map, low bits of the key hash).
@@ -260,9 +431,14 @@ impl SiteFacts {
 pub struct Engine {
     facts: SiteFacts,
     threads: Vec<Thread>,
-    locks: IdMap<u64, LockClock>,
+    /// Lock clocks: `lock_index` gives the index in `lock_states`.
+    lock_index: IdMap<u64, u32>,
+    lock_states: Vec<LockClock>,
     syncs: IdMap<u64, SyncClock>,
-    maps: IdMap<u64, MapState>,
+    /// Map states, by address: `map_index` gives the index in `map_states` (a map made at
+    /// a reused address replaces the state in place, so indexes stay valid).
+    map_index: IdMap<u64, u32>,
+    map_states: Vec<MapState>,
     inner: IdMap<u64, InnerMap>,
     pub stacks: IdMap<u32, String>,
     pub keys: IdMap<u64, String>,
@@ -276,6 +452,8 @@ pub struct Engine {
     pub events: u64,
     /// Function-entry probes of static findings (see `probes`).
     pub probes: Probes,
+    /// Occupants of slots so far (`Thread::occupant`).
+    occupants: u64,
     /// Set when the trace went past MAX_GOROUTINES: later events are ignored.
     pub stopped: Option<String>,
 }
@@ -306,6 +484,7 @@ impl Engine {
         self.creators.get(&g).copied()
     }
 
+    #[inline]
     pub fn feed(&mut self, rec: Record<'_>) {
         match rec {
             Record::Event(e) => self.event(e),
@@ -383,7 +562,11 @@ impl Engine {
         cnl[i] = c[i];
         cs[i] = c[i];
         let ended_at = self.threads[i].ended_at;
-        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, ended_at };
+        self.occupants += 1;
+        let occupant = self.occupants;
+        let maps = self.threads[i].maps;
+        let lock = self.threads[i].lock;
+        self.threads[i] = Thread { c, cnl, cs, held: LockSet::default(), sections: 0, released: (0, 0), maps, lock, occupant, ended_at };
     }
 
     fn thread(&mut self, g: u32) -> &mut Thread {
@@ -441,11 +624,17 @@ impl Engine {
             Kind::Acquire => {
                 let read = e.flags & FLAG_READ_MODE != 0;
                 self.thread(g);
-                let lock = self.locks.entry(e.a).or_default();
+                let li = self.lock_state(g, e.a);
+                let lock = &mut self.lock_states[li];
                 let t = &mut self.threads[g as usize];
-                join(&mut t.c, &lock.w);
-                if !read {
+                // Joining a clock this one already includes changes nothing: skipped.
+                if lock.w_below != t.occupant {
+                    join(&mut t.c, &lock.w);
+                    lock.w_below = t.occupant;
+                }
+                if !read && lock.r_below != t.occupant {
                     join(&mut t.c, &lock.r);
+                    lock.r_below = t.occupant;
                 }
                 t.sections += 1;
                 t.held.push(Held { lock: e.a, read, section: t.sections });
@@ -454,9 +643,19 @@ impl Engine {
                 let read = e.flags & FLAG_READ_MODE != 0;
                 self.thread(g);
                 let t = &mut self.threads[g as usize];
-                t.held.remove(e.a, read);
-                let lock = self.locks.entry(e.a).or_default();
-                join(if read { &mut lock.r } else { &mut lock.w }, &t.c);
+                t.released = t.held.remove(e.a, read).map_or((0, 0), |h| (h.lock, h.section));
+                let li = self.lock_state(g, e.a);
+                let lock = &mut self.lock_states[li];
+                let t = &mut self.threads[g as usize];
+                let (clock, below) = if read { (&mut lock.r, &mut lock.r_below) } else { (&mut lock.w, &mut lock.w_below) };
+                if *below == t.occupant {
+                    // The lock's clock is ≤ this goroutine's: the join is a copy.
+                    clock.clear();
+                    clock.extend_from_slice(&t.c);
+                } else {
+                    // If the lock's clock was ≤ this goroutine's, it now equals it.
+                    *below = if join_was_below(clock, &t.c) { t.occupant } else { 0 };
+                }
                 t.tick(g);
             }
             Kind::SyncRelease => {
@@ -465,7 +664,14 @@ impl Engine {
             }
             Kind::SyncAcquire => self.acquire(g, e.a, true),
             Kind::Alloc => {
-                self.maps.insert(e.a, MapState { alloc_site: Some(e.site), owner: Some(g), ..MapState::default() });
+                let fresh = MapState { alloc_site: Some(e.site), owner: Some(g), ..MapState::default() };
+                match self.map_index.get(&e.a) {
+                    Some(&i) => self.map_states[i as usize] = fresh,
+                    None => {
+                        self.map_index.insert(e.a, self.map_states.len() as u32);
+                        self.map_states.push(fresh);
+                    }
+                }
                 self.inner.remove(&e.a);
             }
             Kind::Fetch => {
@@ -526,8 +732,9 @@ impl Engine {
             }
         }
         let seq = self.events;
-        let t = self.thread(g);
-        let acc = Access {
+        // `slot()` made the goroutine's thread if it had none.
+        let t = &self.threads[g as usize];
+        let mut acc = Access {
             goroutine: g,
             gid,
             clock: t.c[g as usize],
@@ -538,9 +745,28 @@ impl Engine {
             key: key.unwrap_or(0),
             held: t.held,
             sections: t.sections,
+            left_lock: 0,
         };
+        let mi = self.map_state(g, e.a);
         let t = &self.threads[g as usize];
-        let ms = self.maps.entry(e.a).or_default();
+        let ms = &mut self.map_states[mi];
+        let last = match ms.last_access.iter().position(|l| l.goroutine == g) {
+            Some(i) => &mut ms.last_access[i],
+            None => {
+                ms.last_access.push(LastAccess { goroutine: g, seq: 0, locked: LockSet::default() });
+                ms.last_access.last_mut().expect("pushed")
+            }
+        };
+        let previous = std::mem::replace(&mut last.seq, seq);
+        // The critical section this goroutine left last, if it did not touch the map in it and
+        // holds its lock no more: where a getter returning the guarded map would have run.
+        let (lock, section) = t.released;
+        if lock != 0 && !acc.held.holds(lock) && !last.locked.holds_section(lock, section) {
+            acc.left_lock = lock;
+        }
+        if !acc.held.is_empty() {
+            last.locked = acc.held;
+        }
         let mut races = Vec::new();
         if !sync_map {
             race_check(t, ms, &acc, &mut races);
@@ -549,13 +775,6 @@ impl Engine {
             None => ms.owner = Some(g),
             Some(o) => ms.shared |= o != g,
         }
-        let previous = match ms.last_access.iter_mut().find(|(x, _)| *x == g) {
-            Some((_, at)) => std::mem::replace(at, seq),
-            None => {
-                ms.last_access.push((g, seq));
-                0
-            }
-        };
         let mut violations = Vec::new();
         // Key-level state costs a lookup per access: skip it for a map only its own goroutine
         // has touched, without locks. A check-then-act there needs a second goroutine, whose
@@ -564,7 +783,7 @@ impl Engine {
         if let Some(k) = key
             && track
         {
-            atomicity(t, ms.keys.entry(k).or_default(), acc, previous, &mut violations);
+            atomicity(t, ms.key_state(k), acc, previous, &mut violations);
         }
         if races.is_empty() && violations.is_empty() {
             return;
@@ -589,13 +808,63 @@ impl Engine {
         }
     }
 
+    /// The index of lock `addr`'s clocks (made if new), through goroutine `g`'s cache.
+    #[inline]
+    fn lock_state(&mut self, g: u32, addr: u64) -> usize {
+        let cache = &mut self.threads[g as usize].lock;
+        if cache.0 == addr && cache.1 != NONE {
+            return cache.1 as usize;
+        }
+        let i = match self.lock_index.get(&addr) {
+            Some(&i) => i,
+            None => {
+                let i = self.lock_states.len() as u32;
+                self.lock_states.push(LockClock::default());
+                self.lock_index.insert(addr, i);
+                i
+            }
+        };
+        *cache = (addr, i);
+        i as usize
+    }
+
+    /// The index of map `addr`'s state (made if new), through goroutine `g`'s cache.
+    #[inline]
+    fn map_state(&mut self, g: u32, addr: u64) -> usize {
+        let cache = &mut self.threads[g as usize].maps.0;
+        if cache[0].0 == addr && cache[0].1 != NONE {
+            return cache[0].1 as usize;
+        }
+        if cache[1].0 == addr && cache[1].1 != NONE {
+            cache.swap(0, 1);
+            return cache[0].1 as usize;
+        }
+        let i = match self.map_index.get(&addr) {
+            Some(&i) => i,
+            None => {
+                let i = self.map_states.len() as u32;
+                self.map_states.push(MapState::default());
+                self.map_index.insert(addr, i);
+                i
+            }
+        };
+        cache[1] = cache[0];
+        cache[0] = (addr, i);
+        i as usize
+    }
+
     fn race_rule(&self, map: u64, a: &Access, b: &Access) -> RuleId {
         if let Some(inner) = self.inner.get(&map) {
             return if inner.paths.len() > 1 { RuleId::MR003 } else { RuleId::MR002 };
         }
         let under_read_lock = |x: &Access| x.writes() && !x.held.is_empty() && x.held.iter().all(|h| h.read);
+        // One side left a critical section of a lock the other side holds, and had not touched
+        // the map inside it: it obtained the map under the lock and uses it outside.
+        let returned_from = |x: &Access, y: &Access| x.left_lock != 0 && y.held.holds(x.left_lock);
         if under_read_lock(a) || under_read_lock(b) {
             RuleId::MR006
+        } else if returned_from(a, b) || returned_from(b, a) {
+            RuleId::MR008
         } else if !a.held.is_empty() && !b.held.is_empty() {
             RuleId::MR009
         } else {
@@ -625,38 +894,80 @@ impl Engine {
 }
 
 /// Conflicts of `acc` with the map's remembered accesses: (earlier access, observed?).
+///
+/// The shadow keeps, per goroutine, its latest read and its latest write. A write drops the
+/// goroutine's own entries and every entry it is `cnl`-ordered after (it subsumes them), and is
+/// appended; a read replaces the goroutine's previous read in place, or is appended. When the
+/// shadow is full the oldest entry goes. One pass over the shadow does the check and the
+/// compaction.
 fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
     let g = acc.goroutine;
-    let mut others = false;
-    for prev in &ms.shadow {
-        if prev.goroutine == g {
-            continue;
-        }
-        others = true;
-        if !(acc.writes() || prev.writes()) || prev.clock <= get(&t.cnl, prev.goroutine) {
-            continue;
-        }
-        if protected(&prev.held, &acc.held) {
-            continue;
-        }
-        found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
-    }
-    if others && acc.writes() {
-        // Whatever this write is ordered after, it subsumes.
-        ms.shadow.retain(|p| p.goroutine != g && p.clock > get(&t.cnl, p.goroutine));
-    }
-    // One read and one write per goroutine: its newer access replaces its older one.
-    match ms.shadow.iter_mut().find(|p| p.goroutine == g && p.writes() == acc.writes()) {
-        Some(slot) => *slot = *acc,
-        None => {
-            if ms.shadow.len() >= SHADOW_LIMIT {
-                ms.shadow.remove(0);
-            }
-            ms.shadow.push(*acc);
-        }
-    }
+    let shadow = &mut ms.shadow;
+    // Every remembered access holds `guard` in write mode: an access holding it too is
+    // protected against all of them, and only the shadow's upkeep is left to do.
+    let guarded = ms.guard != 0 && acc.held.holds(ms.guard);
     if acc.writes() {
-        ms.shadow.retain(|p| p.goroutine != g || p.writes());
+        // The new guard: a lock this write holds in write mode that every kept access holds in
+        // write mode too (the old guard, if this write holds it so: kept accesses are a subset).
+        let (candidate, known) = if ms.guard != 0 && acc.held.holds_write(ms.guard) {
+            (ms.guard, true)
+        } else {
+            (acc.held.write_lock(), false)
+        };
+        let mut all_hold = candidate != 0;
+        let mut kept = 0;
+        for i in 0..shadow.len() {
+            let prev = &shadow[i];
+            if prev.goroutine == g || prev.clock <= get(&t.cnl, prev.goroutine) {
+                continue;
+            }
+            if !guarded && !protected(&prev.held, &acc.held) {
+                found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
+            }
+            if !known && all_hold {
+                all_hold = prev.held.holds_write(candidate);
+            }
+            if kept != i {
+                shadow[kept] = shadow[i];
+            }
+            kept += 1;
+        }
+        shadow.truncate(kept);
+        if kept >= SHADOW_LIMIT {
+            shadow.remove(0);
+        }
+        shadow.push(*acc);
+        ms.guard = if all_hold { candidate } else { 0 };
+    } else {
+        let mut own = None;
+        if guarded {
+            own = shadow.iter().position(|p| p.goroutine == g && !p.writes());
+        } else {
+            for (i, prev) in shadow.iter().enumerate() {
+                if prev.goroutine == g {
+                    if !prev.writes() {
+                        own = Some(i);
+                    }
+                    continue;
+                }
+                if !prev.writes() || prev.clock <= get(&t.cnl, prev.goroutine) || protected(&prev.held, &acc.held) {
+                    continue;
+                }
+                found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
+            }
+        }
+        match own {
+            Some(i) => shadow[i] = *acc,
+            None => {
+                if shadow.len() >= SHADOW_LIMIT {
+                    shadow.remove(0);
+                }
+                shadow.push(*acc);
+            }
+        }
+        if ms.guard != 0 && !acc.held.holds_write(ms.guard) {
+            ms.guard = 0;
+        }
     }
 }
 
@@ -712,8 +1023,12 @@ fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, previous: u64, found: &
 }
 
 /// Two accesses are guarded against each other by a lock both hold, not both in read mode.
+#[inline]
 fn protected(a: &LockSet, b: &LockSet) -> bool {
-    a.iter().any(|x| b.iter().any(|y| x.lock == y.lock && !(x.read && y.read)))
+    // Both present, not both read.
+    let guards = |i: usize, j: usize| a.locks[i] == b.locks[j] && a.tags[i] & b.tags[j] & (PRESENT | 1) == PRESENT;
+    const _: () = assert!(MAX_HELD == 2);
+    guards(0, 0) || guards(0, 1) || guards(1, 0) || guards(1, 1)
 }
 
 fn same_section(a: &LockSet, b: &LockSet) -> bool {
@@ -1011,6 +1326,113 @@ mod tests {
         r.0.event(e(Kind::Alloc, 3, 30, 0, M, 0));
         r.write(3, 11);
         assert!(r.rules().is_empty());
+    }
+
+    #[test]
+    fn a_map_obtained_under_a_lock_and_used_after_it_is_mr008() {
+        // g2: `for range c.Labels()`, the getter returning the map from inside RLock/RUnlock;
+        // g3: `c.mu.Lock(); c.labels[k] = v; c.mu.Unlock()`. Either order.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.rlock(2, MU).runlock(2, MU);
+        r.0.event(e(Kind::Range, 2, 11, 0, M, 0));
+        r.lock(3, MU).write(3, 10).unlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR008, Evidence::Observed)]);
+        let i = &r.0.issues()[0];
+        assert_eq!((i.at.site, i.other.site), (10, 11));
+
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(3, MU).write(3, 10).unlock(3, MU);
+        r.rlock(2, MU).runlock(2, MU);
+        r.0.event(e(Kind::Range, 2, 11, 0, M, 0));
+        assert_eq!(r.rules(), vec![(RuleId::MR008, Evidence::Predicted)]);
+    }
+
+    #[test]
+    fn a_map_also_accessed_inside_the_section_left_is_not_mr008() {
+        // g2: `mu.Lock(); m[a]++; mu.Unlock(); m[b]++`: the map was used under the lock, then
+        // outside it: an unguarded access (MR001), not a map returned from a lock.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).op(Kind::Read, 2, 10, 1).op(Kind::Write, 2, 10, 1).unlock(2, MU);
+        r.op(Kind::Write, 2, 12, 2);
+        r.lock(3, MU).write(3, 11).unlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+
+        // The other side holds another lock than the one left: MR001 too.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.rlock(2, MU).runlock(2, MU);
+        r.0.event(e(Kind::Range, 2, 11, 0, M, 0));
+        r.lock(3, MU2).write(3, 10).unlock(3, MU2);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+
+        // Another lock left since: only the section left last counts.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.rlock(2, MU).runlock(2, MU).lock(2, MU2).unlock(2, MU2);
+        r.0.event(e(Kind::Range, 2, 11, 0, M, 0));
+        r.lock(3, MU).write(3, 10).unlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
+    }
+
+    #[test]
+    fn a_lock_join_is_skipped_only_for_the_goroutine_that_already_has_it() {
+        // g4's write reaches the lock's clock through g2; g2 ends and g3 takes its slot: g3's
+        // acquisition must still join the lock's clock (the lock remembers g2, an occupant of
+        // the slot, not the slot), so that the race is predicted (ordered through the lock),
+        // not observed.
+        let mut r = Run::new();
+        for g in 0..REUSE_SLOTS_FROM as u32 {
+            r.go(1, 100 + g);
+        }
+        r.go(1, 2).go(1, 4);
+        r.write(4, 10).rel(4, 0xc1).acq(2, 0xc1).lock(2, MU).unlock(2, MU);
+        r.0.event(e(Kind::End, 2, 0, 0, 0, 0));
+        let before = r.0.threads.len();
+        r.go(1, 3);
+        assert_eq!(r.0.threads.len(), before, "goroutine 3 took goroutine 2's slot");
+        r.lock(3, MU).unlock(3, MU).read(3, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Predicted)]);
+
+        // The same goroutine re-acquiring skips the join and still sees what others released.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.lock(2, MU).unlock(2, MU).lock(2, MU).unlock(2, MU);
+        r.write(3, 10).lock(3, MU).unlock(3, MU);
+        r.lock(2, MU).unlock(2, MU).read(2, 11);
+        assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Predicted)]);
+    }
+
+    #[test]
+    fn a_map_guarded_by_one_lock_so_far_still_races_with_an_unlocked_access() {
+        // Every access so far holds MU in write mode (the shadow's guard): accesses under MU
+        // skip the checks; one without MU, or under MU2 only, is checked against all of them.
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).go(1, 4);
+        for g in [2, 3, 2, 3] {
+            r.lock(g, MU).read(g, 10).write(g, 11).unlock(g, MU);
+        }
+        r.rlock(4, MU).read(4, 12).runlock(4, MU);
+        assert!(r.rules().is_empty());
+        r.lock(4, MU2).read(4, 13).unlock(4, MU2);
+        r.read(4, 14);
+        r.lock(2, MU).write(2, 15).unlock(2, MU);
+        let mut found: Vec<_> = r.0.issues().iter().map(|i| (i.rule, i.at.site, i.other.site)).collect();
+        found.sort();
+        // (g4's unlocked read replaced its read under MU2: one read per goroutine is kept.)
+        assert_eq!(found, vec![(RuleId::MR001, 14, 11), (RuleId::MR001, 15, 14), (RuleId::MR009, 13, 11)]);
+
+        // A write under the read lock of the guarding lock: protected against the writers,
+        // racing with the other reader under the read lock (MR006).
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3).go(1, 4);
+        r.lock(2, MU).write(2, 10).unlock(2, MU);
+        r.rlock(3, MU).read(3, 11).runlock(3, MU);
+        r.rlock(4, MU).write(4, 12).runlock(4, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR006, Evidence::Observed)]);
+        assert_eq!((r.0.issues()[0].at.site, r.0.issues()[0].other.site), (12, 11));
     }
 
     #[test]

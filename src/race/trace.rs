@@ -39,29 +39,44 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn from_u8(b: u8) -> Option<Kind> {
+    const ALL: [Kind; 18] = {
         use Kind::*;
-        Some(match b {
-            1 => Alloc,
-            2 => Read,
-            3 => Write,
-            4 => Delete,
-            5 => Range,
-            6 => Len,
-            7 => Clear,
-            8 => Update,
-            9 => Fetch,
-            10 => Fork,
-            11 => Start,
-            12 => End,
-            13 => UnknownGoroutine,
-            14 => Enter,
-            20 => Acquire,
-            21 => Release,
-            30 => SyncRelease,
-            31 => SyncAcquire,
-            _ => return None,
-        })
+        [
+            Alloc,
+            Read,
+            Write,
+            Delete,
+            Range,
+            Len,
+            Clear,
+            Update,
+            Fetch,
+            Fork,
+            Start,
+            End,
+            UnknownGoroutine,
+            Enter,
+            Acquire,
+            Release,
+            SyncRelease,
+            SyncAcquire,
+        ]
+    };
+
+    /// Kind by record byte (a table: one load per record).
+    const BY_BYTE: [Option<Kind>; 256] = {
+        let mut t = [None; 256];
+        let mut i = 0;
+        while i < Kind::ALL.len() {
+            t[Kind::ALL[i] as usize] = Some(Kind::ALL[i]);
+            i += 1;
+        }
+        t
+    };
+
+    #[inline]
+    fn from_u8(b: u8) -> Option<Kind> {
+        Kind::BY_BYTE[b as usize]
     }
 }
 
@@ -77,7 +92,12 @@ pub const FLAG_SYNC_MAP: u8 = 4;
 /// One recorded operation. `a` is the object (map, lock, channel, ...); for map accesses `b`
 /// is the key hash and `aux` the stack id; for `Fork` `a` is the child goroutine; for `Fetch`
 /// `a` is the outer map, `b` the inner map and `aux` the low bits of the key hash.
+///
+/// `repr(C)`: the fields sit at the record's offsets (kind 0, flags 1, goroutine 4, site 8,
+/// aux 12, a 16, b 24; 32 bytes), so on a little-endian machine the reader turns a record into
+/// an event with one 32-byte copy once the kind byte is checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Event {
     pub kind: Kind,
     pub flags: u8,
@@ -88,7 +108,11 @@ pub struct Event {
     pub b: u64,
 }
 
+/// `repr(u8)`: a tag byte, then the variant at its own alignment, so that an event moves as
+/// one aligned 32-byte block (with the tag in the event's kind byte, the compiler split the
+/// copy into overlapping pieces that stalled store forwarding on every record).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Record<'a> {
     Event(Event),
     /// Stack id and its frames, one `function\tfile\tline` per line.
@@ -159,6 +183,44 @@ fn u64le(b: &[u8]) -> u64 {
     u32le(b) as u64 | (u32le(&b[4..]) as u64) << 32
 }
 
+const _: () = {
+    assert!(std::mem::size_of::<Event>() == RECORD);
+    assert!(std::mem::offset_of!(Event, kind) == 0);
+    assert!(std::mem::offset_of!(Event, flags) == 1);
+    assert!(std::mem::offset_of!(Event, goroutine) == 4);
+    assert!(std::mem::offset_of!(Event, site) == 8);
+    assert!(std::mem::offset_of!(Event, aux) == 12);
+    assert!(std::mem::offset_of!(Event, a) == 16);
+    assert!(std::mem::offset_of!(Event, b) == 24);
+};
+
+/// The event of a record whose kind byte is `kind`. One unaligned 32-byte copy (the engine
+/// then reads the event with wide loads, which a copy field by field would stall).
+#[cfg(target_endian = "little")]
+#[inline(always)]
+fn decode(r: &[u8; RECORD], kind: Kind) -> Event {
+    debug_assert_eq!(r[0], kind as u8);
+    // SAFETY: `Event` is `repr(C)`, 32 bytes, with every field at its record offset (checked
+    // above); its only field with invalid bit patterns is `kind`, whose byte `Kind::from_u8`
+    // accepted; the padding bytes 2..4 may hold anything. Integers are little endian on both
+    // sides.
+    unsafe { std::ptr::read_unaligned(r.as_ptr().cast::<Event>()) }
+}
+
+#[cfg(not(target_endian = "little"))]
+#[inline(always)]
+fn decode(r: &[u8; RECORD], kind: Kind) -> Event {
+    Event {
+        kind,
+        flags: r[1],
+        goroutine: u32le(&r[4..]),
+        site: u32le(&r[8..]),
+        aux: u32le(&r[12..]),
+        a: u64le(&r[16..]),
+        b: u64le(&r[24..]),
+    }
+}
+
 impl<'a> Iterator for Reader<'a> {
     type Item = Record<'a>;
 
@@ -201,15 +263,7 @@ impl<'a> Iterator for Reader<'a> {
             let Some(kind) = Kind::from_u8(kind) else {
                 return self.fail(format!("unknown record kind {kind}: the trace is corrupt"));
             };
-            let ev = Event {
-                kind,
-                flags: r[1],
-                goroutine: u32le(&r[4..]),
-                site: u32le(&r[8..]),
-                aux,
-                a: u64le(&r[16..]),
-                b: u64le(&r[24..]),
-            };
+            let ev = decode(r.try_into().expect("a record is 32 bytes"), kind);
             self.pos += RECORD;
             return Some(Record::Event(ev));
         }
@@ -262,6 +316,15 @@ mod tests {
 
     fn ev(kind: Kind) -> Event {
         Event { kind, flags: 0, goroutine: 1, site: 2, aux: 3, a: 4, b: 5 }
+    }
+
+    #[test]
+    fn kinds_by_byte() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_u8(k as u8), Some(k));
+        }
+        let known = (0..=255u8).filter(|&b| Kind::from_u8(b).is_some()).count();
+        assert_eq!(known, Kind::ALL.len());
     }
 
     #[test]
