@@ -3,8 +3,8 @@ package mr001
 import "fmt"
 
 // Case: the producer hands each batch to the consumer on a channel, then keeps reading it
-// while the consumer marks it. (With a `close(batches)` after the loop this is missed: the
-// close is taken to order everything the producer did before it with the whole consumer.)
+// while the consumer marks it; the close at the end ends the consumer's loop, it does not
+// order the loop's body.
 func ProduceAndLog(n int) {
 	batches := make(chan map[string]int)
 	go func() {
@@ -17,6 +17,30 @@ func ProduceAndLog(n int) {
 		batches <- b
 		fmt.Println("sent", b["seq"]) // want "MR001"
 	}
+	close(batches)
+}
+
+// Negative: what the consumer does after its range loop comes after the close, and what the
+// producer did before the close comes before it.
+func TallyAfterClose(words []string) map[string]int {
+	ch := make(chan string)
+	counts := map[string]int{}
+	done := make(chan bool)
+	go func() {
+		n := 0
+		for range ch {
+			n++
+		}
+		counts["total"] = n
+		done <- true
+	}()
+	counts["expected"] = len(words)
+	for _, w := range words {
+		ch <- w
+	}
+	close(ch)
+	<-done
+	return counts
 }
 
 // Case: the sender writes the map after handing it over.

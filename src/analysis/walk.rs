@@ -627,9 +627,10 @@ impl<'a, 'p> Walk<'a, 'p> {
                     w.eval(c);
                 }
                 let entry = w.flow.clone();
+                let mut channel = None;
                 w.with_scope(|w| {
                     if let Some(r) = range {
-                        w.range_clause(r);
+                        channel = w.range_clause(r);
                     }
                     w.block(body);
                     if let Some(p) = post {
@@ -640,6 +641,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                 w.instance_scopes.pop();
                 let infinite = cond.is_none() && range.is_none();
                 w.flow = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { join_live(&entry, &w.flow) };
+                if let Some(ch) = channel {
+                    // A range over a channel ends when it is closed: after the loop, not in
+                    // its body, comes what the closer did before `close`.
+                    w.acquire(closed(&ch));
+                }
             }),
             Stmt::Switch { init, tag, type_bind, cases } => self.with_scope(|w| {
                 if let Some(i) = init {
@@ -698,7 +704,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
-    fn range_clause(&mut self, r: &'p RangeClause) {
+    /// Binds the loop variables; returns the channel when ranging over one.
+    fn range_clause(&mut self, r: &'p RangeClause) -> Option<Path> {
         let ev = self.eval(&r.expr);
         let (kt, vt) = match self.an.prog.underlying(&ev.ty).clone() {
             Type::Map(k, v) => {
@@ -709,18 +716,21 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             Type::Slice(e) => (Type::Opaque, *e),
             Type::Chan(e) => {
+                // Each iteration receives a sent value (the close ends the loop instead).
                 if let Some(p) = ev.path() {
                     self.acquire(SyncObj::Object(p.clone()));
                 }
                 let value = received(&ev, *e);
-                if let Some(k) = &r.key
-                    && let ExprKind::Ident(n) = &k.kind
-                    && r.define
-                {
-                    self.define(n, value);
-                    return;
+                if let Some(k) = &r.key {
+                    if r.define {
+                        if let ExprKind::Ident(n) = &k.kind {
+                            self.define(n, value);
+                        }
+                    } else {
+                        self.assign_target(k, Some(value), false);
+                    }
                 }
-                (value.ty, Type::Unknown)
+                return ev.path().cloned();
             }
             _ => (Type::Opaque, Type::Unknown),
         };
@@ -757,6 +767,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.assign_target(v, Some(value_ev), false);
             }
         }
+        None
     }
 
     fn assign(&mut self, lhs: &'p [Expr], rhs: &'p [Expr], op: AssignOp, _span: Span) {
@@ -1256,7 +1267,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if name == "close" {
                     self.tick();
                     if let Some(p) = evs.first().and_then(|e| e.path()) {
-                        self.release(SyncObj::Object(p.clone()));
+                        self.release(closed(p));
                     }
                 }
                 let origin = if matches!(name, "min" | "max") { evs.iter().find_map(|e| e.origin.clone()) } else { None };
@@ -2156,7 +2167,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                         if self.semaphores.contains(p) {
                             self.unlock(&p.clone());
                         }
+                        // A receive returns a sent value or the zero value of a closed channel.
                         self.acquire(SyncObj::Object(p.clone()));
+                        self.acquire(closed(p));
                     }
                     let ty = match self.an.prog.underlying(&ev.ty) {
                         Type::Chan(t) => (**t).clone(),
@@ -2244,6 +2257,12 @@ fn key_abs(k: &Expr) -> Key {
         ExprKind::StringLit(s) | ExprKind::IntLit(s) => Key::Const(Rc::from(s.as_str())),
         _ => Key::Any,
     }
+}
+
+/// What `close(ch)` releases: receives acquire it, and so does the end of a range over `ch`,
+/// but not the iterations of that range (they receive sent values).
+fn closed(ch: &Path) -> SyncObj {
+    SyncObj::Object(ch.child(Step::Field(Rc::from("(closed)"))))
 }
 
 /// `make(chan T, 1)`.
