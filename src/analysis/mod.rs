@@ -103,6 +103,18 @@ pub struct Analyzer<'p> {
     pub facts: Facts,
 }
 
+/// How an entry method runs in the entry walk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Entry {
+    /// Many at once, with the other entries and itself (declared by a lock, `ServeHTTP`, an
+    /// RPC registration, a parallel test).
+    Concurrent,
+    /// Called by one client at a time, alongside the type's background goroutines.
+    OneClient,
+    /// Only the goroutines it starts run (a `Start` method that launches a loop).
+    SpawnOnly,
+}
+
 /// `range` loop scopes start here; a walk's own ids stay far below.
 const LOOP_SCOPES_FROM: u32 = 1 << 30;
 
@@ -239,7 +251,7 @@ impl<'p> Analyzer<'p> {
     /// "any instance" of its type.
     fn run_entries(&mut self) {
         let prog = self.prog;
-        let mut entries: Vec<(FuncId, bool)> = Vec::new();
+        let mut entries: Vec<(FuncId, Entry)> = Vec::new();
         self.guarded_fields.clear();
         let constructors = self.background_constructors();
         let mut spawning_constructors: Vec<(FuncId, TypeId)> = Vec::new();
@@ -283,7 +295,10 @@ impl<'p> Analyzer<'p> {
                     spawning_constructors.push((*id, *ty));
                 }
             }
-            let declares = !guarded.is_empty() || !spawned.is_empty();
+            // A lock around a map field says the methods run concurrently with each other; a
+            // background goroutine alone says only that they run alongside it.
+            let locked = !guarded.is_empty();
+            let declares = locked || !spawned.is_empty();
             if declares && !t.methods.contains_key("ServeHTTP") {
                 guarded.extend(spawned);
                 self.guarded_fields.insert(tid as TypeId, guarded);
@@ -297,8 +312,11 @@ impl<'p> Analyzer<'p> {
                     continue;
                 }
                 let registered = self.facts.registered.contains(&(tid as TypeId));
-                if ((declares || registered) && exported) || *name == "ServeHTTP" {
-                    entries.push((**id, false));
+                if ((locked || registered) && exported) || *name == "ServeHTTP" {
+                    entries.push((**id, Entry::Concurrent));
+                    has_entry = true;
+                } else if declares && exported {
+                    entries.push((**id, Entry::OneClient));
                     has_entry = true;
                 }
             }
@@ -312,8 +330,8 @@ impl<'p> Analyzer<'p> {
                     let spawns = self.summaries.get(id).is_some_and(|s| {
                         s.accesses.iter().any(|a| matches!(a.thread, Thread::Spawned { .. }) && matches!(a.path.root, Root::Recv))
                     });
-                    if spawns && !entries.contains(&(**id, false)) {
-                        entries.push((**id, true));
+                    if spawns && !entries.iter().any(|(e, mode)| e == *id && *mode != Entry::SpawnOnly) {
+                        entries.push((**id, Entry::SpawnOnly));
                     }
                 }
             }
@@ -325,7 +343,7 @@ impl<'p> Analyzer<'p> {
                 && prog.file_path(f.file).to_string_lossy().ends_with("_test.go")
                 && f.body.body.as_ref().is_some_and(|b| walk::calls_parallel(b));
             if is_test {
-                entries.push((id as FuncId, false));
+                entries.push((id as FuncId, Entry::Concurrent));
             }
         }
         if entries.is_empty() {
@@ -334,11 +352,14 @@ impl<'p> Analyzer<'p> {
         }
         let first = &prog.funcs[entries[0].0 as usize];
         let mut w = Walk::new(self, None, first.file, first.pkg, 0);
-        for (id, spawn_only) in entries {
-            w.enter_method(id, spawn_only);
-        }
+        // One-client calls go last: nothing the entry walk's own goroutine did before them
+        // (the go statements of spawning methods) is taken to come before them.
+        entries.sort_by_key(|(_, mode)| *mode == Entry::OneClient);
         for (id, ty) in spawning_constructors {
             w.enter_constructor(id, ty);
+        }
+        for (id, mode) in entries {
+            w.enter_method(id, mode);
         }
         let sum = w.finish();
         self.entry_accesses = sum.accesses;

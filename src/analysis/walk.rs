@@ -231,7 +231,7 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     /// Run an entry method as a goroutine that may run many times at once, on every
     /// instance of its type (declared concurrency, `ServeHTTP`).
-    pub(super) fn enter_method(&mut self, id: FuncId, spawn_only: bool) {
+    pub(super) fn enter_method(&mut self, id: FuncId, mode: super::Entry) {
         let prog = self.an.prog;
         let f = &prog.funcs[id as usize];
         let site = Site { file: f.file, span: f.body.span };
@@ -242,7 +242,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             return;
         };
         let recv = Path::type_root(r.ty);
-        if spawn_only {
+        if mode == super::Entry::OneClient {
+            // In the calling goroutine, with nothing carried over from the other entries.
+            let saved = std::mem::replace(&mut self.flow, Flow { locks: Vec::new(), acq: Vec::new(), live: true });
+            self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
+            self.flow = saved;
+            return;
+        }
+        if mode == super::Entry::SpawnOnly {
             let before = self.sum.accesses.len();
             self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
             let mut added = self.sum.accesses.split_off(before);
