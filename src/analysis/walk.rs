@@ -1405,6 +1405,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
                 Some(Ev::of_type(Type::Opaque))
             }
+            // `http.HandlerFunc(f)` is `f`, as a handler.
+            ("net/http", "HandlerFunc") if args.len() == 1 => Some(self.eval(&args[0])),
             // Constructors of the primitives above: a fresh one, so that `g, ctx :=
             // errgroup.WithContext(ctx); g.Go(f)` spawns like a declared `var g errgroup.Group`.
             ("golang.org/x/sync/errgroup", "WithContext") | ("sync", "NewCond") | ("net/http", "NewServeMux") => {
@@ -2133,6 +2135,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let ty = self.an.prog.resolve(self.file, te);
                 let is_map = self.an.prog.underlying(&ty).is_map();
                 let mut stored = Vec::new();
+                // `http.Server{Handler: h}`: the server runs `h` per request, concurrently.
+                if let TypeExpr::Qualified(pkg, name) = te
+                    && name == "Server"
+                    && self.an.prog.import_path(self.file, pkg) == Some("net/http")
+                    && let Some(h) = elems.iter().find(|el| matches!(&el.key, Some(Expr { kind: ExprKind::Ident(k), .. }) if k == "Handler"))
+                {
+                    let site = self.site(h.value.span);
+                    self.spawn_handler(&h.value, site);
+                }
                 for el in elems {
                     if let ExprKind::FuncLit(_) = el.value.kind {
                         continue;
