@@ -1,7 +1,8 @@
 //! End to end (needs `go` 1.25+ on PATH; fails, not skips, without it): what `maprace race`
 //! adds with `check` alongside — static findings on paths the run did not take, reported as
 //! `predicted` when the run shows their functions running concurrently — and the wait at the
-//! end of `main` that lets goroutines main did not wait for be recorded.
+//! end of `main` (and of a test binary's tests) that lets goroutines nobody waited for be
+//! recorded.
 
 use std::fs;
 use std::path::Path;
@@ -129,4 +130,46 @@ func main() {
     let dir = module(src);
     let out = run(dir.path(), &[], false);
     assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR002), "{:#?}\n{}", out.report.findings, out.stderr);
+}
+
+fn go_test(files: &[(&str, &str)]) -> RaceOutcome {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("go.mod"), "module leak\n\ngo 1.24\n").unwrap();
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).unwrap();
+    }
+    let cmd: Vec<String> = ["go", "test", "-count=1", "."].iter().map(|s| s.to_string()).collect();
+    let opts = RaceOptions { capture_output: true, ..RaceOptions::default() };
+    let out = run_command(dir.path(), &cmd, &opts).unwrap_or_else(|e| panic!("maprace race failed: {e}"));
+    assert_eq!(out.command_status, Some(0), "go test failed:\n{}{}", out.stdout, out.stderr);
+    out
+}
+
+/// The goroutines race 20 ms after the only test has returned: a test binary that exits
+/// right after its tests would record nothing.
+const LEAKY_TEST: &str = r#"package leak
+
+import (
+	"testing"
+	"time"
+)
+
+func TestLeak(t *testing.T) {
+	m := map[int]int{}
+	go func() { time.Sleep(20 * time.Millisecond); m[1] = 1 }()
+	go func() { time.Sleep(20 * time.Millisecond); _ = m[1] }()
+}
+"#;
+
+#[test]
+fn goroutines_a_test_leaves_running_are_recorded_before_the_test_binary_exits() {
+    let out = go_test(&[("leak_test.go", LEAKY_TEST)]);
+    assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR001 && f.line == 10), "{:#?}", out.report.findings);
+}
+
+#[test]
+fn a_users_test_main_gets_the_same_wait() {
+    let main = "package leak\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc TestMain(m *testing.M) {\n\tcode := m.Run()\n\tos.Exit(code)\n}\n";
+    let out = go_test(&[("leak_test.go", LEAKY_TEST), ("main_test.go", main)]);
+    assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR001 && f.line == 10), "{:#?}", out.report.findings);
 }

@@ -147,7 +147,7 @@ func run(root, out, rtDir string, probes map[string][]int) error {
 			hasVariant[p.ForTest] = true
 		}
 	}
-	in := &instrumenter{rtPath: rtModule, out: out, overlay: map[string]string{}, done: map[string]bool{}, probes: probes}
+	in := &instrumenter{rtPath: rtModule, out: out, overlay: map[string]string{}, done: map[string]bool{}, probes: probes, testPkgs: map[string]string{}, testMains: map[string]bool{}}
 	for _, p := range pkgs {
 		if p.Module == nil || !p.Module.Main || strings.HasSuffix(p.ImportPath, ".test") || len(p.GoFiles) == 0 {
 			continue
@@ -161,6 +161,7 @@ func run(root, out, rtDir string, probes map[string][]int) error {
 		}
 		in.pkg(p, exports)
 	}
+	in.addTestMains()
 	// The runtime is its own module in a real directory (the assembler cannot read overlaid
 	// directories); the overlaid go.mod requires it and replaces it with that directory.
 	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
@@ -191,12 +192,40 @@ type instrumenter struct {
 	files   int
 	// probes: per file, lines whose innermost enclosing function gets an entry probe.
 	probes map[string][]int
+	// testPkgs: directories with test files, and the name of their non-test package;
+	// testMains: those whose tests declare TestMain (its m.Run() is wrapped instead).
+	testPkgs  map[string]string
+	testMains map[string]bool
+}
+
+// addTestMains gives every test binary the exit wait that `main` gets (AtExit): a file with
+// a TestMain is added, through the overlay, to each directory whose tests have none.
+func (in *instrumenter) addTestMains() {
+	for dir, name := range in.testPkgs {
+		if in.testMains[dir] {
+			continue
+		}
+		src := fmt.Sprintf("package %s\n\nimport (\n\t\"os\"\n\t\"testing\"\n\n\t__mr %q\n)\n\n// TestMain added by maprace race: the tests' goroutines still running at the end are\n// waited for, as in a program's main.\nfunc TestMain(m *testing.M) { os.Exit(__mr.AfterTests(m.Run())) }\n", name, in.rtPath)
+		dst := filepath.Join(in.out, "src", fmt.Sprintf("%d_maprace_testmain_test.go", len(in.overlay)))
+		if err := os.WriteFile(dst, []byte(src), 0o644); err == nil {
+			in.overlay[filepath.Join(dir, "zz_maprace_testmain_test.go")] = dst
+		}
+	}
 }
 
 func (in *instrumenter) pkg(p *listedPackage, exports map[string]string) {
 	fset := token.NewFileSet()
 	var files []*ast.File
 	var paths []string
+	for _, name := range p.GoFiles {
+		if strings.HasSuffix(name, "_test.go") && !strings.HasSuffix(p.Name, "_test") {
+			in.testPkgs[p.Dir] = p.Name
+		} else if strings.HasSuffix(name, "_test.go") {
+			if _, ok := in.testPkgs[p.Dir]; !ok {
+				in.testPkgs[p.Dir] = strings.TrimSuffix(p.Name, "_test")
+			}
+		}
+	}
 	for _, name := range p.GoFiles {
 		path := filepath.Join(p.Dir, name)
 		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments|parser.SkipObjectResolution)
@@ -318,6 +347,10 @@ func (fr *fileRewriter) rewrite(f *ast.File) []byte {
 	}
 	for _, d := range f.Decls {
 		fr.fn = fr.pkgName
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "TestMain" && fd.Recv == nil && strings.HasSuffix(fr.path, "_test.go") {
+			fr.in.testMains[filepath.Dir(fr.path)] = true
+			fr.wrapTestRun(fd)
+		}
 		if fd, ok := d.(*ast.FuncDecl); ok {
 			fr.fn = fr.pkgName + "." + fd.Name.Name
 			if fd.Recv != nil && len(fd.Recv.List) == 1 {
@@ -357,6 +390,28 @@ func (fr *fileRewriter) rewrite(f *ast.File) []byte {
 	}
 	out.Write(fr.src[last:])
 	return out.Bytes()
+}
+
+// wrapTestRun makes the user's TestMain wait like a program's main: `m.Run()` becomes
+// `__mr.AfterTests(m.Run())`.
+func (fr *fileRewriter) wrapTestRun(fd *ast.FuncDecl) {
+	if fd.Body == nil || len(fd.Type.Params.List) != 1 || len(fd.Type.Params.List[0].Names) != 1 {
+		return
+	}
+	m := fd.Type.Params.List[0].Names[0].Name
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) != 0 {
+			return true
+		}
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Run" {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == m {
+				fr.insert(call.Pos(), "__mr.AfterTests(", false)
+				fr.insert(call.End(), ")", true)
+			}
+		}
+		return true
+	})
 }
 
 // entryHooks adds, at the top of function bodies, the program's exit wait (main.main) and the

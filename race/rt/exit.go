@@ -59,3 +59,10 @@ func AtExit() {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// AfterTests is AtExit for a test binary: `os.Exit(AfterTests(m.Run()))` in TestMain (the
+// instrumenter adds one, or wraps the user's `m.Run()`).
+func AfterTests(code int) int {
+	AtExit()
+	return code
+}
