@@ -238,7 +238,7 @@ impl<'p> Analyzer<'p> {
         let sums = ids.into_iter().map(|id| &self.summaries[id].accesses).chain(std::iter::once(&self.entry_accesses));
         for accesses in sums {
             if accesses.iter().any(|a| roots.contains(&a.path.root)) {
-                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases);
+                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases, &self.facts.entry_names);
                 found.extend(conflicts.into_iter().filter(|c| c.aliased));
             }
         }
@@ -255,6 +255,7 @@ impl<'p> Analyzer<'p> {
         self.guarded_fields.clear();
         let constructors = self.background_constructors();
         let mut spawning_constructors: Vec<(FuncId, TypeId)> = Vec::new();
+        let mut all_spawners: HashSet<FuncId> = HashSet::new();
         for (tid, t) in prog.types.iter().enumerate() {
             // The fields some method touches while holding a lock of the receiver: the type
             // declares that those are shared (GCatch's "locked in some uses").
@@ -297,6 +298,7 @@ impl<'p> Analyzer<'p> {
             }
             // A lock around a map field says the methods run concurrently with each other; a
             // background goroutine alone says only that they run alongside it.
+            all_spawners.extend(spawners.iter().copied());
             let locked = !guarded.is_empty();
             let declares = locked || !spawned.is_empty();
             if declares && !t.methods.contains_key("ServeHTTP") {
@@ -308,10 +310,13 @@ impl<'p> Analyzer<'p> {
             let mut has_entry = false;
             for (name, id) in &ms {
                 let exported = name.chars().next().is_some_and(char::is_uppercase);
-                if spawners.contains(*id) && *name != "ServeHTTP" {
+                let registered = self.facts.registered.contains(&(tid as TypeId));
+                // A spawning method of a type whose methods run concurrently is one of them
+                // (an `Add` arming a timer); otherwise it is setup (`Start`): its goroutines
+                // run alongside the entries, its body is left out (below).
+                if spawners.contains(*id) && !(locked || registered) && *name != "ServeHTTP" {
                     continue;
                 }
-                let registered = self.facts.registered.contains(&(tid as TypeId));
                 if ((locked || registered) && exported) || *name == "ServeHTTP" {
                     entries.push((**id, Entry::Concurrent));
                     has_entry = true;
@@ -325,7 +330,7 @@ impl<'p> Analyzer<'p> {
             }
             if has_entry {
                 // Methods that start goroutines on the receiver (watchers, loops) run those
-                // alongside the entries; their own bodies are setup and are left out.
+                // alongside the entries; the bodies of setup methods are left out.
                 for (_, id) in &ms {
                     let spawns = self.summaries.get(id).is_some_and(|s| {
                         s.accesses.iter().any(|a| matches!(a.thread, Thread::Spawned { .. }) && matches!(a.path.root, Root::Recv))
@@ -353,8 +358,10 @@ impl<'p> Analyzer<'p> {
         let first = &prog.funcs[entries[0].0 as usize];
         let mut w = Walk::new(self, None, first.file, first.pkg, 0);
         // One-client calls go last: nothing the entry walk's own goroutine did before them
-        // (the go statements of spawning methods) is taken to come before them.
-        entries.sort_by_key(|(_, mode)| *mode == Entry::OneClient);
+        // (the go statements of spawning methods) is taken to come before them. Among them
+        // the spawning ones go first, so that their go statements order only their own
+        // earlier accesses, not the other clients' calls.
+        entries.sort_by_key(|(id, mode)| (*mode == Entry::OneClient, !all_spawners.contains(id)));
         for (id, ty) in spawning_constructors {
             w.enter_constructor(id, ty);
         }

@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use super::Conflict;
 use super::path::{Path, Root, Step};
-use super::summary::{Access, AccessKind, Mode, Thread};
+use super::summary::{Access, AccessKind, Mode, Site, SyncObj, Thread};
 
 /// Alias classes of map slots that hold one map value (MR003): each entry is the list of
 /// slot paths (`m["a"]`, `m["b"]`) that name the same inner map.
 pub type AliasClasses = Vec<Vec<Path>>;
 
-pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses) -> Vec<Conflict> {
+/// `entries`: the goroutine sites of entry methods (declared concurrency), whose runs overlap.
+pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses, entries: &HashMap<Site, String>) -> Vec<Conflict> {
     // Accesses are compared within a root; roots joined by an alias class share a bucket.
     let mut rep: HashMap<Root, Root> = HashMap::new();
     let find = |rep: &HashMap<Root, Root>, r: &Root| -> Root {
@@ -66,7 +67,7 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
                     false if through_alias(a, b, aliases) => true,
                     false => continue,
                 };
-                if in_once(a) || in_once(b) || ordered(a, b) || guarded(a, b) {
+                if in_once(a) || in_once(b) || ordered(a, b, entries) || guarded(a, b) {
                     continue;
                 }
                 out.push(Conflict { a: a.clone(), b: b.clone(), aliased });
@@ -134,8 +135,20 @@ fn in_once(a: &Access) -> bool {
     a.locks.iter().any(|l| l.once)
 }
 
-/// Release after one, acquire before the other: happens-before.
-fn ordered(a: &Access, b: &Access) -> bool {
+/// Release after one, acquire before the other: happens-before. Not when one side is an
+/// entry method (its calls overlap) and the other was started inside one of its calls: its
+/// orderings are with that call, while other calls go on at the same time (two concurrent
+/// `Add` calls, each arming a timer that deletes what the other one writes).
+fn ordered(a: &Access, b: &Access, entries: &HashMap<Site, String>) -> bool {
+    let run_local = |x: &Access, y: &Access| match x.thread {
+        Thread::Spawned { site, multi: true } if entries.contains_key(&site) => {
+            y.thread != x.thread && y.acq.contains(&SyncObj::Spawn(site))
+        }
+        _ => false,
+    };
+    if run_local(a, b) || run_local(b, a) {
+        return false;
+    }
     a.rel.iter().any(|s| b.acq.contains(s)) || b.rel.iter().any(|s| a.acq.contains(s))
 }
 

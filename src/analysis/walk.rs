@@ -390,7 +390,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             let an = &*self.an;
             self.sum.accesses.retain(|a| an.declared_shared(&a.path));
         }
-        let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases);
+        let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases, &self.an.facts.entry_names);
         self.an.facts.conflicts.extend(conflicts);
         for a in &self.sum.accesses {
             let write = a.kind.is_write() || a.kind == AccessKind::FieldWrite;

@@ -79,9 +79,10 @@ impl RuleContext<'_> {
 
 /// Which conflict rule reports side `x` of a conflict with `y`, if any.
 fn classify_side(x: &Access, y: &Access, aliased: bool) -> Option<RuleId> {
-    // The unlocked form of a lazy init; a locked check-and-create is one critical section,
-    // and its conflict is the other side's to report.
-    if x.lazy_check.is_some() && x.locks.is_empty() {
+    // The unlocked form of a lazy init, against another store that can overwrite the entry;
+    // a locked check-and-create is one critical section, and its conflict is the other
+    // side's to report.
+    if x.lazy_check.is_some() && x.locks.is_empty() && y.kind.is_write() {
         return Some(RuleId::MR004);
     }
     if x.lazy_covered {
