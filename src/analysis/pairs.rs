@@ -106,6 +106,11 @@ fn parallel(a: &Access, b: &Access, local_scope: &HashMap<u32, u32>) -> bool {
 
 /// Same map object: may-alias paths; or a reassignment of the variable vs any use of it.
 fn same_map(a: &Access, b: &Access) -> bool {
+    // Reassigning a variable does not touch the map a copy of it still holds.
+    let reassign_vs_copy = |x: &Access, y: &Access| x.kind == AccessKind::Reassign && y.copied;
+    if reassign_vs_copy(a, b) || reassign_vs_copy(b, a) {
+        return false;
+    }
     if a.path.may_alias(&b.path) {
         return true;
     }

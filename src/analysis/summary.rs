@@ -205,6 +205,10 @@ pub struct Access {
     /// type declares concurrency or the map is a package variable: how goroutines anywhere
     /// meet the entry methods.
     pub typed: Option<Path>,
+    /// Reached through a local variable holding a snapshot, taken under a lock, of a field's
+    /// or package variable's map (`conns := cc.conns` under `cc.mu`): a later reassignment
+    /// of the field does not change it.
+    pub copied: bool,
 }
 
 /// A function-typed parameter called (or started as a goroutine) by the function.

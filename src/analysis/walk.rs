@@ -82,6 +82,10 @@ struct Var<'p> {
     /// A loop's own variable (`for i := ...`, `for k := range`), different in each
     /// iteration of the loop with this scope: `xs[i]` is then that iteration's element.
     iteration: Option<u32>,
+    /// Holds, since a lock was held, the map of a field or package variable
+    /// (`conns := cc.conns` under `cc.mu`): a later reassignment of that variable does not
+    /// change what this one holds.
+    snapshot: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -455,7 +459,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if matches!(&val, Val::Path(Path { root: Root::Local(l), steps }, _) if *l == id && steps.is_empty()) {
             self.local_scope.insert(id, scope);
         }
-        let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None };
+        let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None, snapshot: false };
         if let Some(s) = self.scopes.last_mut() {
             s.insert(Rc::from(name), var);
         }
@@ -831,10 +835,12 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Val::Path(Path::new(Root::Local(id)), Via::Direct)
             }
         };
+        let locked = !self.flow.locks.is_empty();
         let id = self.declare(name, ev.ty.clone(), val, ev.origin.clone(), ev.param);
         if let Some(v) = self.lookup_mut(name) {
             v.fresh = ev.fresh && v.id == id;
             v.typed = ev.typed.clone();
+            v.snapshot = locked && matches!(&v.val, Val::Path(p, _) if !p.is_function_local());
         }
         if let Some(stored) = &ev.stored {
             let dest = Path::new(Root::Local(id));
@@ -1642,6 +1648,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,
                 typed: a.typed.clone(),
+                copied: a.copied,
                 respawned: match (a.thread, thread) {
                     (Thread::Current, Thread::Spawned { .. }) => true,
                     (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
@@ -1882,7 +1889,12 @@ impl<'a, 'p> Walk<'a, 'p> {
                 form: SyncMapForm::MutatedValue,
             });
         }
+        let copied = match &map_expr.kind {
+            ExprKind::Ident(n) => self.lookup(n).is_some_and(|v| v.snapshot),
+            _ => false,
+        };
         let a = Access {
+            copied,
             path,
             kind,
             key,
