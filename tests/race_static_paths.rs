@@ -164,12 +164,14 @@ func TestLeak(t *testing.T) {
 #[test]
 fn goroutines_a_test_leaves_running_are_recorded_before_the_test_binary_exits() {
     let out = go_test(&[("leak_test.go", LEAKY_TEST)]);
-    assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR001 && f.line == 10), "{:#?}", out.report.findings);
+    // Reported at the later of the two accesses: either goroutine may run first.
+    assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR001 && (f.line == 10 || f.line == 11)), "{:#?}", out.report.findings);
 }
 
 #[test]
 fn a_users_test_main_gets_the_same_wait() {
     let main = "package leak\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc TestMain(m *testing.M) {\n\tcode := m.Run()\n\tos.Exit(code)\n}\n";
     let out = go_test(&[("leak_test.go", LEAKY_TEST), ("main_test.go", main)]);
-    assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR001 && f.line == 10), "{:#?}", out.report.findings);
+    // Reported at the later of the two accesses: either goroutine may run first.
+    assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR001 && (f.line == 10 || f.line == 11)), "{:#?}", out.report.findings);
 }
