@@ -279,7 +279,8 @@ impl Thread {
 }
 
 #[inline]
-fn get(vc: &[u32], i: u32) -> u32 {
+/// Component `i` of a vector clock (0 past its end).
+pub(crate) fn get(vc: &[u32], i: u32) -> u32 {
     vc.get(i as usize).copied().unwrap_or(0)
 }
 

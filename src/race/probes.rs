@@ -10,6 +10,8 @@
 
 use std::collections::HashMap;
 
+use crate::race::engine::get as clock_of;
+
 /// One goroutine's latest entry into one probed function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Visit {
@@ -58,7 +60,7 @@ impl Probes {
             if self.concurrent.contains_key(&pair) {
                 continue;
             }
-            if let Some(w) = visits.iter().find(|w| w.slot != v.slot && w.clock > cnl.get(w.slot as usize).copied().unwrap_or(0)) {
+            if let Some(w) = visits.iter().find(|w| w.slot != v.slot && w.clock > clock_of(cnl, w.slot)) {
                 self.concurrent.insert(pair, (*w, v));
             }
         }

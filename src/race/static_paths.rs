@@ -63,20 +63,31 @@ pub fn confirm(statics: &[Finding], dynamic: &mut [Finding]) {
 
 /// Static findings on paths this run did not take but showed to run concurrently.
 pub fn predict(statics: &[Finding], sites: &SiteTable, probed: &Probed, dynamic: &[Finding]) -> Vec<Finding> {
-    let files: HashMap<&Path, PathBuf> = sites.sites.iter().map(|s| (s.file.as_path(), canon(&s.file))).collect();
-    let file_of = |p: &Path| files.get(p).cloned().unwrap_or_else(|| canon(p));
+    if statics.is_empty() {
+        return Vec::new();
+    }
+    // One pass over the site table: the lines whose map operations ran, and the probes
+    // (function spans) per file.
+    let mut canonical: HashMap<&Path, PathBuf> = HashMap::new();
+    let mut ran_lines: HashSet<(PathBuf, u32)> = HashSet::new();
+    let mut probes: HashMap<PathBuf, Vec<(u32, u32, u32)>> = HashMap::new();
+    for s in &sites.sites {
+        let file = canonical.entry(s.file.as_path()).or_insert_with(|| canon(&s.file)).clone();
+        if s.kind == "enter" {
+            probes.entry(file).or_default().push((s.line, s.end_line, s.id));
+        } else if probed.probes.has_run(s.id) {
+            ran_lines.insert((file, s.line));
+        }
+    }
+    let ran = |file: &Path, line: u32| ran_lines.contains(&(file.to_path_buf(), line));
     // The innermost probed function around a line.
     let probe_at = |file: &Path, line: u32| {
-        sites
-            .sites
+        probes
+            .get(file)?
             .iter()
-            .filter(|s| s.kind == "enter" && s.line <= line && line <= s.end_line && file_of(&s.file) == file)
-            .max_by_key(|s| (s.line, std::cmp::Reverse(s.end_line)))
-            .map(|s| s.id)
-    };
-    // A line ran when a map operation instrumented on it did.
-    let ran = |file: &Path, line: u32| {
-        sites.sites.iter().any(|s| s.kind != "enter" && s.line == line && probed.probes.has_run(s.id) && file_of(&s.file) == file)
+            .filter(|(start, end, _)| *start <= line && line <= *end)
+            .max_by_key(|(start, end, _)| (*start, std::cmp::Reverse(*end)))
+            .map(|(_, _, id)| *id)
     };
     let reported: HashSet<(PathBuf, u32)> = dynamic.iter().map(|f| (canon(&f.file), f.line)).collect();
     let mut out = Vec::new();
