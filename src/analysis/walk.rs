@@ -1159,15 +1159,29 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             return Ev::of_type(self.an.prog.resolve(self.file, te));
         }
-        // Methods of sync primitives and known concurrent APIs.
+        // Package functions of the standard library, methods of sync primitives, known
+        // concurrent APIs. The receiver is evaluated once, here, and its method resolved from
+        // that value.
+        let mut resolved = None;
         if let ExprKind::Selector(recv, name) = &func.kind {
-            if let Some(ev) = self.known_api(e, recv, name, args) {
-                return ev;
-            }
+            let rev = match self.qualifier_path(recv) {
+                Some(path) => {
+                    if let Some(ev) = self.stdlib_call(e, &path, name, args) {
+                        return ev;
+                    }
+                    None
+                }
+                None => {
+                    let rev = self.eval(recv);
+                    if let Some(ev) = self.sync_method(e, recv, &rev, name, args) {
+                        return ev;
+                    }
+                    Some(rev)
+                }
+            };
             if self.an.is_configured_concurrent(recv, name) {
                 // The user's config says this API runs the functions it is given
                 // concurrently (a library's ForEach, a framework's callback).
-                self.eval(recv);
                 for a in args {
                     match &a.kind {
                         ExprKind::FuncLit(_) | ExprKind::Ident(_) | ExprKind::Selector(..) => {
@@ -1187,8 +1201,17 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
                 return Ev::unknown();
             }
+            if let Some(rev) = rev {
+                resolved = Some(match self.select(rev, name).val {
+                    Val::Func(t) => Some(t),
+                    _ => None,
+                });
+            }
         }
-        let target = self.callee(func);
+        let target = match resolved {
+            Some(t) => t,
+            None => self.callee(func),
+        };
         let arg_evs = self.eval_args(args);
         match target {
             Some(t) => {
@@ -1291,15 +1314,17 @@ impl<'a, 'p> Walk<'a, 'p> {
     }
 
     /// sync primitives, sync.Map, WaitGroup/errgroup, Once, testing.T, net/http, time.
-    fn known_api(&mut self, e: &'p Expr, recv: &'p Expr, name: &str, args: &'p [Expr]) -> Option<Ev<'p>> {
-        // Package-qualified functions of the standard library.
-        if let ExprKind::Ident(pkg) = &recv.kind
-            && self.lookup(pkg).is_none()
-                && let Some(path) = self.an.prog.import_path(self.file, pkg) {
-                    let path = path.to_string();
-                    return self.stdlib_call(e, &path, name, args);
-                }
-        let rev = self.eval(recv);
+    /// The import path `recv` names when it is a package qualifier (`http` in `http.Get`).
+    fn qualifier_path(&self, recv: &Expr) -> Option<String> {
+        match &recv.kind {
+            ExprKind::Ident(pkg) if self.lookup(pkg).is_none() => self.an.prog.import_path(self.file, pkg).map(str::to_string),
+            _ => None,
+        }
+    }
+
+    /// Methods of sync primitives (`mu.Lock`, `wg.Wait`, `once.Do`, `m.Load`, `t.Run`) on an
+    /// already evaluated receiver.
+    fn sync_method(&mut self, e: &'p Expr, recv: &'p Expr, rev: &Ev<'p>, name: &str, args: &'p [Expr]) -> Option<Ev<'p>> {
         let (prefix, target) = self.an.prog.method(&rev.ty, name)?;
         let MethodTarget::Sync(kind) = target else { return None };
         let class = self.lock_class(recv, &prefix);
@@ -2068,27 +2093,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     return Ev::unknown();
                 }
                 let base = self.eval(x);
-                if let Some((p, ty)) = self.field_of(&base, f) {
-                    let origin = base.origin.clone();
-                    let typed = self.typed_field(&base, f);
-                    return Ev { val: Val::Path(p, via_of(&base)), ty, origin, typed, ..Ev::unknown() };
-                }
-                if let Some((prefix, MethodTarget::Func(fid))) = self.an.prog.method(&base.ty, f) {
-                    let recv = base.path().map(|bp| {
-                        let mut p = bp.clone();
-                        for n in prefix {
-                            p = p.child(Step::Field(Rc::from(n.as_str())));
-                        }
-                        p
-                    });
-                    return Ev { val: Val::Func(FuncTarget::Func(fid, recv)), ..Ev::unknown() };
-                }
-                if let Some(ids) = self.an.prog.dispatch(&base.ty, f)
-                    && ids.len() <= MAX_DISPATCH
-                {
-                    return Ev { val: Val::Func(FuncTarget::Dispatch(ids, base.path().cloned())), ..Ev::unknown() };
-                }
-                Ev { origin: base.origin, ..Ev::unknown() }
+                self.select(base, f)
             }
             ExprKind::Index(m, k) => {
                 let mev = self.eval(m);
@@ -2237,6 +2242,33 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Ev::unknown()
             }
         }
+    }
+
+    /// `base.f` for an already evaluated `base`: a field, a method value, or an interface
+    /// method's implementations. A call that also inspects its receiver evaluates it once and
+    /// comes here, so a chain `x.F().F()...` is walked once per call, not twice per level.
+    fn select(&mut self, base: Ev<'p>, f: &str) -> Ev<'p> {
+        if let Some((p, ty)) = self.field_of(&base, f) {
+            let origin = base.origin.clone();
+            let typed = self.typed_field(&base, f);
+            return Ev { val: Val::Path(p, via_of(&base)), ty, origin, typed, ..Ev::unknown() };
+        }
+        if let Some((prefix, MethodTarget::Func(fid))) = self.an.prog.method(&base.ty, f) {
+            let recv = base.path().map(|bp| {
+                let mut p = bp.clone();
+                for n in prefix {
+                    p = p.child(Step::Field(Rc::from(n.as_str())));
+                }
+                p
+            });
+            return Ev { val: Val::Func(FuncTarget::Func(fid, recv)), ..Ev::unknown() };
+        }
+        if let Some(ids) = self.an.prog.dispatch(&base.ty, f)
+            && ids.len() <= MAX_DISPATCH
+        {
+            return Ev { val: Val::Func(FuncTarget::Dispatch(ids, base.path().cloned())), ..Ev::unknown() };
+        }
+        Ev { origin: base.origin, ..Ev::unknown() }
     }
 
     fn eval_ident(&mut self, n: &str) -> Ev<'p> {
