@@ -96,6 +96,8 @@ pub struct Analyzer<'p> {
     /// `Name` or `pkg.Name` of functions and methods outside the module that run the
     /// function values they are given concurrently (from the user's config).
     concurrent_apis: Vec<String>,
+    /// Shapes of the conflicts found so far: each is recorded once (see `ConflictShapes`).
+    conflict_shapes: pairs::ConflictShapes,
     /// What the entry walk saw, for `recheck_aliased`.
     entry_accesses: Vec<Access>,
     /// The last `range` loop scope handed out (see `loop_scope`).
@@ -132,6 +134,7 @@ impl<'p> Analyzer<'p> {
             declared: declared_types(prog),
             pool: Vec::new(),
             entry_accesses: Vec::new(),
+            conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
             guarded_fields: HashMap::new(),
             concurrent_apis: Vec::new(),
@@ -238,7 +241,7 @@ impl<'p> Analyzer<'p> {
         let sums = ids.into_iter().map(|id| &self.summaries[id].accesses).chain(std::iter::once(&self.entry_accesses));
         for accesses in sums {
             if accesses.iter().any(|a| roots.contains(&a.path.root)) {
-                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases, &self.facts.entry_names);
+                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases, &self.facts.entry_names, &mut self.conflict_shapes);
                 found.extend(conflicts.into_iter().filter(|c| c.aliased));
             }
         }

@@ -1,7 +1,7 @@
 //! The pair check: which accesses of one analysed function (its own, its callees', and its
 //! goroutines') may run at the same time on the same map without a common guard.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Conflict;
 use super::path::{Path, Root, Step};
@@ -12,7 +12,9 @@ use super::summary::{Access, AccessKind, Mode, Site, SyncObj, Thread};
 pub type AliasClasses = Vec<Vec<Path>>;
 
 /// `entries`: the goroutine sites of entry methods (declared concurrency), whose runs overlap.
-pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses, entries: &HashMap<Site, String>) -> Vec<Conflict> {
+/// `seen`: the shapes of the conflicts already found (see `ConflictShapes`); a conflict whose
+/// two sides both have a known shape is not returned again.
+pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses, entries: &HashMap<Site, String>, seen: &mut ConflictShapes) -> Vec<Conflict> {
     // Accesses are compared within a root; roots joined by an alias class share a bucket.
     let mut rep: HashMap<Root, Root> = HashMap::new();
     let find = |rep: &HashMap<Root, Root>, r: &Root| -> Root {
@@ -70,11 +72,39 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
                 if in_once(a) || in_once(b) || ordered(a, b, entries) || guarded(a, b) {
                     continue;
                 }
-                out.push(Conflict { a: a.clone(), b: b.clone(), aliased });
+                if seen.is_new(a, b, aliased) {
+                    out.push(Conflict { a: a.clone(), b: b.clone(), aliased });
+                }
             }
         }
     }
     out
+}
+
+/// What a conflict says about each of its sides: the site, and every property of the two
+/// accesses that decides how a side is reported (which rule, whether at all). One pair of
+/// sites is met again in every caller of the function where it was found, and once per
+/// pair of call sites there; without this, sarama kept 238,571 conflicts (5.5 GiB) for 10
+/// findings. A conflict is kept when one of its sides has a shape not seen before, so what
+/// the rules report (the first conflict per site and diagnosis) does not change.
+#[derive(Default)]
+pub struct ConflictShapes(HashSet<u64>);
+
+impl ConflictShapes {
+    fn is_new(&mut self, a: &Access, b: &Access, aliased: bool) -> bool {
+        let x = self.0.insert(side_shape(a, b, aliased));
+        let y = self.0.insert(side_shape(b, a, aliased));
+        x || y
+    }
+}
+
+fn side_shape(x: &Access, y: &Access, aliased: bool) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let common = x.locks.iter().any(|l| y.locks.iter().any(|m| m.same_lock(l)));
+    (x.site, x.kind.is_write(), x.lazy_check.is_some(), x.lazy_covered, x.locks.is_empty(), std::mem::discriminant(&x.via)).hash(&mut h);
+    (x.path.map_depth() >= 1, y.kind.is_write(), y.locks.is_empty(), common, aliased).hash(&mut h);
+    h.finish()
 }
 
 fn parallel(a: &Access, b: &Access, local_scope: &HashMap<u32, u32>) -> bool {

@@ -394,7 +394,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             let an = &*self.an;
             self.sum.accesses.retain(|a| an.declared_shared(&a.path));
         }
-        let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases, &self.an.facts.entry_names);
+        let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases, &self.an.facts.entry_names, &mut self.an.conflict_shapes);
         self.an.facts.conflicts.extend(conflicts);
         for a in &self.sum.accesses {
             let write = a.kind.is_write() || a.kind == AccessKind::FieldWrite;
