@@ -91,7 +91,7 @@ struct Var<'p> {
 #[derive(Clone, Debug)]
 struct Flow {
     locks: Vec<HeldLock>,
-    acq: Vec<SyncObj>,
+    acq: SyncSet,
     live: bool,
 }
 
@@ -142,7 +142,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             file,
             pkg,
             scopes: vec![HashMap::new()],
-            flow: Flow { locks: Vec::new(), acq: Vec::new(), live: true },
+            flow: Flow { locks: Vec::new(), acq: SyncSet::default(), live: true },
             thread: Thread::Current,
             pos: 0,
             next_id: 0,
@@ -248,7 +248,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let recv = Path::type_root(r.ty);
         if mode == super::Entry::OneClient {
             // In the calling goroutine, with nothing carried over from the other entries.
-            let saved = std::mem::replace(&mut self.flow, Flow { locks: Vec::new(), acq: Vec::new(), live: true });
+            let saved = std::mem::replace(&mut self.flow, Flow { locks: Vec::new(), acq: SyncSet::default(), live: true });
             self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
             self.flow = saved;
             return;
@@ -300,6 +300,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         };
         added.retain(|a| a.thread != Thread::Current);
+        let mut rebased_rel = SetMemo::default();
+        let mut rebased_acq = SetMemo::default();
         for a in &mut added {
             // Each call makes its own instance: on "every instance", a goroutine of one call
             // does not meet the same goroutine of another call (several goroutines of one
@@ -311,11 +313,32 @@ impl<'a, 'p> Walk<'a, 'p> {
             for l in &mut a.locks {
                 rebase(&mut l.lock);
             }
-            for o in a.acq.iter_mut().chain(a.rel.iter_mut()) {
-                if let SyncObj::Object(p) = o {
-                    rebase(p);
-                }
-            }
+            a.acq = rebased_acq.get_or(&a.acq, (), |set| {
+                SyncSet::from_vec(
+                    set.iter()
+                        .map(|o| {
+                            let mut o = o.clone();
+                            if let SyncObj::Object(p) = &mut o {
+                                rebase(Rc::make_mut(p));
+                            }
+                            o
+                        })
+                        .collect(),
+                )
+            });
+            a.rel = rebased_rel.get_or(&a.rel, (), |set| {
+                SyncSet::from_vec(
+                    set.iter()
+                        .map(|o| {
+                            let mut o = o.clone();
+                            if let SyncObj::Object(p) = &mut o {
+                                rebase(Rc::make_mut(p));
+                            }
+                            o
+                        })
+                        .collect(),
+                )
+            });
         }
         self.sum.accesses.append(&mut added);
     }
@@ -325,12 +348,24 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn finish(mut self) -> Summary {
         self.resolve_received();
         let releases = std::mem::take(&mut self.releases);
+        // Per thread, the positions of its releases in order: the releases after an access
+        // are named by how many of them come at or before it.
+        let mut positions: HashMap<Thread, Vec<u32>> = HashMap::new();
+        for (t, p, _) in &releases {
+            positions.entry(*t).or_default().push(*p);
+        }
+        positions.values_mut().for_each(|v| v.sort_unstable());
+        let mut with_later = SetMemo::default();
         for a in &mut self.sum.accesses {
-            for (t, p, s) in &releases {
-                if *t == a.thread && *p > a.pos && !a.rel.contains(s) {
-                    a.rel.push(s.clone());
-                }
+            let Some(ps) = positions.get(&a.thread) else { continue };
+            let before = ps.partition_point(|p| *p <= a.pos);
+            if before == ps.len() {
+                continue;
             }
+            let (thread, pos) = (a.thread, a.pos);
+            a.rel = with_later.get_or(&a.rel, (thread, before), |set| {
+                set.with(releases.iter().filter(|(t, p, _)| *t == thread && *p > pos).map(|(_, _, s)| s))
+            });
         }
         for pc in &mut self.sum.param_calls {
             for (t, p, s) in &releases {
@@ -418,6 +453,10 @@ impl<'a, 'p> Walk<'a, 'p> {
                 _ => true,
             }
         };
+        // Before dropping accesses callers cannot name: the entry walk's pool has copies.
+        // The function's own acquires count too: they join its goroutines for its callers.
+        let acquired: HashSet<SyncObj> =
+            self.sum.accesses.iter().flat_map(|a| a.acq.iter()).chain(&self.sum.acquires).cloned().collect();
         self.sum.accesses.retain(|a| keep(&a.path));
         // A local mutex, channel or WaitGroup still orders and guards the goroutines this
         // function started after it returns: callers see it under a name of its own.
@@ -429,14 +468,52 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
         };
         let global_sync = |s: &mut SyncObj| {
-            if let SyncObj::Object(p) = s {
-                global(p);
+            if let SyncObj::Object(p) = s
+                && matches!(p.root, Root::Local(_))
+            {
+                global(Rc::make_mut(p));
             }
         };
+        // A release only orders an access before another that acquires the object. Accesses
+        // that acquire a goroutine's start or a local channel of this function or its callees
+        // are all walked here (callers only copy them): the other such objects in `rel` can
+        // never order anything, and dropping them keeps the sets callers copy small.
+        let useful = |s: &SyncObj| match s {
+            SyncObj::Spawn(_) => acquired.contains(s),
+            SyncObj::Object(p) => match p.root {
+                Root::Local(l) if !returned.contains(&l) => acquired.contains(s),
+                Root::FuncLocal(..) => acquired.contains(s),
+                _ => true,
+            },
+            SyncObj::ParentEnd(_) => true,
+        };
+        let mut named_rel = SetMemo::default();
+        let mut named_acq = SetMemo::default();
         for a in &mut self.sum.accesses {
             a.locks.iter_mut().for_each(|l| global(&mut l.lock));
-            a.acq.iter_mut().for_each(global_sync);
-            a.rel.iter_mut().for_each(global_sync);
+            a.acq = named_acq.get_or(&a.acq, (), |set| {
+                SyncSet::from_vec(
+                    set.iter()
+                        .map(|s| {
+                            let mut s = s.clone();
+                            global_sync(&mut s);
+                            s
+                        })
+                        .collect(),
+                )
+            });
+            a.rel = named_rel.get_or(&a.rel, (), |set| {
+                SyncSet::from_vec(
+                    set.iter()
+                        .filter(|s| useful(s))
+                        .map(|s| {
+                            let mut s = s.clone();
+                            global_sync(&mut s);
+                            s
+                        })
+                        .collect(),
+                )
+            });
         }
         self.sum.releases.iter_mut().for_each(global_sync);
         self.sum.acquires.iter_mut().for_each(global_sync);
@@ -602,7 +679,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                             sent.push(vp.clone());
                         }
                     }
-                    self.release(SyncObj::Object(p.clone()));
+                    self.release(SyncObj::Object(Rc::new(p.clone())));
                 }
             }
             Stmt::If { init, cond, then, els } => self.with_scope(|w| {
@@ -729,7 +806,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             Type::Chan(e) => {
                 // Each iteration receives a sent value (the close ends the loop instead).
                 if let Some(p) = ev.path() {
-                    self.acquire(SyncObj::Object(p.clone()));
+                    self.acquire(SyncObj::Object(Rc::new(p.clone())));
                 }
                 let value = received(&ev, *e);
                 if let Some(k) = &r.key {
@@ -1087,7 +1164,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             let multi = *multi || self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. });
             self.thread = Thread::Spawned { site: *site, multi };
             self.flow.locks.clear();
-            self.flow.acq.push(start.clone());
+            self.flow.acq = self.flow.acq.with([start]);
             self.instance_scopes.push(scope);
         }
         let saved_loop = self.loop_depth;
@@ -1339,21 +1416,21 @@ impl<'a, 'p> Walk<'a, 'p> {
             (SyncKind::Mutex | SyncKind::RWMutex, "Unlock") | (SyncKind::RWMutex, "RUnlock") => self.unlock(&obj),
             (SyncKind::WaitGroup, "Done") => {
                 self.tick();
-                self.release(SyncObj::Object(obj));
+                self.release(SyncObj::Object(Rc::new(obj)));
             }
             (SyncKind::WaitGroup | SyncKind::ErrGroup, "Wait") => {
                 self.tick();
-                self.acquire(SyncObj::Object(obj));
+                self.acquire(SyncObj::Object(Rc::new(obj)));
             }
             (SyncKind::WaitGroup | SyncKind::ErrGroup, "Go" | "TryGo") => {
                 let f = args.first()?;
-                self.spawn_value(f, site, Some(SyncObj::Object(obj)));
+                self.spawn_value(f, site, Some(SyncObj::Object(Rc::new(obj))));
             }
             (SyncKind::Once, "Do") => {
                 // The body runs once, before every `Do` returns: a lock for exclusion, and an
                 // ordering edge to whatever follows `Do` in any goroutine.
                 let f = args.first()?;
-                let once = SyncObj::Object(obj.clone());
+                let once = SyncObj::Object(Rc::new(obj.clone()));
                 self.lock(obj.clone(), Mode::Write, site, None);
                 if let Some(l) = self.flow.locks.last_mut() {
                     l.once = true;
@@ -1624,20 +1701,33 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         let spawn_info = spawn.as_ref().map(|(s, m, start, _)| (*s, *m || in_loop, start.clone()));
         let mut new_accesses = Vec::new();
+        let mut substituted_rel = SetMemo::default();
+        let mut substituted_acq = SetMemo::default();
         for a in &sum.accesses {
             let Some(path) = subst(&a.path) else { continue };
             let mut locks: Vec<HeldLock> =
                 a.locks.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
-            let mut acq: Vec<SyncObj> = a.acq.iter().filter_map(|s| subst_sync(s, &subst)).collect();
-            let rel: Vec<SyncObj> = a.rel.iter().filter_map(|s| subst_sync(s, &subst)).collect();
-            acq.extend(caller_acq.iter().cloned());
+            let rel = substituted_rel.get_or(&a.rel, (), |set| SyncSet::from_vec(set.iter().filter_map(|s| subst_sync(s, &subst)).collect()));
+            // What the callee acquired before the access, then what the caller had acquired
+            // before the call, then the goroutine's start when the call starts one.
+            let start = match (a.thread, &spawn_info) {
+                (Thread::Current, Some((_, _, start))) => Some(start),
+                _ => None,
+            };
+            let acq = substituted_acq.get_or(&a.acq, start.is_some(), |set| {
+                let own = SyncSet::from_vec(set.iter().filter_map(|s| subst_sync(s, &subst)).collect());
+                own.with(caller_acq.iter().chain(start))
+            });
             let thread = match (a.thread, &spawn_info) {
-                (Thread::Current, Some((site, multi, start))) => {
-                    acq.push(start.clone());
+                (Thread::Current, Some((site, multi, _))) => {
                     Thread::Spawned { site: *site, multi: *multi }
                 }
                 (Thread::Current, None) => {
-                    locks.extend(caller_locks.iter().cloned());
+                    for l in &caller_locks {
+                        if !locks.iter().any(|m| m.lock == l.lock) {
+                            locks.push(l.clone());
+                        }
+                    }
                     caller_thread
                 }
                 (Thread::Spawned { site, multi }, _) => Thread::Spawned { site, multi: multi || in_loop || spawn_info.as_ref().is_some_and(|s| s.1) },
@@ -1768,12 +1858,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             let before = self.sum.accesses.len();
             self.run_target(t, Vec::new(), sp, span);
             let rel: Vec<SyncObj> = pc.rel.iter().filter_map(|s| subst_sync(s, &subst)).collect();
+            let mut with_rel = SetMemo::default();
             for a in &mut self.sum.accesses[before..] {
-                for r in &rel {
-                    if !a.rel.contains(r) {
-                        a.rel.push(r.clone());
-                    }
-                }
+                a.rel = with_rel.get_or(&a.rel, (), |set| set.with(&rel));
             }
         }
         if let Some((_, _, _, Some(end))) = &spawn {
@@ -1781,7 +1868,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             let end = end.clone();
             if let Some(si) = spawn_info.as_ref() {
                 for a in self.sum.accesses.iter_mut().filter(|a| a.origin == origin && matches!(a.thread, Thread::Spawned{site, ..} if site == si.0)) {
-                    a.rel.push(end.clone());
+                    a.rel = a.rel.with([&end]);
                 }
             }
         }
@@ -1883,7 +1970,7 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     fn acquire(&mut self, s: SyncObj) {
         if !self.flow.acq.contains(&s) {
-            self.flow.acq.push(s.clone());
+            self.flow.acq = self.flow.acq.with([&s]);
         }
         if self.thread == Thread::Current && !self.sum.acquires.contains(&s) {
             self.sum.acquires.push(s);
@@ -1929,7 +2016,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             locks: self.flow.locks.clone(),
             pos,
             acq: self.flow.acq.clone(),
-            rel: Vec::new(),
+            rel: SyncSet::default(),
             via,
             fresh_value: false,
             value_from: None,
@@ -2203,7 +2290,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                             self.unlock(&p.clone());
                         }
                         // A receive returns a sent value or the zero value of a closed channel.
-                        self.acquire(SyncObj::Object(p.clone()));
+                        self.acquire(SyncObj::Object(Rc::new(p.clone())));
                         self.acquire(closed(p));
                     }
                     let ty = match self.an.prog.underlying(&ev.ty) {
@@ -2324,7 +2411,7 @@ fn key_abs(k: &Expr) -> Key {
 /// What `close(ch)` releases: receives acquire it, and so does the end of a range over `ch`,
 /// but not the iterations of that range (they receive sent values).
 fn closed(ch: &Path) -> SyncObj {
-    SyncObj::Object(ch.child(Step::Field(Rc::from("(closed)"))))
+    SyncObj::Object(Rc::new(ch.child(Step::Field(Rc::from("(closed)")))))
 }
 
 /// `make(chan T, 1)`.
@@ -2382,7 +2469,7 @@ fn join(a: &Flow, b: &Flow) -> Flow {
             Some(if m.section == l.section { l.clone() } else { HeldLock { section: l.section.min(m.section), ..l.clone() } })
         })
         .collect();
-    let acq = a.acq.iter().filter(|s| b.acq.contains(s)).cloned().collect();
+    let acq = SyncSet::from_vec(a.acq.iter().filter(|s| b.acq.contains(s)).cloned().collect());
     Flow { locks, acq, live: a.live || b.live }
 }
 
@@ -2410,7 +2497,7 @@ fn subst_path(p: &Path, recv: Option<&Path>, args: &[Ev], local_map: &HashMap<u3
 
 fn subst_sync(s: &SyncObj, subst: &impl Fn(&Path) -> Option<Path>) -> Option<SyncObj> {
     match s {
-        SyncObj::Object(p) => subst(p).map(SyncObj::Object),
+        SyncObj::Object(p) => subst(p).map(|p| SyncObj::Object(Rc::new(p))),
         other => Some(other.clone()),
     }
 }
