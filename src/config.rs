@@ -79,9 +79,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
         // The key whose value is wrong is the `key =` that starts the line (values on one line
         // are the style docs/config.md shows).
         let key = text.lines().nth(line - 1).and_then(|l| l.split_once('=')).map(|(k, _)| k.trim()).filter(|k| !k.is_empty());
+        let hint = if msg.contains("expected one of") { " (docs/config.md)" } else { "; docs/config.md describes the keys and their values" };
         match key {
-            Some(k) => format!("line {line}: key `{k}`: {msg}; the keys are checks, concurrent, lock_wrappers, exclude, level (docs/config.md)"),
-            None => format!("line {line}: {msg}; the keys are checks, concurrent, lock_wrappers, exclude, level (docs/config.md)"),
+            Some(k) => format!("line {line}: key `{k}`: {msg}{hint}"),
+            None => format!("line {line}: {msg}{hint}"),
         }
     })?;
     let mut cfg = Config { path: path.to_path_buf(), ..Config::default() };
