@@ -90,8 +90,14 @@ pub fn run(args: &RaceArgs) -> i32 {
 }
 
 fn print(report: &mut Report, dir: &Path, format: Format) {
+    // The same suppression comments and fingerprints as `check` (src/triage/).
     let root = crate::load::find_module(dir).map(|(root, _)| root);
-    crate::triage::fingerprint::assign(report, root.as_deref(), &mut crate::triage::Sources::default());
+    let mut sources = crate::triage::Sources::default();
+    let suppressed = crate::triage::suppress::apply(report, &mut sources, None, &crate::rules::RuleId::ALL);
+    for w in &suppressed.warnings {
+        eprintln!("maprace race: {w}");
+    }
+    crate::triage::fingerprint::assign(report, root.as_deref(), &mut sources);
     let color = format == Format::Pretty && std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
     let rendered = output::render(report, format, dir, color);
     let _ = std::io::stdout().lock().write_all(rendered.stdout.as_bytes());
