@@ -112,41 +112,15 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     }
     let debug = std::env::var_os("MAPRACE_DEBUG").is_some();
     let mut opts = opts.clone();
-    let mut notes = Vec::new();
-    let mut config_path = None;
-    let mut excluder = None;
-    let mut no_rule_enabled = false;
-    if opts.read_config {
-        let start = config_start(args);
-        if let Some(path) = config::find(&start, loaded.module_root.as_deref()) {
-            match config::read(&path).and_then(|cfg| Excluder::new(&cfg).map(|ex| (cfg, ex))) {
-                Ok((cfg, ex)) => {
-                    no_rule_enabled = apply_config(&mut opts, &cfg);
-                    excluder = Some(ex);
-                    config_path = Some(path);
-                }
-                Err(e) => {
-                    incomplete = true;
-                    errors.push(e);
-                }
-            }
-        }
-        if let Some(root) = &loaded.module_root {
-            if root.join(load::CONFIG_FILE).is_file() {
-                notes.push(format!(
-                    "{}: .maprace.json is deprecated; move its list to .maprace.toml as `concurrent = [...]` (docs/config.md)",
-                    root.join(load::CONFIG_FILE).display()
-                ));
-            }
-            match load::read_config(root) {
-                Ok(mut apis) => opts.concurrent_apis.append(&mut apis),
-                Err(e) => {
-                    incomplete = true;
-                    errors.push(e);
-                }
-            }
-        }
+    let configured = if opts.read_config { configure(args, loaded.module_root.as_deref(), &mut opts) } else { Configured::default() };
+    if !configured.errors.is_empty() {
+        incomplete = true;
+        errors.extend(configured.errors);
     }
+    let mut notes = configured.notes;
+    let config_path = configured.path;
+    let excluder = configured.excluder;
+    let no_rule_enabled = configured.no_rule_enabled;
     let concurrent_apis = opts.concurrent_apis.clone();
     let t0 = std::time::Instant::now();
     let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
@@ -209,13 +183,58 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     }
 }
 
+/// What reading `.maprace.toml` (and the deprecated `.maprace.json`) did to the options.
+#[derive(Default)]
+struct Configured {
+    path: Option<PathBuf>,
+    excluder: Option<Excluder>,
+    /// `checks` (with `--rule`) left no rule enabled.
+    no_rule_enabled: bool,
+    notes: Vec<String>,
+    errors: Vec<FileError>,
+}
+
+fn configure(args: &[String], module_root: Option<&std::path::Path>, opts: &mut CheckOptions) -> Configured {
+    let mut out = Configured::default();
+    if let Some(path) = config::find(&config_start(args), module_root) {
+        match config::read(&path).and_then(|cfg| Excluder::new(&cfg).map(|ex| (cfg, ex))) {
+            Ok((cfg, ex)) => {
+                out.no_rule_enabled = apply_config(opts, &cfg);
+                out.excluder = Some(ex);
+                out.path = Some(path);
+            }
+            Err(e) => out.errors.push(e),
+        }
+    }
+    if let Some(root) = module_root {
+        let legacy = root.join(load::CONFIG_FILE);
+        if legacy.is_file() {
+            out.notes.push(format!(
+                "{}: .maprace.json is deprecated; move its list to .maprace.toml as `concurrent = [...]` (docs/config.md)",
+                legacy.display()
+            ));
+        }
+        match load::read_config(root) {
+            Ok(mut apis) => opts.concurrent_apis.append(&mut apis),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    out
+}
+
 /// The directory the config search starts from: the first argument's (a file's parent,
 /// `dir/...`'s `dir`), or the current directory.
 fn config_start(args: &[String]) -> PathBuf {
     let Some(first) = args.first() else { return PathBuf::from(".") };
     let base = first.strip_suffix("...").map(|b| b.trim_end_matches('/')).unwrap_or(first);
     let base = PathBuf::from(if base.is_empty() { "." } else { base });
-    if base.is_file() { base.parent().map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() }).unwrap_or_default() } else { base }
+    if !base.is_file() {
+        return base;
+    }
+    match base.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// `.maprace.toml` narrows the rules (the command line's `--rule` narrows further) and adds to
