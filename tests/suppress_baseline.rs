@@ -170,3 +170,25 @@ fn a_bad_baseline_file_is_exit_2_naming_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("junk.json"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn baseline_survives_gofmt() {
+    // Written on badly formatted code (spaces for tabs, extra spaces), checked after `gofmt -w`.
+    let dir = store_module();
+    edit(dir.path(), |src| {
+        src.lines()
+            .map(|l| {
+                let indent = l.len() - l.trim_start_matches('\t').len();
+                format!("{}{}\n", "    ".repeat(indent), l.trim_start_matches('\t').replace(" = ", "  =  ").replace("(", "( "))
+            })
+            .collect()
+    });
+    let before = maprace(dir.path(), &["check", "--write-baseline", "b.json", "./..."]);
+    assert!(text(&before.stderr).contains("recorded 5 finding(s)"), "{}", text(&before.stderr));
+    let fmt = Command::new("gofmt").args(["-w", "store/store.go"]).current_dir(dir.path()).output().expect("gofmt runs (Go on PATH)");
+    assert!(fmt.status.success(), "{}", text(&fmt.stderr));
+    let formatted = fs::read_to_string(dir.path().join("store/store.go")).expect("read");
+    assert!(formatted.contains(STORE_LINE), "gofmt restored the original: {formatted}");
+    let after = maprace(dir.path(), &["check", "--baseline", "b.json", "./..."]);
+    assert_eq!(after.status.code(), Some(0), "{}", text(&after.stdout));
+}

@@ -51,11 +51,20 @@ fn rule(r: RuleId) -> Value {
         "id": r.to_string(),
         "name": d.name,
         "shortDescription": {"text": d.summary},
-        "fullDescription": {"text": d.summary},
+        "fullDescription": {"text": what_it_finds(d.doc).unwrap_or(d.summary)},
         "help": {"text": format!("Fix: {}", d.fix), "markdown": d.doc},
         "defaultConfiguration": {"level": "warning"},
         "properties": {"tags": ["concurrency", "go", "maps"]},
     })
+}
+
+/// The "## What it finds" section of a rule's documentation, as one paragraph.
+fn what_it_finds(doc: &str) -> Option<&str> {
+    let start = doc.find("## What it finds")? + "## What it finds".len();
+    let rest = &doc[start..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    let text = rest[..end].trim();
+    if text.is_empty() { None } else { Some(text) }
 }
 
 fn result(f: &Finding, base: &Path) -> Value {
