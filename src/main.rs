@@ -259,7 +259,11 @@ fn run_check(args: CheckArgs) -> i32 {
     let _ = std::io::stdout().lock().write_all(rendered.stdout.as_bytes());
     eprint!("{}", rendered.stderr);
     for d in &outcome.unused_ignores {
-        eprintln!("{}:{}: {} matches no finding; remove it", display_path(&d.file, &base), d.line, d.describe());
+        let what = format!("{} matches no finding; remove it", d.describe());
+        eprintln!("{}:{}: {what}", display_path(&d.file, &base), d.line);
+        if format == Format::Github {
+            print!("{}", output::github::warning(&output::repo_path(&d.file, &base), d.line, &what));
+        }
     }
     if outcome.incomplete {
         2

@@ -154,6 +154,8 @@ fn unused_ignores_are_listed_and_fail_the_run() {
     assert!(stderr.contains("main.go:5: //maprace:ignore MR001 matches no finding"), "{stderr}");
     assert!(stderr.contains("main.go:6: //nolint matches no finding"), "{stderr}");
     assert!(!stderr.contains("main.go:7"), "a nolint for another linter is not ours: {stderr}");
+    let gh = maprace(dir.path(), &["check", "--report-unused-ignores", "--format", "github", "./..."]);
+    assert!(text(&gh.stdout).contains("::warning file=main.go,line=5,title=maprace::"), "{}", text(&gh.stdout));
     // With MR001 not selected, its ignore is not called unused.
     let only = maprace(dir.path(), &["check", "--report-unused-ignores", "--rule", "MR004", "./..."]);
     assert!(!text(&only.stderr).contains("main.go:5"), "{}", text(&only.stderr));

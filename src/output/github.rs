@@ -36,6 +36,12 @@ pub fn render(report: &Report, base: &Path) -> String {
     out
 }
 
+/// A `::warning` at a line: what is not a finding but should be seen in the pull request
+/// (a suppression comment that silences nothing).
+pub fn warning(file: &str, line: u32, message: &str) -> String {
+    format!("::warning file={},line={line},title=maprace::{}\n", escape_property(file), escape_data(message))
+}
+
 /// The message after `::`.
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
