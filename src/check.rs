@@ -6,9 +6,12 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::config::{self, Excluder, Level};
 use crate::load::{self, LoadOptions};
 use crate::report::{FileError, Report};
 use crate::rules::RuleId;
+use crate::triage::suppress::Directive;
+use crate::triage::{Sources, fingerprint, suppress};
 
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
@@ -18,12 +21,33 @@ pub struct CheckOptions {
     /// Functions outside the module that run the function values they are given
     /// concurrently: `Name` (any receiver) or `pkg.Name`.
     pub concurrent_apis: Vec<String>,
+    /// Functions that lock on behalf of their caller (`.maprace.toml` `lock_wrappers`). Accepted
+    /// and passed through: the analysis has no hook for them yet.
+    pub lock_wrappers: Vec<String>,
+    /// `.maprace.toml` `level`. Passed through: the analysis has one level today.
+    pub level: Level,
+    /// Honour `//maprace:ignore` and `//nolint` comments (on unless a caller wants everything).
+    pub suppressions: bool,
+    /// Scan every analysed file for suppressions that matched nothing.
+    pub report_unused_ignores: bool,
+    /// Read `.maprace.toml` / `.maprace.json` (off only for callers that pass their own).
+    pub read_config: bool,
 }
 
 impl CheckOptions {
-    /// What `maprace check` does by default: tests included, generated files skipped.
+    /// What `maprace check` does by default: tests included, generated files skipped,
+    /// config and suppressions honoured.
     pub fn defaults() -> CheckOptions {
-        CheckOptions { load: LoadOptions::default(), rules: Vec::new(), concurrent_apis: Vec::new() }
+        CheckOptions {
+            load: LoadOptions::default(),
+            rules: Vec::new(),
+            concurrent_apis: Vec::new(),
+            lock_wrappers: Vec::new(),
+            level: Level::Default,
+            suppressions: true,
+            report_unused_ignores: false,
+            read_config: true,
+        }
     }
 }
 
@@ -36,6 +60,15 @@ pub struct CheckOutcome {
     pub files: usize,
     pub lines: usize,
     pub module_root: Option<PathBuf>,
+    /// The `.maprace.toml` applied, if any.
+    pub config: Option<PathBuf>,
+    /// Warnings for stderr that do not change the exit code (deprecated config, a
+    /// suppression without a reason).
+    pub notes: Vec<String>,
+    /// Findings silenced by suppression comments.
+    pub suppressed: usize,
+    /// With `report_unused_ignores`: suppression comments that matched no finding.
+    pub unused_ignores: Vec<Directive>,
 }
 
 /// Run the static analysis over `args` (files, directories, `./...` patterns).
@@ -60,9 +93,11 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let mut files_by_dir: Vec<Vec<crate::syntax::FileFacts>> = loaded.dirs.iter().map(|_| Vec::new()).collect();
     let mut files = 0;
     let mut lines = 0;
-    for (i, r) in parsed {
+    let mut analysed_paths: Vec<PathBuf> = Vec::new();
+    for ((i, r), (_, path)) in parsed.into_iter().zip(&jobs) {
         match r {
             Ok(Some(facts)) => {
+                analysed_paths.push((*path).clone());
                 files += 1;
                 lines += facts.lines as usize;
                 errors.extend(facts.errors.iter().cloned());
@@ -76,16 +111,17 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         }
     }
     let debug = std::env::var_os("MAPRACE_DEBUG").is_some();
-    let mut concurrent_apis = opts.concurrent_apis.clone();
-    if let Some(root) = &loaded.module_root {
-        match load::read_config(root) {
-            Ok(mut apis) => concurrent_apis.append(&mut apis),
-            Err(e) => {
-                incomplete = true;
-                errors.push(e);
-            }
-        }
+    let mut opts = opts.clone();
+    let configured = if opts.read_config { configure(args, loaded.module_root.as_deref(), &mut opts) } else { Configured::default() };
+    if !configured.errors.is_empty() {
+        incomplete = true;
+        errors.extend(configured.errors);
     }
+    let mut notes = configured.notes;
+    let config_path = configured.path;
+    let excluder = configured.excluder;
+    let no_rule_enabled = configured.no_rule_enabled;
+    let concurrent_apis = opts.concurrent_apis.clone();
     let t0 = std::time::Instant::now();
     let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
     // The analysis recurses through call chains and nested syntax: give it a stack that the
@@ -114,9 +150,108 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     if !opts.rules.is_empty() {
         findings.retain(|f| opts.rules.contains(&f.rule));
     }
+    if no_rule_enabled {
+        findings.clear();
+    }
+    if let Some(ex) = &excluder {
+        findings.retain(|f| !ex.excludes(&f.file));
+    }
     let mut report = Report { findings, errors };
     report.normalize();
-    CheckOutcome { report, incomplete, files, lines, module_root: loaded.module_root }
+    let mut sources = Sources::default();
+    let mut suppressed = 0;
+    let mut unused_ignores = Vec::new();
+    if opts.suppressions {
+        let enabled: Vec<RuleId> = if opts.rules.is_empty() { RuleId::ALL.to_vec() } else { opts.rules.clone() };
+        let all = opts.report_unused_ignores.then_some(analysed_paths.as_slice());
+        let s = suppress::apply(&mut report, &mut sources, all, &enabled);
+        suppressed = s.suppressed;
+        notes.extend(s.warnings);
+        unused_ignores = s.unused;
+    }
+    fingerprint::assign(&mut report, loaded.module_root.as_deref(), &mut sources);
+    CheckOutcome {
+        report,
+        incomplete,
+        files,
+        lines,
+        module_root: loaded.module_root,
+        config: config_path,
+        notes,
+        suppressed,
+        unused_ignores,
+    }
+}
+
+/// What reading `.maprace.toml` (and the deprecated `.maprace.json`) did to the options.
+#[derive(Default)]
+struct Configured {
+    path: Option<PathBuf>,
+    excluder: Option<Excluder>,
+    /// `checks` (with `--rule`) left no rule enabled.
+    no_rule_enabled: bool,
+    notes: Vec<String>,
+    errors: Vec<FileError>,
+}
+
+fn configure(args: &[String], module_root: Option<&std::path::Path>, opts: &mut CheckOptions) -> Configured {
+    let mut out = Configured::default();
+    if let Some(path) = config::find(&config_start(args), module_root) {
+        match config::read(&path).and_then(|cfg| Excluder::new(&cfg).map(|ex| (cfg, ex))) {
+            Ok((cfg, ex)) => {
+                out.no_rule_enabled = apply_config(opts, &cfg);
+                out.excluder = Some(ex);
+                out.path = Some(path);
+            }
+            Err(e) => out.errors.push(e),
+        }
+    }
+    if let Some(root) = module_root {
+        let legacy = root.join(load::CONFIG_FILE);
+        if legacy.is_file() {
+            out.notes.push(format!(
+                "{}: .maprace.json is deprecated; move its list to .maprace.toml as `concurrent = [...]` (docs/config.md)",
+                legacy.display()
+            ));
+        }
+        match load::read_config(root) {
+            Ok(mut apis) => opts.concurrent_apis.append(&mut apis),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    out
+}
+
+/// The directory the config search starts from: the first argument's (a file's parent,
+/// `dir/...`'s `dir`), or the current directory.
+fn config_start(args: &[String]) -> PathBuf {
+    let Some(first) = args.first() else { return PathBuf::from(".") };
+    let base = first.strip_suffix("...").map(|b| b.trim_end_matches('/')).unwrap_or(first);
+    let base = PathBuf::from(if base.is_empty() { "." } else { base });
+    if !base.is_file() {
+        return base;
+    }
+    match base.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `.maprace.toml` narrows the rules (the command line's `--rule` narrows further) and adds to
+/// the lists.
+fn apply_config(opts: &mut CheckOptions, cfg: &config::Config) -> bool {
+    if let Some(enabled) = &cfg.rules {
+        opts.rules = if opts.rules.is_empty() {
+            enabled.clone()
+        } else {
+            opts.rules.iter().copied().filter(|r| enabled.contains(r)).collect()
+        };
+    }
+    opts.concurrent_apis.extend(cfg.concurrent.iter().cloned());
+    opts.lock_wrappers.extend(cfg.lock_wrappers.iter().cloned());
+    opts.level = cfg.level;
+    // An empty list means "every rule" in `CheckOptions`; here it means none is left.
+    cfg.rules.is_some() && opts.rules.is_empty()
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {

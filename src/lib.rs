@@ -4,11 +4,14 @@
 
 pub mod analysis;
 pub mod check;
+pub mod config;
 pub mod lab;
 pub mod load;
 pub mod model;
-pub mod pretty;
+pub mod lsp;
+pub mod output;
 pub mod race;
 pub mod report;
 pub mod rules;
 pub mod syntax;
+pub mod triage;

@@ -1,7 +1,6 @@
-//! The report model shared by every mode (`check`, `race`, `lab`): findings, file errors,
-//! and their renderings (go-vet text, JSON, SARIF). Owns nothing about how findings are found.
+//! The report model shared by every mode (`check`, `race`, `lab`, `lsp`): findings and file
+//! errors. Owns nothing about how findings are found; `output/` owns how they are printed.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -20,6 +19,17 @@ pub enum Evidence {
     Predicted,
     /// Seen in a run and also reported by `check` at the same site.
     Confirmed,
+}
+
+impl Evidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Static => "static",
+            Evidence::Observed => "observed",
+            Evidence::Predicted => "predicted",
+            Evidence::Confirmed => "confirmed",
+        }
+    }
 }
 
 /// A place in a source file, 1-based like `go vet`.
@@ -67,6 +77,10 @@ pub struct Finding {
     pub evidence: Evidence,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stacks: Vec<Stack>,
+    /// Stable identity across unrelated edits (no line numbers), for baselines and SARIF's
+    /// `partialFingerprints`; filled by [`crate::fingerprint::assign`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 impl Finding {
@@ -83,6 +97,7 @@ impl Finding {
             fix: rule.fix(),
             evidence: Evidence::Static,
             stacks: Vec::new(),
+            fingerprint: None,
         }
     }
 }
@@ -118,48 +133,19 @@ impl Report {
         if self.findings.is_empty() { 0 } else { 1 }
     }
 
-    /// Paths are printed relative to `base` when they lie below it, as `go vet` does.
+    /// The go-vet text (`output::text`); kept here for the callers that only want text.
     pub fn render_text(&self, base: &Path) -> String {
-        let mut out = String::new();
-        for f in &self.findings {
-            let _ = write!(
-                out,
-                "{}:{}:{}: {} {}: {}",
-                display_path(&f.file, base),
-                f.line,
-                f.column,
-                f.rule,
-                f.name,
-                f.message
-            );
-            if f.evidence != Evidence::Static {
-                let _ = write!(out, " [{}]", serde_json::to_value(f.evidence).unwrap_or_default().as_str().unwrap_or(""));
-            }
-            let _ = writeln!(out, "\n\tfix: {}", f.fix);
-            for r in &f.related {
-                let _ = writeln!(out, "\t{}:{}: {}", display_path(&r.file, base), r.line, r.message);
-            }
-            for s in &f.stacks {
-                let _ = writeln!(out, "\tgoroutine {} ({}):", s.goroutine, s.label);
-                for fr in &s.frames {
-                    let _ = writeln!(out, "\t    {} {}:{}", fr.function, display_path(&fr.file, base), fr.line);
-                }
-            }
-        }
-        out
+        crate::output::text::findings(self, base)
     }
 
-    /// Errors go to stderr in text mode, one line each, naming the file.
+    /// File errors, one line each (`output::text`).
     pub fn render_errors(&self, base: &Path) -> String {
-        let mut out = String::new();
-        for e in &self.errors {
-            let _ = writeln!(out, "maprace: {}: {}", display_path(&e.file, base), e.message);
-        }
-        out
+        crate::output::text::errors(self, base)
     }
 
+    /// The versioned JSON document (`output::json`, docs/json.md).
     pub fn render_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        crate::output::json::render(self)
     }
 }
 

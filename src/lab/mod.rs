@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
@@ -28,41 +27,32 @@ use go::Toolchain;
 use measure::{CheckVerdict, Environment, LabReport, RowResult, RunOutput, Tally, classify};
 use scenario::{Row, Scenario};
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LabFormat {
     Text,
     Md,
     Json,
 }
 
-#[derive(Args, Debug)]
+/// What `maprace lab` was asked to do (main.rs maps its flags onto this).
+#[derive(Clone, Debug)]
 pub struct LabArgs {
-    /// Runs of each scenario
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    /// Runs of each scenario.
     pub runs: u32,
-    /// Only this scenario (repeatable); `name/variant` selects one variant
-    #[arg(long = "scenario", value_name = "NAME")]
+    /// Only these scenarios; `name/variant` selects one variant.
     pub scenarios: Vec<String>,
-    /// Output: an aligned table, the Markdown table, or the JSON documented in docs/lab.md
-    #[arg(long, value_enum, default_value_t = LabFormat::Text)]
     pub format: LabFormat,
-    /// Also write the chart (SVG) to FILE
-    #[arg(long, value_name = "FILE")]
+    /// Also write the chart (SVG) here.
     pub svg: Option<PathBuf>,
-    /// Show the runtime map calls the compiler emits for scenario NAME, with and without -race
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["svg", "list", "scenarios"])]
+    /// Show the runtime map calls the compiler emits for this scenario.
     pub asm: Option<String>,
-    /// Seconds before a run is killed and reported as hung
-    #[arg(long, value_name = "SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Seconds before a run is killed and reported as hung.
     pub timeout: u64,
-    /// Parallel builds and runs (default: the number of CPUs)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
+    /// Parallel builds and runs (default: the number of CPUs).
     pub jobs: Option<u64>,
-    /// Run the scenarios in DIR (`DIR/<name>/main.go`) instead of the embedded corpus
-    #[arg(long, value_name = "DIR")]
+    /// Run the scenarios in this directory instead of the embedded corpus.
     pub corpus: Option<PathBuf>,
-    /// List the scenarios and their expectations, run nothing
-    #[arg(long)]
+    /// List the scenarios and their expectations, run nothing.
     pub list: bool,
 }
 

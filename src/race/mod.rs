@@ -11,43 +11,28 @@ pub mod driver;
 pub mod engine;
 pub mod findings;
 pub mod probes;
-pub mod sarif;
 pub mod static_paths;
 pub mod trace;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
-
+use crate::output::{self, Format};
 use crate::report::Report;
 
 pub use driver::{RaceError, RaceOptions, RaceOutcome, TraceAnalysis, TraceStats, analyze_trace, run_command};
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum RaceFormat {
-    Text,
-    Json,
-    Sarif,
-}
-
-#[derive(Args, Debug)]
+/// What `maprace race` was asked to do (main.rs maps its flags onto this).
+#[derive(Clone, Debug)]
 pub struct RaceArgs {
-    #[arg(long, value_enum, default_value_t = RaceFormat::Text)]
-    pub format: RaceFormat,
-    /// Keep the instrumented files, site table and traces in this directory
-    #[arg(long, value_name = "DIR")]
+    pub format: Format,
+    /// Keep the instrumented files, site table and traces in this directory.
     pub keep: Option<PathBuf>,
-    /// Do not run `maprace check` alongside: no `confirmed` marks, and no predictions for
-    /// static findings on paths the run did not take
-    #[arg(long)]
+    /// Do not run `maprace check` alongside.
     pub no_confirm: bool,
-    /// Analyse the traces of a directory kept with `--keep` instead of running a command,
-    /// and print the engine's throughput
-    #[arg(long, value_name = "DIR", conflicts_with = "keep")]
+    /// Analyse the traces of a directory kept with `--keep` instead of running a command.
     pub analyze: Option<PathBuf>,
-    /// The command to run instrumented, after `--`: `go test ./...`, `go run ./cmd/server`
-    #[arg(last = true, required_unless_present = "analyze", value_name = "COMMAND")]
+    /// The command to run instrumented: `go test ./...`, `go run ./cmd/server`.
     pub command: Vec<String>,
 }
 
@@ -68,7 +53,7 @@ pub fn run(args: &RaceArgs) -> i32 {
         capture_output: false,
         keep: args.keep.clone(),
         confirm: !args.no_confirm,
-        stdout_to_stderr: !matches!(args.format, RaceFormat::Text),
+        stdout_to_stderr: args.format.is_document(),
         timeout: None,
     };
     let outcome = match run_command(&dir, &args.command, &opts) {
@@ -81,8 +66,9 @@ pub fn run(args: &RaceArgs) -> i32 {
     for s in &outcome.skipped {
         eprintln!("maprace race: not instrumented: {s}");
     }
-    print(&outcome.report, &dir, args.format);
-    if let RaceFormat::Text = args.format {
+    let mut outcome = outcome;
+    print(&mut outcome.report, &dir, args.format);
+    if !args.format.is_document() {
         let s = &outcome.stats;
         eprintln!(
             "maprace race: {} finding(s); {} events in {} trace(s), {} bytes ({:.1} bytes/event)",
@@ -103,26 +89,25 @@ pub fn run(args: &RaceArgs) -> i32 {
     }
 }
 
-fn print(report: &Report, dir: &Path, format: RaceFormat) {
-    let mut stdout = std::io::stdout().lock();
-    match format {
-        RaceFormat::Text => {
-            let _ = stdout.write_all(report.render_text(dir).as_bytes());
-            eprint!("{}", report.render_errors(dir));
-        }
-        RaceFormat::Json => {
-            let _ = writeln!(stdout, "{}", report.render_json());
-        }
-        RaceFormat::Sarif => {
-            let _ = writeln!(stdout, "{}", sarif::render(report, dir));
-        }
+fn print(report: &mut Report, dir: &Path, format: Format) {
+    // The same suppression comments and fingerprints as `check` (src/triage/).
+    let root = crate::load::find_module(dir).map(|(root, _)| root);
+    let mut sources = crate::triage::Sources::default();
+    let suppressed = crate::triage::suppress::apply(report, &mut sources, None, &crate::rules::RuleId::ALL);
+    for w in &suppressed.warnings {
+        eprintln!("maprace race: {w}");
     }
+    crate::triage::fingerprint::assign(report, root.as_deref(), &mut sources);
+    let color = format == Format::Pretty && std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
+    let rendered = output::render(report, format, dir, color);
+    let _ = std::io::stdout().lock().write_all(rendered.stdout.as_bytes());
+    eprint!("{}", rendered.stderr);
 }
 
-fn analyze_kept(kept: &Path, dir: &Path, format: RaceFormat) -> i32 {
+fn analyze_kept(kept: &Path, dir: &Path, format: Format) -> i32 {
     match driver::analyze_dir(kept) {
-        Ok((report, stats, elapsed)) => {
-            print(&report, dir, format);
+        Ok((mut report, stats, elapsed)) => {
+            print(&mut report, dir, format);
             let secs = elapsed.as_secs_f64();
             eprintln!(
                 "maprace race: analysed {} events ({} bytes, {:.1} bytes/event) in {:.3} s: {:.1} million events/s",

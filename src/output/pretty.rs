@@ -8,6 +8,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::report::{Report, display_path};
 
+
 /// Lines of context around each annotated line.
 const CONTEXT: usize = 1;
 
