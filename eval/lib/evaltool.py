@@ -91,6 +91,7 @@ def record(name, mv, srcdir, prefix, results_dir):
             status = f"bad json ({e})"
     res = {
         "name": name, "module": mv.rsplit("@", 1)[0], "version": mv.rsplit("@", 1)[1],
+        "binary": open(prefix + ".bin").read().strip() if os.path.exists(prefix + ".bin") else None,
         "status": status, "exit": rc,
         "files": int(stats.group(1)) if stats else None,
         "lines": int(stats.group(2)) if stats else None,
@@ -101,7 +102,7 @@ def record(name, mv, srcdir, prefix, results_dir):
         "stderr_tail": err.strip().splitlines()[-3:] if status != "ok" else [],
     }
     os.makedirs(results_dir, exist_ok=True)
-    with open(os.path.join(results_dir, name + ".json"), "w") as fh:
+    with open(os.path.join(results_dir, name.replace("/", "_") + ".json"), "w") as fh:
         json.dump(res, fh, indent=1)
     return res
 
