@@ -239,7 +239,7 @@ def report(results_dir, summary_md, untriaged_tsv):
     classes = collections.Counter()
     for r in rows:
         if r["verdict"] == "false":
-            for cl in re.findall(r"\[([a-z0-9-]+)\]", r["why"]):
+            for cl in re.findall(r"^\[([a-z0-9-]+)\]", r["why"]):
                 classes[cl] += 1
     if classes:
         lines.append("")
