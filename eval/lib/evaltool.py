@@ -16,7 +16,7 @@
 
 Only the standard library: this runs on any machine with python3.
 """
-import collections, json, os, re, sys
+import collections, json, os, re, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULES_TXT = os.path.join(ROOT, "eval/realworld/modules.txt")
@@ -230,7 +230,15 @@ def report(results_dir, summary_md, untriaged_tsv):
     real = tot["real"] + tot["real-test"]
     judged = real + tot["false"]
     prec = f"{real / judged:.0%} ({real} of {judged}: {tot['real']} real, {tot['real-test']} real in test code, {tot['false']} false; {tot['unsure']} unsure left out)" if judged else "n/a (nothing triaged)"
-    lines = table + ["", f"Precision real/(real+false), counting `real-test` as real: **{prec}**."]
+    # Which binary and when: the table mixes the last result of each module, so say so.
+    bins = sorted({json.load(open(os.path.join(results_dir, n + ".json"))).get("binary") or "?"
+                   for n, _ in modules() if os.path.exists(os.path.join(results_dir, n + ".json"))})
+    stamps = [os.path.getmtime(os.path.join(results_dir, n + ".json")) for n, _ in modules()
+              if os.path.exists(os.path.join(results_dir, n + ".json"))]
+    when = time.strftime("%Y-%m-%d", time.gmtime(max(stamps))) if stamps else "-"
+    head = [f"Last run {when}, binary sha256 {', '.join(bins)} (one run per module, on {os.cpu_count()} CPUs; "
+            f"the machine is shared, seconds are noisy).", ""]
+    lines = head + table + ["", f"Precision real/(real+false), counting `real-test` as real: **{prec}**."]
     if tot["failed"]:
         lines.append(f"{tot['failed']} module(s) did not finish under the caps (memory {int(os.environ.get('MAPRACE_EVAL_MEM_KB', 6000000)) // 1024} MiB of address space, "
                      f"{os.environ.get('MAPRACE_EVAL_TIMEOUT', '180')} s): their findings are not counted.")
@@ -246,9 +254,9 @@ def report(results_dir, summary_md, untriaged_tsv):
         lines.append("False-positive classes in the triage (eval/realworld/IDIOMS.md has a sketch of each): " +
                      ", ".join(f"`{k}` {v}" for k, v in classes.most_common()) + ".")
     text = "\n".join(lines)
-    print(text)
     with open(summary_md, "w") as fh:
         fh.write(text + "\n")
+    print(text)
     # Untriaged: one paste-ready triage row each (verdict and why empty), then what a reviewer
     # needs to open both sides.
     with open(untriaged_tsv, "w") as fh:
