@@ -4,19 +4,20 @@
 # timeout of eval/lib/common.sh; for GOROOT/src also `go vet ./...` with a fresh GOCACHE on
 # the same tree in the same run, and the ratio go vet time / maprace time.
 #
-# usage: scripts/bench-scale.sh [--binary PATH] [--no-vet] [--vet-timeout S] [--reuse] [NAME...]
+# usage: scripts/bench-scale.sh [--binary PATH] [--no-vet] [--vet-timeout S] [--reuse] [--table-only] [NAME...]
 #   NAME...          only these modules (GOROOT/src is always measured)
 #   --no-vet         skip go vet (it takes many minutes on 2 cores)
 #   --vet-timeout S  give up on go vet after S seconds (default 1800); recorded as a timeout
 #   --reuse          take a module's row from scripts/realworld.sh's last result when the same
 #                    binary made it, instead of running the module again
+#   --table-only     run nothing: rebuild the table from the last run's records
 # Prints the table and writes eval/bench-scale.md (committed; scripts/update-readme.py puts it
 # into README.md). A developer script (network, long): CI never runs it.
 set -euo pipefail
 source "$(dirname "$0")/../eval/lib/common.sh"
 
 bin="$ROOT/target/release/maprace"
-vet=1; vet_timeout=1800; reuse=0
+vet=1; vet_timeout=1800; reuse=0; table_only=0
 names=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -25,17 +26,25 @@ while [ $# -gt 0 ]; do
     --no-vet) vet=0; shift ;;
     --vet-timeout) [ $# -ge 2 ] || die "--vet-timeout needs seconds"; vet_timeout=$2; shift 2 ;;
     --reuse) reuse=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --table-only) table_only=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) names+=("$1"); shift ;;
   esac
 done
+out="$EVAL_DIR/bench"
+tool="$ROOT/eval/lib/evaltool.py"
+if [ "$table_only" = 1 ]; then
+  [ -f "$out/goroot.json" ] && [ -f "$out/header" ] || die "no recorded run in $out: run without --table-only first"
+  python3 "$tool" bench "$out/results" "$out/table.md" "$out/goroot.json" >/dev/null
+  cat "$out/header" "$out/table.md" >"$ROOT/eval/bench-scale.md"
+  cat "$ROOT/eval/bench-scale.md"
+  exit 0
+fi
 need_go
 bin=$(need_binary "$bin")
 sha=$(sha256sum "$bin" | cut -c1-16)
-out="$EVAL_DIR/bench"
 mkdir -p "$out/results" "$out/raw"
-tool="$ROOT/eval/lib/evaltool.py"
 
 select_modules "${names[@]+"${names[@]}"}" >"$out/selection"
 while read -r name mv; do
