@@ -105,7 +105,7 @@ r["vet"] = json.loads(sys.argv[2])
 json.dump(r, open(sys.argv[1], "w"), indent=1)
 PY
 {
-  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) CPUs (load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; the machine is shared, times are noisy), $gover, caps: $((MEM_KB / 1024)) MiB of address space and ${TIMEOUT} s per tree."
+  echo "Measured $(date -u +%Y-%m-%d) with maprace binary sha256 $sha on $(nproc) CPUs (load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; the machine is shared, times are noisy), $gover, caps: $((MEM_KB / 1024)) MiB of address space and ${TIMEOUT} s per tree."
   echo
 } >"$out/header"
 python3 "$tool" bench "$out/results" "$out/table.md" "$out/goroot.json" >/dev/null

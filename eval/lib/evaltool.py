@@ -107,6 +107,9 @@ def record(name, mv, srcdir, prefix, results_dir):
         "seconds": seconds if status != "timeout" else None,
         "peak_mib": round(peak_kib / 1024, 1) if peak_kib else None,
         "errors": nerrors, "findings": findings,
+        # The caps this run had (eval/lib/common.sh reads the same variables).
+        "cap_mem_kb": int(os.environ.get("MAPRACE_EVAL_MEM_KB", 6000000)),
+        "cap_timeout_s": int(os.environ.get("MAPRACE_EVAL_TIMEOUT", 180)),
         "stderr_tail": err.strip().splitlines()[-3:] if status != "ok" else [],
     }
     os.makedirs(results_dir, exist_ok=True)
@@ -216,7 +219,8 @@ def report(results_dir, summary_md, untriaged_tsv):
             table.append(f"| {name} | {mv.rsplit('@', 1)[1]} | | | | | stale result ({res['version']}) | | | | | |")
             continue
         if res["status"] != "ok":
-            table.append(f"| {name} | {res['version']} | {fmt(res['files'])} | {fmt(res['lines'])} | {fmt(res['seconds'], '{:.1f}')} | {fmt(res['peak_mib'], '{:.0f}')} | **{res['status']}** | | | | | |")
+            caps = f" ({res.get('cap_mem_kb', 6000000) // 1024} MiB, {res.get('cap_timeout_s', 180)} s caps)"
+            table.append(f"| {name} | {res['version']} | {fmt(res['files'])} | {fmt(res['lines'])} | {fmt(res['seconds'], '{:.1f}')} | {fmt(res['peak_mib'], '{:.0f}')} | **{res['status']}**{caps} | | | | | |")
             tot["failed"] += 1
             continue
         pairs, untriaged, stale = match(res["findings"], by_mod.get(name, []))
@@ -248,8 +252,8 @@ def report(results_dir, summary_md, untriaged_tsv):
             f"the machine is shared, seconds are noisy).", ""]
     lines = head + table + ["", f"Precision real/(real+false), counting `real-test` as real: **{prec}**."]
     if tot["failed"]:
-        lines.append(f"{tot['failed']} module(s) did not finish under the caps (memory {int(os.environ.get('MAPRACE_EVAL_MEM_KB', 6000000)) // 1024} MiB of address space, "
-                     f"{os.environ.get('MAPRACE_EVAL_TIMEOUT', '180')} s): their findings are not counted.")
+        lines.append(f"{tot['failed']} module(s) did not finish under the caps shown (address space, wall time): "
+                     "their findings are not counted.")
     if notrun:
         lines.append("Not run: " + ", ".join(notrun) + ".")
     classes = collections.Counter()
