@@ -314,7 +314,7 @@ def bench(results_dir, summary_md, goroot_json=None):
         is_goroot = r["name"] == "GOROOT/src"
         if not is_goroot and (not ok or (s or 0) > 60 or (m or 0) > 1024):
             over.append(r["name"])
-        status = r["status"] if ok else f"**{r['status']}** (cap)"
+        status = r["status"] if ok else f"**{r['status']}** (caps {r.get('cap_mem_kb', 6000000) // 1024} MiB, {r.get('cap_timeout_s', 180)} s)"
         out.append(f"| {r['name']} | {files} | {lines} | {mb:.1f} | {fmt(s, '{:.1f}')} | {fmt(m, '{:.0f}')} | {mbs} | {sp} | {mp} | {status} |")
     notes = []
     if goroot_json and os.path.exists(goroot_json):
