@@ -207,6 +207,7 @@ def report(results_dir, summary_md, untriaged_tsv):
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     tot = collections.Counter()
     untriaged_all, stale_all, notrun = [], [], []
+    by_rule = collections.defaultdict(collections.Counter)
     for name, mv in modules():
         p = os.path.join(results_dir, name + ".json")
         if not os.path.exists(p):
@@ -225,6 +226,10 @@ def report(results_dir, summary_md, untriaged_tsv):
             continue
         pairs, untriaged, stale = match(res["findings"], by_mod.get(name, []))
         c = collections.Counter(r["verdict"] for _, r in pairs)
+        for f, r in pairs:
+            by_rule[f["rule"]][r["verdict"]] += 1
+        for f in untriaged:
+            by_rule[f["rule"]]["untriaged"] += 1
         for f in untriaged:
             untriaged_all.append((name, f))
         stale_all += stale
@@ -251,6 +256,10 @@ def report(results_dir, summary_md, untriaged_tsv):
     head = [f"Last run {when}, binary sha256 {', '.join(bins)} (one run per module, on {os.cpu_count()} CPUs; "
             f"the machine is shared, seconds are noisy).", ""]
     lines = head + table + ["", f"Precision real/(real+false), counting `real-test` as real: **{prec}**."]
+    lines.append("By rule: " + "; ".join(
+        f"{rule} {sum(c.values())} ({c['real'] + c['real-test']} real, {c['false']} false"
+        + (f", {c['unsure']} unsure" if c['unsure'] else "") + (f", {c['untriaged']} untriaged" if c['untriaged'] else "") + ")"
+        for rule, c in sorted(by_rule.items())) + ".")
     if tot["failed"]:
         lines.append(f"{tot['failed']} module(s) did not finish under the caps shown (address space, wall time): "
                      "their findings are not counted.")
