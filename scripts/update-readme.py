@@ -3,6 +3,11 @@
 from the scripts that measure them. Nothing in those blocks is typed by hand.
 
 usage: scripts/update-readme.py [--skip-lab] [--skip-race]
+
+The real-world and scale blocks (`realworld`, `bench-scale`) are copied from the summaries that
+scripts/realworld.sh and scripts/bench-scale.sh write (eval/realworld/summary.md,
+eval/bench-scale.md): those scripts fetch modules over the network and take minutes, so this
+script never runs them; run them first to refresh the numbers.
 """
 import collections, json, os, re, subprocess, sys
 
@@ -78,6 +83,10 @@ def main():
     text = replace(text, "corpus", corpus_block())
     text = replace(text, "racetest", racetest_block())
     text = replace(text, "goroot", goroot_block())
+    # Summaries written by the developer scripts of issues #8 and #9 (see the docstring).
+    for name, path in (("realworld", "eval/realworld/summary.md"), ("bench-scale", "eval/bench-scale.md")):
+        if f"<!-- BEGIN {name} -->" in text and os.path.exists(os.path.join(ROOT, path)):
+            text = replace(text, name, open(os.path.join(ROOT, path), encoding="utf-8").read().strip())
     if "--skip-lab" not in sys.argv and "<!-- BEGIN lab -->" in text:
         out = run(["bash", "scripts/lab-table.sh"])
         if out.returncode != 0:
