@@ -64,11 +64,12 @@ func R2I[M ~map[K]V, K comparable, V ~map[K2]V2, K2 comparable, V2 any](m M, k K
 	return v, ok
 }
 
+//go:norace
 func fetch[K comparable](outer uint64, k K, inner uint64, site uint32) {
 	h := maphash.Comparable(seed, k)
-	mu.Lock()
+	lock()
 	emit(kFetch, 0, cur().id, site, uint32(h), outer, inner)
-	mu.Unlock()
+	unlock()
 }
 
 // KC converts a key to the map's key type (an interface key given a concrete value).
@@ -109,43 +110,43 @@ func Clr[M ~map[K]V, K comparable, V any](m M, site uint32) {
 
 // Goroutines: `go f(x)` becomes `t := Fork(site); go func() { Start(t); defer End(); f(x) }()`.
 
+//go:norace
 func Fork(site uint32) uint32 {
 	if !enabled {
 		return 0
 	}
-	mu.Lock()
+	lock()
 	parent := cur().id
 	nextG++
 	child := nextG
 	live++
 	emit(kFork, 0, parent, site, 0, uint64(child), 0)
-	mu.Unlock()
+	unlock()
 	return child
 }
 
+//go:norace
 func Start(child uint32) {
 	if !enabled || child == 0 {
 		return
 	}
-	mu.Lock()
-	s := &gstate{id: child}
-	gs[goid()] = s
+	lock()
+	setG(goid(), child)
 	emit(kStart, 0, child, 0, 0, 0, 0)
-	mu.Unlock()
+	unlock()
 }
 
+//go:norace
 func End() {
 	if !enabled {
 		return
 	}
-	mu.Lock()
-	g := goid()
-	if s := gs[g]; s != nil {
+	lock()
+	if s := endG(goid()); s != nil {
 		emit(kEnd, 0, s.id, 0, 0, 0, 0)
-		delete(gs, g)
 		live--
 	}
-	mu.Unlock()
+	unlock()
 }
 
 // Mutexes: release records before the real unlock, acquire records after the real lock.

@@ -20,13 +20,17 @@ use crate::report::{FileError, Report};
 
 const INSTRUMENT_MAIN: &str = include_str!("../../race/instrument/main.go");
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
-const RT_FILES: [(&str, &str); 6] = [
+const RT_FILES: [(&str, &str); 10] = [
     ("rt.go", include_str!("../../race/rt/rt.go")),
     ("hooks.go", include_str!("../../race/rt/hooks.go")),
     ("exit.go", include_str!("../../race/rt/exit.go")),
-    ("g_amd64.go", include_str!("../../race/rt/g_amd64.go")),
+    ("tab.go", include_str!("../../race/rt/tab.go")),
+    ("race_on.go", include_str!("../../race/rt/race_on.go")),
+    ("race_off.go", include_str!("../../race/rt/race_off.go")),
+    ("g_fast.go", include_str!("../../race/rt/g_fast.go")),
     ("g_amd64.s", include_str!("../../race/rt/g_amd64.s")),
-    ("g_other.go", include_str!("../../race/rt/g_other.go")),
+    ("g_arm64.s", include_str!("../../race/rt/g_arm64.s")),
+    ("g_slow.go", include_str!("../../race/rt/g_slow.go")),
 ];
 // The go line is low so that no main module is older than its dependency (an error since Go
 // 1.21); the runtime's files upgrade themselves with `//go:build go1.25`.

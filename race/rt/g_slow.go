@@ -1,4 +1,4 @@
-//go:build go1.25 && !amd64
+//go:build go1.25 && !amd64 && !arm64
 
 package maprace_rt
 
