@@ -7,13 +7,14 @@ use std::fmt;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::check::{CheckOptions, check_paths};
 use crate::race::engine::Engine;
 use crate::race::findings::{SiteTable, entry_stack, findings};
+use crate::race::{gorace, process};
 use crate::race::static_paths::{Probed, confirm, predict, probe_lines};
 use crate::race::trace::Reader;
 use crate::report::{FileError, Report};
@@ -75,6 +76,16 @@ pub struct RaceOutcome {
     /// Packages or files the instrumenter left alone, and why.
     pub skipped: Vec<String>,
     pub instrumented_files: usize,
+    /// `WARNING: DATA RACE` reports Go's race detector printed, and how many of them were
+    /// map races maprace had found too (merged into its findings).
+    pub go_races: usize,
+    pub go_races_merged: usize,
+    /// `go test` packages replayed from the test cache (nothing recorded for them).
+    pub cached: Vec<String>,
+    /// `-count=1` was added to `go test` to make the run fresh.
+    pub count_added: bool,
+    /// The command was killed at `RaceOptions::timeout`.
+    pub timed_out: bool,
 }
 
 #[derive(Debug)]
@@ -84,6 +95,8 @@ pub enum RaceError {
     Go(String),
     Instrument(String),
     Io(PathBuf, std::io::Error),
+    /// maprace received this signal before the command started.
+    Interrupted(i32),
 }
 
 impl fmt::Display for RaceError {
@@ -94,6 +107,7 @@ impl fmt::Display for RaceError {
             RaceError::Go(m) => write!(f, "{m}"),
             RaceError::Instrument(m) => write!(f, "instrumenting failed: {m}"),
             RaceError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            RaceError::Interrupted(s) => write!(f, "interrupted (signal {s}) before the command ran"),
         }
     }
 }
@@ -107,6 +121,10 @@ fn io(p: &Path) -> impl FnOnce(std::io::Error) -> RaceError + '_ {
 /// Run `command` in `dir` instrumented, and analyse what it did.
 pub fn run_command(dir: &Path, command: &[String], opts: &RaceOptions) -> Result<RaceOutcome, RaceError> {
     let (program, args) = command.split_first().ok_or(RaceError::EmptyCommand)?;
+    // From here on SIGINT/SIGTERM only set a flag (the command gets them forwarded), so the
+    // temporary directory below is always removed. Only when maprace runs on behalf of a user:
+    // the handlers are process-wide, and the lab runs commands from several threads.
+    let _signals = (!opts.capture_output).then(process::Signals::install);
     let root = module_root(dir)?;
     let tools = tools()?;
     let work = match &opts.keep {
@@ -154,80 +172,78 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     let sites: SiteTable = serde_json::from_slice(&fs::read(&sites_path).map_err(io(&sites_path))?)
         .map_err(|e| RaceError::Instrument(format!("{}: {e}", sites_path.display())))?;
 
+    if let Some(sig) = process::interrupted() {
+        return Err(RaceError::Interrupted(sig));
+    }
     let goflags = std::env::var("GOFLAGS").unwrap_or_default();
     let goflags = format!("{goflags} -overlay={}", ov.join("overlay.json").display()).trim().to_string();
+    let (args, count_added) = fresh_test_run(program, args);
     let mut cmd = Command::new(program);
-    cmd.args(args).current_dir(dir).env("GOFLAGS", goflags).env("MAPRACE_TRACE_DIR", &traces).env("GOWORK", "off");
-    let (status, stdout, stderr) = if opts.capture_output {
-        let o = output_within(cmd, opts.timeout).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
-        (o.0, String::from_utf8_lossy(&o.1).into_owned(), String::from_utf8_lossy(&o.2).into_owned())
-    } else {
-        if opts.stdout_to_stderr {
-            cmd.stdout(Stdio::from(std::io::stderr()));
-        }
-        let s = interrupt::passed_to_child(|| cmd.status()).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
-        (Some(s), String::new(), String::new())
-    };
+    cmd.args(&args).current_dir(dir).env("GOFLAGS", goflags).env("MAPRACE_TRACE_DIR", &traces).env("GOWORK", "off");
+    let run_opts = process::RunOpts { passthrough: !opts.capture_output, stdout_to_stderr: opts.stdout_to_stderr, timeout: opts.timeout };
+    let ran = process::run(cmd, &run_opts).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
+    let (stdout, stderr) = (String::from_utf8_lossy(&ran.stdout).into_owned(), String::from_utf8_lossy(&ran.stderr).into_owned());
 
     let (mut report, stats, _, probed) = analyze_traces(&traces, &sites)?;
     confirm(&statics, &mut report.findings);
     let mut predicted = predict(&statics, &sites, &probed, &report.findings);
     report.findings.append(&mut predicted);
+    // Go's own race reports (`-race` in the command): `go test` prints the test binary's
+    // output on its stdout, a program run by `go run` on stderr.
+    let mut go_races = gorace::parse(&stderr);
+    go_races.extend(gorace::parse(&stdout));
+    let merged = gorace::merge(&go_races, &mut report.findings);
     report.normalize();
+    let cached = if is_go_test(program, &args) { cached_packages(&stdout) } else { Vec::new() };
     Ok(RaceOutcome {
         report,
         stats,
-        command_status: status.and_then(|s| s.code()),
-        stdout,
-        stderr,
+        command_status: ran.status.and_then(|s| s.code()),
+        stdout: if opts.capture_output { stdout } else { String::new() },
+        stderr: if opts.capture_output { stderr } else { String::new() },
+        go_races: go_races.len(),
+        go_races_merged: merged,
+        cached,
+        count_added,
+        timed_out: ran.timed_out,
         skipped: sites.skipped,
         instrumented_files: sites.files,
     })
 }
 
-/// Run `cmd` capturing its output; past `timeout` kill its process group (`go run` starts the
-/// program as its own child). The status is `None` when it was killed.
-fn output_within(mut cmd: Command, timeout: Option<std::time::Duration>) -> std::io::Result<(Option<std::process::ExitStatus>, Vec<u8>, Vec<u8>)> {
-    use std::io::Read;
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
-    let mut out = child.stdout.take();
-    let mut err = child.stderr.take();
-    let out_reader = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        if let Some(o) = out.as_mut() {
-            let _ = o.read_to_end(&mut b);
-        }
-        b
+/// Is the command `go test ...`?
+fn is_go_test(program: &str, args: &[String]) -> bool {
+    Path::new(program).file_name().is_some_and(|n| n == "go" || n == "go.exe") && args.first().is_some_and(|a| a == "test")
+}
+
+/// `go test` replays a cached result without running anything, so nothing would be recorded:
+/// `-count=1` makes the run fresh, unless the user chose a count (then cached packages are
+/// reported, see [`cached_packages`]). Returns the arguments and whether `-count=1` was added.
+fn fresh_test_run(program: &str, args: &[String]) -> (Vec<String>, bool) {
+    let has_count = args.iter().take_while(|a| *a != "-args").any(|a| {
+        let a = a.trim_start_matches('-');
+        a == "count" || a.starts_with("count=")
     });
-    let err_reader = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        if let Some(e) = err.as_mut() {
-            let _ = e.read_to_end(&mut b);
-        }
-        b
-    });
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait()? {
-            break Some(s);
-        }
-        if timeout.is_some_and(|t| start.elapsed() > t) {
-            #[cfg(unix)]
-            // SAFETY: signals the process group created for this child above.
-            unsafe {
-                libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
-    Ok((status, stdout, stderr))
+    if !is_go_test(program, args) || has_count {
+        return (args.to_vec(), false);
+    }
+    let mut out = args.to_vec();
+    out.insert(1, "-count=1".to_string());
+    (out, true)
+}
+
+/// Packages whose result `go test` replayed from its cache (`ok  \tpkg\t(cached)`): they ran
+/// nothing, so they recorded nothing.
+pub fn cached_packages(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            (f.next() == Some("ok")).then_some(())?;
+            let pkg = f.next()?;
+            f.any(|w| w == "(cached)").then(|| pkg.to_string())
+        })
+        .collect()
 }
 
 /// Re-analyse a directory kept with `--keep` (overlay/sites.json and traces/*.bin), timing the
@@ -411,30 +427,4 @@ fn cache_base() -> PathBuf {
         return PathBuf::from(h).join(".cache").join("maprace");
     }
     std::env::temp_dir().join("maprace-cache")
-}
-
-/// Ctrl-C while the command runs (a server under `go run`) is for the command: maprace stays
-/// to analyse what was recorded. A handler, unlike ignoring the signal, is reset to the
-/// default in the child at exec, so the child still stops.
-#[cfg(unix)]
-mod interrupt {
-    extern "C" fn keep_running(_: libc::c_int) {}
-
-    pub fn passed_to_child<T>(run: impl FnOnce() -> T) -> T {
-        let handler = keep_running as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        // SAFETY: `keep_running` is async-signal-safe (it does nothing); the previous handler
-        // is restored before returning.
-        let previous = unsafe { libc::signal(libc::SIGINT, handler) };
-        let result = run();
-        // SAFETY: restores the disposition read above.
-        unsafe { libc::signal(libc::SIGINT, previous) };
-        result
-    }
-}
-
-#[cfg(not(unix))]
-mod interrupt {
-    pub fn passed_to_child<T>(run: impl FnOnce() -> T) -> T {
-        run()
-    }
 }
