@@ -243,11 +243,14 @@ func stackGoid() uint64 {
 	return id
 }
 
-// addr is the pointer inside a pointer-shaped value (pointer, map, chan).
-func addr[P any](p P) uint64 {
+// ptr is the pointer inside a pointer-shaped value (pointer, map, chan); addr the same as a
+// number.
+func ptr[P any](p P) unsafe.Pointer {
 	e := any(p)
-	return uint64(uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&e))[1]))
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&e))[1]
 }
+
+func addr[P any](p P) uint64 { return uint64(uintptr(ptr(p))) }
 
 // stack returns the id of the goroutine's stack at its first visit of site; mu must be held.
 // skip: frames between runtime.Callers and the user's code (stack, the helper, the hook).
@@ -307,13 +310,17 @@ func keyText[K comparable](h uint64, k K) {
 }
 
 //go:norace
-func access[K comparable](kind, flags byte, m uint64, k K, site uint32) {
-	if m == 0 {
+func access[K comparable](kind, flags byte, mp unsafe.Pointer, k K, site uint32) {
+	if mp == nil {
 		return
 	}
+	m := uint64(uintptr(mp))
 	h := maphash.Comparable(seed, k)
 	lock()
 	s := cur()
+	if flags&fSyncMap == 0 && newMap(mp) {
+		emit(kAlloc, 0, s.id, 0, 0, m, 0)
+	}
 	text := newKey(h)
 	emit(kind, flags|fKey, s.id, site, stack(s, site, 4), m, h)
 	unlock()
@@ -323,12 +330,16 @@ func access[K comparable](kind, flags byte, m uint64, k K, site uint32) {
 }
 
 //go:norace
-func whole(kind byte, m uint64, site uint32) {
-	if m == 0 {
+func whole(kind byte, mp unsafe.Pointer, site uint32, plainMap bool) {
+	if mp == nil {
 		return
 	}
+	m := uint64(uintptr(mp))
 	lock()
 	s := cur()
+	if plainMap && newMap(mp) {
+		emit(kAlloc, 0, s.id, 0, 0, m, 0)
+	}
 	emit(kind, 0, s.id, site, stack(s, site, 4), m, 0)
 	unlock()
 }

@@ -21,7 +21,8 @@ use crate::report::{FileError, Report};
 
 const INSTRUMENT_MAIN: &str = include_str!("../../race/instrument/main.go");
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
-const RT_FILES: [(&str, &str); 10] = [
+const RT_FILES: [(&str, &str); 11] = [
+    ("ident.go", include_str!("../../race/rt/ident.go")),
     ("rt.go", include_str!("../../race/rt/rt.go")),
     ("hooks.go", include_str!("../../race/rt/hooks.go")),
     ("exit.go", include_str!("../../race/rt/exit.go")),
