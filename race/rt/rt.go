@@ -54,8 +54,14 @@ const (
 	kSyncAcq  = 31
 	kStackDef = 50
 	kKeyDef   = 51
+	kBudget   = 253 // recording stopped: the trace reached its disk budget (a: the budget in bytes)
 	kChunkEnd = 254
 )
+
+// defaultBudgetMB is the disk budget of one process's trace (MAPRACE_TRACE_BUDGET_MB
+// overrides): 1 GiB holds about 33 million records. At the budget, recording stops (with a
+// message on stderr and a record saying so); what was recorded is analysed.
+const defaultBudgetMB = 1024
 
 const (
 	fKey      = 1
@@ -80,6 +86,7 @@ var (
 	// records written: AtExit waits on them.
 	live    int
 	records uint64
+	budget  int64 = defaultBudgetMB << 20
 )
 
 type gstate struct {
@@ -98,6 +105,9 @@ func init() {
 		return
 	}
 	file = f
+	if v, err := strconv.Atoi(os.Getenv("MAPRACE_TRACE_BUDGET_MB")); err == nil && v > 0 {
+		budget = int64(v) << 20
+	}
 	if !mapRegion(0) {
 		return
 	}
@@ -131,6 +141,15 @@ func mapRegion(base int64) bool {
 //go:norace
 func reserve(n int) []byte {
 	if regOff+n+recSize > chunkSize {
+		if regBase+2*chunkSize > budget {
+			// The last record slot is always free (see the condition above).
+			r := region[regOff : regOff+recSize]
+			put64(r[16:], uint64(budget))
+			r[0] = kBudget
+			enabled = false
+			fmt.Fprintf(os.Stderr, "maprace: the trace reached its budget of %d MiB (MAPRACE_TRACE_BUDGET_MB): recording stopped, what was recorded is analysed\n", budget>>20)
+			return nil
+		}
 		region[regOff] = kChunkEnd
 		old := region
 		if !mapRegion(regBase + chunkSize) {

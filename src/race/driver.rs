@@ -315,7 +315,13 @@ pub fn analyze_trace(bytes: &[u8], sites: &SiteTable) -> TraceAnalysis {
     }
     engine.finish();
     let stats = TraceStats { traces: 1, events: engine.events, bytes: reader.position() as u64 };
-    let error = reader.error.map(|e| format!("{e}; the valid prefix was analysed")).or(engine.stopped.clone());
+    let error = reader
+        .error
+        .map(|e| format!("{e}; the valid prefix was analysed"))
+        .or(engine.stopped.clone())
+        .or(reader.budget_reached.map(|b| {
+            format!("recording stopped at the trace's disk budget of {} MiB (MAPRACE_TRACE_BUDGET_MB): later operations were not analysed", b >> 20)
+        }));
     let stacks = engine.probes.pairs().map(|(pair, (a, b))| (pair, [entry_stack(&engine, sites, &a), entry_stack(&engine, sites, &b)])).collect();
     let findings = findings(&engine, sites);
     let probed = Probed { probes: std::mem::take(&mut engine.probes), stacks };
