@@ -358,3 +358,15 @@ fn the_runtime_support_vets_and_builds_for_arm64_and_race() {
         assert!(out.status.success(), "GOARCH={goarch} go {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+#[test]
+fn only_the_packages_the_command_builds_are_instrumented() {
+    let other = "package other\n\nfunc F() map[int]int { m := map[int]int{}; m[1] = 1; return m }\n";
+    let m = Module::new(&[("a/a.go", &racy_main("", "").replace("package main", "package a").replace("func main()", "func Run()")), ("a/a_test.go", "package a\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) { Run() }\n"), ("other/other.go", other)]);
+    let kept = m.tmp.path().join("kept-pkgs");
+    let kept_s = kept.to_str().unwrap().to_string();
+    let (code, stdout, stderr) = m.maprace(&["race", "--no-confirm", "--keep", &kept_s, "--", "go", "test", "./a"]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let sites = fs::read_to_string(kept.join("overlay/sites.json")).unwrap();
+    assert!(sites.contains("a.go") && !sites.contains("other.go"), "{sites}");
+}

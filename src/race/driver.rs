@@ -153,7 +153,11 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     let statics = if opts.confirm { static_findings(root) } else { Vec::new() };
     let probe_file = work.join("probes.txt");
     fs::write(&probe_file, probe_lines(&statics)).map_err(io(&probe_file))?;
-    let out = Command::new(&tools.instrument)
+    let mut instrument = Command::new(&tools.instrument);
+    if let Some(pkgs) = built_packages(program, args) {
+        instrument.arg("-pkgs").arg(pkgs.join("\n")).arg("-dir").arg(dir);
+    }
+    let out = instrument
         .arg("-root")
         .arg(root)
         .arg("-out")
@@ -193,7 +197,13 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     // output on its stdout, a program run by `go run` on stderr.
     let mut go_races = gorace::parse(&stderr);
     go_races.extend(gorace::parse(&stdout));
-    let merged = gorace::merge(&go_races, &mut report.findings);
+    let map_lines: std::collections::HashSet<(&Path, u32)> = sites
+        .sites
+        .iter()
+        .filter(|s| ["read", "write", "delete", "range", "len", "clear"].contains(&s.kind.as_str()))
+        .map(|s| (s.file.as_path(), s.line))
+        .collect();
+    let merged = gorace::merge(&go_races, &mut report.findings, |f, l| map_lines.contains(&(f, l)));
     report.normalize();
     let cached = if is_go_test(program, &args) { cached_packages(&stdout) } else { Vec::new() };
     Ok(RaceOutcome {
@@ -210,6 +220,70 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         skipped: sites.skipped,
         instrumented_files: sites.files,
     })
+}
+
+/// Flags of `go build`/`go test`/`go run` that take a value as the next argument (the others
+/// are booleans or written `-flag=value`).
+const VALUE_FLAGS: &[&str] = &[
+    "C", "p", "o", "asmflags", "buildmode", "compiler", "covermode", "coverpkg", "gccgoflags", "gcflags", "installsuffix", "ldflags", "mod", "modfile",
+    "overlay", "pgo", "pkgdir", "tags", "toolexec", "exec", "bench", "benchtime", "blockprofile", "blockprofilerate", "count", "coverprofile", "cpu",
+    "cpuprofile", "fuzz", "fuzzminimizetime", "fuzztime", "list", "memprofile", "memprofilerate", "mutexprofile", "mutexprofilefraction", "outputdir",
+    "parallel", "run", "skip", "shuffle", "timeout", "trace", "vet",
+];
+
+/// The package patterns a `go build|test|run|vet|install` command builds, to instrument only
+/// those and their dependencies; None (instrument the whole module) for other commands, for
+/// `.go` file arguments and for flags maprace does not know (their value could be taken for a
+/// package).
+fn built_packages(program: &str, args: &[String]) -> Option<Vec<String>> {
+    if !Path::new(program).file_name().is_some_and(|n| n == "go" || n == "go.exe") {
+        return None;
+    }
+    let (sub, rest) = args.split_first()?;
+    if !["build", "test", "run", "vet", "install"].contains(&sub.as_str()) {
+        return None;
+    }
+    let mut pkgs = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let a = &rest[i];
+        i += 1;
+        if a == "-args" || a == "--" {
+            break;
+        }
+        if let Some(flag) = a.strip_prefix('-') {
+            let name = flag.trim_start_matches('-');
+            if name.contains('=') {
+                continue;
+            }
+            if VALUE_FLAGS.contains(&name) {
+                i += 1;
+            } else if !is_bool_flag(name) {
+                return None;
+            }
+            continue;
+        }
+        if a.ends_with(".go") {
+            return None;
+        }
+        pkgs.push(a.clone());
+        // `go run pkg args...`: what follows the package is the program's.
+        if sub == "run" {
+            break;
+        }
+    }
+    if pkgs.is_empty() {
+        pkgs.push(".".to_string());
+    }
+    Some(pkgs)
+}
+
+fn is_bool_flag(name: &str) -> bool {
+    const BOOL: &[&str] = &[
+        "a", "n", "v", "x", "race", "msan", "asan", "cover", "trimpath", "work", "linkshared", "modcacherw", "buildvcs", "json", "short", "failfast",
+        "benchmem", "i", "fullpath", "c", "checkptr",
+    ];
+    BOOL.contains(&name) || name.starts_with("test.")
 }
 
 /// Is the command `go test ...`?
@@ -434,4 +508,35 @@ fn cache_base() -> PathBuf {
         return PathBuf::from(h).join(".cache").join("maprace");
     }
     std::env::temp_dir().join("maprace-cache")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn packages_the_command_builds() {
+        let p = |a: &[&str]| built_packages("go", &strings(a));
+        assert_eq!(p(&["test", "-race", "-run", "TestX", "./internal/x", "-v"]), Some(strings(&["./internal/x"])));
+        assert_eq!(p(&["test"]), Some(strings(&["."])));
+        assert_eq!(p(&["run", "-race", "./cmd/server", "-listen", ":80"]), Some(strings(&["./cmd/server"])));
+        assert_eq!(p(&["test", "./...", "-args", "x"]), Some(strings(&["./..."])));
+        assert_eq!(p(&["run", "main.go"]), None);
+        assert_eq!(p(&["test", "-weird", "x"]), None);
+        assert_eq!(p(&["mod", "tidy"]), None);
+        assert_eq!(built_packages("make", &strings(&["test"])), None);
+    }
+
+    #[test]
+    fn go_test_is_made_fresh_unless_the_user_chose_a_count() {
+        assert_eq!(fresh_test_run("go", &strings(&["test", "./..."])), (strings(&["test", "-count=1", "./..."]), true));
+        assert_eq!(fresh_test_run("go", &strings(&["test", "-count", "3", "."])).1, false);
+        assert_eq!(fresh_test_run("go", &strings(&["test", "--count=2", "."])).1, false);
+        assert_eq!(fresh_test_run("go", &strings(&["run", "."])).1, false);
+        assert_eq!(cached_packages("ok  \tscenario/a\t(cached)\nok  \tscenario/b\t0.01s\n"), strings(&["scenario/a"]));
+    }
 }

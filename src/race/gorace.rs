@@ -193,7 +193,11 @@ fn touches(finding: &Finding, f: &Frame) -> bool {
 /// maprace's findings already names is marked there as seen by both; every other race becomes
 /// a `GORACE` finding (one per pair of places). Returns how many reports were merged into
 /// existing findings.
-pub fn merge(races: &[GoRace], findings: &mut Vec<Finding>) -> usize {
+///
+/// `map_line(file, line)` says whether a line holds an instrumented map operation: a race Go
+/// reports without a runtime map frame (a `range` loop reads the map's slots inline) is still a
+/// map race when both its places are such lines.
+pub fn merge(races: &[GoRace], findings: &mut Vec<Finding>, map_line: impl Fn(&std::path::Path, u32) -> bool) -> usize {
     let mut merged = 0;
     for race in races {
         let Some(cur) = race.accesses.first() else { continue };
@@ -201,7 +205,8 @@ pub fn merge(races: &[GoRace], findings: &mut Vec<Finding>) -> usize {
         let prev = race.accesses.get(1);
         let prev_at = prev.and_then(|p| p.place().cloned());
         let sides: Vec<&Frame> = std::iter::once(&at).chain(prev_at.as_ref()).collect();
-        let is_map = race.accesses.iter().any(on_map);
+        let is_map = race.accesses.iter().any(on_map) || (sides.len() == 2 && sides.iter().all(|s| map_line(&s.file, s.line)));
+        // The same race: a map race at a place a maprace finding names.
         if is_map && let Some(f) = findings.iter_mut().find(|f| f.rule != RuleId::GORACE && sides.iter().any(|s| touches(f, s))) {
             if !f.message.contains(SEEN_BY_BOTH) {
                 f.message.push_str(SEEN_BY_BOTH);
@@ -315,17 +320,17 @@ Goroutine 10 (running) created at:
             vec![],
         )];
         let races = parse(REPORT);
-        assert_eq!(merge(&races, &mut findings), 1);
+        assert_eq!(merge(&races, &mut findings, |_, _| false), 1);
         assert_eq!(findings.len(), 1);
         assert!(findings[0].message.ends_with(SEEN_BY_BOTH));
         // Twice: still one mark.
-        merge(&races, &mut findings);
+        merge(&races, &mut findings, |_, _| false);
         assert_eq!(findings[0].message.matches(SEEN_BY_BOTH).count(), 1);
 
         let plain = REPORT.replace("runtime.mapassign_fast64", "main.set").replace("maprace.dev/rt.W[go.shape.map[int]int,go.shape.int,go.shape.int]", "main.set2");
         let mut none = Vec::new();
-        merge(&parse(&plain), &mut none);
-        merge(&parse(&plain), &mut none);
+        merge(&parse(&plain), &mut none, |_, _| false);
+        merge(&parse(&plain), &mut none, |_, _| false);
         assert_eq!(none.len(), 1, "{none:?}");
         assert_eq!(none[0].rule, RuleId::GORACE);
         assert_eq!(none[0].related.len(), 1);
