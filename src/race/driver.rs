@@ -157,6 +157,10 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     if let Some(pkgs) = built_packages(program, args) {
         instrument.arg("-pkgs").arg(pkgs.join("\n")).arg("-dir").arg(dir);
     }
+    let flags = build_flags(program, args);
+    if !flags.is_empty() {
+        instrument.arg("-buildflags").arg(flags.join("\n"));
+    }
     let out = instrument
         .arg("-root")
         .arg(root)
@@ -276,6 +280,32 @@ fn built_packages(program: &str, args: &[String]) -> Option<Vec<String>> {
         pkgs.push(".".to_string());
     }
     Some(pkgs)
+}
+
+/// The command's build flags that change which files and APIs are compiled (`-race`, `-tags`),
+/// for the instrumenter's `go list` and type-check.
+fn build_flags(program: &str, args: &[String]) -> Vec<String> {
+    if !Path::new(program).file_name().is_some_and(|n| n == "go" || n == "go.exe") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut it = args.iter().take_while(|a| *a != "-args");
+    while let Some(a) = it.next() {
+        let name = a.trim_start_matches('-');
+        if !a.starts_with('-') {
+            continue;
+        }
+        if name == "race" || name == "race=true" {
+            out.push("-race".to_string());
+        } else if let Some(tags) = name.strip_prefix("tags=") {
+            out.push(format!("-tags={tags}"));
+        } else if name == "tags"
+            && let Some(tags) = it.next()
+        {
+            out.push(format!("-tags={tags}"));
+        }
+    }
+    out
 }
 
 fn is_bool_flag(name: &str) -> bool {
@@ -529,6 +559,7 @@ mod tests {
         assert_eq!(p(&["test", "-weird", "x"]), None);
         assert_eq!(p(&["mod", "tidy"]), None);
         assert_eq!(built_packages("make", &strings(&["test"])), None);
+        assert_eq!(build_flags("go", &strings(&["test", "-race", "-tags", "a,b", "./...", "-args", "-race"])), strings(&["-race", "-tags=a,b"]));
     }
 
     #[test]

@@ -120,8 +120,8 @@ fn exit_code(outcome: &RaceOutcome) -> i32 {
     if outcome.stats.events == 0 {
         let why = match outcome.command_status {
             Some(0) => "the command ran no instrumented code of this module (is it a `go` command building this module's packages?)".to_string(),
-            Some(c) => format!("the command failed (exit {c}) before any instrumented code ran"),
-            None => "the command was killed before any instrumented code ran".to_string(),
+            Some(c) => format!("the command failed (exit {c}) and no instrumented code ran"),
+            None => "the command was killed and no instrumented code ran".to_string(),
         };
         eprintln!("maprace race: nothing was recorded: {why}");
         return 2;
