@@ -90,6 +90,11 @@ def main():
         if out.returncode != 0:
             sys.exit("race bench failed:\n" + out.stderr)
         text = replace(text, "race-bench", out.stdout.strip())
+    if "--skip-race" not in sys.argv and "<!-- BEGIN race-superset -->" in text:
+        out = run(["bash", "scripts/race-superset.sh", BIN, "--summary"])
+        if out.returncode != 0:
+            sys.exit("race superset failed:\n" + out.stderr)
+        text = replace(text, "race-superset", out.stdout.strip())
     open(readme, "w", encoding="utf-8").write(text)
 
 
