@@ -207,7 +207,7 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         .filter(|s| ["read", "write", "delete", "range", "len", "clear"].contains(&s.kind.as_str()))
         .map(|s| (s.file.as_path(), s.line))
         .collect();
-    let merged = gorace::merge(&go_races, &mut report.findings, |f, l| map_lines.contains(&(f, l)));
+    let merged = gorace::merge(&go_races, &mut report.findings, root, |f, l| map_lines.contains(&(f, l)));
     report.normalize();
     let cached = if is_go_test(program, &args) { cached_packages(&stdout) } else { Vec::new() };
     Ok(RaceOutcome {

@@ -28,7 +28,7 @@
 //! spaces; unknown lines are skipped; a report cut off by the end of output is kept as far as it
 //! goes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::report::{Evidence, Finding, Frame, Related, Stack};
 use crate::rules::RuleId;
@@ -164,9 +164,11 @@ fn on_map(a: &RaceAccess) -> bool {
 }
 
 impl RaceAccess {
-    /// The access's own frame: the first one outside the runtime and maprace's support.
-    pub fn place(&self) -> Option<&Frame> {
-        self.frames.iter().find(|f| !is_support(f)).or(self.frames.first())
+    /// The access's own frame: the first one in the user's module (`root`), else the first
+    /// outside the runtime and maprace's support (a race inside `reflect.Copy` or `os.File.Read`
+    /// is reported where the user's code called them).
+    pub fn place(&self, root: &Path) -> Option<&Frame> {
+        self.frames.iter().find(|f| f.file.starts_with(root)).or_else(|| self.frames.iter().find(|f| !is_support(f))).or(self.frames.first())
     }
 }
 
@@ -197,13 +199,13 @@ fn touches(finding: &Finding, f: &Frame) -> bool {
 /// `map_line(file, line)` says whether a line holds an instrumented map operation: a race Go
 /// reports without a runtime map frame (a `range` loop reads the map's slots inline) is still a
 /// map race when both its places are such lines.
-pub fn merge(races: &[GoRace], findings: &mut Vec<Finding>, map_line: impl Fn(&std::path::Path, u32) -> bool) -> usize {
+pub fn merge(races: &[GoRace], findings: &mut Vec<Finding>, root: &Path, map_line: impl Fn(&Path, u32) -> bool) -> usize {
     let mut merged = 0;
     for race in races {
         let Some(cur) = race.accesses.first() else { continue };
-        let Some(at) = cur.place().cloned() else { continue };
+        let Some(at) = cur.place(root).cloned() else { continue };
         let prev = race.accesses.get(1);
-        let prev_at = prev.and_then(|p| p.place().cloned());
+        let prev_at = prev.and_then(|p| p.place(root).cloned());
         let sides: Vec<&Frame> = std::iter::once(&at).chain(prev_at.as_ref()).collect();
         let is_map = race.accesses.iter().any(on_map) || (sides.len() == 2 && sides.iter().all(|s| map_line(&s.file, s.line)));
         // The same race: a map race at a place a maprace finding names.
@@ -295,8 +297,8 @@ Goroutine 10 (running) created at:
         let a = &r[0].accesses;
         assert_eq!((a[0].what.as_str(), a[0].goroutine), ("write", 10));
         assert_eq!((a[1].what.as_str(), a[1].goroutine), ("read", 0));
-        assert_eq!(a[0].place().map(|f| f.line), Some(15));
-        assert_eq!(a[1].place().map(|f| f.line), Some(20));
+        assert_eq!(a[0].place(Path::new("/nowhere")).map(|f| f.line), Some(15));
+        assert_eq!(a[1].place(Path::new("/tmp/mr1")).map(|f| f.line), Some(20));
         assert_eq!(r[0].created, vec![(10, vec![Frame { function: "main.main".into(), file: "/tmp/mr1/main.go".into(), line: 13 }])]);
         assert!(on_map(&a[0]));
     }
@@ -308,7 +310,7 @@ Goroutine 10 (running) created at:
         let r = parse(cut);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].accesses.len(), 2);
-        assert_eq!(r[0].accesses[0].place().map(|f| f.line), Some(15));
+        assert_eq!(r[0].accesses[0].place(Path::new("/tmp/mr1")).map(|f| f.line), Some(15));
     }
 
     #[test]
@@ -320,17 +322,17 @@ Goroutine 10 (running) created at:
             vec![],
         )];
         let races = parse(REPORT);
-        assert_eq!(merge(&races, &mut findings, |_, _| false), 1);
+        assert_eq!(merge(&races, &mut findings, Path::new("/tmp/mr1"), |_, _| false), 1);
         assert_eq!(findings.len(), 1);
         assert!(findings[0].message.ends_with(SEEN_BY_BOTH));
         // Twice: still one mark.
-        merge(&races, &mut findings, |_, _| false);
+        merge(&races, &mut findings, Path::new("/tmp/mr1"), |_, _| false);
         assert_eq!(findings[0].message.matches(SEEN_BY_BOTH).count(), 1);
 
         let plain = REPORT.replace("runtime.mapassign_fast64", "main.set").replace("maprace.dev/rt.W[go.shape.map[int]int,go.shape.int,go.shape.int]", "main.set2");
         let mut none = Vec::new();
-        merge(&parse(&plain), &mut none, |_, _| false);
-        merge(&parse(&plain), &mut none, |_, _| false);
+        merge(&parse(&plain), &mut none, Path::new("/tmp/mr1"), |_, _| false);
+        merge(&parse(&plain), &mut none, Path::new("/tmp/mr1"), |_, _| false);
         assert_eq!(none.len(), 1, "{none:?}");
         assert_eq!(none[0].rule, RuleId::GORACE);
         assert_eq!(none[0].related.len(), 1);
