@@ -257,6 +257,10 @@ fn built_packages(program: &str, args: &[String]) -> Option<Vec<String>> {
         }
         if let Some(flag) = a.strip_prefix('-') {
             let name = flag.trim_start_matches('-');
+            if name == "C" || name.starts_with("C=") {
+                // Patterns are relative to -C's directory: instrument the whole module.
+                return None;
+            }
             if name.contains('=') {
                 continue;
             }
@@ -333,7 +337,14 @@ fn fresh_test_run(program: &str, args: &[String]) -> (Vec<String>, bool) {
         return (args.to_vec(), false);
     }
     let mut out = args.to_vec();
-    out.insert(1, "-count=1".to_string());
+    // `-C dir` must stay the first flag.
+    let at = match args.get(1).map(String::as_str) {
+        Some("-C" | "--C") => 3,
+        Some(a) if a.starts_with("-C=") || a.starts_with("--C=") => 2,
+        _ => 1,
+    }
+    .min(out.len());
+    out.insert(at, "-count=1".to_string());
     (out, true)
 }
 
@@ -558,6 +569,7 @@ mod tests {
         assert_eq!(p(&["run", "main.go"]), None);
         assert_eq!(p(&["test", "-weird", "x"]), None);
         assert_eq!(p(&["mod", "tidy"]), None);
+        assert_eq!(p(&["test", "-C", "sub", "./x"]), None);
         assert_eq!(built_packages("make", &strings(&["test"])), None);
         assert_eq!(build_flags("go", &strings(&["test", "-race", "-tags", "a,b", "./...", "-args", "-race"])), strings(&["-race", "-tags=a,b"]));
     }
@@ -568,6 +580,7 @@ mod tests {
         assert_eq!(fresh_test_run("go", &strings(&["test", "-count", "3", "."])).1, false);
         assert_eq!(fresh_test_run("go", &strings(&["test", "--count=2", "."])).1, false);
         assert_eq!(fresh_test_run("go", &strings(&["run", "."])).1, false);
+        assert_eq!(fresh_test_run("go", &strings(&["test", "-C", "sub", "."])).0, strings(&["test", "-C", "sub", "-count=1", "."]));
         assert_eq!(cached_packages("ok  \tscenario/a\t(cached)\nok  \tscenario/b\t0.01s\n"), strings(&["scenario/a"]));
     }
 }
