@@ -7,6 +7,7 @@
 use std::io::{Read, Write};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How much of each output stream is kept for parsing; the rest still passes through.
@@ -85,9 +86,13 @@ impl Drop for Signals {
     }
 }
 
-fn pump(mut from: impl Read + Send + 'static, to: Option<Box<dyn Write + Send>>) -> std::thread::JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut kept = Vec::new();
+/// Copies `from` to `to` (if any) as it comes, keeping up to KEEP_BYTES in the returned buffer.
+/// The buffer is shared rather than returned by the thread: a grandchild that outlives the
+/// command (and keeps the pipe open) must not keep maprace waiting.
+fn pump(mut from: impl Read + Send + 'static, to: Option<Box<dyn Write + Send>>) -> (std::thread::JoinHandle<()>, Arc<Mutex<Vec<u8>>>) {
+    let kept = Arc::new(Mutex::new(Vec::new()));
+    let shared = Arc::clone(&kept);
+    let handle = std::thread::spawn(move || {
         let mut to = to;
         let mut buf = [0u8; 16 << 10];
         loop {
@@ -99,12 +104,28 @@ fn pump(mut from: impl Read + Send + 'static, to: Option<Box<dyn Write + Send>>)
                 let _ = w.write_all(&buf[..n]);
                 let _ = w.flush();
             }
-            if kept.len() < KEEP_BYTES {
-                kept.extend_from_slice(&buf[..n.min(KEEP_BYTES - kept.len())]);
+            if let Ok(mut k) = shared.lock()
+                && k.len() < KEEP_BYTES
+            {
+                let room = KEEP_BYTES - k.len();
+                k.extend_from_slice(&buf[..n.min(room)]);
             }
         }
-        kept
-    })
+    });
+    (handle, kept)
+}
+
+/// What a pump kept, once it has seen the end of its pipe or `wait` has passed.
+fn collect(pump: Option<(std::thread::JoinHandle<()>, Arc<Mutex<Vec<u8>>>)>, wait: Duration) -> Vec<u8> {
+    let Some((handle, kept)) = pump else { return Vec::new() };
+    let start = Instant::now();
+    while !handle.is_finished() && start.elapsed() < wait {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if handle.is_finished() {
+        let _ = handle.join();
+    }
+    kept.lock().map(|k| k.clone()).unwrap_or_default()
 }
 
 /// Is maprace's stdin a terminal? Then the command stays in maprace's process group, so that
@@ -174,8 +195,10 @@ pub fn run(mut cmd: Command, opts: &RunOpts) -> std::io::Result<Ran> {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let stdout = out_reader.and_then(|h| h.join().ok()).unwrap_or_default();
-    let stderr = err_reader.and_then(|h| h.join().ok()).unwrap_or_default();
+    // The pipes close when the last process holding them ends; one that outlived the command
+    // (its group was not killed, or it left the group) gets a few seconds, not forever.
+    let stdout = collect(out_reader, Duration::from_secs(3));
+    let stderr = collect(err_reader, Duration::from_secs(3));
     #[cfg(unix)]
     let status = status.filter(|s| std::os::unix::process::ExitStatusExt::signal(s).is_none());
     Ok(Ran { status, stdout, stderr, timed_out })
