@@ -152,6 +152,12 @@ fn go_run_race_is_checkptr_clean_and_reports_are_merged() {
     let gorace = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "GORACE").unwrap();
     assert_eq!(gorace["line"], 20, "the c.n++ line: {gorace}");
     assert_eq!(gorace["stacks"].as_array().map(|s| s.len()), Some(2), "{gorace}");
+    // Go's stacks without maprace's wrapper closure, created at the go statement's line.
+    let frames = gorace["stacks"][0]["frames"].as_array().unwrap();
+    assert_eq!(frames.len(), 2, "{gorace}");
+    assert_eq!(frames[0]["line"], 20, "{gorace}");
+    assert!(frames[1]["function"].as_str().unwrap().starts_with("created by main.main"), "{gorace}");
+    assert_eq!(frames[1]["line"], 17, "{gorace}");
 }
 
 #[test]

@@ -207,7 +207,18 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         .filter(|s| ["read", "write", "delete", "range", "len", "clear"].contains(&s.kind.as_str()))
         .map(|s| (s.file.as_path(), s.line))
         .collect();
-    let merged = gorace::merge(&go_races, &mut report.findings, root, |f, l| map_lines.contains(&(f, l)));
+    // Go statements by file, to recognise maprace's wrapper closure in Go's stacks: the one
+    // whose line is the closest at or before the wrapper's creation line.
+    let mut go_stmts: std::collections::HashMap<&Path, Vec<(u32, &str)>> = std::collections::HashMap::new();
+    for s in sites.sites.iter().filter(|s| s.kind == "go") {
+        go_stmts.entry(s.file.as_path()).or_default().push((s.line, s.func.as_str()));
+    }
+    let map_line = |f: &Path, l: u32| map_lines.contains(&(f, l));
+    let go_stmt = |f: &Path, l: u32| {
+        go_stmts.get(f)?.iter().filter(|(gl, _)| *gl <= l && l - *gl < 200).max_by_key(|(gl, _)| *gl).map(|(gl, func)| (func.to_string(), *gl))
+    };
+    let lookup = gorace::SiteLookup { map_line: &map_line, go_stmt: &go_stmt };
+    let merged = gorace::merge(&go_races, &mut report.findings, root, &lookup);
     report.normalize();
     let cached = if is_go_test(program, &args) { cached_packages(&stdout) } else { Vec::new() };
     Ok(RaceOutcome {

@@ -176,12 +176,34 @@ fn short(f: &Frame) -> String {
     format!("{}:{}", f.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), f.line)
 }
 
-fn stack(race: &GoRace, a: &RaceAccess) -> Stack {
+/// What the instrumenter's sites say about Go's stacks: which lines hold map operations, and
+/// the go statement (its function and line) a goroutine created at a file:line came from.
+pub struct SiteLookup<'a> {
+    pub map_line: &'a dyn Fn(&Path, u32) -> bool,
+    pub go_stmt: &'a dyn Fn(&Path, u32) -> Option<(String, u32)>,
+}
+
+impl SiteLookup<'_> {
+    pub fn none() -> SiteLookup<'static> {
+        SiteLookup { map_line: &|_, _| false, go_stmt: &|_, _| None }
+    }
+}
+
+fn stack(race: &GoRace, a: &RaceAccess, sites: &SiteLookup) -> Stack {
     let mut frames: Vec<Frame> = a.frames.iter().filter(|f| !is_support(f)).cloned().collect();
     if let Some((_, created)) = race.created.iter().find(|(g, _)| *g == a.goroutine && a.goroutine != 0)
         && let Some(f) = created.iter().find(|f| !is_support(f))
     {
-        frames.push(Frame { function: format!("created by {}", f.function), file: f.file.clone(), line: f.line });
+        let mut line = f.line;
+        // An instrumented go statement runs the user's call in a wrapper closure, created at
+        // the end of the statement: drop the wrapper, and name the statement's own line.
+        if let Some((holder, go_line)) = (sites.go_stmt)(&f.file, f.line) {
+            line = go_line;
+            if frames.len() > 1 && frames.last().is_some_and(|w| w.function.starts_with(&format!("{holder}.func"))) {
+                frames.pop();
+            }
+        }
+        frames.push(Frame { function: format!("created by {}", f.function), file: f.file.clone(), line });
     }
     Stack { label: format!("{}, as Go's race detector reported it", a.what), goroutine: a.goroutine, frames }
 }
@@ -196,10 +218,10 @@ fn touches(finding: &Finding, f: &Frame) -> bool {
 /// a `GORACE` finding (one per pair of places). Returns how many reports were merged into
 /// existing findings.
 ///
-/// `map_line(file, line)` says whether a line holds an instrumented map operation: a race Go
+/// `sites.map_line(file, line)` says whether a line holds an instrumented map operation: a race Go
 /// reports without a runtime map frame (a `range` loop reads the map's slots inline) is still a
 /// map race when both its places are such lines.
-pub fn merge(races: &[GoRace], findings: &mut Vec<Finding>, root: &Path, map_line: impl Fn(&Path, u32) -> bool) -> usize {
+pub fn merge(races: &[GoRace], findings: &mut Vec<Finding>, root: &Path, sites: &SiteLookup) -> usize {
     let mut merged = 0;
     for race in races {
         let Some(cur) = race.accesses.first() else { continue };
@@ -207,7 +229,7 @@ pub fn merge(races: &[GoRace], findings: &mut Vec<Finding>, root: &Path, map_lin
         let prev = race.accesses.get(1);
         let prev_at = prev.and_then(|p| p.place(root).cloned());
         let sides: Vec<&Frame> = std::iter::once(&at).chain(prev_at.as_ref()).collect();
-        let is_map = race.accesses.iter().any(on_map) || (sides.len() == 2 && sides.iter().all(|s| map_line(&s.file, s.line)));
+        let is_map = race.accesses.iter().any(on_map) || (sides.len() == 2 && sides.iter().all(|s| (sites.map_line)(&s.file, s.line)));
         // The same race: a map race at a place a maprace finding names.
         if is_map && let Some(f) = findings.iter_mut().find(|f| f.rule != RuleId::GORACE && sides.iter().any(|s| touches(f, s))) {
             if !f.message.contains(SEEN_BY_BOTH) {
@@ -231,11 +253,11 @@ pub fn merge(races: &[GoRace], findings: &mut Vec<Finding>, root: &Path, map_lin
         }
         let mut message = format!("data race reported by Go's race detector: {} in {}", cur.what, goroutine_name(cur.goroutine));
         let mut related = Vec::new();
-        let mut stacks = vec![stack(race, cur)];
+        let mut stacks = vec![stack(race, cur, sites)];
         if let (Some(p), Some(pat)) = (prev, &prev_at) {
             message.push_str(&format!(" races with a previous {} in {} at {}", p.what, goroutine_name(p.goroutine), short(pat)));
             related.push(Related { file: pat.file.clone(), line: pat.line, message: format!("previous {} in {}", p.what, goroutine_name(p.goroutine)) });
-            stacks.push(stack(race, p));
+            stacks.push(stack(race, p, sites));
         }
         if is_map {
             message.push_str(" (a map access maprace did not record: a map outside the instrumented packages?)");
@@ -322,17 +344,17 @@ Goroutine 10 (running) created at:
             vec![],
         )];
         let races = parse(REPORT);
-        assert_eq!(merge(&races, &mut findings, Path::new("/tmp/mr1"), |_, _| false), 1);
+        assert_eq!(merge(&races, &mut findings, Path::new("/tmp/mr1"), &SiteLookup::none()), 1);
         assert_eq!(findings.len(), 1);
         assert!(findings[0].message.ends_with(SEEN_BY_BOTH));
         // Twice: still one mark.
-        merge(&races, &mut findings, Path::new("/tmp/mr1"), |_, _| false);
+        merge(&races, &mut findings, Path::new("/tmp/mr1"), &SiteLookup::none());
         assert_eq!(findings[0].message.matches(SEEN_BY_BOTH).count(), 1);
 
         let plain = REPORT.replace("runtime.mapassign_fast64", "main.set").replace("maprace.dev/rt.W[go.shape.map[int]int,go.shape.int,go.shape.int]", "main.set2");
         let mut none = Vec::new();
-        merge(&parse(&plain), &mut none, Path::new("/tmp/mr1"), |_, _| false);
-        merge(&parse(&plain), &mut none, Path::new("/tmp/mr1"), |_, _| false);
+        merge(&parse(&plain), &mut none, Path::new("/tmp/mr1"), &SiteLookup::none());
+        merge(&parse(&plain), &mut none, Path::new("/tmp/mr1"), &SiteLookup::none());
         assert_eq!(none.len(), 1, "{none:?}");
         assert_eq!(none[0].rule, RuleId::GORACE);
         assert_eq!(none[0].related.len(), 1);
