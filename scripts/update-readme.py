@@ -2,7 +2,7 @@
 """Regenerate the measured blocks of README.md (between <!-- BEGIN x --> and <!-- END x -->)
 from the scripts that measure them. Nothing in those blocks is typed by hand.
 
-usage: scripts/update-readme.py [--skip-lab] [--skip-race]
+usage: scripts/update-readme.py [--skip-lab] [--skip-race] [--skip-superset]
 
 The real-world and scale blocks (`realworld`, `bench-scale`) are copied from the summaries that
 scripts/realworld.sh and scripts/bench-scale.sh write (eval/realworld/summary.md,
@@ -99,6 +99,11 @@ def main():
         if out.returncode != 0:
             sys.exit("race bench failed:\n" + out.stderr)
         text = replace(text, "race-bench", out.stdout.strip())
+    if "--skip-superset" not in sys.argv and "<!-- BEGIN race-superset -->" in text:
+        out = run(["bash", "scripts/race-superset.sh", BIN, "--summary"])
+        if out.returncode != 0:
+            sys.exit("race superset failed:\n" + out.stderr)
+        text = replace(text, "race-superset", out.stdout.strip())
     open(readme, "w", encoding="utf-8").write(text)
 
 

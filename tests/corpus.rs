@@ -69,7 +69,8 @@ fn corpus_reports_exactly_the_want_lines() {
 #[test]
 fn every_rule_has_positive_and_negative_cases() {
     let root = corpus_root();
-    for id in maprace::rules::RuleId::ALL {
+    // GORACE is not a static rule: it carries Go's race detector's reports in `maprace race`.
+    for id in maprace::rules::RuleId::ALL.into_iter().filter(|id| *id != maprace::rules::RuleId::GORACE) {
         let dir = root.join(id.to_string().to_lowercase());
         let mut files = Vec::new();
         go_files(&dir, &mut files);

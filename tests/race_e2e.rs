@@ -361,3 +361,43 @@ fn tricky_constructs_compile_behave_the_same_and_stay_silent() {
     assert!(out.report.findings.is_empty(), "{:#?}", out.report.findings);
     assert!(out.skipped.is_empty(), "{:?}", out.skipped);
 }
+
+/// `-race` in the command: Go's race detector runs alongside maprace's instrumentation. Racy
+/// scenarios keep maprace's rule (Go's reports merged into it or added as GORACE); safe
+/// controls stay silent on both sides: maprace's runtime support (its trace mutex, its tables,
+/// key formatting) is invisible to the detector and checkptr-clean.
+#[test]
+fn lab_scenarios_under_go_run_race() {
+    for (name, rule) in [("s1-waitgroup", Some(RuleId::MR002)), ("get-then-set", Some(RuleId::MR007)), ("two-locks", Some(RuleId::MR009))] {
+        let src = lab_source(name);
+        let expect = lab_expect(name, &src);
+        assert_eq!(expect.rule, rule.map(|r| r.to_string()), "{name}: the lab header changed");
+        let dir = module(&[("main.go", &src)]);
+        let out = run(dir.path(), &["go", "run", "-race", "."]);
+        assert!(!out.stderr.contains("checkptr"), "{name}: {}", out.stderr);
+        let rules: Vec<RuleId> = out.report.findings.iter().map(|f| f.rule).collect();
+        assert!(rules.contains(&rule.unwrap()), "{name}: {rules:?}\n{}", out.stderr);
+        // Go's reports on the map are merged, never a second finding for the same race.
+        assert!(!rules.contains(&RuleId::GORACE), "{name}: {rules:?}\n{}", out.stderr);
+    }
+    for name in ["safe-recheck", "safe-channel-handoff", "safe-once", "safe-locked-get-set", "safe-after-wait"] {
+        let src = lab_source(name);
+        assert_eq!(lab_expect(name, &src).expected, "safe", "{name}");
+        let dir = module(&[("main.go", &src)]);
+        let out = run(dir.path(), &["go", "run", "-race", "."]);
+        assert!(!out.stderr.contains("DATA RACE") && !out.stderr.contains("checkptr"), "{name}: {}", out.stderr);
+        assert!(out.report.findings.is_empty(), "{name}: {:?}", out.report.findings);
+        assert!(out.stats.events > 0, "{name}");
+    }
+}
+
+/// A test package under `go test -race`: a race in a test is one finding, and a test package
+/// without races gives nothing, with or without -race.
+#[test]
+fn a_test_package_under_go_test_race() {
+    let dir = module(&[("cache/cache.go", CACHE_GO), ("cache/cache_test.go", CACHE_TEST_GO)]);
+    let out = run(dir.path(), &["go", "test", "-race", "./cache"]);
+    assert!(!out.stdout.contains("checkptr") && !out.stdout.contains("(cached)"), "{}", out.stdout);
+    assert!(out.report.findings.iter().any(|f| f.rule == RuleId::MR007), "{:?}\n{}", out.report.findings, out.stdout);
+    assert!(!out.report.findings.iter().any(|f| f.rule == RuleId::GORACE), "{:?}\n{}", out.report.findings, out.stdout);
+}

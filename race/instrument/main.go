@@ -71,6 +71,9 @@ func main() {
 	out := flag.String("out", "", "output directory")
 	rtDir := flag.String("rt", "", "directory of the runtime module (maprace.dev/rt)")
 	probes := flag.String("probes", "", "file of `path<TAB>line` lines: the functions holding them get an entry probe")
+	pkgs := flag.String("pkgs", "", "newline-separated package patterns the command builds, relative to -dir (default: ./... in -root)")
+	dir := flag.String("dir", "", "directory the command runs in (for -pkgs)")
+	buildFlags := flag.String("buildflags", "", "newline-separated build flags of the command that change what is compiled (-race, -tags=...)")
 	flag.Parse()
 	if *out == "" || *rtDir == "" {
 		fmt.Fprintln(os.Stderr, "usage: instrument -root DIR -out DIR -rt DIR")
@@ -81,7 +84,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "maprace instrument:", err)
 		os.Exit(2)
 	}
-	if err := run(*root, *out, *rtDir, lines); err != nil {
+	patterns, listDir := []string{"./..."}, *root
+	if p := strings.Fields(*pkgs); len(p) > 0 {
+		patterns, listDir = p, *dir
+	}
+	if err := run(*root, listDir, strings.Fields(*buildFlags), patterns, *out, *rtDir, lines); err != nil {
 		fmt.Fprintln(os.Stderr, "maprace instrument:", err)
 		os.Exit(2)
 	}
@@ -110,9 +117,15 @@ func readProbes(path string) (map[string][]int, error) {
 	return lines, nil
 }
 
-func run(root, out, rtDir string, probes map[string][]int) error {
-	cmd := exec.Command("go", "list", "-e", "-json", "-deps", "-export", "-test", "./...")
-	cmd.Dir = root
+// run instruments the main module's packages among patterns and their dependencies (listed
+// in listDir): only what the command builds.
+//
+// buildFlags (-race, -tags) select the same files and the same API as the command's build:
+// under -race, runtime.RaceDisable exists and race-tagged files are compiled.
+func run(root, listDir string, buildFlags, patterns []string, out, rtDir string, probes map[string][]int) error {
+	args := append([]string{"list", "-e", "-json", "-deps", "-export", "-test"}, buildFlags...)
+	cmd := exec.Command("go", append(args, patterns...)...)
+	cmd.Dir = listDir
 	cmd.Stderr = os.Stderr
 	data, err := cmd.Output()
 	if err != nil {

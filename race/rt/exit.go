@@ -12,15 +12,17 @@ import (
 // reports (the instrumenter adds the call at the top of such functions only). Two goroutines
 // entering such functions unordered show that the static finding's path runs concurrently,
 // even when this run did not take the path itself.
+//
+//go:norace
 func Enter(site uint32) {
 	if !enabled {
 		return
 	}
-	mu.Lock()
+	lock()
 	s := cur()
 	// Callers -> stack -> Enter -> the user's function.
 	emit(kEnter, 0, s.id, site, stack(s, site, 3), 0, 0)
-	mu.Unlock()
+	unlock()
 }
 
 // How long AtExit waits at most, and how long the trace must stay still for it to stop early.
@@ -34,6 +36,8 @@ const (
 // checked; this waits the same way but only while goroutines forked by instrumented code are
 // alive and still recording, and at most MAPRACE_ATEXIT_MS milliseconds (default 1000, 0 turns
 // it off).
+//
+//go:norace
 func AtExit() {
 	if !enabled {
 		return
@@ -45,9 +49,9 @@ func AtExit() {
 	start := time.Now()
 	lastRecords, still := ^uint64(0), start
 	for now := start; now.Sub(start) < limit; now = time.Now() {
-		mu.Lock()
+		lock()
 		alive, recs := live, records
-		mu.Unlock()
+		unlock()
 		if alive <= 0 {
 			return
 		}

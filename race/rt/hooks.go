@@ -5,6 +5,7 @@ package maprace_rt
 import (
 	"hash/maphash"
 	"sync"
+	"unsafe"
 )
 
 // Maps. The instrumenter replaces reads with R/R2 (or RI/R2I when the value is itself a map,
@@ -16,7 +17,7 @@ import (
 func Mk[M ~map[K]V, K comparable, V any](m M, site uint32) M {
 	if enabled {
 		escape(m)
-		whole(kAlloc, addr(m), site)
+		made(ptr(m), site)
 	}
 	return m
 }
@@ -35,14 +36,14 @@ func escape(x any) {
 
 func R[M ~map[K]V, K comparable, V any](m M, k K, site uint32) V {
 	if enabled {
-		access(kRead, 0, addr(m), k, site)
+		access(kRead, 0, ptr(m), k, site)
 	}
 	return m[k]
 }
 
 func R2[M ~map[K]V, K comparable, V any](m M, k K, site uint32) (V, bool) {
 	if enabled {
-		access(kRead, 0, addr(m), k, site)
+		access(kRead, 0, ptr(m), k, site)
 	}
 	v, ok := m[k]
 	return v, ok
@@ -51,7 +52,7 @@ func R2[M ~map[K]V, K comparable, V any](m M, k K, site uint32) (V, bool) {
 func RI[M ~map[K]V, K comparable, V ~map[K2]V2, K2 comparable, V2 any](m M, k K, site uint32) V {
 	v := R(m, k, site)
 	if enabled && v != nil {
-		fetch(addr(m), k, addr(v), site)
+		fetch(addr(m), k, ptr(v), site)
 	}
 	return v
 }
@@ -59,16 +60,35 @@ func RI[M ~map[K]V, K comparable, V ~map[K2]V2, K2 comparable, V2 any](m M, k K,
 func R2I[M ~map[K]V, K comparable, V ~map[K2]V2, K2 comparable, V2 any](m M, k K, site uint32) (V, bool) {
 	v, ok := R2(m, k, site)
 	if enabled && v != nil {
-		fetch(addr(m), k, addr(v), site)
+		fetch(addr(m), k, ptr(v), site)
 	}
 	return v, ok
 }
 
-func fetch[K comparable](outer uint64, k K, inner uint64, site uint32) {
+//go:norace
+func fetch[K comparable](outer uint64, k K, innerp unsafe.Pointer, site uint32) {
 	h := maphash.Comparable(seed, k)
-	mu.Lock()
-	emit(kFetch, 0, cur().id, site, uint32(h), outer, inner)
-	mu.Unlock()
+	inner := uint64(uintptr(innerp))
+	lock()
+	s := cur()
+	// The inner map's allocation record (if new) before the fetch: the engine resets an inner
+	// map's paths at its allocation.
+	if newMap(innerp) {
+		emit(kAlloc, 0, s.id, 0, 0, inner, 0)
+	}
+	emit(kFetch, 0, s.id, site, uint32(h), outer, inner)
+	unlock()
+}
+
+// made records a map made by instrumented code at site.
+//
+//go:norace
+func made(p unsafe.Pointer, site uint32) {
+	lock()
+	s := cur()
+	remake(p)
+	emit(kAlloc, 0, s.id, site, 0, uint64(uintptr(p)), 0)
+	unlock()
 }
 
 // KC converts a key to the map's key type (an interface key given a concrete value).
@@ -76,76 +96,76 @@ func KC[M ~map[K]V, K comparable, V any](m M) func(K) K { return func(k K) K { r
 
 func W[M ~map[K]V, K comparable, V any](m M, k K, site uint32) {
 	if enabled {
-		access(kWrite, 0, addr(m), k, site)
+		access(kWrite, 0, ptr(m), k, site)
 	}
 }
 
 func D[M ~map[K]V, K comparable, V any](m M, k K, site uint32) {
 	if enabled {
-		access(kDelete, 0, addr(m), k, site)
+		access(kDelete, 0, ptr(m), k, site)
 	}
 }
 
 func Rg[M ~map[K]V, K comparable, V any](m M, site uint32) M {
 	if enabled {
-		whole(kRange, addr(m), site)
+		whole(kRange, ptr(m), site, true)
 	}
 	return m
 }
 
 func Len[M ~map[K]V, K comparable, V any](m M, site uint32) int {
 	if enabled {
-		whole(kLen, addr(m), site)
+		whole(kLen, ptr(m), site, true)
 	}
 	return len(m)
 }
 
 func Clr[M ~map[K]V, K comparable, V any](m M, site uint32) {
 	if enabled {
-		whole(kClear, addr(m), site)
+		whole(kClear, ptr(m), site, true)
 	}
 	clear(m)
 }
 
 // Goroutines: `go f(x)` becomes `t := Fork(site); go func() { Start(t); defer End(); f(x) }()`.
 
+//go:norace
 func Fork(site uint32) uint32 {
 	if !enabled {
 		return 0
 	}
-	mu.Lock()
+	lock()
 	parent := cur().id
 	nextG++
 	child := nextG
 	live++
 	emit(kFork, 0, parent, site, 0, uint64(child), 0)
-	mu.Unlock()
+	unlock()
 	return child
 }
 
+//go:norace
 func Start(child uint32) {
 	if !enabled || child == 0 {
 		return
 	}
-	mu.Lock()
-	s := &gstate{id: child}
-	gs[goid()] = s
+	lock()
+	setG(goid(), child)
 	emit(kStart, 0, child, 0, 0, 0, 0)
-	mu.Unlock()
+	unlock()
 }
 
+//go:norace
 func End() {
 	if !enabled {
 		return
 	}
-	mu.Lock()
-	g := goid()
-	if s := gs[g]; s != nil {
+	lock()
+	if s := endG(goid()); s != nil {
 		emit(kEnd, 0, s.id, 0, 0, 0, 0)
-		delete(gs, g)
 		live--
 	}
-	mu.Unlock()
+	unlock()
 }
 
 // Mutexes: release records before the real unlock, acquire records after the real lock.
@@ -260,7 +280,7 @@ func smKey(m *sync.Map, kind byte, k any, site uint32) {
 	if !enabled {
 		return
 	}
-	access(kind, fSyncMap, addr(m), k, site)
+	access(kind, fSyncMap, ptr(m), k, site)
 }
 
 func SMLoad(m *sync.Map, k any, site uint32) (any, bool) {
@@ -298,13 +318,13 @@ func SMCompareAndDelete(m *sync.Map, k, old any, site uint32) bool {
 }
 func SMRange(m *sync.Map, f func(k, v any) bool, site uint32) {
 	if enabled {
-		whole(kRange, addr(m), site)
+		whole(kRange, ptr(m), site, false)
 	}
 	m.Range(f)
 }
 func SMClear(m *sync.Map, site uint32) {
 	if enabled {
-		whole(kClear, addr(m), site)
+		whole(kClear, ptr(m), site, false)
 	}
 	m.Clear()
 }

@@ -15,6 +15,7 @@ import (
 	"hash/maphash"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -53,8 +54,14 @@ const (
 	kSyncAcq  = 31
 	kStackDef = 50
 	kKeyDef   = 51
+	kBudget   = 253 // recording stopped: the trace reached its disk budget (a: the budget in bytes)
 	kChunkEnd = 254
 )
+
+// defaultBudgetMB is the disk budget of one process's trace (MAPRACE_TRACE_BUDGET_MB
+// overrides): 1 GiB holds about 33 million records. At the budget, recording stops (with a
+// message on stderr and a record saying so); what was recorded is analysed.
+const defaultBudgetMB = 1024
 
 const (
 	fKey      = 1
@@ -69,20 +76,22 @@ var (
 	region   []byte
 	regOff   int
 	regBase  int64
-	gs       = map[uint64]*gstate{}
+	gs       tab       // goid -> goroutine id
+	gstates  []*gstate // by goroutine id (nil once ended)
 	nextG    uint32
 	nextStk  uint32
 	seed     = maphash.MakeSeed()
-	keysSeen = map[uint64]struct{}{}
+	keysSeen tab
 	// live counts goroutines forked by instrumented code and not yet ended, records the
 	// records written: AtExit waits on them.
 	live    int
 	records uint64
+	budget  int64 = defaultBudgetMB << 20
 )
 
 type gstate struct {
 	id   uint32
-	seen map[uint32]uint32 // site -> stack id of this goroutine's first visit
+	seen tab // site -> stack id of this goroutine's first visit
 }
 
 func init() {
@@ -96,6 +105,9 @@ func init() {
 		return
 	}
 	file = f
+	if v, err := strconv.Atoi(os.Getenv("MAPRACE_TRACE_BUDGET_MB")); err == nil && v > 0 {
+		budget = int64(v) << 20
+	}
 	if !mapRegion(0) {
 		return
 	}
@@ -107,6 +119,7 @@ func init() {
 	enabled = true
 }
 
+//go:norace
 func mapRegion(base int64) bool {
 	if err := file.Truncate(base + chunkSize); err != nil {
 		fmt.Fprintln(os.Stderr, "maprace: cannot grow trace:", err)
@@ -124,8 +137,19 @@ func mapRegion(base int64) bool {
 }
 
 // reserve returns n bytes (a multiple of recSize) of trace; mu must be held.
+//
+//go:norace
 func reserve(n int) []byte {
 	if regOff+n+recSize > chunkSize {
+		if regBase+2*chunkSize > budget {
+			// The last record slot is always free (see the condition above).
+			r := region[regOff : regOff+recSize]
+			put64(r[16:], uint64(budget))
+			r[0] = kBudget
+			enabled = false
+			fmt.Fprintf(os.Stderr, "maprace: the trace reached its budget of %d MiB (MAPRACE_TRACE_BUDGET_MB): recording stopped, what was recorded is analysed\n", budget>>20)
+			return nil
+		}
 		region[regOff] = kChunkEnd
 		old := region
 		if !mapRegion(regBase + chunkSize) {
@@ -141,16 +165,20 @@ func reserve(n int) []byte {
 	return b
 }
 
+//go:norace
 func put32(b []byte, v uint32) {
 	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
 }
 
+//go:norace
 func put64(b []byte, v uint64) {
 	put32(b, uint32(v))
 	put32(b[4:], uint32(v>>32))
 }
 
 // emit appends one record; mu must be held.
+//
+//go:norace
 func emit(kind, flags byte, g, site, aux uint32, a, b uint64) {
 	r := reserve(recSize)
 	if r == nil {
@@ -166,6 +194,7 @@ func emit(kind, flags byte, g, site, aux uint32, a, b uint64) {
 	r[0] = kind // last: a reader of a crashed run never sees a half-written record as valid
 }
 
+//go:norace
 func emitText(kind byte, id uint64, text string) {
 	n := (recSize + len(text) + recSize - 1) / recSize * recSize
 	r := reserve(n)
@@ -179,15 +208,43 @@ func emitText(kind byte, id uint64, text string) {
 }
 
 // cur returns the calling goroutine's state; mu must be held.
+//
+//go:norace
 func cur() *gstate {
 	g := goid()
-	s := gs[g]
-	if s == nil {
-		nextG++
-		s = &gstate{id: nextG}
-		gs[g] = s
-		emit(kUnknownG, 0, s.id, 0, 0, 0, 0)
+	if id, ok := gs.get(g); ok && gstates[id] != nil {
+		return gstates[id]
 	}
+	nextG++
+	s := setG(g, nextG)
+	emit(kUnknownG, 0, s.id, 0, 0, 0, 0)
+	return s
+}
+
+// setG makes id the goroutine id of the goroutine goid; mu must be held.
+//
+//go:norace
+func setG(g uint64, id uint32) *gstate {
+	for uint32(len(gstates)) <= id {
+		gstates = append(gstates, nil)
+	}
+	s := &gstate{id: id}
+	gstates[id] = s
+	gs.put(g, uint64(id))
+	return s
+}
+
+// endG forgets the goroutine goid; mu must be held.
+//
+//go:norace
+func endG(g uint64) *gstate {
+	id, ok := gs.get(g)
+	if !ok {
+		return nil
+	}
+	s := gstates[id]
+	gstates[id] = nil
+	gs.del(g)
 	return s
 }
 
@@ -205,20 +262,22 @@ func stackGoid() uint64 {
 	return id
 }
 
-// addr is the pointer inside a pointer-shaped value (pointer, map, chan).
-func addr[P any](p P) uint64 {
+// ptr is the pointer inside a pointer-shaped value (pointer, map, chan); addr the same as a
+// number.
+func ptr[P any](p P) unsafe.Pointer {
 	e := any(p)
-	return uint64(uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&e))[1]))
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&e))[1]
 }
+
+func addr[P any](p P) uint64 { return uint64(uintptr(ptr(p))) }
 
 // stack returns the id of the goroutine's stack at its first visit of site; mu must be held.
 // skip: frames between runtime.Callers and the user's code (stack, the helper, the hook).
+//
+//go:norace
 func stack(s *gstate, site uint32, skip int) uint32 {
-	if id, ok := s.seen[site]; ok {
-		return id
-	}
-	if s.seen == nil {
-		s.seen = map[uint32]uint32{}
+	if id, ok := s.seen.get(uint64(site)); ok {
+		return uint32(id)
 	}
 	var pcs [24]uintptr
 	n := runtime.Callers(skip, pcs[:])
@@ -239,47 +298,84 @@ func stack(s *gstate, site uint32, skip int) uint32 {
 		}
 	}
 	nextStk++
-	s.seen[site] = nextStk
+	s.seen.put(uint64(site), uint64(nextStk))
 	emitText(kStackDef, uint64(nextStk), sb.String())
 	return nextStk
 }
 
-func keyText[K comparable](h uint64, k K) {
-	if _, ok := keysSeen[h]; ok || len(keysSeen) > 100000 {
-		return
+// newKey reports whether key h still needs its text recorded (and marks it); mu must be held.
+//
+//go:norace
+func newKey(h uint64) bool {
+	if _, ok := keysSeen.get(h); ok || keysSeen.n > 100000 {
+		return false
 	}
-	keysSeen[h] = struct{}{}
-	t := fmt.Sprintf("%#v", k)
+	keysSeen.put(h, 1)
+	return true
+}
+
+// keyText records the text of key h. It formats outside the trace lock: fmt's printer pool
+// synchronises through sync.Pool, which the race detector must see (under lock() it does not).
+//
+//go:norace
+func keyText[K comparable](h uint64, k K) {
+	t := keyString(k)
 	if len(t) > 80 {
 		t = t[:77] + "..."
 	}
+	lock()
 	emitText(kKeyDef, h, t)
+	unlock()
 }
 
-func access[K comparable](kind, flags byte, m uint64, k K, site uint32) {
-	if m == 0 {
+//go:norace
+func access[K comparable](kind, flags byte, mp unsafe.Pointer, k K, site uint32) {
+	if mp == nil {
 		return
 	}
+	m := uint64(uintptr(mp))
 	h := maphash.Comparable(seed, k)
-	mu.Lock()
+	lock()
 	s := cur()
-	keyText(h, k)
+	if flags&fSyncMap == 0 && newMap(mp) {
+		emit(kAlloc, 0, s.id, 0, 0, m, 0)
+	}
+	text := newKey(h)
 	emit(kind, flags|fKey, s.id, site, stack(s, site, 4), m, h)
-	mu.Unlock()
+	unlock()
+	if text {
+		keyText(h, k)
+	}
 }
 
-func whole(kind byte, m uint64, site uint32) {
-	if m == 0 {
+//go:norace
+func whole(kind byte, mp unsafe.Pointer, site uint32, plainMap bool) {
+	if mp == nil {
 		return
 	}
-	mu.Lock()
+	m := uint64(uintptr(mp))
+	lock()
 	s := cur()
+	if plainMap && newMap(mp) {
+		emit(kAlloc, 0, s.id, 0, 0, m, 0)
+	}
 	emit(kind, 0, s.id, site, stack(s, site, 4), m, 0)
-	mu.Unlock()
+	unlock()
 }
 
+//go:norace
 func sync1(kind, flags byte, a uint64, site uint32) {
-	mu.Lock()
+	lock()
 	emit(kind, flags, cur().id, site, 0, a, 0)
-	mu.Unlock()
+	unlock()
+}
+
+// keyString is the key's text for reports. A pointer key is printed as its address: `%#v`
+// would read the pointee, which other goroutines may be writing (under -race, a race report
+// caused by maprace).
+func keyString[K comparable](k K) string {
+	if reflect.TypeOf(k) != nil && reflect.TypeOf(k).Kind() == reflect.Pointer {
+		return fmt.Sprintf("%p", any(k))
+	}
+	return fmt.Sprintf("%#v", k)
 }

@@ -7,26 +7,32 @@ use std::fmt;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::check::{CheckOptions, check_paths};
 use crate::race::engine::Engine;
 use crate::race::findings::{SiteTable, entry_stack, findings};
+use crate::race::{gorace, process};
 use crate::race::static_paths::{Probed, confirm, predict, probe_lines};
 use crate::race::trace::Reader;
 use crate::report::{FileError, Report};
 
 const INSTRUMENT_MAIN: &str = include_str!("../../race/instrument/main.go");
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
-const RT_FILES: [(&str, &str); 6] = [
+const RT_FILES: [(&str, &str); 11] = [
+    ("ident.go", include_str!("../../race/rt/ident.go")),
     ("rt.go", include_str!("../../race/rt/rt.go")),
     ("hooks.go", include_str!("../../race/rt/hooks.go")),
     ("exit.go", include_str!("../../race/rt/exit.go")),
-    ("g_amd64.go", include_str!("../../race/rt/g_amd64.go")),
+    ("tab.go", include_str!("../../race/rt/tab.go")),
+    ("race_on.go", include_str!("../../race/rt/race_on.go")),
+    ("race_off.go", include_str!("../../race/rt/race_off.go")),
+    ("g_fast.go", include_str!("../../race/rt/g_fast.go")),
     ("g_amd64.s", include_str!("../../race/rt/g_amd64.s")),
-    ("g_other.go", include_str!("../../race/rt/g_other.go")),
+    ("g_arm64.s", include_str!("../../race/rt/g_arm64.s")),
+    ("g_slow.go", include_str!("../../race/rt/g_slow.go")),
 ];
 // The go line is low so that no main module is older than its dependency (an error since Go
 // 1.21); the runtime's files upgrade themselves with `//go:build go1.25`.
@@ -71,6 +77,16 @@ pub struct RaceOutcome {
     /// Packages or files the instrumenter left alone, and why.
     pub skipped: Vec<String>,
     pub instrumented_files: usize,
+    /// `WARNING: DATA RACE` reports Go's race detector printed, and how many of them were
+    /// map races maprace had found too (merged into its findings).
+    pub go_races: usize,
+    pub go_races_merged: usize,
+    /// `go test` packages replayed from the test cache (nothing recorded for them).
+    pub cached: Vec<String>,
+    /// `-count=1` was added to `go test` to make the run fresh.
+    pub count_added: bool,
+    /// The command was killed at `RaceOptions::timeout`.
+    pub timed_out: bool,
 }
 
 #[derive(Debug)]
@@ -80,6 +96,8 @@ pub enum RaceError {
     Go(String),
     Instrument(String),
     Io(PathBuf, std::io::Error),
+    /// maprace received this signal before the command started.
+    Interrupted(i32),
 }
 
 impl fmt::Display for RaceError {
@@ -90,6 +108,7 @@ impl fmt::Display for RaceError {
             RaceError::Go(m) => write!(f, "{m}"),
             RaceError::Instrument(m) => write!(f, "instrumenting failed: {m}"),
             RaceError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            RaceError::Interrupted(s) => write!(f, "interrupted (signal {s}) before the command ran"),
         }
     }
 }
@@ -103,6 +122,10 @@ fn io(p: &Path) -> impl FnOnce(std::io::Error) -> RaceError + '_ {
 /// Run `command` in `dir` instrumented, and analyse what it did.
 pub fn run_command(dir: &Path, command: &[String], opts: &RaceOptions) -> Result<RaceOutcome, RaceError> {
     let (program, args) = command.split_first().ok_or(RaceError::EmptyCommand)?;
+    // From here on SIGINT/SIGTERM only set a flag (the command gets them forwarded), so the
+    // temporary directory below is always removed. Only when maprace runs on behalf of a user:
+    // the handlers are process-wide, and the lab runs commands from several threads.
+    let _signals = (!opts.capture_output).then(process::Signals::install);
     let root = module_root(dir)?;
     let tools = tools()?;
     let work = match &opts.keep {
@@ -130,7 +153,15 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     let statics = if opts.confirm { static_findings(root) } else { Vec::new() };
     let probe_file = work.join("probes.txt");
     fs::write(&probe_file, probe_lines(&statics)).map_err(io(&probe_file))?;
-    let out = Command::new(&tools.instrument)
+    let mut instrument = Command::new(&tools.instrument);
+    if let Some(pkgs) = built_packages(program, args) {
+        instrument.arg("-pkgs").arg(pkgs.join("\n")).arg("-dir").arg(dir);
+    }
+    let flags = build_flags(program, args);
+    if !flags.is_empty() {
+        instrument.arg("-buildflags").arg(flags.join("\n"));
+    }
+    let out = instrument
         .arg("-root")
         .arg(root)
         .arg("-out")
@@ -150,80 +181,196 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     let sites: SiteTable = serde_json::from_slice(&fs::read(&sites_path).map_err(io(&sites_path))?)
         .map_err(|e| RaceError::Instrument(format!("{}: {e}", sites_path.display())))?;
 
+    if let Some(sig) = process::interrupted() {
+        return Err(RaceError::Interrupted(sig));
+    }
     let goflags = std::env::var("GOFLAGS").unwrap_or_default();
     let goflags = format!("{goflags} -overlay={}", ov.join("overlay.json").display()).trim().to_string();
+    let (args, count_added) = fresh_test_run(program, args);
     let mut cmd = Command::new(program);
-    cmd.args(args).current_dir(dir).env("GOFLAGS", goflags).env("MAPRACE_TRACE_DIR", &traces).env("GOWORK", "off");
-    let (status, stdout, stderr) = if opts.capture_output {
-        let o = output_within(cmd, opts.timeout).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
-        (o.0, String::from_utf8_lossy(&o.1).into_owned(), String::from_utf8_lossy(&o.2).into_owned())
-    } else {
-        if opts.stdout_to_stderr {
-            cmd.stdout(Stdio::from(std::io::stderr()));
-        }
-        let s = interrupt::passed_to_child(|| cmd.status()).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
-        (Some(s), String::new(), String::new())
-    };
+    cmd.args(&args).current_dir(dir).env("GOFLAGS", goflags).env("MAPRACE_TRACE_DIR", &traces).env("GOWORK", "off");
+    let run_opts = process::RunOpts { passthrough: !opts.capture_output, stdout_to_stderr: opts.stdout_to_stderr, timeout: opts.timeout };
+    let ran = process::run(cmd, &run_opts).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
+    let (stdout, stderr) = (String::from_utf8_lossy(&ran.stdout).into_owned(), String::from_utf8_lossy(&ran.stderr).into_owned());
 
     let (mut report, stats, _, probed) = analyze_traces(&traces, &sites)?;
     confirm(&statics, &mut report.findings);
     let mut predicted = predict(&statics, &sites, &probed, &report.findings);
     report.findings.append(&mut predicted);
+    // Go's own race reports (`-race` in the command): `go test` prints the test binary's
+    // output on its stdout, a program run by `go run` on stderr.
+    let mut go_races = gorace::parse(&stderr);
+    go_races.extend(gorace::parse(&stdout));
+    let map_lines: std::collections::HashSet<(&Path, u32)> = sites
+        .sites
+        .iter()
+        .filter(|s| ["read", "write", "delete", "range", "len", "clear"].contains(&s.kind.as_str()))
+        .map(|s| (s.file.as_path(), s.line))
+        .collect();
+    // Go statements by file, to recognise maprace's wrapper closure in Go's stacks: the one
+    // whose line is the closest at or before the wrapper's creation line.
+    let mut go_stmts: std::collections::HashMap<&Path, Vec<(u32, &str)>> = std::collections::HashMap::new();
+    for s in sites.sites.iter().filter(|s| s.kind == "go") {
+        go_stmts.entry(s.file.as_path()).or_default().push((s.line, s.func.as_str()));
+    }
+    let map_line = |f: &Path, l: u32| map_lines.contains(&(f, l));
+    let go_stmt = |f: &Path, l: u32| {
+        go_stmts.get(f)?.iter().filter(|(gl, _)| *gl <= l && l - *gl < 200).max_by_key(|(gl, _)| *gl).map(|(gl, func)| (func.to_string(), *gl))
+    };
+    let lookup = gorace::SiteLookup { map_line: &map_line, go_stmt: &go_stmt };
+    let merged = gorace::merge(&go_races, &mut report.findings, root, &lookup);
     report.normalize();
+    let cached = if is_go_test(program, &args) { cached_packages(&stdout) } else { Vec::new() };
     Ok(RaceOutcome {
         report,
         stats,
-        command_status: status.and_then(|s| s.code()),
-        stdout,
-        stderr,
+        command_status: ran.status.and_then(|s| s.code()),
+        stdout: if opts.capture_output { stdout } else { String::new() },
+        stderr: if opts.capture_output { stderr } else { String::new() },
+        go_races: go_races.len(),
+        go_races_merged: merged,
+        cached,
+        count_added,
+        timed_out: ran.timed_out,
         skipped: sites.skipped,
         instrumented_files: sites.files,
     })
 }
 
-/// Run `cmd` capturing its output; past `timeout` kill its process group (`go run` starts the
-/// program as its own child). The status is `None` when it was killed.
-fn output_within(mut cmd: Command, timeout: Option<std::time::Duration>) -> std::io::Result<(Option<std::process::ExitStatus>, Vec<u8>, Vec<u8>)> {
-    use std::io::Read;
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
-    let mut out = child.stdout.take();
-    let mut err = child.stderr.take();
-    let out_reader = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        if let Some(o) = out.as_mut() {
-            let _ = o.read_to_end(&mut b);
+/// Flags of `go build`/`go test`/`go run` that take a value as the next argument (the others
+/// are booleans or written `-flag=value`).
+const VALUE_FLAGS: &[&str] = &[
+    "C", "p", "o", "asmflags", "buildmode", "compiler", "covermode", "coverpkg", "gccgoflags", "gcflags", "installsuffix", "ldflags", "mod", "modfile",
+    "overlay", "pgo", "pkgdir", "tags", "toolexec", "exec", "bench", "benchtime", "blockprofile", "blockprofilerate", "count", "coverprofile", "cpu",
+    "cpuprofile", "fuzz", "fuzzminimizetime", "fuzztime", "list", "memprofile", "memprofilerate", "mutexprofile", "mutexprofilefraction", "outputdir",
+    "parallel", "run", "skip", "shuffle", "timeout", "trace", "vet",
+];
+
+/// The package patterns a `go build|test|run|vet|install` command builds, to instrument only
+/// those and their dependencies; None (instrument the whole module) for other commands, for
+/// `.go` file arguments and for flags maprace does not know (their value could be taken for a
+/// package).
+fn built_packages(program: &str, args: &[String]) -> Option<Vec<String>> {
+    if !Path::new(program).file_name().is_some_and(|n| n == "go" || n == "go.exe") {
+        return None;
+    }
+    let (sub, rest) = args.split_first()?;
+    if !["build", "test", "run", "vet", "install"].contains(&sub.as_str()) {
+        return None;
+    }
+    let mut pkgs = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let a = &rest[i];
+        i += 1;
+        if a == "-args" || a == "--" {
+            break;
         }
-        b
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        if let Some(e) = err.as_mut() {
-            let _ = e.read_to_end(&mut b);
-        }
-        b
-    });
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait()? {
-            break Some(s);
-        }
-        if timeout.is_some_and(|t| start.elapsed() > t) {
-            #[cfg(unix)]
-            // SAFETY: signals the process group created for this child above.
-            unsafe {
-                libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
+        if let Some(flag) = a.strip_prefix('-') {
+            let name = flag.trim_start_matches('-');
+            if name == "C" || name.starts_with("C=") {
+                // Patterns are relative to -C's directory: instrument the whole module.
+                return None;
             }
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
+            if name.contains('=') {
+                continue;
+            }
+            if VALUE_FLAGS.contains(&name) {
+                i += 1;
+            } else if !is_bool_flag(name) {
+                return None;
+            }
+            continue;
         }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
-    Ok((status, stdout, stderr))
+        if a.ends_with(".go") {
+            return None;
+        }
+        pkgs.push(a.clone());
+        // `go run pkg args...`: what follows the package is the program's.
+        if sub == "run" {
+            break;
+        }
+    }
+    if pkgs.is_empty() {
+        pkgs.push(".".to_string());
+    }
+    Some(pkgs)
+}
+
+/// The command's build flags that change which files and APIs are compiled (`-race`, `-tags`),
+/// for the instrumenter's `go list` and type-check.
+fn build_flags(program: &str, args: &[String]) -> Vec<String> {
+    if !Path::new(program).file_name().is_some_and(|n| n == "go" || n == "go.exe") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut it = args.iter().take_while(|a| *a != "-args");
+    while let Some(a) = it.next() {
+        let name = a.trim_start_matches('-');
+        if !a.starts_with('-') {
+            continue;
+        }
+        if name == "race" || name == "race=true" {
+            out.push("-race".to_string());
+        } else if let Some(tags) = name.strip_prefix("tags=") {
+            out.push(format!("-tags={tags}"));
+        } else if name == "tags"
+            && let Some(tags) = it.next()
+        {
+            out.push(format!("-tags={tags}"));
+        }
+    }
+    out
+}
+
+fn is_bool_flag(name: &str) -> bool {
+    const BOOL: &[&str] = &[
+        "a", "n", "v", "x", "race", "msan", "asan", "cover", "trimpath", "work", "linkshared", "modcacherw", "buildvcs", "json", "short", "failfast",
+        "benchmem", "i", "fullpath", "c", "checkptr",
+    ];
+    BOOL.contains(&name) || name.starts_with("test.")
+}
+
+/// Is the command `go test ...`?
+fn is_go_test(program: &str, args: &[String]) -> bool {
+    Path::new(program).file_name().is_some_and(|n| n == "go" || n == "go.exe") && args.first().is_some_and(|a| a == "test")
+}
+
+/// `go test` replays a cached result without running anything, so nothing would be recorded:
+/// `-count=1` makes the run fresh, unless the user chose a count (then cached packages are
+/// reported, see [`cached_packages`]). Returns the arguments and whether `-count=1` was added.
+fn fresh_test_run(program: &str, args: &[String]) -> (Vec<String>, bool) {
+    let has_count = args.iter().take_while(|a| *a != "-args").any(|a| {
+        let a = a.trim_start_matches('-');
+        a == "count" || a.starts_with("count=")
+    });
+    if !is_go_test(program, args) || has_count {
+        return (args.to_vec(), false);
+    }
+    let mut out = args.to_vec();
+    // `-C dir` must stay the first flag.
+    let at = match args.get(1).map(String::as_str) {
+        Some("-C" | "--C") => 3,
+        Some(a) if a.starts_with("-C=") || a.starts_with("--C=") => 2,
+        _ => 1,
+    }
+    .min(out.len());
+    out.insert(at, "-count=1".to_string());
+    (out, true)
+}
+
+/// Packages whose result `go test` replayed from its cache (`ok  \tpkg\t(cached)`): they ran
+/// nothing, so they recorded nothing.
+pub fn cached_packages(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            (f.next() == Some("ok")).then_some(())?;
+            let pkg = f.next()?;
+            f.any(|w| w == "(cached)").then(|| pkg.to_string())
+        })
+        .collect()
 }
 
 /// Re-analyse a directory kept with `--keep` (overlay/sites.json and traces/*.bin), timing the
@@ -294,7 +441,13 @@ pub fn analyze_trace(bytes: &[u8], sites: &SiteTable) -> TraceAnalysis {
     }
     engine.finish();
     let stats = TraceStats { traces: 1, events: engine.events, bytes: reader.position() as u64 };
-    let error = reader.error.map(|e| format!("{e}; the valid prefix was analysed")).or(engine.stopped.clone());
+    let error = reader
+        .error
+        .map(|e| format!("{e}; the valid prefix was analysed"))
+        .or(engine.stopped.clone())
+        .or(reader.budget_reached.map(|b| {
+            format!("recording stopped at the trace's disk budget of {} MiB (MAPRACE_TRACE_BUDGET_MB): later operations were not analysed", b >> 20)
+        }));
     let stacks = engine.probes.pairs().map(|(pair, (a, b))| (pair, [entry_stack(&engine, sites, &a), entry_stack(&engine, sites, &b)])).collect();
     let findings = findings(&engine, sites);
     let probed = Probed { probes: std::mem::take(&mut engine.probes), stacks };
@@ -409,28 +562,36 @@ fn cache_base() -> PathBuf {
     std::env::temp_dir().join("maprace-cache")
 }
 
-/// Ctrl-C while the command runs (a server under `go run`) is for the command: maprace stays
-/// to analyse what was recorded. A handler, unlike ignoring the signal, is reset to the
-/// default in the child at exec, so the child still stops.
-#[cfg(unix)]
-mod interrupt {
-    extern "C" fn keep_running(_: libc::c_int) {}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    pub fn passed_to_child<T>(run: impl FnOnce() -> T) -> T {
-        let handler = keep_running as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        // SAFETY: `keep_running` is async-signal-safe (it does nothing); the previous handler
-        // is restored before returning.
-        let previous = unsafe { libc::signal(libc::SIGINT, handler) };
-        let result = run();
-        // SAFETY: restores the disposition read above.
-        unsafe { libc::signal(libc::SIGINT, previous) };
-        result
+    fn strings(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
     }
-}
 
-#[cfg(not(unix))]
-mod interrupt {
-    pub fn passed_to_child<T>(run: impl FnOnce() -> T) -> T {
-        run()
+    #[test]
+    fn packages_the_command_builds() {
+        let p = |a: &[&str]| built_packages("go", &strings(a));
+        assert_eq!(p(&["test", "-race", "-run", "TestX", "./internal/x", "-v"]), Some(strings(&["./internal/x"])));
+        assert_eq!(p(&["test"]), Some(strings(&["."])));
+        assert_eq!(p(&["run", "-race", "./cmd/server", "-listen", ":80"]), Some(strings(&["./cmd/server"])));
+        assert_eq!(p(&["test", "./...", "-args", "x"]), Some(strings(&["./..."])));
+        assert_eq!(p(&["run", "main.go"]), None);
+        assert_eq!(p(&["test", "-weird", "x"]), None);
+        assert_eq!(p(&["mod", "tidy"]), None);
+        assert_eq!(p(&["test", "-C", "sub", "./x"]), None);
+        assert_eq!(built_packages("make", &strings(&["test"])), None);
+        assert_eq!(build_flags("go", &strings(&["test", "-race", "-tags", "a,b", "./...", "-args", "-race"])), strings(&["-race", "-tags=a,b"]));
+    }
+
+    #[test]
+    fn go_test_is_made_fresh_unless_the_user_chose_a_count() {
+        assert_eq!(fresh_test_run("go", &strings(&["test", "./..."])), (strings(&["test", "-count=1", "./..."]), true));
+        assert_eq!(fresh_test_run("go", &strings(&["test", "-count", "3", "."])).1, false);
+        assert_eq!(fresh_test_run("go", &strings(&["test", "--count=2", "."])).1, false);
+        assert_eq!(fresh_test_run("go", &strings(&["run", "."])).1, false);
+        assert_eq!(fresh_test_run("go", &strings(&["test", "-C", "sub", "."])).0, strings(&["test", "-C", "sub", "-count=1", "."]));
+        assert_eq!(cached_packages("ok  \tscenario/a\t(cached)\nok  \tscenario/b\t0.01s\n"), strings(&["scenario/a"]));
     }
 }

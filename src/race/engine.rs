@@ -665,7 +665,7 @@ impl Engine {
             }
             Kind::SyncAcquire => self.acquire(g, e.a, true),
             Kind::Alloc => {
-                let fresh = MapState { alloc_site: Some(e.site), owner: Some(g), ..MapState::default() };
+                let fresh = MapState { alloc_site: (e.site != 0).then_some(e.site), owner: Some(g), ..MapState::default() };
                 match self.map_index.get(&e.a) {
                     Some(&i) => self.map_states[i as usize] = fresh,
                     None => {

@@ -10,6 +10,8 @@
 pub mod driver;
 pub mod engine;
 pub mod findings;
+pub mod gorace;
+pub mod process;
 pub mod probes;
 pub mod static_paths;
 pub mod trace;
@@ -60,7 +62,7 @@ pub fn run(args: &RaceArgs) -> i32 {
         Ok(o) => o,
         Err(e) => {
             eprintln!("maprace race: {e}");
-            return 2;
+            return process::interrupted().map_or(2, |s| 128 + s);
         }
     };
     for s in &outcome.skipped {
@@ -70,14 +72,45 @@ pub fn run(args: &RaceArgs) -> i32 {
     print(&mut outcome.report, &dir, args.format);
     if !args.format.is_document() {
         let s = &outcome.stats;
+        let go = if outcome.go_races > 0 {
+            format!("; {} report(s) of Go's race detector, {} of them on a map race maprace found too", outcome.go_races, outcome.go_races_merged)
+        } else {
+            String::new()
+        };
         eprintln!(
-            "maprace race: {} finding(s); {} events in {} trace(s), {} bytes ({:.1} bytes/event)",
+            "maprace race: {} finding(s); {} events in {} trace(s), {} bytes ({:.1} bytes/event){go}",
             outcome.report.findings.len(),
             s.events,
             s.traces,
             s.bytes,
             s.bytes_per_event()
         );
+    }
+    exit_code(&outcome)
+}
+
+/// 128+signal when maprace was interrupted; 2 when the run could not record what was asked
+/// (cached test results, nothing recorded); 1 findings; 3 the command failed; 0.
+fn exit_code(outcome: &RaceOutcome) -> i32 {
+    if let Some(sig) = process::interrupted() {
+        eprintln!("maprace race: interrupted (signal {sig}): the command was stopped; what it recorded was analysed");
+        return 128 + sig;
+    }
+    if !outcome.cached.is_empty() {
+        eprintln!(
+            "maprace race: go test replayed cached results for {}: nothing ran there, so nothing was recorded; run without -count or with -count=1",
+            outcome.cached.join(", ")
+        );
+        return 2;
+    }
+    if outcome.stats.events == 0 {
+        let why = match outcome.command_status {
+            Some(0) => "the command ran no instrumented code of this module (is it a `go` command building this module's packages?)".to_string(),
+            Some(c) => format!("the command failed (exit {c}) and no instrumented code ran"),
+            None => "the command was killed and no instrumented code ran".to_string(),
+        };
+        eprintln!("maprace race: nothing was recorded: {why}");
+        return 2;
     }
     if !outcome.report.findings.is_empty() {
         1

@@ -83,6 +83,8 @@ impl Kind {
 const KIND_STACK: u8 = 50;
 const KIND_KEY: u8 = 51;
 const KIND_CHUNK_END: u8 = 254;
+/// The writer stopped recording at its disk budget (`a`: the budget in bytes); ends the trace.
+const KIND_BUDGET: u8 = 253;
 
 /// Flag bits of a record.
 pub const FLAG_KEY: u8 = 1;
@@ -140,6 +142,8 @@ pub struct Reader<'a> {
     pos: usize,
     chunk: usize,
     pub error: Option<TraceError>,
+    /// The writer stopped at its disk budget of this many bytes: the run went on unrecorded.
+    pub budget_reached: Option<u64>,
     done: bool,
 }
 
@@ -160,7 +164,7 @@ impl<'a> Reader<'a> {
         if chunk < 2 * RECORD || !chunk.is_multiple_of(RECORD) {
             return Err(err("bad chunk size"));
         }
-        Ok(Reader { bytes, pos: RECORD, chunk, error: None, done: false })
+        Ok(Reader { bytes, pos: RECORD, chunk, error: None, budget_reached: None, done: false })
     }
 
     /// Bytes of records read so far (the size of the valid prefix).
@@ -239,6 +243,11 @@ impl<'a> Iterator for Reader<'a> {
             };
             let kind = r[0];
             if kind == 0 {
+                self.done = true;
+                return None;
+            }
+            if kind == KIND_BUDGET {
+                self.budget_reached = Some(u64le(&r[16..]));
                 self.done = true;
                 return None;
             }

@@ -16,6 +16,8 @@ pub enum RuleId {
     MR007,
     MR008,
     MR009,
+    /// A data race Go's own race detector reported (`-race` in `maprace race`'s command).
+    GORACE,
 }
 
 /// What `maprace explain` prints and docs/rules/ is generated from.
@@ -29,7 +31,7 @@ pub struct RuleDoc {
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 9] = [
+    pub const ALL: [RuleId; 10] = [
         RuleId::MR001,
         RuleId::MR002,
         RuleId::MR003,
@@ -39,6 +41,7 @@ impl RuleId {
         RuleId::MR007,
         RuleId::MR008,
         RuleId::MR009,
+        RuleId::GORACE,
     ];
 
     pub fn doc(self) -> &'static RuleDoc {
@@ -52,6 +55,7 @@ impl RuleId {
             RuleId::MR007 => &split_read_modify_write::DOC,
             RuleId::MR008 => &map_returned_from_lock::DOC,
             RuleId::MR009 => &inconsistent_lock::DOC,
+            RuleId::GORACE => &go_race::DOC,
         }
     }
 
@@ -86,6 +90,7 @@ impl Serialize for RuleId {
 mod context;
 pub use context::run_all;
 
+pub mod go_race;
 pub mod inconsistent_lock;
 pub mod inner_map_escapes_lock;
 pub mod map_returned_from_lock;
