@@ -30,7 +30,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::report::{Evidence, Finding, Frame, Related, Stack};
+use crate::report::{Evidence, Finding, Frame, Location, Related, Stack};
 use crate::rules::RuleId;
 
 /// One access of a race report.
@@ -262,19 +262,11 @@ pub fn merge(races: &[GoRace], findings: &mut Vec<Finding>, root: &Path, sites: 
         if is_map {
             message.push_str(" (a map access maprace did not record: a map outside the instrumented packages?)");
         }
-        findings.push(Finding {
-            rule: RuleId::GORACE,
-            name: RuleId::GORACE.name(),
-            file: at.file.clone(),
-            line: at.line,
-            // Go's reports have no column; 1 keeps SARIF's startColumn valid.
-            column: 1,
-            message,
-            related,
-            fix: RuleId::GORACE.fix(),
-            evidence: Evidence::Observed,
-            stacks,
-        });
+        // Go's reports have no column; 1 keeps SARIF's startColumn valid.
+        let mut f = Finding::new(RuleId::GORACE, Location { file: at.file.clone(), line: at.line, column: 1 }, message, related);
+        f.evidence = Evidence::Observed;
+        f.stacks = stacks;
+        findings.push(f);
     }
     merged
 }
