@@ -5,6 +5,7 @@
 
 mod pairs;
 pub mod path;
+mod refs;
 pub mod summary;
 mod text;
 mod walk;
@@ -98,6 +99,8 @@ pub struct Analyzer<'p> {
     concurrent_apis: Vec<String>,
     /// Shapes of the conflicts found so far: each is recorded once (see `ConflictShapes`).
     conflict_shapes: pairs::ConflictShapes,
+    /// Roots whose summaries were cut to what later passes read (see `compact_root`).
+    compacted: HashSet<FuncId>,
     /// What the entry walk saw, for `recheck_aliased`.
     entry_accesses: Vec<Access>,
     /// The last `range` loop scope handed out (see `loop_scope`).
@@ -134,6 +137,7 @@ impl<'p> Analyzer<'p> {
             declared: declared_types(prog),
             pool: Vec::new(),
             entry_accesses: Vec::new(),
+            compacted: HashSet::new(),
             conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
             guarded_fields: HashMap::new(),
@@ -160,9 +164,40 @@ impl<'p> Analyzer<'p> {
         }
     }
 
+    /// A function no code in the module names (a test, `main`, an exported function the module
+    /// does not use): no caller will instantiate its summary. Methods are entries of declared
+    /// concurrency, constructors are read by the entry walk, and parallel tests are entries:
+    /// those are not roots here.
+    fn is_root(&self, id: FuncId, referenced: &HashSet<&str>) -> bool {
+        let f = &self.prog.funcs[id as usize];
+        f.recv.is_none()
+            && !referenced.contains(f.name.as_str())
+            && f.results.first().and_then(|t| self.prog.named_of(t)).is_none()
+            && !f.body.body.as_ref().is_some_and(|b| walk::calls_parallel(b))
+    }
+
+    /// Keep of a root's summary only what later passes read: accesses to package variables
+    /// and to maps named for every instance of a type (the alias re-check pairs those). Test
+    /// functions of a large module each kept thousands of accesses nobody would read again.
+    fn compact_root(&mut self, id: FuncId) {
+        let Some(s) = self.summaries.get_mut(&id) else { return };
+        if s.accesses.iter().all(|a| matches!(a.path.root, Root::Global(..) | Root::TypeRoot(_))) {
+            return;
+        }
+        let mut compact = (**s).clone();
+        compact.accesses.retain(|a| matches!(a.path.root, Root::Global(..) | Root::TypeRoot(_)));
+        compact.accesses.shrink_to_fit();
+        *s = Rc::new(compact);
+        self.compacted.insert(id);
+    }
+
     /// The summary of `id`, computed on first use. `None` inside a recursive cycle or past
     /// the depth limit: the call is then treated as unknown.
     fn summary(&mut self, id: FuncId, depth: u32) -> Option<Rc<Summary>> {
+        if self.compacted.remove(&id) {
+            // A root after all (a call the name scan could not see): walk it again, whole.
+            self.summaries.remove(&id);
+        }
         if let Some(s) = self.summaries.get(&id) {
             return Some(s.clone());
         }
@@ -178,6 +213,11 @@ impl<'p> Analyzer<'p> {
         self.in_progress.remove(&id);
         let rc = Rc::new(sum);
         self.summaries.insert(id, rc.clone());
+        if std::env::var_os("MAPRACE_DEBUG2").is_some() && self.summaries.len() % 250 == 0 {
+            let total: usize = self.summaries.values().map(|s| s.accesses.len()).sum();
+            let rss = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+            eprintln!("{} summaries, {} accesses, {} compacted, depth {depth}, in progress {}, statm {}", self.summaries.len(), total, self.compacted.len(), self.in_progress.len(), rss.trim());
+        }
         Some(rc)
     }
 
@@ -214,8 +254,12 @@ impl<'p> Analyzer<'p> {
 
     /// Summaries for every function, then the synthetic entries.
     pub fn run(&mut self) {
+        let referenced = refs::referenced_names(self.prog);
         for id in 0..self.prog.funcs.len() as FuncId {
             self.summary(id, 0);
+            if self.is_root(id, &referenced) {
+                self.compact_root(id);
+            }
         }
         self.run_entries();
         if std::env::var_os("MAPRACE_DEBUG").is_some() {

@@ -1703,11 +1703,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut new_accesses = Vec::new();
         let mut substituted_rel = SetMemo::default();
         let mut substituted_acq = SetMemo::default();
+        let mut objs = ObjSubst::new(&subst);
         for a in &sum.accesses {
             let Some(path) = subst(&a.path) else { continue };
             let mut locks: Vec<HeldLock> =
                 a.locks.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
-            let rel = substituted_rel.get_or(&a.rel, (), |set| SyncSet::from_vec(set.iter().filter_map(|s| subst_sync(s, &subst)).collect()));
+            let rel = substituted_rel.get_or(&a.rel, (), |set| objs.set(set));
             // What the callee acquired before the access, then what the caller had acquired
             // before the call, then the goroutine's start when the call starts one.
             let start = match (a.thread, &spawn_info) {
@@ -1715,8 +1716,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 _ => None,
             };
             let acq = substituted_acq.get_or(&a.acq, start.is_some(), |set| {
-                let own = SyncSet::from_vec(set.iter().filter_map(|s| subst_sync(s, &subst)).collect());
-                own.with(caller_acq.iter().chain(start))
+                objs.set(set).with(caller_acq.iter().chain(start))
             });
             let thread = match (a.thread, &spawn_info) {
                 (Thread::Current, Some((site, multi, _))) => {
@@ -2493,6 +2493,43 @@ fn subst_path(p: &Path, recv: Option<&Path>, args: &[Ev], local_map: &HashMap<u3
         Root::Global(..) | Root::TypeRoot(_) | Root::FuncLocal(..) => return Some(p.clone()),
     };
     Some(p.rebase(0, &base))
+}
+
+/// Substitution of one call's sync objects, each distinct object once: the same channel or
+/// WaitGroup is named in the ordering sets of thousands of a callee's accesses. An object the
+/// call does not rename keeps its shared path, and a set none of whose objects is renamed is
+/// kept as it is.
+struct ObjSubst<'s, F: Fn(&Path) -> Option<Path>> {
+    subst: &'s F,
+    done: HashMap<usize, Option<SyncObj>>,
+}
+
+impl<'s, F: Fn(&Path) -> Option<Path>> ObjSubst<'s, F> {
+    fn new(subst: &'s F) -> Self {
+        ObjSubst { subst, done: HashMap::new() }
+    }
+
+    fn obj(&mut self, s: &SyncObj) -> Option<SyncObj> {
+        let SyncObj::Object(p) = s else { return Some(s.clone()) };
+        // The callee's summary holds `p` for the whole call: its address names it.
+        let id = Rc::as_ptr(p) as usize;
+        if let Some(r) = self.done.get(&id) {
+            return r.clone();
+        }
+        let r = (self.subst)(p).map(|q| if q == **p { s.clone() } else { SyncObj::Object(Rc::new(q)) });
+        self.done.insert(id, r.clone());
+        r
+    }
+
+    fn set(&mut self, set: &SyncSet) -> SyncSet {
+        let out: Vec<SyncObj> = set.iter().filter_map(|s| self.obj(s)).collect();
+        let same = out.len() == set.len()
+            && out.iter().zip(set.iter()).all(|(a, b)| match (a, b) {
+                (SyncObj::Object(x), SyncObj::Object(y)) => Rc::ptr_eq(x, y),
+                (x, y) => x == y,
+            });
+        if same { set.clone() } else { SyncSet::from_vec(out) }
+    }
 }
 
 fn subst_sync(s: &SyncObj, subst: &impl Fn(&Path) -> Option<Path>) -> Option<SyncObj> {
