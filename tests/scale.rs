@@ -1,0 +1,112 @@
+//! Summaries stay bounded: generated modules whose analysis blew up when callee summaries
+//! were copied into every caller (time exponential in a method chain's length, memory
+//! multiplied by call depth and fan-in). A blow-up fails here, within a time limit, instead
+//! of hanging CI. Timing is not measured here (scripts/bench-scale.sh does): the limits are
+//! generous ceilings, orders of magnitude above a healthy run.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CEILING: Duration = Duration::from_secs(60);
+
+/// Runs `maprace check ./...` in `dir`; returns (exit code, stdout, wall time), killing the
+/// process at the ceiling.
+fn check(dir: &Path) -> (Option<i32>, String, Duration) {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_maprace"))
+        .args(["check", "./..."])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("maprace starts");
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if start.elapsed() > CEILING {
+            let _ = child.kill();
+            panic!("maprace check did not finish within {CEILING:?} on {}", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), start.elapsed())
+}
+
+/// Peak resident memory of the children this test process has waited for, in MiB. Each test
+/// file is its own process and this one only runs maprace.
+fn children_peak_mib() -> u64 {
+    // SAFETY: getrusage writes into the struct we pass and reads nothing else.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    assert_eq!(rc, 0, "getrusage");
+    ru.ru_maxrss as u64 / 1024
+}
+
+fn module(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("go.mod"), "module example.com/gen\n\ngo 1.22\n").expect("go.mod");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    dir
+}
+
+/// Depth 60, fan-out 4: every function of level i calls the four of level i+1, each level
+/// touching its map under the lock. 244 functions, 4^60 call paths.
+fn deep_fan_out() -> String {
+    let mut out = String::from("package gen\n\nimport \"sync\"\n\ntype S struct {\n\tmu sync.Mutex\n\tm  [61]map[string]int\n}\n\n");
+    for level in 0..=60 {
+        for j in 0..4 {
+            let mut body = format!("\ts.mu.Lock()\n\ts.m[{level}][\"k{j}\"]++\n\ts.mu.Unlock()\n");
+            if level < 60 {
+                for k in 0..4 {
+                    body.push_str(&format!("\ts.F{}_{k}()\n", level + 1));
+                }
+            }
+            out.push_str(&format!("func (s *S) F{level}_{j}() {{\n{body}}}\n\n"));
+        }
+    }
+    // Two goroutines run the whole tree: locked everywhere, so no finding.
+    out.push_str("func Run(s *S) {\n\tgo s.F0_0()\n\ts.F0_1()\n}\n");
+    out
+}
+
+#[test]
+fn a_deep_call_tree_with_fan_out_is_analysed_in_bounded_time_and_memory() {
+    let dir = module(&[("tree.go", deep_fan_out())]);
+    let (code, stdout, _) = check(dir.path());
+    assert_eq!(code, Some(0), "every access holds the lock: no finding expected, got:\n{stdout}");
+    let peak = children_peak_mib();
+    assert!(peak < 300, "peak memory {peak} MiB on a 250-function module: summaries are not bounded");
+}
+
+/// `x.F().F()...`: each call's receiver is the previous call. The receiver used to be
+/// evaluated twice per level (2^n walks); 24 calls took 31 s.
+fn method_chain(n: usize) -> String {
+    let chain = ".F()".repeat(n);
+    format!(
+        "package gen\n\nimport \"sync\"\n\ntype X struct {{\n\tmu sync.Mutex\n\tm  map[string]int\n}}\n\n\
+         func (x *X) F() *X {{\n\tx.mu.Lock()\n\tx.m[\"a\"]++\n\tx.mu.Unlock()\n\treturn x\n}}\n\n\
+         func Use(x *X) {{\n\tgo x.F()\n\tx{chain}\n}}\n"
+    )
+}
+
+#[test]
+fn a_long_method_chain_is_linear() {
+    let dir = module(&[("chain.go", method_chain(150))]);
+    let (code, stdout, _) = check(dir.path());
+    assert_eq!(code, Some(0), "locked accesses: no finding expected, got:\n{stdout}");
+}
+
+#[test]
+fn a_race_at_the_end_of_a_long_chain_is_still_found() {
+    // The same chain, but the goroutine writes the map without the lock.
+    let text = method_chain(100).replace("func Use(x *X) {\n\tgo x.F()", "func Use(x *X) {\n\tgo func() { x.m[\"b\"] = 1 }()");
+    let dir = module(&[("chain.go", text)]);
+    let (code, stdout, _) = check(dir.path());
+    assert_eq!(code, Some(1), "expected the unlocked write to be reported, got:\n{stdout}");
+    assert!(stdout.contains("MR001"), "{stdout}");
+}
