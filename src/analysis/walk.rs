@@ -1541,7 +1541,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                             self.access(p.clone(), AccessKind::Write, KeyText::Unknown, args[0].span, &args[0], ev);
                         }
                 let ty = evs.first().map(|e| e.ty.clone()).unwrap_or(Type::Unknown);
-                Some(Ev { fresh: name == "Clone", ..Ev::of_type(ty) })
+                if name == "Clone" {
+                    // A map of this call's own: `opts = maps.Clone(opts)` rebinds `opts` to it,
+                    // so what follows writes the copy, not the map the caller may share.
+                    let id = self.fresh_id();
+                    self.local_scope.insert(id, *self.instance_scopes.last().unwrap_or(&0));
+                    return Some(Ev { val: Val::Path(Path::new(Root::Local(id)), Via::Direct), fresh: true, ..Ev::of_type(ty) });
+                }
+                Some(Ev::of_type(ty))
             }
             ("maps", "Keys" | "Values" | "All") => {
                 let ev = self.eval(args.first()?);
@@ -1822,14 +1829,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.acquire(s);
                 }
             }
-            for h in &sum.locks_acquired {
-                if let Some(l) = subst(&h.lock) {
-                    self.lock(l, h.mode, h.site, h.class.clone());
-                }
-            }
+            // Releases first: a helper that unlocks the caller's lock and takes it again (to
+            // let others in during a long critical section) returns with the lock held.
             for l in &sum.locks_released {
                 if let Some(l) = subst(l) {
                     self.unlock(&l);
+                }
+            }
+            for h in &sum.locks_acquired {
+                if let Some(l) = subst(&h.lock) {
+                    self.lock(l, h.mode, h.site, h.class.clone());
                 }
             }
         }
@@ -1905,10 +1914,15 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an
     /// embedded mutex → (S, Mutex)), without evaluating anything.
     fn lock_class(&self, recv: &Expr, prefix: &[String]) -> Option<(crate::model::TypeId, Rc<str>)> {
-        if let Some(first) = prefix.first() {
-            let t = self.static_type(recv)?;
-            return Some((self.an.prog.named_of(&t)?, Rc::from(first.as_str())));
+        // A mutex promoted from an embedded field of a named type: that type and field.
+        if let Some(first) = prefix.first()
+            && let Some(t) = self.static_type(recv)
+            && let Some(named) = self.an.prog.named_of(&t)
+        {
+            return Some((named, Rc::from(first.as_str())));
         }
+        // `x.f.Lock()`: field `f` of `x`'s type, also when `f` is an anonymous struct that
+        // embeds the mutex next to the maps it guards (`mu struct { sync.Mutex; m map[K]V }`).
         match &recv.kind {
             ExprKind::Selector(x, f) => {
                 let t = self.static_type(x)?;
