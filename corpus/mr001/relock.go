@@ -48,4 +48,3 @@ func (p *Postings) AddAfterRelease(k string, v int) {
 	p.release()
 	p.m[k] = append(p.m[k], v) // want "MR001"
 }
-
