@@ -8,6 +8,7 @@
 #                 every module with its last recorded result
 #   --binary P    the maprace to measure (default target/release/maprace)
 #   --no-run      only re-match the recorded results against triage.tsv (after editing it)
+#   --retire-stale  move triage rows no finding matches any more to triage-retired.tsv
 # env: MAPRACE_EVAL_DIR (default ~/.cache/maprace-eval: sources, results/*.json,
 #      untriaged.tsv), MAPRACE_EVAL_MEM_KB (address-space cap, default 6000000),
 #      MAPRACE_EVAL_TIMEOUT (seconds, default 180).
@@ -19,13 +20,15 @@ source "$(dirname "$0")/../eval/lib/common.sh"
 
 bin="$ROOT/target/release/maprace"
 run=1
+retire=
 names=()
 while [ $# -gt 0 ]; do
   case $1 in
     --binary) [ $# -ge 2 ] || die "--binary needs a path"; bin=$2; shift 2 ;;
     --binary=*) bin=${1#--binary=}; shift ;;
     --no-run) run=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --retire-stale) retire=--retire-stale; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) names+=("$1"); shift ;;
   esac
@@ -44,4 +47,4 @@ if [ "$run" = 1 ]; then
     python3 "$ROOT/eval/lib/evaltool.py" record "$name" "$mv" "$dir" "$EVAL_DIR/raw/$name" "$EVAL_DIR/results"
   done <"$EVAL_DIR/selection"
 fi
-python3 "$ROOT/eval/lib/evaltool.py" report "$EVAL_DIR/results" "$ROOT/eval/realworld/summary.md" "$EVAL_DIR/untriaged.tsv"
+python3 "$ROOT/eval/lib/evaltool.py" report "$EVAL_DIR/results" "$ROOT/eval/realworld/summary.md" "$EVAL_DIR/untriaged.tsv" ${retire:+"$retire"}

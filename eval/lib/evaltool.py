@@ -194,7 +194,27 @@ def fmt(v, spec="{}"):
     return "-" if v is None else spec.format(v)
 
 
-def report(results_dir, summary_md, untriaged_tsv):
+RETIRED_TSV = os.path.join(ROOT, "eval/realworld/triage-retired.tsv")
+
+
+def retire_rows(stale):
+    """Move triage rows that no finding matches any more (the analysis stopped reporting them)
+    from triage.tsv to triage-retired.tsv, the record of what was fixed."""
+    gone = {r["tsv_line"] for r in stale}
+    kept, moved = [], []
+    for n, line in enumerate(open(TRIAGE_TSV, encoding="utf-8"), 1):
+        (moved if n in gone else kept).append(line)
+    with open(TRIAGE_TSV, "w", encoding="utf-8") as fh:
+        fh.writelines(kept)
+    new = not os.path.exists(RETIRED_TSV)
+    with open(RETIRED_TSV, "a", encoding="utf-8") as fh:
+        if new:
+            fh.write("# Triage rows of findings the analysis no longer reports (moved here by\n"
+                     "# scripts/realworld.sh --retire-stale). Same columns as triage.tsv.\n")
+        fh.writelines(moved)
+
+
+def report(results_dir, summary_md, untriaged_tsv, retire=False):
     rows = load_triage()
     by_mod = collections.defaultdict(list)
     for r in rows:
@@ -206,7 +226,7 @@ def report(results_dir, summary_md, untriaged_tsv):
     table = ["| module | version | files | lines | seconds | peak MiB | findings | real | real-test | false | unsure | untriaged |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     tot = collections.Counter()
-    untriaged_all, stale_all, notrun = [], [], []
+    untriaged_all, stale_all, notrun, matched_rows = [], [], [], []
     by_rule = collections.defaultdict(collections.Counter)
     for name, mv in modules():
         p = os.path.join(results_dir, name + ".json")
@@ -233,6 +253,7 @@ def report(results_dir, summary_md, untriaged_tsv):
         for f in untriaged:
             untriaged_all.append((name, f))
         stale_all += stale
+        matched_rows += [r for _, r in pairs]
         table.append(f"| {name} | {res['version']} | {res['files']} | {res['lines']} | {res['seconds']:.1f} | {res['peak_mib']:.0f} | "
                      f"{len(res['findings'])} | {c['real']} | {c['real-test']} | {c['false']} | {c['unsure']} | {len(untriaged)} |")
         tot.update(c)
@@ -265,8 +286,10 @@ def report(results_dir, summary_md, untriaged_tsv):
                      "their findings are not counted.")
     if notrun:
         lines.append("Not run: " + ", ".join(notrun) + ".")
+    # Classes of the false positives reported now (rows no finding matches any more are
+    # history: `realworld.sh --retire-stale` moves them to triage-retired.tsv).
     classes = collections.Counter()
-    for r in rows:
+    for r in matched_rows:
         if r["verdict"] == "false":
             for cl in re.findall(r"^\[([a-z0-9-]+)\]", r["why"]):
                 classes[cl] += 1
@@ -293,8 +316,11 @@ def report(results_dir, summary_md, untriaged_tsv):
         print(f"\n{len(untriaged_all)} untriaged findings (rows to fill in: {untriaged_tsv}):")
         for name, f in untriaged_all:
             print(f"  {name} {f['file']}:{f['line']} {f['rule']}: {f['message'][:160]}")
-    if stale_all:
-        print(f"\n{len(stale_all)} stale triage rows (no finding matches them any more; delete them or re-triage):")
+    if stale_all and retire:
+        retire_rows(stale_all)
+        print(f"\n{len(stale_all)} stale triage rows moved to {os.path.relpath(RETIRED_TSV, ROOT)}")
+    elif stale_all:
+        print(f"\n{len(stale_all)} stale triage rows (no finding matches them any more; --retire-stale moves them to {os.path.relpath(RETIRED_TSV, ROOT)}):")
         for r in stale_all:
             print(f"  triage.tsv:{r['tsv_line']}: {r['module']} {r['file']}:{r['line']} {r['rule']} ({r['verdict']})")
 
@@ -377,7 +403,7 @@ def main():
         print(f"{r['name']}: {r['status']}, {fmt(r['files'])} files, {fmt(r['lines'])} lines, "
               f"{fmt(r['seconds'], '{:.1f}')} s, {fmt(r['peak_mib'], '{:.0f}')} MiB, {len(r['findings'])} findings", file=sys.stderr)
     elif a[0] == "report":
-        report(*a[1:4])
+        report(*a[1:4], retire="--retire-stale" in a[4:])
     elif a[0] == "bench":
         bench(*a[1:4])
     elif a[0] == "srcsize":
