@@ -18,12 +18,15 @@ pub struct CheckOptions {
     /// Functions outside the module that run the function values they are given
     /// concurrently: `Name` (any receiver) or `pkg.Name`.
     pub concurrent_apis: Vec<String>,
+    /// Threads for reading and lowering files (`--jobs`); 0: one per CPU. Findings do not
+    /// depend on it.
+    pub jobs: usize,
 }
 
 impl CheckOptions {
     /// What `maprace check` does by default: tests included, generated files skipped.
     pub fn defaults() -> CheckOptions {
-        CheckOptions { load: LoadOptions::default(), rules: Vec::new(), concurrent_apis: Vec::new() }
+        CheckOptions { load: LoadOptions::default(), rules: Vec::new(), concurrent_apis: Vec::new(), jobs: 0 }
     }
 }
 
@@ -31,7 +34,9 @@ impl CheckOptions {
 #[derive(Debug, Default)]
 pub struct CheckOutcome {
     pub report: Report,
-    /// Some argument could not be resolved or some file could not be read: exit 2.
+    /// Something asked for was not analysed completely: an argument could not be resolved, a
+    /// file could not be read or decoded, had a syntax error or no package clause, or the
+    /// analysis failed. Every such case is named in `report.errors`; the CLI exits 2.
     pub incomplete: bool,
     pub files: usize,
     pub lines: usize,
@@ -40,22 +45,24 @@ pub struct CheckOutcome {
 
 /// Run the static analysis over `args` (files, directories, `./...` patterns).
 pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
-    // Lowering and analysis recurse over syntax; deep (generated or hostile) files need
-    // more stack than rayon's default. Ignored if a pool was already set up.
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(64 * 1024 * 1024).build_global();
+    // Lowering recurses over syntax; deep (generated or hostile) files need more stack than
+    // rayon's default. A pool of our own, so that `jobs` holds whatever pool the caller has.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.jobs).stack_size(64 * 1024 * 1024).build();
     let loaded = load::load(args, &opts.load);
     let mut errors: Vec<FileError> = loaded.errors;
     let mut incomplete = loaded.argument_failed;
 
     let jobs: Vec<(usize, &PathBuf)> =
         loaded.dirs.iter().enumerate().flat_map(|(i, d)| d.files.iter().map(move |f| (i, f))).collect();
-    let parsed: Vec<(usize, Result<Option<crate::syntax::FileFacts>, FileError>)> = jobs
-        .par_iter()
-        .map(|(i, path)| {
-            let r = load::read_source(path, &opts.load).map(|src| src.map(|s| crate::syntax::lower_file(&s)));
-            (*i, r)
-        })
-        .collect();
+    let lower_one = |(i, path): &(usize, &PathBuf)| {
+        let r = load::read_source(path, &opts.load).map(|src| src.map(|s| crate::syntax::lower_file(&s)));
+        (*i, r)
+    };
+    let parsed: Vec<(usize, Result<Option<crate::syntax::FileFacts>, FileError>)> = match &pool {
+        Ok(pool) => pool.install(|| jobs.par_iter().map(lower_one).collect()),
+        // No threads to be had: the global pool still lowers the files.
+        Err(_) => jobs.par_iter().map(lower_one).collect(),
+    };
 
     let mut files_by_dir: Vec<Vec<crate::syntax::FileFacts>> = loaded.dirs.iter().map(|_| Vec::new()).collect();
     let mut files = 0;
@@ -65,6 +72,9 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
             Ok(Some(facts)) => {
                 files += 1;
                 lines += facts.lines as usize;
+                // A syntax error, NUL byte, missing package clause or cut-off nesting: part of
+                // the file was not analysed.
+                incomplete |= !facts.errors.is_empty();
                 errors.extend(facts.errors.iter().cloned());
                 files_by_dir[i].push(facts);
             }
@@ -114,6 +124,8 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     if !opts.rules.is_empty() {
         findings.retain(|f| opts.rules.contains(&f.rule));
     }
+    // Every error entry is something not analysed: no error may leave the exit code at 0/1.
+    incomplete |= !errors.is_empty();
     let mut report = Report { findings, errors };
     report.normalize();
     CheckOutcome { report, incomplete, files, lines, module_root: loaded.module_root }

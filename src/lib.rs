@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod check;
+pub mod fuzzing;
 pub mod lab;
 pub mod load;
 pub mod model;

@@ -30,12 +30,13 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
         lines,
         errors: Vec::new(),
     };
+    let text = parse_text(&file.text, &file.path, &mut facts.errors);
     let mut parser = Parser::new();
-    if parser.set_language(&tree_sitter_go::LANGUAGE.into()).is_err() {
+    if parser.set_language(&crate::syntax::grammar::language()).is_err() {
         facts.errors.push(FileError { file: file.path.clone(), message: "internal: Go grammar failed to load".into() });
         return facts;
     }
-    let Some(tree) = parser.parse(&file.text, None) else {
+    let Some(tree) = parser.parse(text.as_bytes(), None) else {
         facts.errors.push(FileError { file: file.path.clone(), message: "could not be parsed".into() });
         return facts;
     };
@@ -47,7 +48,7 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
                 message: format!("syntax error at {}:{}; analysed the parts that parsed", at.line, at.col),
             });
         }
-    let mut lw = Lowerer { src: &file.text, depth: 0, too_deep: None };
+    let mut lw = Lowerer { src: &text, depth: 0, too_deep: None };
     let mut cur = root.walk();
     for item in root.named_children(&mut cur) {
         match item.kind() {
@@ -67,6 +68,19 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
             _ => {}
         }
     }
+    if facts.package.is_empty() {
+        // Go rejects a file without a package clause: nothing of it joins any package.
+        if !root.has_error() {
+            facts.errors.push(FileError {
+                file: file.path.clone(),
+                message: "no package clause (Go requires `package name` first); file not analysed".into(),
+            });
+        }
+        facts.imports.clear();
+        facts.types.clear();
+        facts.vars.clear();
+        facts.funcs.clear();
+    }
     if let Some(at) = lw.too_deep {
         facts.errors.push(FileError {
             file: file.path.clone(),
@@ -74,6 +88,50 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
         });
     }
     facts
+}
+
+/// The text handed to tree-sitter: the file with a leading byte order mark and NUL bytes
+/// replaced by spaces of the same byte length, so every line:column stays the file's own. Go
+/// skips a leading BOM; it rejects NUL and a BOM anywhere else, which are named as errors here
+/// (the rest of the file is still analysed).
+fn parse_text<'t>(src: &'t str, path: &std::path::Path, errors: &mut Vec<FileError>) -> std::borrow::Cow<'t, str> {
+    const BOM: char = '\u{feff}';
+    let body = src.strip_prefix(BOM);
+    let rest = body.unwrap_or(src);
+    let nul = rest.find('\0');
+    let inner_bom = rest.find(BOM);
+    if body.is_none() && nul.is_none() && inner_bom.is_none() {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    let offset = src.len() - rest.len();
+    for (what, at) in [("a NUL byte", nul), ("a byte order mark after the start", inner_bom)] {
+        if let Some(at) = at {
+            let (line, col) = line_col(src, offset + at);
+            errors.push(FileError {
+                file: path.to_path_buf(),
+                message: format!("{what} at {line}:{col}; Go rejects it (read as a space, the rest analysed)"),
+            });
+        }
+    }
+    let mut out = String::with_capacity(src.len());
+    if body.is_some() {
+        out.push_str("   ");
+    }
+    for c in rest.chars() {
+        match c {
+            '\0' => out.push(' '),
+            BOM => out.push_str("   "),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn line_col(src: &str, at: usize) -> (usize, usize) {
+    let before = src.as_bytes().get(..at).unwrap_or(src.as_bytes());
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, col)
 }
 
 fn first_error(n: Node) -> Option<Span> {
@@ -547,7 +605,7 @@ impl<'a> Lowerer<'a> {
             "generic_type" => {
                 // `F[int]` parsed as a type in expression position: the function itself.
                 match n.child_by_field_name("type") {
-                    Some(t) => self.expr_kind(t),
+                    Some(t) => self.expr(t).kind,
                     None => ExprKind::Other(Vec::new()),
                 }
             }
@@ -613,10 +671,17 @@ impl<'a> Lowerer<'a> {
                 let operand = n.child_by_field_name("operand").map(|o| self.expr(o));
                 ExprKind::Other(operand.into_iter().collect())
             }
-            "parenthesized_expression" => match named_children(n).into_iter().next() {
-                Some(c) => self.expr_kind(c),
-                None => ExprKind::Other(Vec::new()),
-            },
+            "parenthesized_expression" => {
+                // Unwrapped in a loop, not by recursion: `((((x))))` 100,000 deep is one level.
+                let mut inner = n;
+                while inner.kind() == "parenthesized_expression" {
+                    match named_children(inner).into_iter().next() {
+                        Some(c) => inner = c,
+                        None => return ExprKind::Other(Vec::new()),
+                    }
+                }
+                self.expr(inner).kind
+            }
             "interpreted_string_literal" | "raw_string_literal" => ExprKind::StringLit(self.text(n).to_string()),
             "int_literal" | "rune_literal" => ExprKind::IntLit(self.text(n).to_string()),
             k if is_type_node(k) => ExprKind::Type(self.type_expr(n)),

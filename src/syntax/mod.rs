@@ -1,6 +1,7 @@
-//! Files → syntax → per-file model. `lower_file` parses with tree-sitter-go and returns a
+//! Files → syntax → per-file model. `lower_file` parses with the vendored tree-sitter-go grammar (grammar.rs) and returns a
 //! compact `FileFacts` (ir.rs); no tree-sitter value escapes this module.
 
+mod grammar;
 pub mod ir;
 mod lower;
 
