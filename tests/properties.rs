@@ -13,8 +13,8 @@ use maprace::check::{CheckOptions, check_paths};
 use proptest::prelude::*;
 
 /// `{name}` placeholders are identifiers; `{L}` is where the lock goes (on the access's own
-/// line, so that line numbers do not move).
-const SHAPES: &[(&str, &[&str])] = &[
+/// line, so that line numbers do not move); the third field names the mutex there.
+const SHAPES: &[(&str, &[&str], &str)] = &[
     (
         r#"package p
 
@@ -38,6 +38,7 @@ func Run() {
 }
 "#,
         &["m", "mu", "w1", "w2"],
+        "{mu}",
     ),
     (
         r#"package p
@@ -64,6 +65,7 @@ func Use({s} *{T}) {
 }
 "#,
         &["T", "mu", "m", "s", "Get", "Put"],
+        "{s}.{mu}",
     ),
     (
         r#"package p
@@ -86,14 +88,14 @@ func {F}(keys []string) map[string]int {
 }
 "#,
         &["F", "m", "mu", "wg", "k"],
+        "{mu}",
     ),
 ];
 
 /// The shape's source with `names[i]` for its i-th placeholder, locked or not.
 fn render(shape: usize, names: &[String], locked: bool) -> String {
-    let (src, holes) = SHAPES[shape];
+    let (src, holes, mu) = SHAPES[shape];
     let mut out = src.to_string();
-    let mu = holes.iter().position(|h| *h == "mu").map(|i| names[i].clone()).unwrap_or_default();
     out = out.replace("{L}", &if locked { format!("{mu}.Lock(); defer {mu}.Unlock(); ") } else { String::new() });
     for (h, n) in holes.iter().zip(names) {
         out = out.replace(&format!("{{{h}}}"), n);
