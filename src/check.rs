@@ -76,7 +76,9 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
                 // the file was not analysed.
                 incomplete |= !facts.errors.is_empty();
                 errors.extend(facts.errors.iter().cloned());
-                files_by_dir[i].push(facts);
+                if let Some(dir) = files_by_dir.get_mut(i) {
+                    dir.push(facts);
+                }
             }
             Ok(None) => {}
             Err(e) => {
