@@ -3,7 +3,7 @@
 # SECONDS (default 600), seeded with the corpus and tests/syntax Go files (check) and with an
 # empty trace (trace; its harness prepends a valid header to half of the inputs). Works on the
 # stable toolchain through RUSTC_BOOTSTRAP=1 (cargo-fuzz needs -Zsanitizer). Prints, per
-# target, libFuzzer's last status line and the crash files found; the corpus is kept in
+# target, libFuzzer's last status line and the crash files found (full log: fuzz/logs/); the corpus is kept in
 # fuzz/corpus/<target> (git-ignored) so a second run continues where the first stopped.
 # usage: scripts/fuzz.sh [SECONDS] [TARGET...]     needs: cargo install cargo-fuzz
 set -euo pipefail
@@ -16,8 +16,9 @@ for f in $(find ../corpus ../tests/syntax -name '*.go'); do
 done
 : > corpus/trace/seed-empty
 export RUSTC_BOOTSTRAP=1
+mkdir -p logs
 for t in "${targets[@]}"; do
-  log=$(mktemp)
+  log=logs/$t.log
   # -rss_limit_mb: the analysis thread reserves a large stack (virtual) and the pipeline may
   # use a few hundred MB on a pathological input; a real leak still shows.
   set +e
@@ -30,6 +31,5 @@ for t in "${targets[@]}"; do
   grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true
   echo "corpus files: $(ls "corpus/$t" | wc -l)"
   ls artifacts/"$t" 2>/dev/null | sed 's/^/crash: /' || true
-  grep -E 'panicked|ERROR: libFuzzer' "$log" | head -5 || true
-  rm -f "$log"
+  grep -E 'panicked|ERROR: ' "$log" | head -5 || true
 done

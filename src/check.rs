@@ -3,6 +3,7 @@
 //! caller (CLI, lab, race's `confirmed` marking, tests).
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -45,9 +46,7 @@ pub struct CheckOutcome {
 
 /// Run the static analysis over `args` (files, directories, `./...` patterns).
 pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
-    // Lowering recurses over syntax; deep (generated or hostile) files need more stack than
-    // rayon's default. A pool of our own, so that `jobs` holds whatever pool the caller has.
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.jobs).stack_size(64 * 1024 * 1024).build();
+    let pool = lowering_pool(opts.jobs);
     let loaded = load::load(args, &opts.load);
     let mut errors: Vec<FileError> = loaded.errors;
     let mut incomplete = loaded.argument_failed;
@@ -59,9 +58,9 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         (*i, r)
     };
     let parsed: Vec<(usize, Result<Option<crate::syntax::FileFacts>, FileError>)> = match &pool {
-        Ok(pool) => pool.install(|| jobs.par_iter().map(lower_one).collect()),
+        Some(pool) => pool.install(|| jobs.par_iter().map(lower_one).collect()),
         // No threads to be had: the global pool still lowers the files.
-        Err(_) => jobs.par_iter().map(lower_one).collect(),
+        None => jobs.par_iter().map(lower_one).collect(),
     };
 
     let mut files_by_dir: Vec<Vec<crate::syntax::FileFacts>> = loaded.dirs.iter().map(|_| Vec::new()).collect();
@@ -131,6 +130,22 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let mut report = Report { findings, errors };
     report.normalize();
     CheckOutcome { report, incomplete, files, lines, module_root: loaded.module_root }
+}
+
+/// The rayon pool that reads and lowers files with `jobs` threads (0: one per CPU). Lowering
+/// recurses over syntax, and deep (generated or hostile) files need more stack than rayon's
+/// default. Pools are our own, so that `jobs` holds whatever pool the caller set up, and kept
+/// for the process: callers that check many times (the lab, the fuzz harness, property tests)
+/// do not start threads per call, and no thread outlives its pool still holding memory.
+fn lowering_pool(jobs: usize) -> Option<Arc<rayon::ThreadPool>> {
+    static POOLS: OnceLock<Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>> = OnceLock::new();
+    let mut pools = POOLS.get_or_init(Default::default).lock().ok()?;
+    if let Some((_, p)) = pools.iter().find(|(j, _)| *j == jobs) {
+        return Some(p.clone());
+    }
+    let pool = Arc::new(rayon::ThreadPoolBuilder::new().num_threads(jobs).stack_size(64 * 1024 * 1024).build().ok()?);
+    pools.push((jobs, pool.clone()));
+    Some(pool)
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
