@@ -30,7 +30,7 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
         lines,
         errors: Vec::new(),
     };
-    let text = parse_text(&file.text, &file.path, &mut facts.errors);
+    let text = super::source::parse_text(&file.text, &file.path, &mut facts.errors);
     let mut parser = Parser::new();
     if parser.set_language(&crate::syntax::grammar::language()).is_err() {
         facts.errors.push(FileError { file: file.path.clone(), message: "internal: Go grammar failed to load".into() });
@@ -88,50 +88,6 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
         });
     }
     facts
-}
-
-/// The text handed to tree-sitter: the file with a leading byte order mark and NUL bytes
-/// replaced by spaces of the same byte length, so every line:column stays the file's own. Go
-/// skips a leading BOM; it rejects NUL and a BOM anywhere else, which are named as errors here
-/// (the rest of the file is still analysed).
-fn parse_text<'t>(src: &'t str, path: &std::path::Path, errors: &mut Vec<FileError>) -> std::borrow::Cow<'t, str> {
-    const BOM: char = '\u{feff}';
-    let body = src.strip_prefix(BOM);
-    let rest = body.unwrap_or(src);
-    let nul = rest.find('\0');
-    let inner_bom = rest.find(BOM);
-    if body.is_none() && nul.is_none() && inner_bom.is_none() {
-        return std::borrow::Cow::Borrowed(src);
-    }
-    let offset = src.len() - rest.len();
-    for (what, at) in [("a NUL byte", nul), ("a byte order mark after the start", inner_bom)] {
-        if let Some(at) = at {
-            let (line, col) = line_col(src, offset + at);
-            errors.push(FileError {
-                file: path.to_path_buf(),
-                message: format!("{what} at {line}:{col}; Go rejects it (read as a space, the rest analysed)"),
-            });
-        }
-    }
-    let mut out = String::with_capacity(src.len());
-    if body.is_some() {
-        out.push_str("   ");
-    }
-    for c in rest.chars() {
-        match c {
-            '\0' => out.push(' '),
-            BOM => out.push_str("   "),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-fn line_col(src: &str, at: usize) -> (usize, usize) {
-    let before = src.as_bytes().get(..at).unwrap_or(src.as_bytes());
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-    (line, col)
 }
 
 fn first_error(n: Node) -> Option<Span> {
