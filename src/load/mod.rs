@@ -195,11 +195,7 @@ fn consider_entry(
     if t.is_dir() {
         return;
     }
-    let is_go = path.file_name().is_some_and(|n| {
-        let n = n.to_string_lossy();
-        n.ends_with(".go") && !ignored_name(&n, false)
-    });
-    if !is_go {
+    if !wanted_name(path, opts) {
         return;
     }
     if t.is_file() {
@@ -221,15 +217,18 @@ fn consider_entry(
     });
 }
 
+/// A file name the go tool would build: `.go`, not ignored, a test only if tests are wanted,
+/// for the target platform.
+fn wanted_name(path: &Path, opts: &LoadOptions) -> bool {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return false };
+    name.ends_with(".go")
+        && !ignored_name(&name, false)
+        && (opts.include_tests || !name.ends_with("_test.go"))
+        && !opts.target.as_ref().is_some_and(|t| !t.matches_file_name(&name))
+}
+
 fn consider_file(path: &Path, opts: &LoadOptions, acc: &mut BTreeMap<PathBuf, Vec<PathBuf>>) {
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
-    if !name.ends_with(".go") || ignored_name(&name, false) {
-        return;
-    }
-    if !opts.include_tests && name.ends_with("_test.go") {
-        return;
-    }
-    if opts.target.as_ref().is_some_and(|t| !t.matches_file_name(&name)) {
+    if !wanted_name(path, opts) {
         return;
     }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
