@@ -298,3 +298,13 @@ fn registered_grpc_services_run_their_methods_concurrently() {
     assert!(stdout.contains("m.go:17:2: MR001"), "{stdout}");
     assert!(!stdout.contains("m.go:27"), "an unregistered type's methods are not concurrent:\n{stdout}");
 }
+
+#[test]
+fn jobs_flag_sets_the_threads_not_the_findings() {
+    let dir = module(&[("main.go", RACY.as_bytes()), ("b/b.go", RACY.replace("package main", "package b").as_bytes())]);
+    let one = maprace(dir.path(), &["check", "--jobs", "1", "./..."]);
+    let three = maprace(dir.path(), &["check", "-j", "3", "./..."]);
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(one.stdout, three.stdout);
+    assert_eq!(maprace(dir.path(), &["check", "--jobs", "x", "."]).status.code(), Some(2), "a bad count is a usage error");
+}
