@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../fuzz"
 secs=${1:-600}; shift || true
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(check trace)
 mkdir -p corpus/check corpus/trace artifacts
-for f in $(find ../corpus ../tests/syntax -name '*.go'); do
+for f in $(find ../corpus ../tests/syntax -name '*.go') regressions/check/*; do
   cp "$f" "corpus/check/seed-$(echo "$f" | tr '/.' '__')"
 done
 : > corpus/trace/seed-empty

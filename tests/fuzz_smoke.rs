@@ -1,7 +1,8 @@
 //! The fuzz targets' harness functions (`maprace::fuzzing`, driven by cargo-fuzz in `fuzz/`)
 //! on stable Rust in CI: every seed (corpus/, tests/syntax/, generated traces) and a few
-//! thousand deterministic mutations of them. Seconds, not minutes; the long runs are
-//! `scripts/fuzz.sh` (README, Reliability).
+//! thousand deterministic mutations of them, and once each the inputs the long runs flagged
+//! (fuzz/regressions/). Seconds, not minutes; the long runs are `scripts/fuzz.sh` (README,
+//! Reliability).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -84,6 +85,11 @@ fn check_harness_over_seeds_and_mutations() {
     assert!(seeds.len() > 50);
     for s in &seeds {
         check_bytes(s);
+    }
+    // Inputs the long fuzz runs flagged: run as they are, not mutated (one was slow).
+    let regressions = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/check");
+    for e in fs::read_dir(regressions).expect("fuzz/regressions/check").flatten() {
+        check_bytes(&fs::read(e.path()).expect("read regression"));
     }
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for _ in 0..1000 {
