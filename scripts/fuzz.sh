@@ -5,7 +5,8 @@
 # stable toolchain through RUSTC_BOOTSTRAP=1 (cargo-fuzz needs -Zsanitizer). Prints, per
 # target, libFuzzer's last status line and the crash files found (full log: fuzz/logs/); the corpus is kept in
 # fuzz/corpus/<target> (git-ignored) so a second run continues where the first stopped.
-# usage: scripts/fuzz.sh [SECONDS] [TARGET...]     needs: cargo install cargo-fuzz
+# usage: [FUZZ_TIMEOUT=S] scripts/fuzz.sh [SECONDS] [TARGET...]   needs: cargo install cargo-fuzz
+# (FUZZ_TIMEOUT: seconds one input may take before libFuzzer calls it a hang; default 20)
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 secs=${1:-600}; shift || true
@@ -23,7 +24,7 @@ for t in "${targets[@]}"; do
   # use a few hundred MB on a pathological input; a real leak still shows.
   set +e
   cargo fuzz run --release "$t" "corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=4096 \
-    -max_len=65536 -timeout=20 -print_final_stats=1 >"$log" 2>&1
+    -max_len=65536 -timeout="${FUZZ_TIMEOUT:-20}" -print_final_stats=1 >"$log" 2>&1
   rc=$?
   set -e
   echo "== $t (exit $rc, $secs s)"
