@@ -60,6 +60,17 @@ def goroot_block():
     return body + f"\n\nMeasured on {cpu} CPUs."
 
 
+def parity_block():
+    out = run(["bash", "scripts/syntax-parity.sh", BIN])
+    tail = out.stdout.strip().splitlines()[-2:]
+    diffs = [l for l in out.stdout.splitlines() if l.startswith(("maprace only:", "gofmt only:"))]
+    body = "\n".join("    " + l for l in tail)
+    if diffs:
+        body += "\n\nDifferences:\n\n" + "\n".join("    " + l for l in diffs[:20])
+    ver = run(["go", "version"]).stdout.split()[2:3]
+    return body + f"\n\nMeasured with {' '.join(ver)} by `scripts/syntax-parity.sh`."
+
+
 def file_block(path, title):
     p = os.path.join(ROOT, path)
     if not os.path.exists(p):
@@ -87,6 +98,12 @@ def main():
     for name, path in (("realworld", "eval/realworld/summary.md"), ("bench-scale", "eval/bench-scale.md")):
         if f"<!-- BEGIN {name} -->" in text and os.path.exists(os.path.join(ROOT, path)):
             text = replace(text, name, open(os.path.join(ROOT, path), encoding="utf-8").read().strip())
+    text = replace(text, "parity", parity_block())
+    # The fuzz figures come from a long recorded run (scripts/fuzz.sh), not from this script:
+    # docs/fuzz-run.md holds them with the command that produced them.
+    block = file_block("docs/fuzz-run.md", "")
+    if block:
+        text = replace(text, "fuzz", block.strip())
     if "--skip-lab" not in sys.argv and "<!-- BEGIN lab -->" in text:
         out = run(["bash", "scripts/lab-table.sh"])
         if out.returncode != 0:

@@ -3,6 +3,7 @@
 //! caller (CLI, lab, race's `confirmed` marking, tests).
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -32,6 +33,9 @@ pub struct CheckOptions {
     pub report_unused_ignores: bool,
     /// Read `.maprace.toml` / `.maprace.json` (off only for callers that pass their own).
     pub read_config: bool,
+    /// Threads for reading and lowering files (`--jobs`); 0: one per CPU. Findings do not
+    /// depend on it.
+    pub jobs: usize,
 }
 
 impl CheckOptions {
@@ -47,6 +51,7 @@ impl CheckOptions {
             suppressions: true,
             report_unused_ignores: false,
             read_config: true,
+            jobs: 0,
         }
     }
 }
@@ -55,7 +60,9 @@ impl CheckOptions {
 #[derive(Debug, Default)]
 pub struct CheckOutcome {
     pub report: Report,
-    /// Some argument could not be resolved or some file could not be read: exit 2.
+    /// Something asked for was not analysed completely: an argument could not be resolved, a
+    /// file could not be read or decoded, had a syntax error or no package clause, or the
+    /// analysis failed. Every such case is named in `report.errors`; the CLI exits 2.
     pub incomplete: bool,
     pub files: usize,
     pub lines: usize,
@@ -73,22 +80,22 @@ pub struct CheckOutcome {
 
 /// Run the static analysis over `args` (files, directories, `./...` patterns).
 pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
-    // Lowering and analysis recurse over syntax; deep (generated or hostile) files need
-    // more stack than rayon's default. Ignored if a pool was already set up.
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(64 * 1024 * 1024).build_global();
+    let pool = lowering_pool(opts.jobs);
     let loaded = load::load(args, &opts.load);
     let mut errors: Vec<FileError> = loaded.errors;
     let mut incomplete = loaded.argument_failed;
 
     let jobs: Vec<(usize, &PathBuf)> =
         loaded.dirs.iter().enumerate().flat_map(|(i, d)| d.files.iter().map(move |f| (i, f))).collect();
-    let parsed: Vec<(usize, Result<Option<crate::syntax::FileFacts>, FileError>)> = jobs
-        .par_iter()
-        .map(|(i, path)| {
-            let r = load::read_source(path, &opts.load).map(|src| src.map(|s| crate::syntax::lower_file(&s)));
-            (*i, r)
-        })
-        .collect();
+    let lower_one = |(i, path): &(usize, &PathBuf)| {
+        let r = load::read_source(path, &opts.load).map(|src| src.map(|s| crate::syntax::lower_file(&s)));
+        (*i, r)
+    };
+    let parsed: Vec<(usize, Result<Option<crate::syntax::FileFacts>, FileError>)> = match &pool {
+        Some(pool) => pool.install(|| jobs.par_iter().map(lower_one).collect()),
+        // No threads to be had: the global pool still lowers the files.
+        None => jobs.par_iter().map(lower_one).collect(),
+    };
 
     let mut files_by_dir: Vec<Vec<crate::syntax::FileFacts>> = loaded.dirs.iter().map(|_| Vec::new()).collect();
     let mut files = 0;
@@ -100,8 +107,13 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
                 analysed_paths.push((*path).clone());
                 files += 1;
                 lines += facts.lines as usize;
+                // A syntax error, NUL byte, missing package clause or cut-off nesting: part of
+                // the file was not analysed.
+                incomplete |= !facts.errors.is_empty();
                 errors.extend(facts.errors.iter().cloned());
-                files_by_dir[i].push(facts);
+                if let Some(dir) = files_by_dir.get_mut(i) {
+                    dir.push(facts);
+                }
             }
             Ok(None) => {}
             Err(e) => {
@@ -156,6 +168,8 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     if let Some(ex) = &excluder {
         findings.retain(|f| !ex.excludes(&f.file));
     }
+    // Every error entry is something not analysed: no error may leave the exit code at 0/1.
+    incomplete |= !errors.is_empty();
     let mut report = Report { findings, errors };
     report.normalize();
     let mut sources = Sources::default();
@@ -252,6 +266,22 @@ fn apply_config(opts: &mut CheckOptions, cfg: &config::Config) -> bool {
     opts.level = cfg.level;
     // An empty list means "every rule" in `CheckOptions`; here it means none is left.
     cfg.rules.is_some() && opts.rules.is_empty()
+}
+
+/// The rayon pool that reads and lowers files with `jobs` threads (0: one per CPU). Lowering
+/// recurses over syntax, and deep (generated or hostile) files need more stack than rayon's
+/// default. Pools are our own, so that `jobs` holds whatever pool the caller set up, and kept
+/// for the process: callers that check many times (the lab, the fuzz harness, property tests)
+/// do not start threads per call, and no thread outlives its pool still holding memory.
+fn lowering_pool(jobs: usize) -> Option<Arc<rayon::ThreadPool>> {
+    static POOLS: OnceLock<Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>> = OnceLock::new();
+    let mut pools = POOLS.get_or_init(Default::default).lock().ok()?;
+    if let Some((_, p)) = pools.iter().find(|(j, _)| *j == jobs) {
+        return Some(p.clone());
+    }
+    let pool = Arc::new(rayon::ThreadPoolBuilder::new().num_threads(jobs).stack_size(64 * 1024 * 1024).build().ok()?);
+    pools.push((jobs, pool.clone()));
+    Some(pool)
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod check;
 pub mod config;
+pub mod fuzzing;
 pub mod lab;
 pub mod load;
 pub mod model;

@@ -98,6 +98,12 @@ struct CheckArgs {
     /// Print files, lines, seconds, findings and errors to stderr at the end
     #[arg(long)]
     stats: bool,
+    /// Threads reading and parsing files (default: one per CPU); findings do not depend on it
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Analyse files for every platform, ignoring build constraints (`_windows.go`, `//go:build`)
+    #[arg(long)]
+    all_platforms: bool,
 }
 
 #[derive(clap::Args)]
@@ -159,6 +165,7 @@ struct LabArgs {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -203,6 +210,10 @@ fn run_check(args: CheckArgs) -> i32 {
     opts.load.include_generated = args.include_generated;
     opts.concurrent_apis = args.concurrent;
     opts.report_unused_ignores = args.report_unused_ignores;
+    opts.jobs = args.jobs.unwrap_or(0);
+    if args.all_platforms {
+        opts.load.target = None;
+    }
     for r in &args.rules {
         match RuleId::parse(r) {
             Some(id) => opts.rules.push(id),
@@ -271,6 +282,17 @@ fn run_check(args: CheckArgs) -> i32 {
         1
     } else {
         0
+    }
+}
+
+/// Rust ignores SIGPIPE, which turns `maprace explain | head -1` into a panic on the closed
+/// pipe (exit 101). Unix tools end quietly there: take the default action back, for every
+/// command's printing. Children get the default action anyway (std resets it on exec).
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -71,7 +71,7 @@ fn clean_code_exits_0_and_prints_nothing() {
 fn json_has_the_documented_shape() {
     let dir = module(&[("main.go", RACY.as_bytes()), ("broken.go", b"package main\nfunc (")]);
     let out = maprace(dir.path(), &["check", "--format", "json", "./..."]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "broken.go was not analysed completely: exit 2, findings still printed");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     let f = &v["findings"][0];
     for key in ["rule", "name", "file", "line", "column", "message", "related", "fix"] {
@@ -297,4 +297,14 @@ fn registered_grpc_services_run_their_methods_concurrently() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("m.go:17:2: MR001"), "{stdout}");
     assert!(!stdout.contains("m.go:27"), "an unregistered type's methods are not concurrent:\n{stdout}");
+}
+
+#[test]
+fn jobs_flag_sets_the_threads_not_the_findings() {
+    let dir = module(&[("main.go", RACY.as_bytes()), ("b/b.go", RACY.replace("package main", "package b").as_bytes())]);
+    let one = maprace(dir.path(), &["check", "--jobs", "1", "./..."]);
+    let three = maprace(dir.path(), &["check", "-j", "3", "./..."]);
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(one.stdout, three.stdout);
+    assert_eq!(maprace(dir.path(), &["check", "--jobs", "x", "."]).status.code(), Some(2), "a bad count is a usage error");
 }

@@ -104,6 +104,11 @@ enum Expr {
 impl Expr {
     fn parse(s: &str) -> Option<Expr> {
         let tokens = tokenize(s)?;
+        // `a && a && ...` chains nest one level per operator in the tree that evaluation and
+        // drop recurse over: a hostile line must not reach the stack's end.
+        if tokens.len() > MAX_TOKENS {
+            return None;
+        }
         let mut pos = 0;
         let e = parse_or(&tokens, &mut pos, 0)?;
         (pos == tokens.len()).then_some(e)
@@ -153,6 +158,8 @@ fn tokenize(s: &str) -> Option<Vec<String>> {
 
 /// Deeper parentheses than this make the constraint unparsable (and the file kept).
 const MAX_NESTING: u32 = 64;
+/// Longer constraints than this (in tokens) are unparsable too; real ones have a few dozen.
+const MAX_TOKENS: usize = 4096;
 
 fn parse_or(t: &[String], pos: &mut usize, depth: u32) -> Option<Expr> {
     let mut left = parse_and(t, pos, depth)?;

@@ -82,6 +82,11 @@ pub fn load(args: &[String], opts: &LoadOptions) -> Loaded {
             }
         };
         let before: usize = files_by_dir.values().map(Vec::len).sum();
+        if !meta.is_file() && !meta.is_dir() {
+            out.errors.push(FileError { file: base.clone(), message: "not a regular file or directory; not read".into() });
+            out.argument_failed = true;
+            continue;
+        }
         if meta.is_file() {
             if base.extension().is_some_and(|e| e == "go") {
                 let dir = base.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -144,8 +149,8 @@ fn walk(base: &Path, opts: &LoadOptions, acc: &mut BTreeMap<PathBuf, Vec<PathBuf
     for entry in walker {
         match entry {
             Ok(e) => {
-                if e.file_type().is_some_and(|t| t.is_file()) {
-                    consider_file(e.path(), opts, acc);
+                if e.depth() > 0 {
+                    consider_entry(e.path(), e.file_type(), opts, acc, errors);
                 }
             }
             Err(err) => {
@@ -159,27 +164,71 @@ fn walk(base: &Path, opts: &LoadOptions, acc: &mut BTreeMap<PathBuf, Vec<PathBuf
 fn collect_dir(dir: &Path, opts: &LoadOptions, acc: &mut BTreeMap<PathBuf, Vec<PathBuf>>, errors: &mut Vec<FileError>) {
     match fs::read_dir(dir) {
         Ok(rd) => {
-            let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-            paths.sort();
-            for p in paths {
-                if p.is_file() {
-                    consider_file(&p, opts, acc);
+            let mut entries: Vec<(PathBuf, Option<fs::FileType>)> = Vec::new();
+            for e in rd {
+                match e {
+                    Ok(e) => entries.push((e.path(), e.file_type().ok())),
+                    Err(e) => errors.push(FileError { file: dir.to_path_buf(), message: format!("cannot list directory: {e}") }),
                 }
+            }
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            for (p, t) in entries {
+                consider_entry(&p, t, opts, acc, errors);
             }
         }
         Err(e) => errors.push(FileError { file: dir.to_path_buf(), message: format!("cannot read directory: {e}") }),
     }
 }
 
+/// One directory entry found while walking: regular `.go` files are considered; a `.go` symlink
+/// is followed (the go tool reads symlinked files) and named in the errors when it leads
+/// nowhere (dangling, a loop); a `.go` FIFO, socket or device is named and never opened
+/// (reading a FIFO would hang the run). Directories are the walker's business.
+fn consider_entry(
+    path: &Path,
+    file_type: Option<fs::FileType>,
+    opts: &LoadOptions,
+    acc: &mut BTreeMap<PathBuf, Vec<PathBuf>>,
+    errors: &mut Vec<FileError>,
+) {
+    let Some(t) = file_type else { return };
+    if t.is_dir() {
+        return;
+    }
+    if !wanted_name(path, opts) {
+        return;
+    }
+    if t.is_file() {
+        consider_file(path, opts, acc);
+        return;
+    }
+    if t.is_symlink() {
+        match fs::metadata(path) {
+            Ok(m) if m.is_file() => consider_file(path, opts, acc),
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => errors.push(FileError { file: path.to_path_buf(), message: "symlink to something that is not a regular file; not analysed".into() }),
+            Err(e) => errors.push(FileError { file: path.to_path_buf(), message: format!("cannot follow symlink: {e}; fix or remove the link") }),
+        }
+        return;
+    }
+    errors.push(FileError {
+        file: path.to_path_buf(),
+        message: "not a regular file (FIFO, socket or device); not read, not analysed".into(),
+    });
+}
+
+/// A file name the go tool would build: `.go`, not ignored, a test only if tests are wanted,
+/// for the target platform.
+fn wanted_name(path: &Path, opts: &LoadOptions) -> bool {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return false };
+    name.ends_with(".go")
+        && !ignored_name(&name, false)
+        && (opts.include_tests || !name.ends_with("_test.go"))
+        && !opts.target.as_ref().is_some_and(|t| !t.matches_file_name(&name))
+}
+
 fn consider_file(path: &Path, opts: &LoadOptions, acc: &mut BTreeMap<PathBuf, Vec<PathBuf>>) {
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
-    if !name.ends_with(".go") || ignored_name(&name, false) {
-        return;
-    }
-    if !opts.include_tests && name.ends_with("_test.go") {
-        return;
-    }
-    if opts.target.as_ref().is_some_and(|t| !t.matches_file_name(&name)) {
+    if !wanted_name(path, opts) {
         return;
     }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
@@ -233,17 +282,27 @@ fn import_path_for(dir: &Path, root: Option<&Path>, module: Option<&str>) -> Str
 /// Read one file: size cap, UTF-8, generated-file skip. `Ok(None)` means skipped on purpose.
 pub fn read_source(path: &Path, opts: &LoadOptions) -> Result<Option<SourceFile>, FileError> {
     let err = |message: String| FileError { file: path.to_path_buf(), message };
-    let meta = fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    let meta = fs::metadata(path).map_err(|e| err(format!("cannot read: {e}; file not analysed")))?;
+    if !meta.is_file() {
+        return Err(err("not a regular file; not read, not analysed".into()));
+    }
     if meta.len() > MAX_FILE_BYTES {
+        // A generated table this size is skipped like any generated file; only its head is
+        // read to know.
+        if !opts.include_generated && head_is_generated(path) {
+            return Ok(None);
+        }
         return Err(err(format!(
-            "file is {} MiB, over the {} MiB limit; not analysed",
+            "file is {} MiB, over the {} MiB limit; not analysed (split it, or leave it out of the arguments)",
             meta.len() / (1024 * 1024),
             MAX_FILE_BYTES / (1024 * 1024)
         )));
     }
-    let bytes = fs::read(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    let bytes = fs::read(path).map_err(|e| err(format!("cannot read: {e}; file not analysed")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        err(format!("not valid UTF-8 (byte {}); Go source must be UTF-8, file not analysed", e.utf8_error().valid_up_to()))
+        let at = e.utf8_error().valid_up_to();
+        let (line, col) = line_col(e.as_bytes(), at);
+        err(format!("not valid UTF-8 at {line}:{col} (byte {at}); Go source must be UTF-8, file not analysed"))
     })?;
     if !opts.include_generated && is_generated(&text) {
         return Ok(None);
@@ -252,6 +311,29 @@ pub fn read_source(path: &Path, opts: &LoadOptions) -> Result<Option<SourceFile>
         return Ok(None);
     }
     Ok(Some(SourceFile { path: path.to_path_buf(), text }))
+}
+
+/// 1-based line and byte column of byte offset `at`.
+fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = bytes.get(..at).unwrap_or(bytes);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, col)
+}
+
+/// `is_generated` on the first 64 KiB of a file too large to read whole.
+fn head_is_generated(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    match fs::File::open(path) {
+        Ok(f) => {
+            if f.take(64 * 1024).read_to_end(&mut head).is_err() {
+                return false;
+            }
+        }
+        Err(_) => return false,
+    }
+    is_generated(&String::from_utf8_lossy(&head))
 }
 
 /// The convention of https://go.dev/s/generatedcode: a line `// Code generated ... DO NOT EDIT.`

@@ -30,12 +30,13 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
         lines,
         errors: Vec::new(),
     };
+    let text = super::source::parse_text(&file.text, &file.path, &mut facts.errors);
     let mut parser = Parser::new();
-    if parser.set_language(&tree_sitter_go::LANGUAGE.into()).is_err() {
+    if parser.set_language(&crate::syntax::grammar::language()).is_err() {
         facts.errors.push(FileError { file: file.path.clone(), message: "internal: Go grammar failed to load".into() });
         return facts;
     }
-    let Some(tree) = parser.parse(&file.text, None) else {
+    let Some(tree) = parser.parse(text.as_bytes(), None) else {
         facts.errors.push(FileError { file: file.path.clone(), message: "could not be parsed".into() });
         return facts;
     };
@@ -47,7 +48,7 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
                 message: format!("syntax error at {}:{}; analysed the parts that parsed", at.line, at.col),
             });
         }
-    let mut lw = Lowerer { src: &file.text, depth: 0, too_deep: None };
+    let mut lw = Lowerer { src: &text, depth: 0, too_deep: None };
     let mut cur = root.walk();
     for item in root.named_children(&mut cur) {
         match item.kind() {
@@ -66,6 +67,19 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
             }
             _ => {}
         }
+    }
+    if facts.package.is_empty() {
+        // Go rejects a file without a package clause: nothing of it joins any package.
+        if !root.has_error() {
+            facts.errors.push(FileError {
+                file: file.path.clone(),
+                message: "no package clause (Go requires `package name` first); file not analysed".into(),
+            });
+        }
+        facts.imports.clear();
+        facts.types.clear();
+        facts.vars.clear();
+        facts.funcs.clear();
     }
     if let Some(at) = lw.too_deep {
         facts.errors.push(FileError {
@@ -547,7 +561,7 @@ impl<'a> Lowerer<'a> {
             "generic_type" => {
                 // `F[int]` parsed as a type in expression position: the function itself.
                 match n.child_by_field_name("type") {
-                    Some(t) => self.expr_kind(t),
+                    Some(t) => self.expr(t).kind,
                     None => ExprKind::Other(Vec::new()),
                 }
             }
@@ -613,10 +627,17 @@ impl<'a> Lowerer<'a> {
                 let operand = n.child_by_field_name("operand").map(|o| self.expr(o));
                 ExprKind::Other(operand.into_iter().collect())
             }
-            "parenthesized_expression" => match named_children(n).into_iter().next() {
-                Some(c) => self.expr_kind(c),
-                None => ExprKind::Other(Vec::new()),
-            },
+            "parenthesized_expression" => {
+                // Unwrapped in a loop, not by recursion: `((((x))))` 100,000 deep is one level.
+                let mut inner = n;
+                while inner.kind() == "parenthesized_expression" {
+                    match named_children(inner).into_iter().next() {
+                        Some(c) => inner = c,
+                        None => return ExprKind::Other(Vec::new()),
+                    }
+                }
+                self.expr(inner).kind
+            }
             "interpreted_string_literal" | "raw_string_literal" => ExprKind::StringLit(self.text(n).to_string()),
             "int_literal" | "rune_literal" => ExprKind::IntLit(self.text(n).to_string()),
             k if is_type_node(k) => ExprKind::Type(self.type_expr(n)),
