@@ -150,14 +150,10 @@ pub fn run_all(prog: &Program, facts: &Facts) -> Vec<Finding> {
 
     let rank = |r: RuleId| PRIORITY.iter().position(|p| *p == r).unwrap_or(PRIORITY.len());
     let mut best: HashMap<(std::path::PathBuf, u32), Finding> = HashMap::new();
-    // Among findings of one rank, one whose other side is another line reads better than
-    // "races with ... at this same line" (`m[k] = append(m[k], v)` in another run).
-    let cites_itself = |f: &Finding| f.related.first().is_some_and(|r| r.file == f.file && r.line == f.line);
     for f in all {
         let key = (f.file.clone(), f.line);
         match best.get(&key) {
-            Some(b) if rank(b.rule) < rank(f.rule) => {}
-            Some(b) if rank(b.rule) == rank(f.rule) && !(cites_itself(b) && !cites_itself(&f)) => {}
+            Some(b) if rank(b.rule) <= rank(f.rule) => {}
             _ => {
                 best.insert(key, f);
             }
