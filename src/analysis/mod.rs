@@ -93,7 +93,7 @@ pub struct Analyzer<'p> {
     pool: Vec<Access>,
     /// Per lock-declaring type, the fields its methods touch under its lock; the entry walk
     /// compares only accesses to those (other fields are left to other evidence).
-    guarded_fields: HashMap<TypeId, HashSet<Rc<str>>>,
+    guarded_fields: HashMap<TypeId, HashSet<Vec<Rc<str>>>>,
     /// `Name` or `pkg.Name` of functions and methods outside the module that run the
     /// function values they are given concurrently (from the user's config).
     concurrent_apis: Vec<String>,
@@ -101,6 +101,8 @@ pub struct Analyzer<'p> {
     conflict_shapes: pairs::ConflictShapes,
     /// Roots whose summaries were cut to what later passes read (see `compact_root`).
     compacted: HashSet<FuncId>,
+    /// Goroutine sites of the entries that are request handlers (`ServeHTTP`, RPC methods).
+    handler_sites: HashSet<Site>,
     /// What the entry walk saw, for `recheck_aliased`.
     entry_accesses: Vec<Access>,
     /// The last `range` loop scope handed out (see `loop_scope`).
@@ -138,6 +140,7 @@ impl<'p> Analyzer<'p> {
             pool: Vec::new(),
             entry_accesses: Vec::new(),
             compacted: HashSet::new(),
+            handler_sites: HashSet::new(),
             conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
             guarded_fields: HashMap::new(),
@@ -304,18 +307,22 @@ impl<'p> Analyzer<'p> {
         let mut spawning_constructors: Vec<(FuncId, TypeId)> = Vec::new();
         let mut all_spawners: HashSet<FuncId> = HashSet::new();
         for (tid, t) in prog.types.iter().enumerate() {
-            // The fields some method touches while holding a lock of the receiver: the type
-            // declares that those are shared (GCatch's "locked in some uses").
-            let mut guarded: HashSet<Rc<str>> = HashSet::new();
+            // The maps some method touches while holding a lock of the receiver, named by their
+            // field chain (`s.cfg.byName`): the type declares that those are shared (GCatch's
+            // "locked in some uses"). The whole chain, not its first field: a lock around
+            // `h.Headers.counts` says nothing about `h.Headers.replace`, which setup methods
+            // fill before the type is used concurrently.
+            let mut guarded: HashSet<Vec<Rc<str>>> = HashSet::new();
             for m in t.methods.values() {
                 let Some(s) = self.summaries.get(m) else { continue };
                 for a in &s.accesses {
                     if a.thread == Thread::Current
                         && matches!(a.path.root, Root::Recv)
                         && a.locks.iter().any(|l| matches!(l.lock.root, Root::Recv) && l.lock.steps.len() == 1)
-                        && let Some(path::Step::Field(f)) = a.path.steps.first() {
-                            guarded.insert(f.clone());
-                        }
+                        && matches!(a.path.steps.first(), Some(path::Step::Field(_)))
+                    {
+                        guarded.insert(field_chain(&a.path));
+                    }
                 }
             }
             // Maps of the receiver that goroutines started by its own methods touch: those
@@ -348,8 +355,8 @@ impl<'p> Analyzer<'p> {
             all_spawners.extend(spawners.iter().copied());
             let locked = !guarded.is_empty();
             let declares = locked || !spawned.is_empty();
-            if declares && !t.methods.contains_key("ServeHTTP") {
-                guarded.extend(spawned);
+            if declares {
+                guarded.extend(spawned.into_iter().map(|f| vec![f]));
                 self.guarded_fields.insert(tid as TypeId, guarded);
             }
             let mut ms: Vec<(&String, &FuncId)> = t.methods.iter().collect();
@@ -367,6 +374,10 @@ impl<'p> Analyzer<'p> {
                 if ((locked || registered) && exported) || *name == "ServeHTTP" {
                     entries.push((**id, Entry::Concurrent));
                     has_entry = true;
+                    if registered || *name == "ServeHTTP" {
+                        let f = &prog.funcs[**id as usize];
+                        self.handler_sites.insert(Site { file: f.file, span: f.body.span });
+                    }
                 } else if declares && exported {
                     entries.push((**id, Entry::OneClient));
                     has_entry = true;
@@ -472,6 +483,18 @@ impl Path {
     }
 }
 
+/// The fields a path goes through before its first map key or element: which map field of
+/// its root it names.
+fn field_chain(p: &Path) -> Vec<Rc<str>> {
+    p.steps
+        .iter()
+        .map_while(|s| match s {
+            path::Step::Field(f) => Some(f.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Types with a mutex (direct or embedded) and a map field: their methods are meant to run
 /// concurrently, so goroutines that reach their maps meet every exported method.
 fn declared_types(prog: &Program) -> HashSet<TypeId> {
@@ -489,10 +512,22 @@ fn declared_types(prog: &Program) -> HashSet<TypeId> {
 }
 
 impl Analyzer<'_> {
-    /// In the entry walk: is this access on state its type declares shared?
-    fn declared_shared(&self, p: &Path) -> bool {
+    /// In the entry walk: is this access on state its type declares shared? Handlers (every
+    /// `ServeHTTP`, RPC methods) run per request whatever the type declares: all they touch
+    /// is shared. The other methods of a lock-declaring type meet them and each other only
+    /// on the maps the type guards somewhere.
+    fn declared_shared(&self, a: &Access) -> bool {
+        if let Thread::Spawned { site, .. } = a.thread
+            && self.handler_sites.contains(&site)
+        {
+            return true;
+        }
+        let p = &a.path;
         match (&p.root, p.steps.first()) {
-            (Root::TypeRoot(t), Some(path::Step::Field(f))) => self.guarded_fields.get(t).is_none_or(|g| g.contains(f)),
+            (Root::TypeRoot(t), Some(path::Step::Field(_))) => {
+                let chain = field_chain(p);
+                self.guarded_fields.get(t).is_none_or(|g| g.iter().any(|f| chain.starts_with(f)))
+            }
             _ => true,
         }
     }

@@ -427,7 +427,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.sum.accesses.push(a);
             }
             let an = &*self.an;
-            self.sum.accesses.retain(|a| an.declared_shared(&a.path));
+            self.sum.accesses.retain(|a| an.declared_shared(a));
         }
         let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases, &self.an.facts.entry_names, &mut self.an.conflict_shapes);
         self.an.facts.conflicts.extend(conflicts);
