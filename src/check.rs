@@ -22,8 +22,8 @@ pub struct CheckOptions {
     /// Functions outside the module that run the function values they are given
     /// concurrently: `Name` (any receiver) or `pkg.Name`.
     pub concurrent_apis: Vec<String>,
-    /// Functions that lock on behalf of their caller (`.maprace.toml` `lock_wrappers`). Accepted
-    /// and passed through: the analysis has no hook for them yet.
+    /// Functions that run the function values they are given under a lock of their own
+    /// (`.maprace.toml` `lock_wrappers`: `db.withLock(func() {...})`).
     pub lock_wrappers: Vec<String>,
     /// `.maprace.toml` `level`. Passed through: the analysis has one level today.
     pub level: Level,
@@ -134,6 +134,7 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let excluder = configured.excluder;
     let no_rule_enabled = configured.no_rule_enabled;
     let concurrent_apis = opts.concurrent_apis.clone();
+    let lock_wrappers = opts.lock_wrappers.clone();
     let t0 = std::time::Instant::now();
     let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
     // The analysis recurses through call chains and nested syntax: give it a stack that the
@@ -141,7 +142,7 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let analysed = std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(512 * 1024 * 1024)
-            .spawn_scoped(s, || crate::analysis::analyze(&program, &concurrent_apis))
+            .spawn_scoped(s, || crate::analysis::analyze(&program, &concurrent_apis, &lock_wrappers))
             .map_err(|e| e.to_string())
             .and_then(|h| h.join().map_err(|p| panic_text(&p)))
     });

@@ -96,3 +96,39 @@ fn the_json_config_still_works_with_a_deprecation_note() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains(".maprace.json is deprecated"), "{}", text(&out.stderr));
 }
+
+/// A store whose writes go through a lock wrapper of a library the module does not contain:
+/// the analysis cannot see that `Do` holds a lock while it runs the callback.
+const WRAPPED: &str = r#"package main
+
+import "example.com/ext/txn"
+
+type Store struct {
+	tx *txn.Txn
+	m  map[string]int
+}
+
+func (s *Store) Put(k string) {
+	s.tx.Do(func() {
+		s.m[k]++
+	})
+}
+
+func main() {
+	s := &Store{m: map[string]int{}}
+	go s.Put("a")
+	s.Put("b")
+}
+"#;
+
+#[test]
+fn lock_wrappers_run_their_callbacks_under_a_lock() {
+    let dir = module(&[("main.go", WRAPPED)]);
+    let out = maprace(dir.path(), &["check", "./..."]);
+    assert_eq!(out.status.code(), Some(1), "without the config the writes race: {}", text(&out.stdout));
+    for entry in ["ext/txn.(*Txn).Do", "Do"] {
+        fs::write(dir.path().join(".maprace.toml"), format!("lock_wrappers = [\"{entry}\"]\n")).expect("config");
+        let out = maprace(dir.path(), &["check", "./..."]);
+        assert_eq!(out.status.code(), Some(0), "{entry}: {}{}", text(&out.stdout), text(&out.stderr));
+    }
+}

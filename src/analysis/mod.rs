@@ -97,6 +97,9 @@ pub struct Analyzer<'p> {
     /// `Name` or `pkg.Name` of functions and methods outside the module that run the
     /// function values they are given concurrently (from the user's config).
     concurrent_apis: Vec<String>,
+    /// Functions that run the function values they are given while holding a lock of their
+    /// own (`db.withLock(func() {...})`), from the user's config (`lock_wrappers`).
+    lock_wrappers: Vec<String>,
     /// Shapes of the conflicts found so far: each is recorded once (see `ConflictShapes`).
     conflict_shapes: pairs::ConflictShapes,
     /// Roots whose summaries were cut to what later passes read (see `compact_root`).
@@ -145,6 +148,7 @@ impl<'p> Analyzer<'p> {
             last_loop_scope: LOOP_SCOPES_FROM,
             guarded_fields: HashMap::new(),
             concurrent_apis: Vec::new(),
+            lock_wrappers: Vec::new(),
             facts: Facts::default(),
         }
     }
@@ -470,9 +474,10 @@ impl Analyzer<'_> {
 }
 
 /// Run the static analysis and the rules.
-pub fn analyze(prog: &Program, concurrent_apis: &[String]) -> Vec<Finding> {
+pub fn analyze(prog: &Program, concurrent_apis: &[String], lock_wrappers: &[String]) -> Vec<Finding> {
     let mut an = Analyzer::new(prog);
     an.concurrent_apis = concurrent_apis.to_vec();
+    an.lock_wrappers = lock_wrappers.to_vec();
     an.run();
     crate::rules::run_all(prog, &an.facts)
 }
@@ -536,11 +541,28 @@ impl Analyzer<'_> {
 impl Analyzer<'_> {
     /// `x.Name(...)` or `pkg.Name(...)` named in the user's concurrent APIs.
     fn is_configured_concurrent(&self, recv: &crate::syntax::ir::Expr, name: &str) -> bool {
-        self.concurrent_apis.iter().any(|api| match api.rsplit_once('.') {
-            Some((qual, n)) => {
-                n == name && matches!(&recv.kind, crate::syntax::ir::ExprKind::Ident(p) if p == qual || qual.ends_with(&format!("/{p}")))
-            }
-            None => api == name,
-        })
+        self.concurrent_apis.iter().any(|api| config_names(api, Some(recv), name))
+    }
+
+    /// `x.Name(...)`, `pkg.Name(...)` or `Name(...)` named in the user's lock wrappers.
+    pub(super) fn lock_wrapper(&self, recv: Option<&crate::syntax::ir::Expr>, name: &str) -> Option<&str> {
+        self.lock_wrappers.iter().find(|api| config_names(api, recv, name)).map(String::as_str)
+    }
+}
+
+/// Does a config entry name this call? `Name` names any function or method so called;
+/// `pkg.Name` a function of the package imported as (or ending in) `pkg`; `pkg.(*T).Name` or
+/// `pkg.T.Name` a method, matched by its name on any receiver (receiver types are not tracked
+/// through every call).
+fn config_names(api: &str, recv: Option<&crate::syntax::ir::Expr>, name: &str) -> bool {
+    use crate::syntax::ir::ExprKind;
+    match api.rsplit_once('.') {
+        Some((qual, n)) if n == name => match recv.map(|r| &r.kind) {
+            _ if qual.contains('(') || qual.rsplit('/').next().is_some_and(|last| last.contains('.')) => recv.is_some(),
+            Some(ExprKind::Ident(p)) => p == qual || qual.ends_with(&format!("/{p}")),
+            _ => false,
+        },
+        Some(_) => false,
+        None => api == name,
     }
 }

@@ -313,6 +313,9 @@ pub struct ParamCall {
     pub pos: u32,
     /// Sync objects released after the call in its goroutine (`defer wg.Done()` around it).
     pub rel: Vec<SyncObj>,
+    /// Locks the function holds around a synchronous call of the function value (a wrapper
+    /// `withLock(f)` that locks, calls `f`, unlocks): the value runs under them.
+    pub locks: Vec<HeldLock>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -1141,7 +1141,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                         (None, Thread::Current) => None,
                     };
                     let thread = self.thread;
-                    self.sum.param_calls.push(ParamCall { param: i, spawn: sp, thread, pos, rel: Vec::new() });
+                    let locks = if sp.is_none() { self.flow.locks.clone() } else { Vec::new() };
+                    self.sum.param_calls.push(ParamCall { param: i, spawn: sp, thread, pos, rel: Vec::new(), locks });
                 }
                 Vec::new()
             }
@@ -1235,6 +1236,34 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.eval(a);
             }
             return Ev::of_type(self.an.prog.resolve(self.file, te));
+        }
+        // A lock wrapper from the user's config runs the function values it is given under
+        // a lock of its own: one lock per wrapper, whichever instance it is called on.
+        let (wrapper_recv, wrapper_name) = match &func.kind {
+            ExprKind::Selector(recv, name) => (Some(&**recv), name.as_str()),
+            ExprKind::Ident(name) => (None, name.as_str()),
+            _ => (None, ""),
+        };
+        if let Some(wrapper) = self.an.lock_wrapper(wrapper_recv, wrapper_name) {
+            let lock = Path::new(Root::Global(PkgId::MAX, Rc::from(format!("{wrapper} (lock wrapper)"))));
+            if let Some(recv) = wrapper_recv {
+                self.eval(recv);
+            }
+            let site = self.site(e.span);
+            self.lock(lock.clone(), Mode::Write, site, None);
+            for a in args {
+                match &a.kind {
+                    ExprKind::FuncLit(_) => self.call_value(a, Vec::new()),
+                    _ => {
+                        let ev = self.eval(a);
+                        if let Val::Func(t) = ev.val {
+                            self.run_target(t, Vec::new(), None, a.span);
+                        }
+                    }
+                }
+            }
+            self.unlock(&lock);
+            return Ev::unknown();
         }
         // Package functions of the standard library, methods of sync primitives, known
         // concurrent APIs. The receiver is evaluated once, here, and its method resolved from
@@ -1864,8 +1893,23 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.tick();
                 self.release(SyncObj::Spawn(*site));
             }
+            // The callee's locks around the call hold while the value runs in this goroutine.
+            let mut taken = Vec::new();
+            if sp.is_none() {
+                for h in &pc.locks {
+                    if let Some(l) = subst(&h.lock)
+                        && !self.flow.locks.iter().any(|m| m.lock == l)
+                    {
+                        self.lock(l.clone(), h.mode, h.site, h.class.clone());
+                        taken.push(l);
+                    }
+                }
+            }
             let before = self.sum.accesses.len();
             self.run_target(t, Vec::new(), sp, span);
+            for l in &taken {
+                self.unlock(l);
+            }
             let rel: Vec<SyncObj> = pc.rel.iter().filter_map(|s| subst_sync(s, &subst)).collect();
             let mut with_rel = SetMemo::default();
             for a in &mut self.sum.accesses[before..] {
