@@ -1736,6 +1736,10 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         };
         let spawn_info = spawn.as_ref().map(|(s, m, start, _)| (*s, *m || in_loop, start.clone()));
+        let caller_site = match caller_thread {
+            Thread::Spawned { site, .. } => Some(site),
+            Thread::Current => None,
+        };
         let mut new_accesses = Vec::new();
         let mut substituted_rel = SetMemo::default();
         let mut substituted_acq = SetMemo::default();
@@ -1808,10 +1812,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             };
             new_accesses.push(acc);
         }
-        // Spawn sites reached through two calls run as two goroutines at once.
+        // Spawn sites reached through two calls run as two goroutines at once: goroutines
+        // this call starts (the callee's, or the call itself with `go`), not the goroutine the
+        // caller runs in, which makes every call from it.
         let mut multi_sites = Vec::new();
         for acc in &new_accesses {
-            if let Thread::Spawned { site, .. } = acc.thread {
+            if let Thread::Spawned { site, .. } = acc.thread
+                && (spawn_info.is_some() || Some(site) != caller_site)
+            {
                 match self.spawn_origins.get(&site) {
                     Some(o) if *o != origin => multi_sites.push(site),
                     Some(_) => {}
