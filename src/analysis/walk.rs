@@ -554,6 +554,14 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// `x.f.g` as a path from what the local `x` names, without recording anything.
+    fn quiet_field_path(&self, e: &Expr) -> Option<Path> {
+        match &e.kind {
+            ExprKind::Selector(x, f) => Some(self.quiet_field_path(x)?.child(Step::Field(Rc::from(f.as_str())))),
+            _ => self.eval_quiet_path(e),
+        }
+    }
+
     fn mark_iteration(&mut self, var: &Expr, scope: u32) {
         if let ExprKind::Ident(n) = &var.kind
             && let Some(v) = self.lookup_mut(n)
@@ -1164,7 +1172,11 @@ impl<'a, 'p> Walk<'a, 'p> {
         if let Some((site, multi, start, _)) = &spawn {
             let multi = *multi || self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. });
             self.thread = Thread::Spawned { site: *site, multi };
-            self.flow.locks.clear();
+            // A goroutine that unlocks (deferred) a lock its parent held when starting it runs
+            // under that lock: the parent handed it over (`mu.Lock(); go func() { defer
+            // mu.Unlock(); ... }()`).
+            let handed = self.handed_over_locks(body);
+            self.flow.locks.retain(|l| handed.iter().any(|p| l.lock == *p || l.lock.starts_with(p)));
             self.flow.acq = self.flow.acq.with([start]);
             self.instance_scopes.push(scope);
         }
@@ -1220,6 +1232,21 @@ impl<'a, 'p> Walk<'a, 'p> {
             self.pos = inner_pos;
         }
         self.depth -= 1;
+    }
+
+    /// Paths of the mutexes a function literal's body unlocks with a top-level `defer`.
+    fn handed_over_locks(&self, body: &FuncBody) -> Vec<Path> {
+        let Some(stmts) = &body.body else { return Vec::new() };
+        stmts
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Defer(Expr { kind: ExprKind::Call { func, .. }, .. }) => match &func.kind {
+                    ExprKind::Selector(recv, name) if name == "Unlock" || name == "RUnlock" => self.quiet_field_path(recv),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
     }
 
     // ----- calls ---------------------------------------------------------------------
