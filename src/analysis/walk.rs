@@ -52,11 +52,13 @@ pub(super) struct Ev<'p> {
     pub typed: Option<Path>,
     /// A map literal's map-valued elements by key, until the literal gets a name (MR003).
     pub stored: Option<Rc<[(Key, Path)]>>,
+    /// A local holding a snapshot of a field's map taken under a lock (see `Access::copied`).
+    pub snapshot: bool,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, snapshot: false }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
@@ -1830,7 +1832,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,
                 typed: a.typed.clone(),
-                copied: a.copied,
+                // A callee's access to a map parameter reaches the snapshot the caller passed.
+                copied: a.copied || matches!(a.path.root, Root::Param(i) if args.get(i as usize).is_some_and(|ev| ev.snapshot)),
                 respawned: match (a.thread, thread) {
                     (Thread::Current, Thread::Spawned { .. }) => true,
                     (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
@@ -1977,7 +1980,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None }
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, snapshot: false }
             })
             .collect()
     }
@@ -2466,6 +2469,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 key,
                 typed: v.typed.clone(),
                 stored: None,
+                snapshot: v.snapshot,
             };
         }
         let prog = self.an.prog;
