@@ -61,14 +61,18 @@ def goroot_block():
 
 
 def parity_block():
-    out = run(["bash", "scripts/syntax-parity.sh", BIN])
+    # The real-world modules too, when scripts/realworld.sh has fetched them.
+    src = os.path.join(os.environ.get("MAPRACE_EVAL_DIR", os.path.expanduser("~/.cache/maprace-eval")), "src")
+    mods = sorted(os.path.join(src, d) for d in os.listdir(src)) if os.path.isdir(src) else []
+    out = run(["bash", "scripts/syntax-parity.sh", BIN] + mods)
     tail = out.stdout.strip().splitlines()[-2:]
     diffs = [l for l in out.stdout.splitlines() if l.startswith(("maprace only:", "gofmt only:"))]
     body = "\n".join("    " + l for l in tail)
     if diffs:
         body += "\n\nDifferences:\n\n" + "\n".join("    " + l for l in diffs[:20])
     ver = run(["go", "version"]).stdout.split()[2:3]
-    return body + f"\n\nMeasured with {' '.join(ver)} by `scripts/syntax-parity.sh`."
+    over = f"GOROOT/src, tests/syntax and the {len(mods)} real-world modules" if mods else "GOROOT/src and tests/syntax"
+    return body + f"\n\nOver {over}; measured with {' '.join(ver)} by `scripts/syntax-parity.sh`."
 
 
 def file_block(path, title):
