@@ -1,0 +1,740 @@
+//! Calls: builtins, the standard library and sync primitives (the library models), the
+//! user's configured APIs, and callee summaries instantiated at the call site.
+
+use super::*;
+
+impl<'a, 'p> Walk<'a, 'p> {
+    // ----- calls ---------------------------------------------------------------------
+
+    pub(super) fn call(&mut self, e: &'p Expr, func: &'p Expr, args: &'p [Expr]) -> Ev<'p> {
+        // Builtins and conversions.
+        if let ExprKind::Ident(name) = &func.kind
+            && self.lookup(name).is_none() && !self.an.prog.packages[self.pkg as usize].funcs.contains_key(name.as_str())
+                && let Some(ev) = self.builtin(name, e, args) {
+                    return ev;
+                }
+        if let ExprKind::Type(te) = &func.kind {
+            for a in args {
+                self.eval(a);
+            }
+            return Ev::of_type(self.an.prog.resolve(self.file, te));
+        }
+        // A lock wrapper from the user's config runs the function values it is given under
+        // a lock of its own: one lock per wrapper, whichever instance it is called on.
+        let (wrapper_recv, wrapper_name) = match &func.kind {
+            ExprKind::Selector(recv, name) => (Some(&**recv), name.as_str()),
+            ExprKind::Ident(name) => (None, name.as_str()),
+            _ => (None, ""),
+        };
+        if let Some(wrapper) = self.an.lock_wrapper(wrapper_recv, wrapper_name) {
+            let lock = Path::new(Root::Global(PkgId::MAX, Rc::from(format!("{wrapper} (lock wrapper)"))));
+            if let Some(recv) = wrapper_recv {
+                self.eval(recv);
+            }
+            let site = self.site(e.span);
+            self.lock(lock.clone(), Mode::Write, site, None);
+            for a in args {
+                match &a.kind {
+                    ExprKind::FuncLit(_) => self.call_value(a, Vec::new()),
+                    _ => {
+                        let ev = self.eval(a);
+                        if let Val::Func(t) = ev.val {
+                            self.run_target(t, Vec::new(), None, a.span);
+                        }
+                    }
+                }
+            }
+            self.unlock(&lock);
+            return Ev::unknown();
+        }
+        // Package functions of the standard library, methods of sync primitives, known
+        // concurrent APIs. The receiver is evaluated once, here, and its method resolved from
+        // that value.
+        let mut resolved = None;
+        if let ExprKind::Selector(recv, name) = &func.kind {
+            let rev = match self.qualifier_path(recv) {
+                Some(path) => {
+                    if let Some(ev) = self.stdlib_call(e, &path, name, args) {
+                        return ev;
+                    }
+                    None
+                }
+                None => {
+                    let rev = self.eval(recv);
+                    if let Some(ev) = self.sync_method(e, recv, &rev, name, args) {
+                        return ev;
+                    }
+                    Some(rev)
+                }
+            };
+            if self.an.is_configured_concurrent(recv, name) {
+                // The user's config says this API runs the functions it is given
+                // concurrently (a library's ForEach, a framework's callback).
+                for a in args {
+                    match &a.kind {
+                        ExprKind::FuncLit(_) | ExprKind::Ident(_) | ExprKind::Selector(..) => {
+                            let before = self.sum.accesses.len();
+                            let multi_site = self.site(a.span);
+                            self.spawn_value(a, multi_site, None);
+                            for acc in &mut self.sum.accesses[before..] {
+                                if let Thread::Spawned { multi, .. } = &mut acc.thread {
+                                    *multi = true;
+                                }
+                            }
+                        }
+                        _ => {
+                            self.eval(a);
+                        }
+                    }
+                }
+                return Ev::unknown();
+            }
+            if let Some(rev) = rev {
+                resolved = Some(match self.select(rev, name).val {
+                    Val::Func(t) => Some(t),
+                    _ => None,
+                });
+            }
+        }
+        let target = match resolved {
+            Some(t) => t,
+            None => self.callee(func),
+        };
+        let arg_evs = self.eval_args(args);
+        match target {
+            Some(t) => {
+                let arg_origin = arg_evs.iter().find_map(|e| e.origin.clone());
+                let results = self.run_target(t.clone(), arg_evs, None, e.span);
+                let mut ev = results.into_iter().next().unwrap_or_else(Ev::unknown);
+                if ev.origin.is_none() && matches!(t, FuncTarget::Param(_)) {
+                    // A function value's result is computed from its arguments.
+                    ev.origin = arg_origin.map(|o| ReadOrigin { modified: true, ..o });
+                }
+                if let (FuncTarget::Func(id, _), Type::Unknown) = (&t, &ev.ty) {
+                    ev.ty = self.an.prog.funcs[*id as usize].results.first().cloned().unwrap_or(Type::Unknown);
+                }
+                ev
+            }
+            None => {
+                // An unknown callee: function literals handed to it are taken as called here
+                // (callbacks such as sort.Slice, strings.Map); its result is taken to be
+                // computed from its arguments.
+                let origin = arg_evs.iter().find_map(|e| e.origin.clone());
+                for ev in arg_evs {
+                    if let Val::Func(FuncTarget::Closure(body)) = ev.val {
+                        self.run_closure(body, Vec::new(), None);
+                    }
+                }
+                Ev { origin, ..Ev::unknown() }
+            }
+        }
+    }
+
+    pub(super) fn builtin(&mut self, name: &str, e: &'p Expr, args: &'p [Expr]) -> Option<Ev<'p>> {
+        match name {
+            "len" | "cap" => {
+                let ev = self.eval(args.first()?);
+                if name == "len" && self.an.prog.underlying(&ev.ty).is_map()
+                    && let Some(p) = ev.path() {
+                        self.access(p.clone(), AccessKind::Len, KeyText::Unknown, e.span, &args[0], &ev);
+                    }
+                Some(Ev::of_type(Type::Opaque))
+            }
+            "delete" => {
+                let ev = self.eval(args.first()?);
+                let key = args.get(1).map(|k| {
+                    let kev = self.eval(k);
+                    self.key_text(k, &kev)
+                });
+                if let Some(p) = ev.path()
+                    && self.an.prog.underlying(&ev.ty).is_map() {
+                        self.access(p.clone(), AccessKind::Delete, key.unwrap_or(KeyText::Unknown), e.span, &args[0], &ev);
+                    }
+                Some(Ev::unknown())
+            }
+            "clear" => {
+                let ev = self.eval(args.first()?);
+                if let Some(p) = ev.path()
+                    && self.an.prog.underlying(&ev.ty).is_map() {
+                        self.access(p.clone(), AccessKind::Clear, KeyText::Unknown, e.span, &args[0], &ev);
+                    }
+                Some(Ev::unknown())
+            }
+            "make" | "new" => {
+                let ty = match args.first().map(|a| &a.kind) {
+                    Some(ExprKind::Type(te)) => self.an.prog.resolve(self.file, te),
+                    Some(ExprKind::Ident(n)) => self.an.prog.resolve(self.file, &TypeExpr::Name(n.clone())),
+                    Some(ExprKind::Selector(p, n)) => match &p.kind {
+                        ExprKind::Ident(pk) => self.an.prog.resolve(self.file, &TypeExpr::Qualified(pk.clone(), n.clone())),
+                        _ => Type::Unknown,
+                    },
+                    _ => Type::Unknown,
+                };
+                for a in args.iter().skip(1) {
+                    self.eval(a);
+                }
+                let ty = if name == "new" { Type::Pointer(Box::new(ty)) } else { ty };
+                let fresh = name == "new" || self.an.prog.underlying(&ty).is_map();
+                Some(Ev { fresh, ..Ev::of_type(ty) })
+            }
+            "append" => {
+                let mut evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+                if evs.is_empty() {
+                    return Some(Ev::unknown());
+                }
+                let first = evs.remove(0);
+                let origin = first.origin.clone().or_else(|| evs.iter().find_map(|e| e.origin.clone())).map(|o| ReadOrigin { modified: true, ..o });
+                Some(Ev { origin, ..Ev::of_type(first.ty) })
+            }
+            "panic" | "print" | "println" | "copy" | "min" | "max" | "complex" | "real" | "imag" | "close" => {
+                let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+                if name == "close" {
+                    self.tick();
+                    if let Some(p) = evs.first().and_then(|e| e.path()) {
+                        self.release(closed(p));
+                    }
+                }
+                let origin = if matches!(name, "min" | "max") { evs.iter().find_map(|e| e.origin.clone()) } else { None };
+                Some(Ev { origin, ..Ev::of_type(Type::Opaque) })
+            }
+            _ => None,
+        }
+    }
+
+    /// sync primitives, sync.Map, WaitGroup/errgroup, Once, testing.T, net/http, time.
+    /// The import path `recv` names when it is a package qualifier (`http` in `http.Get`).
+    pub(super) fn qualifier_path(&self, recv: &Expr) -> Option<String> {
+        match &recv.kind {
+            ExprKind::Ident(pkg) if self.lookup(pkg).is_none() => self.an.prog.import_path(self.file, pkg).map(str::to_string),
+            _ => None,
+        }
+    }
+
+    /// Methods of sync primitives (`mu.Lock`, `wg.Wait`, `once.Do`, `m.Load`, `t.Run`) on an
+    /// already evaluated receiver.
+    pub(super) fn sync_method(&mut self, e: &'p Expr, recv: &'p Expr, rev: &Ev<'p>, name: &str, args: &'p [Expr]) -> Option<Ev<'p>> {
+        let (prefix, target) = self.an.prog.method(&rev.ty, name)?;
+        let MethodTarget::Sync(kind) = target else { return None };
+        let class = self.lock_class(recv, &prefix);
+        let mut obj = rev.path()?.clone();
+        for f in prefix {
+            obj = obj.child(Step::Field(Rc::from(f.as_str())));
+        }
+        let site = self.site(e.span);
+        match (kind, name) {
+            (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") => self.lock(obj, Mode::Write, site, class),
+            (SyncKind::RWMutex, "RLock" | "TryRLock") => self.lock(obj, Mode::Read, site, class),
+            (SyncKind::Mutex | SyncKind::RWMutex, "Unlock") | (SyncKind::RWMutex, "RUnlock") => self.unlock(&obj),
+            (SyncKind::WaitGroup, "Done") => {
+                self.tick();
+                self.release(SyncObj::Object(Rc::new(obj)));
+            }
+            (SyncKind::WaitGroup | SyncKind::ErrGroup, "Wait") => {
+                self.tick();
+                self.acquire(SyncObj::Object(Rc::new(obj)));
+            }
+            (SyncKind::WaitGroup | SyncKind::ErrGroup, "Go" | "TryGo") => {
+                let f = args.first()?;
+                self.spawn_value(f, site, Some(SyncObj::Object(Rc::new(obj))));
+            }
+            (SyncKind::Once, "Do") => {
+                // The body runs once, before every `Do` returns: a lock for exclusion, and an
+                // ordering edge to whatever follows `Do` in any goroutine.
+                let f = args.first()?;
+                let once = SyncObj::Object(Rc::new(obj.clone()));
+                self.lock(obj.clone(), Mode::Write, site, None);
+                if let Some(l) = self.flow.locks.last_mut() {
+                    l.once = true;
+                }
+                self.call_value(f, Vec::new());
+                self.unlock(&obj);
+                self.tick();
+                self.release(once.clone());
+                self.acquire(once);
+            }
+            (SyncKind::Map, _) => return Some(self.sync_map_call(e, obj, name, args)),
+            (SyncKind::TestingT, "Run") => {
+                let f = args.get(1)?;
+                for a in &args[..1] {
+                    self.eval(a);
+                }
+                let parallel = match &f.kind {
+                    ExprKind::FuncLit(body) => body.body.as_ref().is_some_and(|b| calls_parallel(b)),
+                    _ => false,
+                };
+                if parallel {
+                    // Parallel subtests start when the parent test function returns.
+                    let end = SyncObj::ParentEnd(self.site(Span::default()));
+                    self.tick();
+                    self.releases.push((self.thread, u32::MAX, end.clone()));
+                    if let ExprKind::FuncLit(body) = &f.kind {
+                        let multi = true;
+                        self.an.facts.spawn_labels.insert(site, "parallel subtests started at");
+                        self.run_closure(body, vec![Ev::of_type(rev.ty.clone())], Some((site, multi, end, None)));
+                    }
+                } else {
+                    self.call_value(f, vec![Ev::of_type(rev.ty.clone())]);
+                }
+            }
+            (SyncKind::ServeMux, "HandleFunc" | "Handle") => {
+                self.eval(args.first()?);
+                let h = args.get(1)?;
+                self.spawn_handler(h, site);
+            }
+            _ => {
+                for a in args {
+                    self.eval(a);
+                }
+            }
+        }
+        Some(Ev::unknown())
+    }
+
+    pub(super) fn stdlib_call(&mut self, e: &'p Expr, path: &str, name: &str, args: &'p [Expr]) -> Option<Ev<'p>> {
+        let site = self.site(e.span);
+        match (path, name) {
+            ("time", "AfterFunc") => {
+                self.eval(args.first()?);
+                self.spawn_value(args.get(1)?, site, None);
+                Some(Ev::unknown())
+            }
+            ("net/http", "HandleFunc" | "Handle") => {
+                self.eval(args.first()?);
+                self.spawn_handler(args.get(1)?, site);
+                Some(Ev::unknown())
+            }
+            // RPC servers: the framework calls the registered value's exported methods per
+            // request, concurrently (net/rpc; gRPC's generated `RegisterXServer`).
+            (p, n) if (p == "net/rpc" && matches!(n, "Register" | "RegisterName")) || (n.starts_with("Register") && n.ends_with("Server") && args.len() == 2) => {
+                let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+                if let Some(t) = evs.last().and_then(|ev| self.an.prog.named_of(&ev.ty)) {
+                    self.an.facts.registered.insert(t);
+                }
+                Some(Ev::unknown())
+            }
+            // Printing and encoding read every entry of a map handed to them: a range.
+            (p, n) if reads_map_arguments(p, n) => {
+                let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+                for (a, ev) in args.iter().zip(&evs) {
+                    if let Some(path) = ev.path()
+                        && self.an.prog.underlying(&ev.ty).is_map()
+                    {
+                        self.access(path.clone(), AccessKind::Range, KeyText::Unknown, a.span, a, ev);
+                    }
+                }
+                Some(Ev::of_type(Type::Opaque))
+            }
+            // `http.HandlerFunc(f)` is `f`, as a handler.
+            ("net/http", "HandlerFunc") if args.len() == 1 => Some(self.eval(&args[0])),
+            // Constructors of the primitives above: a fresh one, so that `g, ctx :=
+            // errgroup.WithContext(ctx); g.Go(f)` spawns like a declared `var g errgroup.Group`.
+            ("golang.org/x/sync/errgroup", "WithContext") | ("sync", "NewCond") | ("net/http", "NewServeMux") => {
+                for a in args {
+                    self.eval(a);
+                }
+                let kind = match name {
+                    "WithContext" => SyncKind::ErrGroup,
+                    "NewCond" => SyncKind::Cond,
+                    _ => SyncKind::ServeMux,
+                };
+                Some(Ev { fresh: true, ..Ev::of_type(Type::Pointer(Box::new(Type::Sync(kind)))) })
+            }
+            ("maps", "Clone") | ("maps", "Copy") => {
+                let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+                for (a, ev) in args.iter().zip(&evs).take(if name == "Copy" { 2 } else { 1 }).skip(if name == "Copy" { 1 } else { 0 }) {
+                    if let Some(p) = ev.path() {
+                        self.access(p.clone(), AccessKind::Range, KeyText::Unknown, a.span, a, ev);
+                    }
+                }
+                if name == "Copy"
+                    && let Some(ev) = evs.first()
+                        && let Some(p) = ev.path() {
+                            self.access(p.clone(), AccessKind::Write, KeyText::Unknown, args[0].span, &args[0], ev);
+                        }
+                let ty = evs.first().map(|e| e.ty.clone()).unwrap_or(Type::Unknown);
+                if name == "Clone" {
+                    // A map of this call's own: `opts = maps.Clone(opts)` rebinds `opts` to it,
+                    // so what follows writes the copy, not the map the caller may share.
+                    let id = self.fresh_id();
+                    self.local_scope.insert(id, *self.instance_scopes.last().unwrap_or(&0));
+                    return Some(Ev { val: Val::Path(Path::new(Root::Local(id)), Via::Direct), fresh: true, ..Ev::of_type(ty) });
+                }
+                Some(Ev::of_type(ty))
+            }
+            ("maps", "Keys" | "Values" | "All") => {
+                let ev = self.eval(args.first()?);
+                if let Some(p) = ev.path() {
+                    self.access(p.clone(), AccessKind::Range, KeyText::Unknown, args[0].span, &args[0], &ev);
+                }
+                Some(Ev::unknown())
+            }
+            _ => None,
+        }
+    }
+
+    /// `http.HandleFunc(p, f)` / `mux.Handle(p, h)`: the handler runs per request, in parallel
+    /// with itself. For a `Handler` value, its `ServeHTTP` method is the entry.
+    pub(super) fn spawn_handler(&mut self, h: &'p Expr, site: Site) {
+        self.an.facts.spawn_labels.insert(site, "HTTP handlers registered at");
+        let ev = match &h.kind {
+            ExprKind::FuncLit(body) => Ev { val: Val::Func(FuncTarget::Closure(body)), ..Ev::unknown() },
+            _ => self.eval(h),
+        };
+        let target = match ev.val {
+            Val::Func(t) => Some(t),
+            Val::Path(p, _) => self
+                .an
+                .prog
+                .method(&ev.ty, "ServeHTTP")
+                .and_then(|(_, t)| match t {
+                    MethodTarget::Func(id) => Some(FuncTarget::Func(id, Some(p))),
+                    MethodTarget::Sync(_) => None,
+                }),
+            Val::Unknown => None,
+        };
+        if let Some(t) = target {
+            self.tick();
+            self.release(SyncObj::Spawn(site));
+            self.run_target(t, vec![Ev::unknown(), Ev::unknown()], Some((site, true, SyncObj::Spawn(site), None)), h.span);
+        }
+    }
+
+    /// Start the function value `f` as a goroutine that releases `end` when it returns.
+    pub(super) fn spawn_value(&mut self, f: &'p Expr, site: Site, end: Option<SyncObj>) {
+        let ev = match &f.kind {
+            ExprKind::FuncLit(body) => Ev { val: Val::Func(FuncTarget::Closure(body)), ..Ev::unknown() },
+            _ => self.eval(f),
+        };
+        if let Val::Func(t) = ev.val {
+            self.tick();
+            self.release(SyncObj::Spawn(site));
+            let multi = self.loop_depth > 0;
+            self.run_target(t, Vec::new(), Some((site, multi, SyncObj::Spawn(site), end)), f.span);
+        }
+    }
+
+    pub(super) fn call_value(&mut self, f: &'p Expr, args: Vec<Ev<'p>>) {
+        let ev = match &f.kind {
+            ExprKind::FuncLit(body) => Ev { val: Val::Func(FuncTarget::Closure(body)), ..Ev::unknown() },
+            _ => self.eval(f),
+        };
+        if let Val::Func(t) = ev.val {
+            self.run_target(t, args, None, f.span);
+        }
+    }
+
+    pub(super) fn sync_map_call(&mut self, e: &'p Expr, obj: Path, name: &str, args: &'p [Expr]) -> Ev<'p> {
+        let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
+        let key = match (args.first(), evs.first()) {
+            (Some(k), Some(kev)) => self.key_text(k, kev),
+            _ => KeyText::Unknown,
+        };
+        let site = self.site(e.span);
+        match name {
+            "Load" => {
+                let sections = self.flow.locks.iter().map(|l| l.section).collect();
+                self.syncmap_loads.push((obj.clone(), key.clone(), site, sections));
+                let origin = Some(ReadOrigin { path: obj.clone(), key, sections: Vec::new(), site, checked: false, modified: false });
+                let v = Path::new(Root::SyncValue(Rc::new(obj)));
+                Ev { val: Val::Path(v, Via::Direct), ty: Type::Unknown, origin, ..Ev::unknown() }
+            }
+            "Store" | "Delete" => {
+                let load = self
+                    .syncmap_loads
+                    .iter()
+                    .rev()
+                    .find(|(p, k, _, _)| p.may_alias(&obj) && k.same_as(&key))
+                    // Load and Store inside one critical section of an outer lock are atomic.
+                    .filter(|(_, _, _, sections)| !self.flow.locks.iter().any(|l| sections.contains(&l.section)))
+                    .map(|(_, _, s, _)| *s);
+                if let Some(load_site) = load {
+                    let shown = match &e.kind {
+                        ExprKind::Call { func, .. } => match &func.kind {
+                            ExprKind::Selector(r, _) => expr_text(r),
+                            _ => expr_text(func),
+                        },
+                        _ => expr_text(e),
+                    };
+                    self.an.facts.syncmap.push(SyncMapFact {
+                        site,
+                        related: load_site,
+                        shown: Rc::from(shown),
+                        form: if name == "Store" { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
+                    });
+                }
+                Ev::unknown()
+            }
+            "LoadOrStore" | "Swap" | "LoadAndDelete" | "CompareAndSwap" | "CompareAndDelete" => {
+                // The code arbitrated through an atomic operation: a Store that follows is a
+                // deliberate overwrite of what it won, not a check-then-act on the Load.
+                self.syncmap_loads.retain(|(p, k, _, _)| !(p.may_alias(&obj) && k.same_as(&key)));
+                let v = Path::new(Root::SyncValue(Rc::new(obj)));
+                Ev { val: Val::Path(v, Via::Direct), ..Ev::unknown() }
+            }
+            "Range" => {
+                if let Some(ExprKind::FuncLit(body)) = args.first().map(|a| &a.kind) {
+                    let v = Path::new(Root::SyncValue(Rc::new(obj)));
+                    let vev = Ev { val: Val::Path(v, Via::Direct), ..Ev::unknown() };
+                    self.run_closure(body, vec![Ev::unknown(), vev], None);
+                }
+                Ev::unknown()
+            }
+            _ => Ev::unknown(),
+        }
+    }
+
+    /// Instantiate a callee's summary here. Returns what the call evaluates to.
+    pub(super) fn call_summary(&mut self, id: FuncId, recv: Option<Path>, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>, span: Span) -> Vec<Ev<'p>> {
+        let Some(sum) = self.an.summary(id, self.depth + 1) else {
+            return Vec::new();
+        };
+        self.calls += 1;
+        let origin = self.calls;
+        let call_pos = self.tick();
+        let caller_locks = self.flow.locks.clone();
+        let caller_acq = self.flow.acq.clone();
+        let caller_thread = self.thread;
+        let in_loop = self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. });
+        let mut local_map: HashMap<u32, u32> = HashMap::new();
+        // Locals a spawned callee returns belong to each of its instances.
+        let scope = if spawn.is_some() { self.fresh_id() } else { *self.instance_scopes.last().unwrap_or(&0) };
+        let spawn_scopes: Rc<[u32]> = {
+            let mut v = self.instance_scopes.clone();
+            v.push(scope);
+            Rc::from(v)
+        };
+        for r in &sum.returns {
+            if let Some(Path { root: Root::Local(l), .. }) = &r.path {
+                let fresh = self.fresh_id();
+                local_map.insert(*l, fresh);
+                self.local_scope.insert(fresh, scope);
+            }
+        }
+        let subst = |p: &Path| -> Option<Path> { subst_path(p, recv.as_ref(), &args, &local_map) };
+        let subst_key = |k: &KeyText| -> KeyText {
+            match k {
+                KeyText::Param(i, _) => args.get(*i as usize).map(|a| a.key.clone()).unwrap_or(KeyText::Unknown),
+                other => other.clone(),
+            }
+        };
+        let spawn_info = spawn.as_ref().map(|(s, m, start, _)| (*s, *m || in_loop, start.clone()));
+        let caller_site = match caller_thread {
+            Thread::Spawned { site, .. } => Some(site),
+            Thread::Current => None,
+        };
+        let mut new_accesses = Vec::new();
+        let mut substituted_rel = SetMemo::default();
+        let mut substituted_acq = SetMemo::default();
+        let mut objs = ObjSubst::new(&subst);
+        for a in &sum.accesses {
+            let Some(path) = subst(&a.path) else { continue };
+            let mut locks: Vec<HeldLock> =
+                a.locks.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
+            let rel = substituted_rel.get_or(&a.rel, (), |set| objs.set(set));
+            // What the callee acquired before the access, then what the caller had acquired
+            // before the call, then the goroutine's start when the call starts one.
+            let start = match (a.thread, &spawn_info) {
+                (Thread::Current, Some((_, _, start))) => Some(start),
+                _ => None,
+            };
+            let acq = substituted_acq.get_or(&a.acq, start.is_some(), |set| {
+                objs.set(set).with(caller_acq.iter().chain(start))
+            });
+            let thread = match (a.thread, &spawn_info) {
+                (Thread::Current, Some((site, multi, _))) => {
+                    Thread::Spawned { site: *site, multi: *multi }
+                }
+                (Thread::Current, None) => {
+                    for l in &caller_locks {
+                        if !locks.iter().any(|m| m.lock == l.lock) {
+                            locks.push(l.clone());
+                        }
+                    }
+                    caller_thread
+                }
+                (Thread::Spawned { site, multi }, _) => Thread::Spawned { site, multi: multi || in_loop || spawn_info.as_ref().is_some_and(|s| s.1) },
+            };
+            let value_from = match a.value_param {
+                Some(j) => args.get(j as usize).and_then(|ev| ev.origin.clone()),
+                None => a.value_from.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key)),
+            };
+            let value_param = a.value_param.and_then(|j| args.get(j as usize).and_then(|ev| ev.param)).filter(|p| *p != u16::MAX);
+            let acc = Access {
+                path,
+                kind: a.kind,
+                key: subst_key(&a.key),
+                site: a.site,
+                shown: a.shown.clone(),
+                thread,
+                locks,
+                pos: if a.thread == Thread::Current && spawn_info.is_none() { call_pos } else { a.pos },
+                acq,
+                rel,
+                via: a.via.clone(),
+                fresh_value: a.fresh_value,
+                value_from,
+                value_param,
+                origin,
+                // A goroutine the callee starts belongs to this call's instance scopes too
+                // (the caller's loop iteration, the goroutine running the caller).
+                instance_scopes: if a.thread == Thread::Current {
+                    spawn_scopes.clone()
+                } else {
+                    spawn_scopes.iter().chain(a.instance_scopes.iter()).copied().collect()
+                },
+                lazy_check: a.lazy_check,
+                lazy_covered: a.lazy_covered,
+                typed: a.typed.clone(),
+                // A callee's access to a map parameter reaches the snapshot the caller passed.
+                copied: a.copied || matches!(a.path.root, Root::Param(i) if args.get(i as usize).is_some_and(|ev| ev.snapshot)),
+                respawned: match (a.thread, thread) {
+                    (Thread::Current, Thread::Spawned { .. }) => true,
+                    (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
+                    _ => false,
+                },
+            };
+            new_accesses.push(acc);
+        }
+        // Spawn sites reached through two calls run as two goroutines at once: goroutines
+        // this call starts (the callee's, or the call itself with `go`), not the goroutine the
+        // caller runs in, which makes every call from it.
+        let mut multi_sites = Vec::new();
+        for acc in &new_accesses {
+            if let Thread::Spawned { site, .. } = acc.thread
+                && (spawn_info.is_some() || Some(site) != caller_site)
+            {
+                match self.spawn_origins.get(&site) {
+                    Some(o) if *o != origin => multi_sites.push(site),
+                    Some(_) => {}
+                    None => {
+                        self.spawn_origins.insert(site, origin);
+                    }
+                }
+            }
+        }
+        for acc in new_accesses {
+            if self.sum.accesses.len() >= MAX_ACCESSES {
+                break;
+            }
+            if acc.value_from.is_some() && acc.kind == AccessKind::Write {
+                let i = self.sum.accesses.len();
+                self.sum.accesses.push(acc);
+                let at = self.site(span);
+                self.check_split_rmw(i, Some(at));
+                continue;
+            }
+            // The same callee access instantiated again with nothing that could tell the
+            // copies apart (same guards, same ordering so far) adds nothing to any pair.
+            if self.seen.insert(self.instance_key(&acc)) {
+                self.sum.accesses.push(acc);
+            }
+        }
+        if !multi_sites.is_empty() {
+            for a in &mut self.sum.accesses {
+                if let Thread::Spawned { site, multi } = &mut a.thread
+                    && multi_sites.contains(site) {
+                        *multi = true;
+                    }
+            }
+        }
+        // Ordering effects of the callee in the caller's goroutine.
+        if spawn.is_none() {
+            for r in &sum.releases {
+                if let Some(s) = subst_sync(r, &subst) {
+                    self.release(s);
+                }
+            }
+            for a in &sum.acquires {
+                if let Some(s) = subst_sync(a, &subst) {
+                    self.acquire(s);
+                }
+            }
+            // Releases first: a helper that unlocks the caller's lock and takes it again (to
+            // let others in during a long critical section) returns with the lock held.
+            for l in &sum.locks_released {
+                if let Some(l) = subst(l) {
+                    self.unlock(&l);
+                }
+            }
+            for h in &sum.locks_acquired {
+                if let Some(l) = subst(&h.lock) {
+                    self.lock(l, h.mode, h.site, h.class.clone());
+                }
+            }
+        }
+        for class in &sum.alias_classes {
+            let c: Vec<Path> = class.iter().filter_map(&subst).collect();
+            if c.len() > 1 {
+                self.inherited_aliases.push(c);
+            }
+        }
+        // Function-typed parameters the callee calls or starts.
+        for pc in &sum.param_calls {
+            let Some(arg) = args.get(pc.param as usize) else { continue };
+            let Val::Func(t) = arg.val.clone() else { continue };
+            // A function value run on a goroutine the callee starts: each call here starts
+            // its own goroutine, named by this call site.
+            let here = self.site(span);
+            let sp = match (pc.spawn, &spawn) {
+                (Some((_, multi)), _) => Some((here, multi || in_loop, SyncObj::Spawn(here), None)),
+                (None, Some((site, multi, start, end))) => Some((*site, *multi, start.clone(), end.clone())),
+                (None, None) => None,
+            };
+            if let Some((site, ..)) = &sp {
+                self.tick();
+                self.release(SyncObj::Spawn(*site));
+            }
+            // The callee's locks around the call hold while the value runs in this goroutine.
+            let mut taken = Vec::new();
+            if sp.is_none() {
+                for h in &pc.locks {
+                    if let Some(l) = subst(&h.lock)
+                        && !self.flow.locks.iter().any(|m| m.lock == l)
+                    {
+                        self.lock(l.clone(), h.mode, h.site, h.class.clone());
+                        taken.push(l);
+                    }
+                }
+            }
+            let before = self.sum.accesses.len();
+            self.run_target(t, Vec::new(), sp, span);
+            for l in &taken {
+                self.unlock(l);
+            }
+            let rel: Vec<SyncObj> = pc.rel.iter().filter_map(|s| subst_sync(s, &subst)).collect();
+            let mut with_rel = SetMemo::default();
+            for a in &mut self.sum.accesses[before..] {
+                a.rel = with_rel.get_or(&a.rel, (), |set| set.with(&rel));
+            }
+        }
+        if let Some((_, _, _, Some(end))) = &spawn {
+            // errgroup.Go / wg.Go of a module function: its end releases the group.
+            let end = end.clone();
+            if let Some(si) = spawn_info.as_ref() {
+                for a in self.sum.accesses.iter_mut().filter(|a| a.origin == origin && matches!(a.thread, Thread::Spawned{site, ..} if site == si.0)) {
+                    a.rel = a.rel.with([&end]);
+                }
+            }
+        }
+        sum.returns
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let ty = self.an.prog.funcs[id as usize].results.get(i).cloned().unwrap_or(Type::Unknown);
+                let val = match r.path.as_ref().and_then(&subst) {
+                    Some(p) => {
+                        let via = if r.under_lock {
+                            Via::Returned { func: Rc::from(self.an.prog.funcs[id as usize].display.as_str()), site: r.site.unwrap_or(self.site(span)) }
+                        } else {
+                            Via::Direct
+                        };
+                        Val::Path(p, via)
+                    }
+                    None => Val::Unknown,
+                };
+                let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, snapshot: false }
+            })
+            .collect()
+    }
+}

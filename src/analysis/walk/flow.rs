@@ -1,0 +1,239 @@
+//! Locks, orderings and accesses: acquiring and releasing locks and sync objects, and
+//! recording an access with the guards and orderings in force.
+
+use super::*;
+
+impl<'a, 'p> Walk<'a, 'p> {
+    // ----- locks and ordering --------------------------------------------------------
+
+    pub(super) fn lock(&mut self, lock: Path, mode: Mode, site: Site, class: Option<(crate::model::TypeId, Rc<str>)>) {
+        let section = self.fresh_id();
+        self.flow.locks.retain(|l| l.lock != lock);
+        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false });
+    }
+
+    /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an
+    /// embedded mutex → (S, Mutex)), without evaluating anything.
+    pub(super) fn lock_class(&self, recv: &Expr, prefix: &[String]) -> Option<(crate::model::TypeId, Rc<str>)> {
+        // A mutex promoted from an embedded field of a named type: that type and field.
+        if let Some(first) = prefix.first()
+            && let Some(t) = self.static_type(recv)
+            && let Some(named) = self.an.prog.named_of(&t)
+        {
+            return Some((named, Rc::from(first.as_str())));
+        }
+        // `x.f.Lock()`: field `f` of `x`'s type, also when `f` is an anonymous struct that
+        // embeds the mutex next to the maps it guards (`mu struct { sync.Mutex; m map[K]V }`).
+        match &recv.kind {
+            ExprKind::Selector(x, f) => {
+                let t = self.static_type(x)?;
+                Some((self.an.prog.named_of(&t)?, Rc::from(f.as_str())))
+            }
+            _ => None,
+        }
+    }
+
+    /// `x.f` with `x` of named type T → `T.f` for every instance; a package variable → itself.
+    pub(super) fn type_rooted(&self, m: &Expr) -> Option<Path> {
+        match &m.kind {
+            ExprKind::Selector(x, f) => {
+                let t = self.static_type(x)?;
+                let (fields, _) = self.an.prog.field(&t, f)?;
+                let mut p = Path::type_root(self.an.prog.named_of(&t)?);
+                for n in fields {
+                    p = p.child(Step::Field(Rc::from(n.as_str())));
+                }
+                Some(p)
+            }
+            ExprKind::Ident(n) if self.lookup(n).is_none() => {
+                self.an.prog.packages[self.pkg as usize].vars.get(n.as_str())?;
+                Some(Path::new(Root::Global(self.pkg, Rc::from(n.as_str()))))
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn static_type(&self, e: &Expr) -> Option<Type> {
+        match &e.kind {
+            ExprKind::Ident(n) => match self.lookup(n) {
+                Some(v) => Some(v.ty.clone()),
+                None => self.an.prog.packages[self.pkg as usize].vars.get(n.as_str()).map(|g| g.ty.clone()),
+            },
+            ExprKind::Selector(x, f) => {
+                let t = self.static_type(x)?;
+                self.an.prog.field(&t, f).map(|(_, t)| t)
+            }
+            ExprKind::Unary(_, x) => self.static_type(x),
+            _ => None,
+        }
+    }
+
+    pub(super) fn unlock(&mut self, lock: &Path) {
+        let before = self.flow.locks.len();
+        self.flow.locks.retain(|l| &l.lock != lock);
+        if before == self.flow.locks.len() && self.thread == Thread::Current && !self.sum.locks_released.contains(lock) {
+            self.sum.locks_released.push(lock.clone());
+        }
+    }
+
+    pub(super) fn release(&mut self, s: SyncObj) {
+        self.releases.push((self.thread, self.pos, s.clone()));
+        if self.thread == Thread::Current && !self.sum.releases.contains(&s) {
+            self.sum.releases.push(s);
+        }
+    }
+
+    pub(super) fn acquire(&mut self, s: SyncObj) {
+        if !self.flow.acq.contains(&s) {
+            self.flow.acq = self.flow.acq.with([&s]);
+        }
+        if self.thread == Thread::Current && !self.sum.acquires.contains(&s) {
+            self.sum.acquires.push(s);
+        }
+    }
+
+    // ----- accesses ------------------------------------------------------------------
+
+    /// Record an access to the map at `path`. Returns its index in the summary.
+    pub(super) fn access(&mut self, path: Path, kind: AccessKind, key: KeyText, span: Span, map_expr: &Expr, ev: &Ev<'p>) -> Option<usize> {
+        if self.sum.accesses.len() >= MAX_ACCESSES {
+            return None;
+        }
+        let pos = self.tick();
+        let mut via = via_of(ev);
+        if let Via::Escaped { sections, .. } = &via {
+            // Still inside the critical section it was fetched in: not escaped.
+            if self.flow.locks.iter().any(|l| sections.contains(&l.section)) {
+                via = Via::Direct;
+            }
+        }
+        let site = self.site(span);
+        if kind.is_write() && matches!(path.root, Root::SyncValue(_)) && path.steps.is_empty() && self.flow.locks.is_empty() {
+            self.an.facts.syncmap.push(SyncMapFact {
+                site,
+                related: site,
+                shown: Rc::from(expr_text(map_expr)),
+                form: SyncMapForm::MutatedValue,
+            });
+        }
+        let copied = match &map_expr.kind {
+            ExprKind::Ident(n) => self.lookup(n).is_some_and(|v| v.snapshot),
+            _ => false,
+        };
+        let a = Access {
+            copied,
+            path,
+            kind,
+            key,
+            site,
+            shown: Rc::from(expr_text(map_expr)),
+            thread: self.thread,
+            locks: self.flow.locks.clone(),
+            pos,
+            acq: self.flow.acq.clone(),
+            rel: SyncSet::default(),
+            via,
+            fresh_value: false,
+            value_from: None,
+            value_param: None,
+            origin: 0,
+            instance_scopes: Rc::from(self.instance_scopes.clone()),
+            lazy_check: None,
+            lazy_covered: false,
+            respawned: false,
+            typed: ev.typed.clone(),
+        };
+        self.sum.accesses.push(a);
+        Some(self.sum.accesses.len() - 1)
+    }
+
+    /// After a map write in this body: recognise check-then-create (MR004) and split
+    /// read-modify-write (MR007).
+    pub(super) fn after_write(&mut self, i: usize) {
+        let w = self.sum.accesses[i].clone();
+        if w.fresh_value && !matches!(w.key, KeyText::Unknown) {
+            let check = self.sum.accesses[..i].iter().rposition(|r| {
+                r.origin == 0
+                    && r.thread == w.thread
+                    && matches!(r.kind, AccessKind::Read)
+                    && r.path.may_alias(&w.path)
+                    && r.key.same_as(&w.key)
+            });
+            if let Some(ci) = check {
+                let r = &self.sum.accesses[ci];
+                let one_section = r.locks.iter().any(|l| {
+                    w.locks.iter().any(|m| m.section == l.section && m.lock == l.lock && (m.mode == Mode::Write))
+                });
+                if !one_section {
+                    let check_site = r.site;
+                    let locked = !r.locks.is_empty() || !w.locks.is_empty();
+                    let path = w.path.clone();
+                    for a in self.sum.accesses[..i].iter_mut() {
+                        if a.origin == 0 && a.thread == w.thread && a.path.may_alias(&path) && !a.kind.is_write() {
+                            a.lazy_covered = true;
+                        }
+                    }
+                    self.sum.accesses[i].lazy_check = Some(check_site);
+                    self.lazy_paths.push((path.clone(), w.thread));
+                    if locked {
+                        let store = self.sum.accesses[i].clone();
+                        self.an.facts.lazy_inits.push(LazyInit { store, check: check_site });
+                    }
+                }
+            }
+        }
+        if w.value_from.is_some() {
+            self.check_split_rmw(i, None);
+        }
+    }
+
+    /// `report_at`: the call through which the write happens, when it is in a callee.
+    pub(super) fn check_split_rmw(&mut self, i: usize, report_at: Option<Site>) {
+        let w = &self.sum.accesses[i];
+        let Some(o) = &w.value_from else { return };
+        if o.checked && !o.modified {
+            return;
+        }
+        if w.locks.is_empty() || o.sections.is_empty() || !o.path.may_alias(&w.path) || !o.key.same_as(&w.key) {
+            return;
+        }
+        if w.locks.iter().any(|l| o.sections.contains(&l.section)) {
+            return;
+        }
+        // A re-read of the entry in the write's critical section makes it a checked update.
+        let reread = self.sum.accesses[..i].iter().any(|r| {
+            r.kind == AccessKind::Read
+                && r.thread == w.thread
+                && r.path.may_alias(&w.path)
+                && r.key.same_as(&w.key)
+                && r.locks.iter().any(|l| w.locks.iter().any(|m| m.section == l.section && m.lock == l.lock))
+        });
+        if reread {
+            return;
+        }
+        let mut write = w.clone();
+        if let Some(at) = report_at {
+            write.site = at;
+        }
+        self.an.facts.atomicity.push(AtomicityFact { write, read: o.clone() });
+    }
+
+    pub(super) fn instance_key(&self, a: &Access) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (a.site, a.kind, &a.path, a.thread, &a.key, &a.acq, &a.rel, self.releases.len()).hash(&mut h);
+        for l in &a.locks {
+            (&l.lock, l.mode).hash(&mut h);
+        }
+        (a.lazy_check, a.lazy_covered, a.fresh_value, a.respawned, &a.typed, std::mem::discriminant(&a.via)).hash(&mut h);
+        h.finish()
+    }
+
+    pub(super) fn key_text(&self, k: &Expr, kev: &Ev<'p>) -> KeyText {
+        if let Some(p) = kev.param
+            && p != u16::MAX {
+                return KeyText::Param(p, Rc::from(expr_text(k)));
+            }
+        KeyText::Text(Rc::from(expr_text(k)))
+    }
+}

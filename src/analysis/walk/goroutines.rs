@@ -1,0 +1,180 @@
+//! Goroutines and function values: `go` targets, closures walked inline (as spawned threads
+//! or synchronous calls), handlers and function values handed to concurrent APIs.
+
+use super::*;
+
+impl<'a, 'p> Walk<'a, 'p> {
+    // ----- goroutines ----------------------------------------------------------------
+
+    pub(super) fn go_stmt(&mut self, call: &'p Expr) {
+        let site = self.site(call.span);
+        let multi = self.loop_depth > 0;
+        let ExprKind::Call { func, args } = &call.kind else {
+            self.eval(call);
+            return;
+        };
+        // Arguments and the function value are evaluated in the current goroutine.
+        let arg_evs = self.eval_args(args);
+        let target = self.callee(func);
+        self.tick();
+        self.release(SyncObj::Spawn(site));
+        if let Some(t) = target {
+            self.run_target(t, arg_evs, Some((site, multi, SyncObj::Spawn(site), None)), call.span);
+        }
+    }
+
+    /// Arguments, evaluated in order, each with its key text (for keys passed on to callees).
+    pub(super) fn eval_args(&mut self, args: &'p [Expr]) -> Vec<Ev<'p>> {
+        args.iter()
+            .map(|a| {
+                let mut ev = self.eval(a);
+                ev.key = self.key_text(a, &ev);
+                ev
+            })
+            .collect()
+    }
+
+    /// What a call's function expression names, if the analysis can follow it.
+    pub(super) fn callee(&mut self, func: &'p Expr) -> Option<FuncTarget<'p>> {
+        match &func.kind {
+            ExprKind::FuncLit(body) => Some(FuncTarget::Closure(body)),
+            _ => match self.eval(func).val {
+                Val::Func(t) => Some(t),
+                _ => None,
+            },
+        }
+    }
+
+    /// Call or start `target`. `spawn`: (site, multi, the sync object the goroutine acquires
+    /// at start, the one it releases at its end).
+    pub(super) fn run_target(&mut self, target: FuncTarget<'p>, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>, span: Span) -> Vec<Ev<'p>> {
+        match target {
+            FuncTarget::Closure(body) => {
+                self.run_closure(body, args, spawn);
+                Vec::new()
+            }
+            FuncTarget::Func(id, recv) => self.call_summary(id, recv, args, spawn, span),
+            // A plain call through an interface with several implementations stays unknown:
+            // following each of them at every call multiplies summaries (grpc-go: 9x the
+            // accesses, 12x the time) for calls whose goroutine context is already known.
+            FuncTarget::Dispatch(ids, _) if spawn.is_none() && ids.len() > 1 => Vec::new(),
+            FuncTarget::Dispatch(ids, recv) => {
+                // Any of them may run: their effects are joined as if each was called.
+                let mut results = Vec::new();
+                for &id in ids {
+                    let r = self.call_summary(id, recv.clone(), args.clone(), spawn.clone(), span);
+                    if results.is_empty() {
+                        results = r;
+                    }
+                }
+                results
+            }
+            FuncTarget::Param(i) => {
+                if self.func.is_some() {
+                    let pos = self.tick();
+                    let sp = match (spawn, self.thread) {
+                        (Some((s, m, _, _)), _) => Some((s, m || self.loop_depth > 0)),
+                        (None, Thread::Spawned { site, multi }) => Some((site, multi)),
+                        (None, Thread::Current) => None,
+                    };
+                    let thread = self.thread;
+                    let locks = if sp.is_none() { self.flow.locks.clone() } else { Vec::new() };
+                    self.sum.param_calls.push(ParamCall { param: i, spawn: sp, thread, pos, rel: Vec::new(), locks });
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// Walk a function literal inline: in a new goroutine when `spawn` is set.
+    pub(super) fn run_closure(&mut self, body: &'p FuncBody, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>) {
+        if self.depth > 24 {
+            return;
+        }
+        self.depth += 1;
+        let saved_flow = self.flow.clone();
+        let saved_thread = self.thread;
+        let saved_exits = std::mem::take(&mut self.exits);
+        let saved_deferred = std::mem::take(&mut self.deferred);
+        let saved_pos = self.pos;
+        let scope = self.fresh_id();
+        if let Some((site, multi, start, _)) = &spawn {
+            let multi = *multi || self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. });
+            self.thread = Thread::Spawned { site: *site, multi };
+            // A goroutine that unlocks (deferred) a lock its parent held when starting it runs
+            // under that lock: the parent handed it over (`mu.Lock(); go func() { defer
+            // mu.Unlock(); ... }()`).
+            let handed = self.handed_over_locks(body);
+            self.flow.locks.retain(|l| handed.iter().any(|p| l.lock == *p || l.lock.starts_with(p)));
+            self.flow.acq = self.flow.acq.with([start]);
+            self.instance_scopes.push(scope);
+        }
+        let saved_loop = self.loop_depth;
+        if spawn.is_some() {
+            self.loop_depth = 0;
+        }
+        self.scopes.push(HashMap::new());
+        for (i, p) in body.sig.params.iter().enumerate() {
+            if let Some(n) = &p.name {
+                let mut ev = args.get(i).cloned().unwrap_or_else(Ev::unknown);
+                if matches!(ev.ty, Type::Unknown) {
+                    ev.ty = self.an.prog.resolve(self.file, &p.ty);
+                }
+                self.define(n, ev);
+            }
+        }
+        if let Some(b) = &body.body {
+            for s in b {
+                self.stmt(s);
+            }
+        }
+        if self.flow.live {
+            self.exits.push(self.flow.clone());
+        }
+        let exits = std::mem::replace(&mut self.exits, saved_exits);
+        let mut exit = match exits.split_first() {
+            Some((f, rest)) => rest.iter().fold(f.clone(), |a, b| join(&a, b)),
+            None => self.flow.clone(),
+        };
+        exit.live = true;
+        self.flow = exit;
+        let deferred = std::mem::replace(&mut self.deferred, saved_deferred);
+        let inner_pos = self.pos;
+        self.pos = u32::MAX - 2;
+        for d in deferred.into_iter().rev() {
+            self.expr_stmt(d);
+        }
+        if let Some((_, _, _, Some(end))) = &spawn {
+            self.release(end.clone());
+        }
+        self.scopes.pop();
+        self.loop_depth = saved_loop;
+        if spawn.is_some() {
+            self.instance_scopes.pop();
+            self.thread = saved_thread;
+            self.flow = saved_flow;
+            self.pos = saved_pos.max(inner_pos);
+        } else {
+            // A synchronous closure call: its lock and ordering effects carry on.
+            let live = saved_flow.live;
+            self.flow.live = live;
+            self.pos = inner_pos;
+        }
+        self.depth -= 1;
+    }
+
+    /// Paths of the mutexes a function literal's body unlocks with a top-level `defer`.
+    pub(super) fn handed_over_locks(&self, body: &FuncBody) -> Vec<Path> {
+        let Some(stmts) = &body.body else { return Vec::new() };
+        stmts
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Defer(Expr { kind: ExprKind::Call { func, .. }, .. }) => match &func.kind {
+                    ExprKind::Selector(recv, name) if name == "Unlock" || name == "RUnlock" => self.quiet_field_path(recv),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+}

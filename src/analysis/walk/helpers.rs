@@ -1,0 +1,177 @@
+//! Free helpers of the walk: joins of flows, substitution of callee paths, small syntax tests.
+
+use super::*;
+
+
+pub(super) fn via_of(ev: &Ev) -> Via {
+    match &ev.val {
+        Val::Path(_, via) => via.clone(),
+        _ => Via::Direct,
+    }
+}
+
+pub(super) fn key_abs(k: &Expr) -> Key {
+    match &k.kind {
+        ExprKind::StringLit(s) | ExprKind::IntLit(s) => Key::Const(Rc::from(s.as_str())),
+        _ => Key::Any,
+    }
+}
+
+/// What `close(ch)` releases: receives acquire it, and so does the end of a range over `ch`,
+/// but not the iterations of that range (they receive sent values).
+pub(super) fn closed(ch: &Path) -> SyncObj {
+    SyncObj::Object(Rc::new(ch.child(Step::Field(Rc::from("(closed)")))))
+}
+
+/// `make(chan T, 1)`.
+pub(super) fn is_binary_semaphore(e: &Expr) -> bool {
+    let ExprKind::Call { func, args } = &e.kind else { return false };
+    matches!(&func.kind, ExprKind::Ident(n) if n == "make")
+        && matches!(args.first().map(|a| &a.kind), Some(ExprKind::Type(TypeExpr::Chan(_))))
+        && matches!(args.get(1).map(|a| &a.kind), Some(ExprKind::IntLit(n)) if n == "1")
+}
+
+/// The value received from channel `ch` (element type `ty`): named after the channel when
+/// it can name shared state.
+pub(super) fn received<'p>(ch: &Ev<'p>, ty: Type) -> Ev<'p> {
+    match ch.path() {
+        Some(p) if ty.is_trackable() => Ev { val: Val::Path(Path::new(Root::Received(Rc::new(p.clone()))), Via::Direct), ty, ..Ev::unknown() },
+        _ => Ev::of_type(ty),
+    }
+}
+
+/// Standard-library functions that walk a map passed to them (formatting iterates it, as
+/// does encoding), so a map argument is read whole.
+pub(super) fn reads_map_arguments(path: &str, name: &str) -> bool {
+    match path {
+        "fmt" => ["Print", "Sprint", "Fprint", "Append", "Errorf"].iter().any(|p| name.starts_with(p)),
+        "log" => ["Print", "Fatal", "Panic"].iter().any(|p| name.starts_with(p)),
+        "encoding/json" => matches!(name, "Marshal" | "MarshalIndent"),
+        "encoding/xml" => matches!(name, "Marshal" | "MarshalIndent"),
+        "reflect" => name == "DeepEqual",
+        _ => false,
+    }
+}
+
+/// `a, b := f()` spreads one multi-valued call; otherwise values pair up.
+pub(super) fn spread<'p>(mut evs: Vec<Ev<'p>>, n: usize) -> Vec<Ev<'p>> {
+    if evs.len() == n {
+        return evs;
+    }
+    if evs.len() == 1 && n > 1 {
+        let first = evs.pop().unwrap_or_else(Ev::unknown);
+        let mut out = vec![first];
+        out.resize_with(n, Ev::unknown);
+        return out;
+    }
+    evs.resize_with(n, Ev::unknown);
+    evs
+}
+
+/// Locks held on every path, ordering marks acquired on every path.
+pub(super) fn join(a: &Flow, b: &Flow) -> Flow {
+    let locks = a
+        .locks
+        .iter()
+        .filter_map(|l| {
+            let m = b.locks.iter().find(|m| m.lock == l.lock && m.mode == l.mode)?;
+            Some(if m.section == l.section { l.clone() } else { HeldLock { section: l.section.min(m.section), ..l.clone() } })
+        })
+        .collect();
+    let acq = SyncSet::from_vec(a.acq.iter().filter(|s| b.acq.contains(s)).cloned().collect());
+    Flow { locks, acq, live: a.live || b.live }
+}
+
+/// Join where a path that ended (return, panic) does not constrain the other.
+pub(super) fn join_live(a: &Flow, b: &Flow) -> Flow {
+    match (a.live, b.live) {
+        (true, false) => a.clone(),
+        (false, true) => b.clone(),
+        (false, false) => Flow { live: false, ..join(a, b) },
+        (true, true) => join(a, b),
+    }
+}
+
+pub(super) fn subst_path(p: &Path, recv: Option<&Path>, args: &[Ev], local_map: &HashMap<u32, u32>) -> Option<Path> {
+    let base = match &p.root {
+        Root::Recv => recv?.clone(),
+        Root::Param(i) => args.get(*i as usize)?.path()?.clone(),
+        Root::Local(l) => Path::new(Root::Local(*local_map.get(l)?)),
+        Root::SyncValue(inner) => Path::new(Root::SyncValue(Rc::new(subst_path(inner, recv, args, local_map)?))),
+        Root::Received(inner) => Path::new(Root::Received(Rc::new(subst_path(inner, recv, args, local_map)?))),
+        Root::Global(..) | Root::TypeRoot(_) | Root::FuncLocal(..) => return Some(p.clone()),
+    };
+    Some(p.rebase(0, &base))
+}
+
+/// Substitution of one call's sync objects, each distinct object once: the same channel or
+/// WaitGroup is named in the ordering sets of thousands of a callee's accesses. An object the
+/// call does not rename keeps its shared path, and a set none of whose objects is renamed is
+/// kept as it is.
+pub(super) struct ObjSubst<'s, F: Fn(&Path) -> Option<Path>> {
+    subst: &'s F,
+    done: HashMap<usize, Option<SyncObj>>,
+}
+
+impl<'s, F: Fn(&Path) -> Option<Path>> ObjSubst<'s, F> {
+    pub(super) fn new(subst: &'s F) -> Self {
+        ObjSubst { subst, done: HashMap::new() }
+    }
+
+    pub(super) fn obj(&mut self, s: &SyncObj) -> Option<SyncObj> {
+        let SyncObj::Object(p) = s else { return Some(s.clone()) };
+        // The callee's summary holds `p` for the whole call: its address names it.
+        let id = Rc::as_ptr(p) as usize;
+        if let Some(r) = self.done.get(&id) {
+            return r.clone();
+        }
+        let r = (self.subst)(p).map(|q| if q == **p { s.clone() } else { SyncObj::Object(Rc::new(q)) });
+        self.done.insert(id, r.clone());
+        r
+    }
+
+    pub(super) fn set(&mut self, set: &SyncSet) -> SyncSet {
+        let out: Vec<SyncObj> = set.iter().filter_map(|s| self.obj(s)).collect();
+        let same = out.len() == set.len()
+            && out.iter().zip(set.iter()).all(|(a, b)| match (a, b) {
+                (SyncObj::Object(x), SyncObj::Object(y)) => Rc::ptr_eq(x, y),
+                (x, y) => x == y,
+            });
+        if same { set.clone() } else { SyncSet::from_vec(out) }
+    }
+}
+
+pub(super) fn subst_sync(s: &SyncObj, subst: &impl Fn(&Path) -> Option<Path>) -> Option<SyncObj> {
+    match s {
+        SyncObj::Object(p) => subst(p).map(|p| SyncObj::Object(Rc::new(p))),
+        other => Some(other.clone()),
+    }
+}
+
+pub(super) fn subst_origin(o: &ReadOrigin, subst: &impl Fn(&Path) -> Option<Path>, subst_key: &impl Fn(&KeyText) -> KeyText) -> Option<ReadOrigin> {
+    Some(ReadOrigin { path: subst(&o.path)?, key: subst_key(&o.key), ..o.clone() })
+}
+
+/// Calls after which the goroutine does not continue.
+pub(super) fn is_noreturn(func: &Expr) -> bool {
+    match &func.kind {
+        ExprKind::Ident(n) => n == "panic",
+        ExprKind::Selector(x, f) => match (&x.kind, f.as_str()) {
+            (ExprKind::Ident(p), "Exit") if p == "os" => true,
+            (ExprKind::Ident(p), "Fatal" | "Fatalf" | "Fatalln" | "Panic" | "Panicf" | "Panicln") if p == "log" => true,
+            (_, "Fatal" | "Fatalf" | "FailNow" | "Skip" | "Skipf" | "SkipNow") => true,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Does a subtest body call `t.Parallel()` (at its top level)?
+pub(in crate::analysis) fn calls_parallel(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::Expr(Expr { kind: ExprKind::Call { func, .. }, .. }) => {
+            matches!(&func.kind, ExprKind::Selector(_, f) if f == "Parallel")
+        }
+        _ => false,
+    })
+}

@@ -1,0 +1,488 @@
+//! Statements: assignments, declarations, control flow (branches joined by lock-set
+//! intersection, early returns excluded), `go`, `defer`, sends, `range`.
+
+use super::*;
+
+impl<'a, 'p> Walk<'a, 'p> {
+    // ----- statements ----------------------------------------------------------------
+
+    pub(super) fn block(&mut self, stmts: &'p [Stmt]) {
+        self.with_scope(|w| {
+            for s in stmts {
+                w.stmt(s);
+            }
+        });
+    }
+
+    pub(super) fn stmt(&mut self, s: &'p Stmt) {
+        if !self.flow.live {
+            // Unreachable code after return/panic: still walked for accesses, but from a
+            // fresh unlocked state would invent lock facts, so it is skipped.
+            return;
+        }
+        match s {
+            Stmt::Expr(e) => self.expr_stmt(e),
+            Stmt::Assign { lhs, rhs, op, span } => self.assign(lhs, rhs, *op, *span),
+            Stmt::IncDec(e) => self.assign_target(e, None, true),
+            Stmt::VarDecl { names, ty, values } => {
+                let declared = ty.as_ref().map(|t| self.an.prog.resolve(self.file, t));
+                let evs: Vec<Ev<'p>> = values.iter().map(|v| self.eval(v)).collect();
+                let evs = spread(evs, names.len());
+                for ((name, _), ev) in names.iter().zip(evs) {
+                    let mut ev = ev;
+                    if let Some(t) = &declared
+                        && (matches!(ev.ty, Type::Unknown | Type::Opaque) || values.is_empty()) {
+                            ev.ty = t.clone();
+                        }
+                    self.define(name, ev);
+                }
+            }
+            Stmt::Go(call) => self.go_stmt(call),
+            Stmt::Defer(call) => {
+                // Arguments are evaluated now; the call runs at exit.
+                if let ExprKind::Call { args, func } = &call.kind
+                    && !matches!(func.kind, ExprKind::FuncLit(_)) {
+                        for a in args {
+                            if !matches!(a.kind, ExprKind::FuncLit(_)) {
+                                self.eval(a);
+                            }
+                        }
+                    }
+                self.deferred.push(call);
+            }
+            Stmt::Return(vals, span) => {
+                let evs: Vec<Ev<'p>> = vals.iter().map(|v| self.eval(v)).collect();
+                let under_lock = !self.flow.locks.is_empty();
+                let site = self.site(*span);
+                for (i, ev) in evs.into_iter().enumerate() {
+                    if self.sum.returns.len() <= i {
+                        self.sum.returns.push(Returned::default());
+                    }
+                    let r = &mut self.sum.returns[i];
+                    // A map, or a struct made in this call (a constructor's instance, whose
+                    // maps goroutines it started may still be using).
+                    let named = |p: &Path| matches!(p.root, Root::Local(_)) && self.an.prog.named_of(&ev.ty).is_some();
+                    if let Some(p) = ev.path()
+                        && (matches!(ev.ty, Type::Map(..)) || named(p))
+                        && r.path.is_none() {
+                            r.path = Some(p.clone());
+                            // A map made in this call is the caller's alone.
+                            r.under_lock = under_lock && !matches!(p.root, Root::Local(_));
+                            r.site = Some(site);
+                        }
+                    if r.read_origin.is_none() {
+                        r.read_origin = ev.origin.clone();
+                    }
+                    if r.typed.is_none() {
+                        r.typed = ev.typed.clone();
+                    }
+                    r.fresh |= ev.fresh;
+                }
+                self.exits.push(self.flow.clone());
+                self.flow.live = false;
+            }
+            Stmt::Send { chan, value, span } => {
+                let v = self.eval(value);
+                let ch = self.eval(chan);
+                self.tick();
+                if let Some(p) = ch.path()
+                    && self.semaphores.contains(p)
+                {
+                    // `sem <- x` on a channel of capacity one takes it like a mutex.
+                    let site = self.site(*span);
+                    self.lock(p.clone(), Mode::Write, site, None);
+                } else if let Some(p) = ch.path() {
+                    if let Some(vp) = v.path() {
+                        let sent = self.sent.entry(p.clone()).or_default();
+                        if !sent.contains(vp) {
+                            sent.push(vp.clone());
+                        }
+                    }
+                    self.release(SyncObj::Object(Rc::new(p.clone())));
+                }
+            }
+            Stmt::If { init, cond, then, els } => self.with_scope(|w| {
+                if let Some(i) = init {
+                    w.stmt(i);
+                }
+                w.eval(cond);
+                let entry = w.flow.clone();
+                w.block(then);
+                let after_then = std::mem::replace(&mut w.flow, entry);
+                if let Some(e) = els {
+                    w.stmt(e);
+                }
+                w.flow = join_live(&after_then, &w.flow);
+            }),
+            Stmt::For { init, cond, post, range, body } => self.with_scope(|w| {
+                if let Some(i) = init {
+                    w.stmt(i);
+                }
+                // A loop's scope also names its elements in paths (`Key::Each`, `Step::Item`),
+                // which reach callers through summaries: unique program-wide.
+                let scope = w.an.loop_scope();
+                if let Some(init) = init
+                    && let Stmt::Assign { lhs, op: AssignOp::Define, .. } = init.as_ref()
+                {
+                    for l in lhs {
+                        w.mark_iteration(l, scope);
+                    }
+                }
+                w.instance_scopes.push(scope);
+                w.loop_depth += 1;
+                if let Some(c) = cond {
+                    w.eval(c);
+                }
+                let entry = w.flow.clone();
+                let mut channel = None;
+                w.with_scope(|w| {
+                    if let Some(r) = range {
+                        channel = w.range_clause(r);
+                    }
+                    w.block(body);
+                    if let Some(p) = post {
+                        w.stmt(p);
+                    }
+                });
+                w.loop_depth -= 1;
+                w.instance_scopes.pop();
+                let infinite = cond.is_none() && range.is_none();
+                w.flow = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { join_live(&entry, &w.flow) };
+                if let Some(ch) = channel {
+                    // A range over a channel ends when it is closed: after the loop, not in
+                    // its body, comes what the closer did before `close`.
+                    w.acquire(closed(&ch));
+                }
+            }),
+            Stmt::Switch { init, tag, type_bind, cases } => self.with_scope(|w| {
+                if let Some(i) = init {
+                    w.stmt(i);
+                }
+                let tag_ev = tag.as_ref().map(|t| w.eval(t));
+                let entry = w.flow.clone();
+                let mut out: Option<Flow> = None;
+                for case in cases {
+                    w.flow = entry.clone();
+                    w.with_scope(|w| {
+                        if let (Some(b), Some(ev)) = (type_bind, &tag_ev) {
+                            w.define(b, ev.clone());
+                        }
+                        for s in case {
+                            w.stmt(s);
+                        }
+                    });
+                    out = Some(match out {
+                        Some(o) => join_live(&o, &w.flow),
+                        None => w.flow.clone(),
+                    });
+                }
+                w.flow = match out {
+                    Some(o) => join_live(&o, &entry),
+                    None => entry,
+                };
+            }),
+            Stmt::Select { cases } => {
+                let entry = self.flow.clone();
+                let mut out: Option<Flow> = None;
+                for (comm, body) in cases {
+                    self.flow = entry.clone();
+                    self.with_scope(|w| {
+                        if let Some(c) = comm {
+                            w.stmt(c);
+                        }
+                        for s in body {
+                            w.stmt(s);
+                        }
+                    });
+                    out = Some(match out {
+                        Some(o) => join_live(&o, &self.flow),
+                        None => self.flow.clone(),
+                    });
+                }
+                self.flow = out.unwrap_or(entry);
+            }
+            Stmt::Block(b) => self.block(b),
+            Stmt::Labeled(s) => self.stmt(s),
+            Stmt::Jump => {
+                // break/continue leave the straight line; the loop join keeps the entry state.
+                self.flow.live = false;
+            }
+            Stmt::Empty => {}
+        }
+    }
+
+    /// Binds the loop variables; returns the channel when ranging over one.
+    pub(super) fn range_clause(&mut self, r: &'p RangeClause) -> Option<Path> {
+        let ev = self.eval(&r.expr);
+        let (kt, vt) = match self.an.prog.underlying(&ev.ty).clone() {
+            Type::Map(k, v) => {
+                if let Some(p) = ev.path() {
+                    self.access(p.clone(), AccessKind::Range, KeyText::Unknown, r.expr.span, &r.expr, &ev);
+                }
+                (*k, *v)
+            }
+            Type::Slice(e) => (Type::Opaque, *e),
+            Type::Chan(e) => {
+                // Each iteration receives a sent value (the close ends the loop instead).
+                if let Some(p) = ev.path() {
+                    self.acquire(SyncObj::Object(Rc::new(p.clone())));
+                }
+                let value = received(&ev, *e);
+                if let Some(k) = &r.key {
+                    if r.define {
+                        if let ExprKind::Ident(n) = &k.kind {
+                            self.define(n, value);
+                        }
+                    } else {
+                        self.assign_target(k, Some(value), false);
+                    }
+                }
+                return ev.path().cloned();
+            }
+            _ => (Type::Opaque, Type::Unknown),
+        };
+        let scope = *self.instance_scopes.last().unwrap_or(&0);
+        let each = match self.an.prog.underlying(&ev.ty) {
+            Type::Map(..) => Step::Key(Key::Each(scope)),
+            _ => Step::Item(scope),
+        };
+        let elem_path = ev.path().map(|p| p.child(each));
+        let value_ev = Ev {
+            val: match (&elem_path, &vt) {
+                (Some(p), t) if t.is_trackable() => Val::Path(p.clone(), via_of(&ev)),
+                _ => Val::Unknown,
+            },
+            ty: vt,
+            ..Ev::unknown()
+        };
+        let key_ev = Ev::of_type(kt);
+        if r.define {
+            if let Some(k) = &r.key
+                && let ExprKind::Ident(n) = &k.kind {
+                    self.define(n, key_ev);
+                    self.mark_iteration(k, scope);
+                }
+            if let Some(v) = &r.value
+                && let ExprKind::Ident(n) = &v.kind {
+                    self.define(n, value_ev);
+                }
+        } else {
+            if let Some(k) = &r.key {
+                self.assign_target(k, Some(key_ev), false);
+            }
+            if let Some(v) = &r.value {
+                self.assign_target(v, Some(value_ev), false);
+            }
+        }
+        None
+    }
+
+    pub(super) fn assign(&mut self, lhs: &'p [Expr], rhs: &'p [Expr], op: AssignOp, _span: Span) {
+        if op == AssignOp::Compound {
+            for (l, r) in lhs.iter().zip(rhs) {
+                let ev = self.eval(r);
+                self.assign_target(l, Some(ev), true);
+            }
+            return;
+        }
+        let evs: Vec<Ev<'p>> = if rhs.len() == 1 && lhs.len() == 2 {
+            // `v, ok := m[k]` / `v, ok := <-ch` / `v, ok := x.(T)`: the first is the value.
+            let mut ev = self.eval(&rhs[0]);
+            if matches!(rhs[0].kind, ExprKind::Index(..))
+                && let Some(o) = &mut ev.origin {
+                    o.checked = true;
+                }
+            // The second value (`ok`, `err`) names nothing the rules follow.
+            vec![ev, Ev::of_type(Type::Opaque)]
+        } else {
+            let evs: Vec<Ev<'p>> = rhs.iter().map(|r| self.eval(r)).collect();
+            spread(evs, lhs.len())
+        };
+        for (l, ev) in lhs.iter().zip(evs) {
+            if op == AssignOp::Define
+                && let ExprKind::Ident(n) = &l.kind {
+                    let exists_here = self.scopes.last().is_some_and(|s| s.contains_key(n.as_str()));
+                    if !exists_here {
+                        self.define(n, ev);
+                        continue;
+                    }
+                }
+            self.assign_target(l, Some(ev), false);
+        }
+        if lhs.len() == rhs.len() {
+            for (l, r) in lhs.iter().zip(rhs) {
+                if is_binary_semaphore(r)
+                    && let Some(p) = self.eval_quiet_path(l)
+                {
+                    self.semaphores.insert(p);
+                }
+            }
+        }
+    }
+
+    /// Declare a new local bound to `ev`: map, struct and pointer values that name shared
+    /// state keep their path (the local aliases it); fresh values get a path of their own.
+    pub(super) fn define(&mut self, name: &str, ev: Ev<'p>) {
+        let val = match ev.val {
+            Val::Path(p, via) if ev.ty.is_trackable() || matches!(ev.ty, Type::Unknown) => Val::Path(p, via),
+            Val::Func(f) => Val::Func(f),
+            _ => {
+                let id = self.fresh_id();
+                Val::Path(Path::new(Root::Local(id)), Via::Direct)
+            }
+        };
+        let locked = !self.flow.locks.is_empty();
+        let id = self.declare(name, ev.ty.clone(), val, ev.origin.clone(), ev.param);
+        if let Some(v) = self.lookup_mut(name) {
+            v.fresh = ev.fresh && v.id == id;
+            v.typed = ev.typed.clone();
+            v.snapshot = locked && matches!(&v.val, Val::Path(p, _) if !p.is_function_local());
+        }
+        if let Some(stored) = &ev.stored {
+            let dest = Path::new(Root::Local(id));
+            for (k, value) in stored.iter() {
+                self.local_stores.entry(value.clone()).or_default().push((dest.child(Step::Key(k.clone())), None));
+            }
+        }
+    }
+
+    /// Assign to an lvalue. `rmw`: the old value is read too (`+=`, `++`).
+    pub(super) fn assign_target(&mut self, l: &'p Expr, ev: Option<Ev<'p>>, rmw: bool) {
+        let ev = ev.unwrap_or_else(Ev::unknown);
+        match &l.kind {
+            ExprKind::Ident(n) if n == "_" => {}
+            ExprKind::Ident(n) => {
+                let Some(var) = self.lookup(n).cloned() else {
+                    // A package-level variable.
+                    if let Some(g) = self.an.prog.packages[self.pkg as usize].vars.get(n.as_str())
+                        && self.an.prog.underlying(&g.ty).is_map() {
+                            let p = Path::new(Root::Global(self.pkg, Rc::from(n.as_str())));
+                            let gty = g.ty.clone();
+                            self.access(p, AccessKind::Reassign, KeyText::Unknown, l.span, l, &Ev::of_type(gty));
+                        }
+                    return;
+                };
+                let owns_storage = matches!(&var.val, Val::Path(Path { root: Root::Local(id), steps }, _) if *id == var.id && steps.is_empty());
+                if owns_storage {
+                    if self.an.prog.underlying(&var.ty).is_map() {
+                        let p = Path::new(Root::Local(var.id));
+                        self.access(p, AccessKind::Reassign, KeyText::Unknown, l.span, l, &Ev::of_type(var.ty.clone()));
+                    }
+                    if let Some(v) = self.lookup_mut(n) {
+                        v.origin = ev.origin.clone();
+                        v.fresh = ev.fresh;
+                    }
+                } else if let Some(v) = self.lookup_mut(n) {
+                    // An alias local rebinds to another shared path; assigned a fresh map it
+                    // keeps naming the shared one, because the lazy-init idiom
+                    // (`inner = make(...); m[k] = inner`) puts it right back there.
+                    match ev.val {
+                        Val::Path(p, via) => v.val = Val::Path(p, via),
+                        Val::Func(f) => v.val = Val::Func(f),
+                        Val::Unknown => {}
+                    }
+                    v.origin = ev.origin.clone();
+                    v.fresh = ev.fresh;
+                }
+            }
+            ExprKind::Selector(x, f) => {
+                if let ExprKind::Ident(n) = &x.kind
+                    && let Some(v) = self.lookup_mut(n)
+                        && let Some(o) = &mut v.origin {
+                            o.modified = true;
+                        }
+                if let Some(g) = self.package_member(x, f) {
+                    if let Some((p, ty)) = g
+                        && self.an.prog.underlying(&ty).is_map() {
+                            self.access(p, AccessKind::Reassign, KeyText::Unknown, l.span, l, &Ev::of_type(ty));
+                        }
+                    return;
+                }
+                let base = self.eval(x);
+                if let Some((p, ty)) = self.field_of(&base, f) {
+                    if self.an.prog.underlying(&ty).is_map() {
+                        let fev = Ev { val: Val::Path(p.clone(), via_of(&base)), ty, ..Ev::unknown() };
+                        self.access(p.clone(), AccessKind::Reassign, KeyText::Unknown, l.span, l, &fev);
+                        self.detach_aliases(&p);
+                    } else if let Some(bp) = base.path() {
+                        // A field write on a value reached through a map (`m[k].n = 1`).
+                        if bp.steps.last().is_some_and(|s| matches!(s, Step::Key(_))) {
+                            let mut container = bp.clone();
+                            container.steps.pop();
+                            self.access(container, AccessKind::FieldWrite, KeyText::Unknown, l.span, x, &base);
+                        }
+                    }
+                }
+            }
+            ExprKind::Index(m, k) => {
+                let mev = self.eval(m);
+                let kev = self.eval(k);
+                if !self.an.prog.underlying(&mev.ty).is_map() {
+                    return;
+                }
+                let Some(p) = mev.path().cloned() else { return };
+                let key = self.key_text(k, &kev);
+                if rmw {
+                    self.access(p.clone(), AccessKind::Read, key.clone(), l.span, m, &mev);
+                }
+                let idx = self.access(p.clone(), AccessKind::Write, key, l.span, m, &mev);
+                if let Some(i) = idx {
+                    let a = &mut self.sum.accesses[i];
+                    a.fresh_value = ev.fresh;
+                    a.value_from = if rmw { None } else { ev.origin.clone() };
+                    a.value_param = ev.param.filter(|p| *p != u16::MAX);
+                    self.after_write(i);
+                }
+                // One map value stored into map slots (MR003's aliasing). The slot is also
+                // named by type (`Router.routes["GET"]`) so that methods see it.
+                if let Val::Path(v, _) = &ev.val
+                    && self.an.prog.underlying(&ev.ty).is_map() {
+                        let slot = p.child(Step::Key(key_abs(k)));
+                        let typed = self.type_rooted(m).map(|t| t.child(Step::Key(key_abs(k))));
+                        self.local_stores.entry(v.clone()).or_default().push((slot, typed));
+                    }
+            }
+            ExprKind::Unary(UnaryOp::Deref, x) => {
+                self.eval(x);
+            }
+            _ => {
+                self.eval(l);
+            }
+        }
+    }
+
+    /// `m := s.items; s.items = make(...)`: the locals that held the old map now own it
+    /// alone (the swap idiom), so their accesses no longer name `s.items`.
+    pub(super) fn detach_aliases(&mut self, p: &Path) {
+        let mut fresh = Vec::new();
+        for scope in &self.scopes {
+            for (name, v) in scope {
+                if matches!(&v.val, Val::Path(q, _) if q == p) {
+                    fresh.push(name.clone());
+                }
+            }
+        }
+        for name in fresh {
+            let id = self.fresh_id();
+            let scope = *self.instance_scopes.last().unwrap_or(&0);
+            self.local_scope.insert(id, scope);
+            if let Some(v) = self.lookup_mut(&name) {
+                v.id = id;
+                v.val = Val::Path(Path::new(Root::Local(id)), Via::Direct);
+                v.typed = None;
+            }
+        }
+    }
+
+    pub(super) fn expr_stmt(&mut self, e: &'p Expr) {
+        if let ExprKind::Call { func, args } = &e.kind
+            && is_noreturn(func) {
+                for a in args {
+                    self.eval(a);
+                }
+                self.flow.live = false;
+                return;
+            }
+        self.eval(e);
+    }
+}
