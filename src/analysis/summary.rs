@@ -135,6 +135,19 @@ impl SyncSet {
         if v.len() == self.len() { self.clone() } else { SyncSet::from_vec(v) }
     }
 
+    /// A copy with `f` applied to each object (renaming their paths).
+    pub fn map_objects(&self, mut f: impl FnMut(&mut SyncObj)) -> SyncSet {
+        SyncSet::from_vec(
+            self.iter()
+                .map(|o| {
+                    let mut o = o.clone();
+                    f(&mut o);
+                    o
+                })
+                .collect(),
+        )
+    }
+
     /// Identity of the shared allocation (0 for the empty set), for `SetMemo`.
     fn identity(&self) -> usize {
         self.0.as_ref().map_or(0, |r| Rc::as_ptr(r) as *const SyncObj as usize)

@@ -331,32 +331,13 @@ impl<'a, 'p> Walk<'a, 'p> {
             for l in &mut a.locks {
                 rebase(&mut l.lock);
             }
-            a.acq = rebased_acq.get_or(&a.acq, (), |set| {
-                SyncSet::from_vec(
-                    set.iter()
-                        .map(|o| {
-                            let mut o = o.clone();
-                            if let SyncObj::Object(p) = &mut o {
-                                rebase(Rc::make_mut(p));
-                            }
-                            o
-                        })
-                        .collect(),
-                )
-            });
-            a.rel = rebased_rel.get_or(&a.rel, (), |set| {
-                SyncSet::from_vec(
-                    set.iter()
-                        .map(|o| {
-                            let mut o = o.clone();
-                            if let SyncObj::Object(p) = &mut o {
-                                rebase(Rc::make_mut(p));
-                            }
-                            o
-                        })
-                        .collect(),
-                )
-            });
+            let rebase_obj = |o: &mut SyncObj| {
+                if let SyncObj::Object(p) = o {
+                    rebase(Rc::make_mut(p));
+                }
+            };
+            a.acq = rebased_acq.get_or(&a.acq, (), |set| set.map_objects(rebase_obj));
+            a.rel = rebased_rel.get_or(&a.rel, (), |set| set.map_objects(rebase_obj));
         }
         self.sum.accesses.append(&mut added);
     }
@@ -509,17 +490,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut named_acq = SetMemo::default();
         for a in &mut self.sum.accesses {
             a.locks.iter_mut().for_each(|l| global(&mut l.lock));
-            a.acq = named_acq.get_or(&a.acq, (), |set| {
-                SyncSet::from_vec(
-                    set.iter()
-                        .map(|s| {
-                            let mut s = s.clone();
-                            global_sync(&mut s);
-                            s
-                        })
-                        .collect(),
-                )
-            });
+            a.acq = named_acq.get_or(&a.acq, (), |set| set.map_objects(global_sync));
             a.rel = named_rel.get_or(&a.rel, (), |set| {
                 SyncSet::from_vec(
                     set.iter()
