@@ -2,16 +2,9 @@
 //! loading rules. Runs the built binary.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn maprace(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maprace")).args(args).current_dir(dir).output().expect("maprace runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod binary;
+use binary::{maprace, text};
 
 const RACY: &str = r#"package main
 

@@ -3,16 +3,9 @@
 //! APIs, errors that name the file, key and line; `.maprace.json` still read, with a note.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn maprace(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maprace")).args(args).current_dir(dir).output().expect("maprace runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod binary;
+use binary::{maprace, text};
 
 const RACY: &str = "package main\n\nimport \"time\"\n\nvar hits = map[string]int{}\n\nfunc main() {\n\tgo func() { hits[\"a\"]++ }()\n\thits[\"b\"] = 1\n\ttime.Sleep(time.Millisecond)\n}\n";
 

@@ -4,17 +4,11 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use maprace::rules::RuleId;
 
-fn maprace(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_maprace")).args(args).current_dir(dir).output().expect("maprace runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod binary;
+use binary::{maprace, text};
 
 /// A module holding corpus/mr004/store.go (five MR004, each with the check as its other side)
 /// and a racy file with a `%`, `:` and `,` in its name to exercise the escaping.

@@ -191,10 +191,10 @@ impl<'p> Analyzer<'p> {
         if s.accesses.iter().all(|a| matches!(a.path.root, Root::Global(..) | Root::TypeRoot(_))) {
             return;
         }
-        let mut compact = (**s).clone();
+        // In place: nothing else holds a root's summary (no caller names it).
+        let compact = Rc::make_mut(s);
         compact.accesses.retain(|a| matches!(a.path.root, Root::Global(..) | Root::TypeRoot(_)));
         compact.accesses.shrink_to_fit();
-        *s = Rc::new(compact);
         self.compacted.insert(id);
     }
 
@@ -220,11 +220,6 @@ impl<'p> Analyzer<'p> {
         self.in_progress.remove(&id);
         let rc = Rc::new(sum);
         self.summaries.insert(id, rc.clone());
-        if std::env::var_os("MAPRACE_DEBUG2").is_some() && self.summaries.len() % 250 == 0 {
-            let total: usize = self.summaries.values().map(|s| s.accesses.len()).sum();
-            let rss = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-            eprintln!("{} summaries, {} accesses, {} compacted, depth {depth}, in progress {}, statm {}", self.summaries.len(), total, self.compacted.len(), self.in_progress.len(), rss.trim());
-        }
         Some(rc)
     }
 

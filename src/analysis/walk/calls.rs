@@ -640,12 +640,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         // Ordering effects of the callee in the caller's goroutine.
         if spawn.is_none() {
             for r in &sum.releases {
-                if let Some(s) = subst_sync(r, &subst) {
+                if let Some(s) = objs.obj(r) {
                     self.release(s);
                 }
             }
             for a in &sum.acquires {
-                if let Some(s) = subst_sync(a, &subst) {
+                if let Some(s) = objs.obj(a) {
                     self.acquire(s);
                 }
             }
@@ -701,7 +701,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             for l in &taken {
                 self.unlock(l);
             }
-            let rel: Vec<SyncObj> = pc.rel.iter().filter_map(|s| subst_sync(s, &subst)).collect();
+            let rel: Vec<SyncObj> = pc.rel.iter().filter_map(|s| objs.obj(s)).collect();
             let mut with_rel = SetMemo::default();
             for a in &mut self.sum.accesses[before..] {
                 a.rel = with_rel.get_or(&a.rel, (), |set| set.with(&rel));

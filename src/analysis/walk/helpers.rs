@@ -141,13 +141,6 @@ impl<'s, F: Fn(&Path) -> Option<Path>> ObjSubst<'s, F> {
     }
 }
 
-pub(super) fn subst_sync(s: &SyncObj, subst: &impl Fn(&Path) -> Option<Path>) -> Option<SyncObj> {
-    match s {
-        SyncObj::Object(p) => subst(p).map(|p| SyncObj::Object(Rc::new(p))),
-        other => Some(other.clone()),
-    }
-}
-
 pub(super) fn subst_origin(o: &ReadOrigin, subst: &impl Fn(&Path) -> Option<Path>, subst_key: &impl Fn(&KeyText) -> KeyText) -> Option<ReadOrigin> {
     Some(ReadOrigin { path: subst(&o.path)?, key: subst_key(&o.key), ..o.clone() })
 }
