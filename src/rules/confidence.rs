@@ -26,11 +26,6 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<&'static str> {
         // the test really does.
         return Some("only a test runs these two together, and the goroutines are the code under test's own: the test's protocol may keep them apart");
     }
-    if walk == WalkId::Entries && s.at.origin == u32::MAX && s.other.origin == u32::MAX {
-        // Two goroutines started in different functions meet here only because both touch
-        // a field of the same type: whether they ever get the same instance is not visible.
-        return Some("the two goroutines are started in different places and may work on different instances of the type");
-    }
     None
 }
 

@@ -68,7 +68,32 @@ fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<Finding> {
         f.confidence = Confidence::Low;
         f.message.push_str(&format!(" [lower confidence: {why}]"));
     }
+    if std::env::var_os("MAPRACE_DEBUG").is_some() {
+        f.message.push_str(&format!(" [debug: {}]", debug_sides(ctx, &side)));
+    }
     Some(f)
+}
+
+/// For triage (`MAPRACE_DEBUG=1`): which walk paired the sides, and how each was reached.
+fn debug_sides(ctx: &RuleContext, s: &Side) -> String {
+    use crate::analysis::summary::{Access, Thread};
+    let side = |a: &Access| {
+        let thread = match a.thread {
+            Thread::Current => "current".to_string(),
+            Thread::Spawned { site, multi } => format!("spawned{} at {}", if multi { "*" } else { "" }, ctx.short(site)),
+        };
+        let origin = match a.origin {
+            u32::MAX => "pooled".to_string(),
+            0 => "own body".to_string(),
+            n => format!("call #{n}"),
+        };
+        format!("{thread}, {origin}, root {:?}{}", a.path.root, if a.respawned { ", respawned" } else { "" })
+    };
+    let walk = match s.conflict.walk {
+        crate::analysis::WalkId::Function(f) => ctx.prog.funcs[f as usize].display.clone(),
+        w => format!("{w:?}"),
+    };
+    format!("walk {walk}; this: {}; other: {}", side(s.at), side(s.other))
 }
 
 /// The finding to show for each line: a confident one before a lower-confidence one, then

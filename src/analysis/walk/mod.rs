@@ -149,6 +149,10 @@ pub(super) struct Walk<'a, 'p> {
     semaphores: HashSet<Path>,
     /// Spawn sites instantiated from callees: site → first origin.
     spawn_origins: HashMap<Site, u32>,
+    /// Locals naming an object a call returned fresh (a constructor's instance): one per call.
+    call_instances: HashSet<u32>,
+    /// In the entry walk, the calls (origins) of constructors: each makes its own instance.
+    constructor_calls: HashSet<u32>,
     /// Declaration scope of each local with storage of its own (see `pairs::parallel`).
     local_scope: HashMap<u32, u32>,
     /// Alias classes of map slots established by callees (MR003).
@@ -184,6 +188,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             sent: HashMap::new(),
             semaphores: HashSet::new(),
             spawn_origins: HashMap::new(),
+            call_instances: HashSet::new(),
+            constructor_calls: HashSet::new(),
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
             inherited_aliases: Vec::new(),
@@ -318,6 +324,8 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn enter_constructor(&mut self, id: FuncId, ty: crate::model::TypeId) {
         let f = &self.an.prog.funcs[id as usize];
         let before = self.sum.accesses.len();
+        // `call_summary` numbers this call `calls + 1`.
+        self.constructor_calls.insert(self.calls + 1);
         let results = self.call_summary(id, None, Vec::new(), None, f.body.span);
         let mut added = self.sum.accesses.split_off(before);
         let Some(instance) = results.first().and_then(|r| r.path()).map(|p| p.root.clone()) else { return };
