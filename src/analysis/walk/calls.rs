@@ -536,6 +536,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut objs = ObjSubst::new(&subst);
         for a in &sum.accesses {
             let Some(path) = subst(&a.path) else { continue };
+            // A branch this call's constant arguments rule out does not run.
+            let Some(conds) = self.instantiate_conds(a.conds.as_ref(), &args) else { continue };
             let mut locks: Vec<HeldLock> =
                 a.locks.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
             let rel = substituted_rel.get_or(&a.rel, (), |set| objs.set(set));
@@ -595,6 +597,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 typed: a.typed.clone(),
                 // A callee's access to a map parameter reaches the snapshot the caller passed.
                 copied: a.copied || matches!(a.path.root, Root::Param(i) if args.get(i as usize).is_some_and(|ev| ev.snapshot)),
+                conds,
                 respawned: match (a.thread, thread) {
                     (Thread::Current, Thread::Spawned { .. }) => true,
                     (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
@@ -745,7 +748,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, snapshot: false }
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, snapshot: false, konst: None }
             })
             .collect()
     }

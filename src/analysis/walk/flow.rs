@@ -186,7 +186,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Ident(n) => self.lookup(n).is_some_and(|v| v.snapshot),
             _ => false,
         };
+        let conds = self.current_conds();
         let a = Access {
+            conds,
             copied,
             path,
             kind,

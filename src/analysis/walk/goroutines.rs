@@ -123,11 +123,13 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.define(n, ev);
             }
         }
+        let conds_mark = self.conds.len();
         if let Some(b) = &body.body {
             for s in b {
                 self.stmt(s);
             }
         }
+        self.truncate_conds(conds_mark);
         if self.flow.live {
             self.exits.push(self.flow.clone());
         }

@@ -20,6 +20,7 @@ use crate::model::{FileId, FuncId, MethodTarget, PkgId, SyncKind, Type};
 use crate::syntax::ir::*;
 
 mod calls;
+mod conds;
 mod expr;
 mod flow;
 mod goroutines;
@@ -70,11 +71,13 @@ pub(super) struct Ev<'p> {
     pub stored: Option<Rc<[(Key, Path)]>>,
     /// A local holding a snapshot of a field's map taken under a lock (see `Access::copied`).
     pub snapshot: bool,
+    /// The value is this constant (a literal, `true`, `pkg.Name`): see `ParamCond`.
+    pub konst: Option<Rc<str>>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, snapshot: false }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, snapshot: false, konst: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
@@ -161,6 +164,10 @@ pub(super) struct Walk<'a, 'p> {
     lazy_paths: Vec<(Path, Thread)>,
     /// Instantiated callee accesses already present (see `instance_key`).
     seen: std::collections::HashSet<u64>,
+    /// Conditions on parameters that hold at the current point (see `ParamCond`), and the
+    /// shared copy accesses take of them.
+    conds: Vec<ParamCond>,
+    conds_shared: Option<Rc<[ParamCond]>>,
     depth: u32,
 }
 
@@ -194,6 +201,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             lazy_paths: Vec::new(),
             inherited_aliases: Vec::new(),
             seen: std::collections::HashSet::new(),
+            conds: Vec::new(),
+            conds_shared: None,
             depth,
         }
     }
