@@ -598,6 +598,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 // A callee's access to a map parameter reaches the snapshot the caller passed.
                 copied: a.copied || matches!(a.path.root, Root::Param(i) if args.get(i as usize).is_some_and(|ev| ev.snapshot)),
                 conds,
+                per_receive: a.per_receive,
                 respawned: match (a.thread, thread) {
                     (Thread::Current, Thread::Spawned { .. }) => true,
                     (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
@@ -722,13 +723,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                 a.rel = with_rel.get_or(&a.rel, (), |set| set.with(&rel));
             }
         }
-        if let Some((_, _, _, Some(end))) = &spawn {
-            // errgroup.Go / wg.Go of a module function: its end releases the group.
-            let end = end.clone();
-            if let Some(si) = spawn_info.as_ref() {
-                for a in self.sum.accesses.iter_mut().filter(|a| a.origin == origin && matches!(a.thread, Thread::Spawned{site, ..} if site == si.0)) {
-                    a.rel = a.rel.with([&end]);
-                }
+        if let Some((site, _, _, end)) = &spawn {
+            // The goroutine's end releases its own `Finished` and, for errgroup.Go / wg.Go of
+            // a module function, the group.
+            let mut ends = vec![SyncObj::Finished(*site)];
+            ends.extend(end.clone());
+            let mut with_end = SetMemo::default();
+            for a in self.sum.accesses.iter_mut().filter(|a| a.origin == origin && matches!(a.thread, Thread::Spawned { site: s, .. } if s == *site)) {
+                a.rel = with_end.get_or(&a.rel, (), |set| set.with(&ends));
             }
         }
         sum.returns

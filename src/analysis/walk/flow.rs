@@ -120,14 +120,16 @@ impl<'a, 'p> Walk<'a, 'p> {
             SyncSet::from_vec(v)
         };
         let spawned = if a.spawned.len() >= b.spawned.len() { a.spawned.clone() } else { b.spawned.clone() };
-        Flow { locks, acq, live: a.live || b.live, spawned }
+        Flow { locks, acq, live: a.live || b.live, jumped: a.jumped || b.jumped, spawned }
     }
 
-    /// Join where a path that ended (return, panic) does not constrain the other.
+    /// Join where a path that ended (return, panic) does not constrain the other. Goroutines
+    /// that only the ended path started do not exist on the other (`if async { go work(m);
+    /// return }; m[k] = 1`): what follows acquires their end.
     pub(super) fn join_live(&self, a: &Flow, b: &Flow) -> Flow {
         match (a.live, b.live) {
-            (true, false) => a.clone(),
-            (false, true) => b.clone(),
+            (true, false) => never_started(a, b),
+            (false, true) => never_started(b, a),
             (false, false) => Flow { live: false, ..self.join(a, b) },
             (true, true) => self.join(a, b),
         }
@@ -189,6 +191,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let conds = self.current_conds();
         let a = Access {
             conds,
+            per_receive: false,
             copied,
             path,
             kind,
@@ -293,7 +296,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         for l in &a.locks {
             (&l.lock, l.mode).hash(&mut h);
         }
-        (a.lazy_check, a.lazy_covered, a.fresh_value, a.respawned, &a.typed, std::mem::discriminant(&a.via)).hash(&mut h);
+        (a.lazy_check, a.lazy_covered, a.fresh_value, a.respawned, a.per_receive, &a.typed, std::mem::discriminant(&a.via)).hash(&mut h);
         h.finish()
     }
 
@@ -304,4 +307,19 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         KeyText::Text(Rc::from(expr_text(k)))
     }
+}
+
+/// `live` goes on where `ended` stopped (a return or panic, not a jump, which goes on
+/// elsewhere): the goroutines `ended` started since the two paths split never run on `live`.
+fn never_started(live: &Flow, ended: &Flow) -> Flow {
+    let mut out = live.clone();
+    if ended.jumped {
+        return out;
+    }
+    let common = live.spawned.iter().zip(ended.spawned.iter()).take_while(|(x, y)| x == y).count();
+    let gone: Vec<SyncObj> = ended.spawned[common..].iter().map(|s| SyncObj::Finished(*s)).collect();
+    if !gone.is_empty() {
+        out.acq = out.acq.with(&gone);
+    }
+    out
 }

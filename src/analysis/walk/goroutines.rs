@@ -149,6 +149,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         if let Some((_, _, _, Some(end))) = &spawn {
             self.release(end.clone());
         }
+        if let Some((site, ..)) = &spawn {
+            self.release(SyncObj::Finished(*site));
+        }
         self.scopes.pop();
         self.loop_depth = saved_loop;
         if spawn.is_some() {

@@ -114,13 +114,15 @@ struct Flow {
     locks: Vec<HeldLock>,
     acq: SyncSet,
     live: bool,
+    /// Not live because of `break`, `continue` or `goto`: the path goes on elsewhere.
+    jumped: bool,
     /// Goroutines this path has started so far, in order (their start sites).
     spawned: Rc<Vec<Site>>,
 }
 
 impl Flow {
     fn start() -> Flow {
-        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, spawned: Rc::default() }
+        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, jumped: false, spawned: Rc::default() }
     }
 }
 
@@ -145,8 +147,9 @@ pub(super) struct Walk<'a, 'p> {
     syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
     /// Locals whose map value was stored into map slots: local id → slots.
     local_stores: HashMap<Path, Vec<(Path, Option<Path>)>>,
-    /// Per channel, the values sent on it (for `Root::Received`).
-    sent: HashMap<Path, Vec<Path>>,
+    /// Per channel, the values sent on it (for `Root::Received`), and whether a send in a
+    /// loop sends another value each time (`for _, t := range tasks { ch <- t }`).
+    sent: HashMap<Path, (Vec<Path>, bool)>,
     /// Local channels made with capacity one: sending takes them, receiving gives them back
     /// (the channel-as-mutex idiom).
     semaphores: HashSet<Path>,
@@ -262,7 +265,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn finish_exit(&mut self) {
         let mut exit = match self.exits.split_first() {
             Some((first, rest)) => rest.iter().fold(first.clone(), |a, b| self.join(&a, b)),
-            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, spawned: self.flow.spawned.clone() },
+            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, jumped: false, spawned: self.flow.spawned.clone() },
         };
         exit.live = true;
         self.flow = exit;
@@ -310,17 +313,23 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     /// What was received from a channel on which exactly one value was sent is that value:
     /// the receiver's accesses meet the sender's (a handed-over map the sender still uses).
+    /// When the send is another value each time (a loop's element, a local made in the
+    /// loop), each receive gets one of them: receivers do not share what they received.
     fn resolve_received(&mut self) {
         let sent = std::mem::take(&mut self.sent);
-        let resolve = |p: &mut Path| {
+        let resolve = |p: &mut Path| -> Option<bool> {
             if let Root::Received(ch) = &p.root
-                && let Some([v]) = sent.get(ch.as_ref()).map(Vec::as_slice)
+                && let Some(([v], varies)) = sent.get(ch.as_ref()).map(|(v, varies)| (v.as_slice(), *varies))
             {
                 *p = p.rebase(0, v);
+                return Some(varies);
             }
+            None
         };
         for a in &mut self.sum.accesses {
-            resolve(&mut a.path);
+            if let Some(varies) = resolve(&mut a.path) {
+                a.per_receive |= varies;
+            }
             for l in &mut a.locks {
                 resolve(&mut l.lock);
             }
@@ -515,7 +524,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Root::FuncLocal(..) => acquired.contains(s),
                 _ => true,
             },
-            SyncObj::ParentEnd(_) => true,
+            SyncObj::ParentEnd(_) | SyncObj::Finished(_) => true,
         };
         let mut named_rel = SetMemo::default();
         let mut named_acq = SetMemo::default();
@@ -580,6 +589,13 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Selector(x, f) => Some(self.quiet_field_path(x)?.child(Step::Field(Rc::from(f.as_str())))),
             _ => self.eval_quiet_path(e),
         }
+    }
+
+    /// A value that is another one in each iteration of the loop around this point: a loop's
+    /// element (`range tasks`) or a local declared in the loop's body.
+    fn new_each_iteration(&self, p: &Path) -> bool {
+        p.iterations().next().is_some()
+            || matches!(p.root, Root::Local(id) if self.local_scope.get(&id).is_some_and(|s| *s != 0 && self.instance_scopes.last() == Some(s)))
     }
 
     fn mark_iteration(&mut self, var: &Expr, scope: u32) {

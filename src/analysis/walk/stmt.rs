@@ -97,9 +97,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.lock(p.clone(), Mode::Write, site, None);
                 } else if let Some(p) = ch.path() {
                     if let Some(vp) = v.path() {
-                        let sent = self.sent.entry(p.clone()).or_default();
-                        if !sent.contains(vp) {
-                            sent.push(vp.clone());
+                        let each_time = self.loop_depth > 0 && self.new_each_iteration(vp);
+                        let (values, varies) = self.sent.entry(p.clone()).or_default();
+                        *varies |= each_time;
+                        if !values.contains(vp) {
+                            values.push(vp.clone());
                         }
                     }
                     self.release(SyncObj::Object(Rc::new(p.clone())));
@@ -225,6 +227,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             Stmt::Jump => {
                 // break/continue leave the straight line; the loop join keeps the entry state.
                 self.flow.live = false;
+                self.flow.jumped = true;
             }
             Stmt::Empty => {}
         }

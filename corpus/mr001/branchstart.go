@@ -1,0 +1,20 @@
+package mr001
+
+// Case: the branch starts the goroutine and falls through: the write after it races.
+func RecordMaybeAsync(async bool, m map[string]int, k string) {
+	if async {
+		go func() { m[k]++ }() // want "MR001"
+	}
+	m[k]++ // want "MR001"
+}
+
+// Case: `break` leaves the loop with the goroutine running: the write after the loop races.
+func FirstAsync(jobs []bool, m map[string]int) {
+	for _, async := range jobs {
+		if async {
+			go func() { m["async"]++ }() // want "MR001"
+			break
+		}
+	}
+	m["done"]++ // want "MR001"
+}
