@@ -52,6 +52,8 @@ pub enum WalkId {
 pub struct LazyInit {
     pub store: Access,
     pub check: Site,
+    /// The function of the check and the store.
+    pub func: Option<FuncId>,
 }
 
 /// A map entry read in one critical section and written back from it in another.
@@ -59,6 +61,10 @@ pub struct LazyInit {
 pub struct AtomicityFact {
     pub write: Access,
     pub read: ReadOrigin,
+    /// Where to report it: the write, or the call through which a callee writes.
+    pub at: Site,
+    /// The function whose walk saw the read and the write (none: the entry walk).
+    pub func: Option<FuncId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +99,11 @@ pub struct Facts {
     /// In the entry walk, the call (origin) of each method run by one client at a time, by
     /// the method's name: how messages name the entry of the calling goroutine.
     pub client_calls: HashMap<u32, String>,
+    /// Functions some run of the program can have running twice at once: called (or
+    /// started) in a goroutine that runs many times at once, from two goroutines of one walk,
+    /// or called by such a function. What a check-then-act needs to lose an update (MR004,
+    /// MR007): a second run of the same code.
+    pub concurrent_funcs: HashSet<FuncId>,
 }
 
 pub struct Analyzer<'p> {
@@ -126,6 +137,10 @@ pub struct Analyzer<'p> {
     entry_accesses: Vec<Access>,
     /// The last `range` loop scope handed out (see `loop_scope`).
     last_loop_scope: u32,
+    /// Calls seen (caller → callee; the entry walk has no caller), and the callees some call
+    /// runs twice at once: `Facts::concurrent_funcs` is their closure over the calls.
+    calls: HashSet<(Option<FuncId>, FuncId)>,
+    concurrent_calls: HashSet<FuncId>,
     pub facts: Facts,
 }
 
@@ -162,6 +177,8 @@ impl<'p> Analyzer<'p> {
             handler_sites: HashSet::new(),
             conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
+            calls: HashSet::new(),
+            concurrent_calls: HashSet::new(),
             guarded_fields: HashMap::new(),
             concurrent_apis: Vec::new(),
             lock_wrappers: Vec::new(),
@@ -287,6 +304,24 @@ impl<'p> Analyzer<'p> {
         }
         if !self.global_aliases.is_empty() {
             self.recheck_aliased();
+        }
+        self.close_concurrent_funcs();
+    }
+
+    /// Everything a function that runs twice at once calls runs twice at once too.
+    fn close_concurrent_funcs(&mut self) {
+        let mut callees: HashMap<FuncId, Vec<FuncId>> = HashMap::new();
+        for (caller, callee) in &self.calls {
+            if let Some(c) = caller {
+                callees.entry(*c).or_default().push(*callee);
+            }
+        }
+        let mut stack: Vec<FuncId> = self.concurrent_calls.iter().copied().collect();
+        let out = &mut self.facts.concurrent_funcs;
+        while let Some(f) = stack.pop() {
+            if out.insert(f) {
+                stack.extend(callees.get(&f).into_iter().flatten().copied());
+            }
         }
     }
 

@@ -8,6 +8,8 @@
 use super::{RuleContext, Side};
 use crate::analysis::WalkId;
 use crate::analysis::summary::{Access, Thread};
+use crate::model::FuncId;
+use crate::report::Finding;
 
 pub use crate::report::Confidence;
 
@@ -27,6 +29,19 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<&'static str> {
         return Some("only a test runs these two together, and the goroutines are the code under test's own: the test's protocol may keep them apart");
     }
     None
+}
+
+/// A check-then-act (MR004's locked form, MR007) loses an update only when another run of the
+/// same code falls between the check and the act. Confident when the analysis saw the code
+/// run twice at once (in a goroutine started many times, from two goroutines, or by such
+/// code); otherwise (a `Write` method that one goroutine calls per object, an entry owned by
+/// one writer) the message says what it rests on.
+pub(super) fn check_then_act(ctx: &RuleContext, write: &Access, func: Option<FuncId>, f: &mut Finding) {
+    let twice = matches!(write.thread, Thread::Spawned { multi: true, .. }) || func.is_none_or(|id| ctx.facts.concurrent_funcs.contains(&id));
+    if !twice {
+        f.confidence = Confidence::Low;
+        f.message.push_str(" [lower confidence: nothing shows two goroutines running this code at once]");
+    }
 }
 
 fn is_test_file(ctx: &RuleContext, file: crate::model::FileId) -> bool {

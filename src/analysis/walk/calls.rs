@@ -490,6 +490,19 @@ impl<'a, 'p> Walk<'a, 'p> {
         matches!(a.path.root, Root::Local(l) if self.call_instances.contains(&l)) || self.constructor_calls.contains(&a.origin)
     }
 
+    /// A call of `id` running in `thread`: one that runs many times at once, or a second
+    /// goroutine calling it here, has the callee running twice at once.
+    fn note_call(&mut self, id: FuncId, thread: Thread) {
+        self.an.calls.insert((self.func, id));
+        let twice = match thread {
+            Thread::Spawned { multi: true, .. } => true,
+            _ => *self.callee_threads.entry(id).or_insert(thread) != thread,
+        };
+        if twice {
+            self.an.concurrent_calls.insert(id);
+        }
+    }
+
     /// Instantiate a callee's summary here. Returns what the call evaluates to.
     pub(super) fn call_summary(&mut self, id: FuncId, recv: Option<Path>, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>, span: Span) -> Vec<Ev<'p>> {
         let Some(sum) = self.an.summary(id, self.depth + 1) else {
@@ -526,6 +539,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         };
         let spawn_info = spawn.as_ref().map(|(s, m, start, _)| (*s, *m || in_loop, start.clone()));
+        self.note_call(id, spawn_info.as_ref().map(|(s, m, _)| Thread::Spawned { site: *s, multi: *m }).unwrap_or(caller_thread));
         let caller_site = match caller_thread {
             Thread::Spawned { site, .. } => Some(site),
             Thread::Current => None,
@@ -605,13 +619,13 @@ impl<'a, 'p> Walk<'a, 'p> {
                     _ => false,
                 },
             };
-            new_accesses.push(acc);
+            new_accesses.push((acc, a.value_param.is_some()));
         }
         // Spawn sites reached through two calls run as two goroutines at once: goroutines
         // this call starts (the callee's, or the call itself with `go`), not the goroutine the
         // caller runs in, which makes every call from it.
         let mut multi_sites = Vec::new();
-        for acc in &new_accesses {
+        for (acc, _) in &new_accesses {
             if let Thread::Spawned { site, .. } = acc.thread
                 && (spawn_info.is_some() || Some(site) != caller_site)
                 && !self.on_own_instance(acc)
@@ -625,15 +639,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
             }
         }
-        for acc in new_accesses {
+        for (acc, value_from_caller) in new_accesses {
             if self.sum.accesses.len() >= MAX_ACCESSES {
                 break;
             }
             if acc.value_from.is_some() && acc.kind == AccessKind::Write {
                 let i = self.sum.accesses.len();
                 self.sum.accesses.push(acc);
-                let at = self.site(span);
-                self.check_split_rmw(i, Some(at));
+                // A setter writing a value this caller read (`set(k, get(k)+1)`): the
+                // read-modify-write meets here. A value the callee itself read was checked
+                // in the callee, and is not reported again at each call.
+                if value_from_caller {
+                    let at = self.site(span);
+                    self.check_split_rmw(i, Some(at));
+                }
                 continue;
             }
             // The same callee access instantiated again with nothing that could tell the

@@ -248,7 +248,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.lazy_paths.push((path.clone(), w.thread));
                     if locked {
                         let store = self.sum.accesses[i].clone();
-                        self.an.facts.lazy_inits.push(LazyInit { store, check: check_site });
+                        let func = self.func;
+                        self.an.facts.lazy_inits.push(LazyInit { store, check: check_site, func });
                     }
                 }
             }
@@ -282,11 +283,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         if reread {
             return;
         }
-        let mut write = w.clone();
-        if let Some(at) = report_at {
-            write.site = at;
-        }
-        self.an.facts.atomicity.push(AtomicityFact { write, read: o.clone() });
+        let at = report_at.unwrap_or(w.site);
+        let func = self.func;
+        self.an.facts.atomicity.push(AtomicityFact { write: w.clone(), read: o.clone(), at, func });
     }
 
     pub(super) fn instance_key(&self, a: &Access) -> u64 {

@@ -159,6 +159,8 @@ pub(super) struct Walk<'a, 'p> {
     call_instances: HashSet<u32>,
     /// In the entry walk, the calls (origins) of constructors: each makes its own instance.
     constructor_calls: HashSet<u32>,
+    /// The goroutine each callee was first called in here (see `Facts::concurrent_funcs`).
+    callee_threads: HashMap<FuncId, Thread>,
     /// Declaration scope of each local with storage of its own (see `pairs::parallel`).
     local_scope: HashMap<u32, u32>,
     /// Alias classes of map slots established by callees (MR003).
@@ -200,6 +202,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             spawn_origins: HashMap::new(),
             call_instances: HashSet::new(),
             constructor_calls: HashSet::new(),
+            callee_threads: HashMap::new(),
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
             inherited_aliases: Vec::new(),
@@ -476,6 +479,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.an.facts.rlock_writes.push(a.clone());
             }
         }
+
         let returned: Vec<u32> = self
             .sum
             .returns
