@@ -383,8 +383,10 @@ impl<'p> Analyzer<'p> {
                 let Some(s) = self.summaries.get(m) else { continue };
                 for a in &s.accesses {
                     // A goroutine the method waits for (`<-done`, `wg.Wait`) is over when the
-                    // method returns: only background goroutines outlive it.
-                    let joined = a.rel.iter().any(|r| s.acquires.contains(r));
+                    // method returns, and one whose end the method's caller gets to wait for
+                    // (a returned channel it closes) is the caller's to join: only background
+                    // goroutines outlive it.
+                    let joined = a.rel.iter().any(|r| s.acquires.contains(r)) || joined_by_caller(s, a);
                     if matches!(a.thread, Thread::Spawned { .. }) && matches!(a.path.root, Root::Recv) && !joined
                         && let Some(path::Step::Field(f)) = a.path.steps.first() {
                             spawned.insert(f.clone());
@@ -532,6 +534,13 @@ impl Path {
     pub fn type_root(t: crate::model::TypeId) -> Path {
         Path::new(Root::TypeRoot(t))
     }
+}
+
+/// A goroutine of `s` that releases (sends on, closes) a channel `s` returns: whoever calls
+/// the function decides when it is over.
+fn joined_by_caller(s: &Summary, a: &Access) -> bool {
+    let returned: Vec<&Root> = s.returns.iter().filter_map(|r| r.path.as_ref().map(|p| &p.root)).filter(|r| matches!(r, Root::Local(_))).collect();
+    !returned.is_empty() && a.rel.iter().any(|o| matches!(o, summary::SyncObj::Object(p) if returned.contains(&&p.root)))
 }
 
 /// The fields a path goes through before its first map key or element: which map field of

@@ -298,7 +298,18 @@ impl<'a, 'p> Walk<'a, 'p> {
             let saved = std::mem::replace(&mut self.flow, Flow::start());
             // `call_summary` numbers this call `calls + 1`: the origin of its accesses.
             self.an.facts.client_calls.insert(self.calls + 1, f.display.clone());
+            let before = self.sum.accesses.len();
             self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
+            // A client's calls come one after another: a goroutine the call waits for, or
+            // whose end it hands to the client (a returned channel), is not running during
+            // the client's other calls. The method's own walk paired it with the call.
+            let after = self.flow.acq.clone();
+            let mut added = self.sum.accesses.split_off(before);
+            added.retain(|a| {
+                a.thread == Thread::Current
+                    || !a.rel.iter().any(|o| after.contains(o) || matches!(o, SyncObj::Object(p) if matches!(p.root, Root::Local(_))))
+            });
+            self.sum.accesses.append(&mut added);
             self.flow = saved;
             return;
         }

@@ -66,8 +66,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     // A map, or a struct made in this call (a constructor's instance, whose
                     // maps goroutines it started may still be using).
                     let named = |p: &Path| matches!(p.root, Root::Local(_)) && self.an.prog.named_of(&ev.ty).is_some();
+                    // A channel made here: the caller's receives meet what this call's
+                    // goroutines send or close (`for err := range tx.Check()`).
+                    let channel = |p: &Path| matches!(p.root, Root::Local(_)) && matches!(self.an.prog.underlying(&ev.ty), Type::Chan(_));
                     if let Some(p) = ev.path()
-                        && (matches!(ev.ty, Type::Map(..)) || named(p))
+                        && (matches!(ev.ty, Type::Map(..)) || named(p) || channel(p))
                         && r.path.is_none() {
                             r.path = Some(p.clone());
                             // A map made in this call is the caller's alone.
@@ -142,6 +145,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                         w.mark_iteration(l, scope);
                     }
                 }
+                // The range expression is evaluated once, before the first iteration.
+                let ranged = range.as_ref().map(|r| w.eval(&r.expr));
                 w.instance_scopes.push(scope);
                 w.loop_depth += 1;
                 if let Some(c) = cond {
@@ -150,8 +155,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let entry = w.flow.clone();
                 let mut channel = None;
                 w.with_scope(|w| {
-                    if let Some(r) = range {
-                        channel = w.range_clause(r);
+                    if let (Some(r), Some(ev)) = (range, ranged) {
+                        channel = w.range_clause(r, ev);
                     }
                     w.block(body);
                     if let Some(p) = post {
@@ -234,8 +239,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     }
 
     /// Binds the loop variables; returns the channel when ranging over one.
-    pub(super) fn range_clause(&mut self, r: &'p RangeClause) -> Option<Path> {
-        let ev = self.eval(&r.expr);
+    pub(super) fn range_clause(&mut self, r: &'p RangeClause, ev: Ev<'p>) -> Option<Path> {
         let (kt, vt) = match self.an.prog.underlying(&ev.ty).clone() {
             Type::Map(k, v) => {
                 if let Some(p) = ev.path() {
