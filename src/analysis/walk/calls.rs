@@ -556,11 +556,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                 a.locks.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
             let rel = substituted_rel.get_or(&a.rel, (), |set| objs.set(set));
             // What the callee acquired before the access, then what the caller had acquired
-            // before the call, then the goroutine's start when the call starts one.
-            let start = match (a.thread, &spawn_info) {
-                (Thread::Current, Some((_, _, start))) => Some(start),
-                _ => None,
-            };
+            // before the call, then the goroutine's start when the call starts one: also for
+            // the goroutines that goroutine starts in turn, which start after it did.
+            let start = spawn_info.as_ref().map(|(_, _, start)| start);
             let acq = substituted_acq.get_or(&a.acq, start.is_some(), |set| {
                 objs.set(set).with(caller_acq.iter().chain(start))
             });
