@@ -99,6 +99,8 @@ pub struct Facts {
     /// In the entry walk, the call (origin) of each method run by one client at a time, by
     /// the method's name: how messages name the entry of the calling goroutine.
     pub client_calls: HashMap<u32, String>,
+    /// In the entry walk, the calls (origins) of setup methods (see `is_setup_method`).
+    pub setup_calls: HashSet<u32>,
     /// Functions some run of the program can have running twice at once: called (or
     /// started) in a goroutine that runs many times at once, from two goroutines of one walk,
     /// or called by such a function. What a check-then-act needs to lose an update (MR004,
@@ -423,6 +425,13 @@ impl<'p> Analyzer<'p> {
                 if spawners.contains(*id) && !(locked || registered) && *name != "ServeHTTP" {
                     continue;
                 }
+                // Setup methods (`Provision`, `Start`, `RegisterX`) run once, before the type is
+                // used concurrently: one client's calls, not concurrent with themselves.
+                if locked && !registered && exported && is_setup_method(name) {
+                    entries.push((**id, Entry::OneClient));
+                    has_entry = true;
+                    continue;
+                }
                 if ((locked || registered) && exported) || *name == "ServeHTTP" {
                     entries.push((**id, Entry::Concurrent));
                     has_entry = true;
@@ -534,6 +543,17 @@ impl Path {
     pub fn type_root(t: crate::model::TypeId) -> Path {
         Path::new(Root::TypeRoot(t))
     }
+}
+
+/// The names Go code gives to methods that set a value up once before it is shared
+/// (caddy's `Provision`/`Validate`, `Init`, `Start`, `Open`, gRPC's `RegisterService`,
+/// `UnmarshalJSON`-style decoding into the value): called by one client, once, not alongside
+/// the value's concurrent methods.
+pub fn is_setup_method(name: &str) -> bool {
+    const EXACT: [&str; 13] =
+        ["Init", "Initialize", "Setup", "SetUp", "Provision", "Validate", "Configure", "Prepare", "Start", "Open", "Bootstrap", "Boot", "Mount"];
+    const PREFIX: [&str; 4] = ["Register", "Unmarshal", "Init", "Setup"];
+    EXACT.contains(&name) || PREFIX.iter().any(|p| name.starts_with(p) && name[p.len()..].starts_with(|c: char| c.is_uppercase()))
 }
 
 /// A goroutine of `s` that releases (sends on, closes) a channel `s` returns: whoever calls

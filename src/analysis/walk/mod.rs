@@ -298,6 +298,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             let saved = std::mem::replace(&mut self.flow, Flow::start());
             // `call_summary` numbers this call `calls + 1`: the origin of its accesses.
             self.an.facts.client_calls.insert(self.calls + 1, f.display.clone());
+            if super::is_setup_method(&f.name) {
+                self.an.facts.setup_calls.insert(self.calls + 1);
+            }
             let before = self.sum.accesses.len();
             self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
             // A client's calls come one after another: a goroutine the call waits for, or
