@@ -71,6 +71,9 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn unlock(&mut self, lock: &Path) {
         let before = self.flow.locks.len();
         self.flow.locks.retain(|l| &l.lock != lock);
+        if self.flow.cond_locks.iter().any(|(_, _, l)| &l.lock == lock) {
+            Rc::make_mut(&mut self.flow.cond_locks).retain(|(_, _, l)| &l.lock != lock);
+        }
         if before == self.flow.locks.len() && self.thread == Thread::Current && !self.sum.locks_released.contains(lock) {
             self.sum.locks_released.push(lock.clone());
         }
@@ -120,7 +123,13 @@ impl<'a, 'p> Walk<'a, 'p> {
             SyncSet::from_vec(v)
         };
         let spawned = if a.spawned.len() >= b.spawned.len() { a.spawned.clone() } else { b.spawned.clone() };
-        Flow { locks, acq, live: a.live || b.live, jumped: a.jumped || b.jumped, spawned }
+        // A conditional lock holds after the join only if it held on both paths.
+        let cond_locks = if Rc::ptr_eq(&a.cond_locks, &b.cond_locks) {
+            a.cond_locks.clone()
+        } else {
+            Rc::new(a.cond_locks.iter().filter(|c| b.cond_locks.contains(c)).cloned().collect())
+        };
+        Flow { locks, acq, live: a.live || b.live, jumped: a.jumped || b.jumped, spawned, cond_locks }
     }
 
     /// Join where a path that ended (return, panic) does not constrain the other. Goroutines

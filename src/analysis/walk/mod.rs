@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use super::path::{Key, Path, Root, Step};
 use super::summary::*;
-use super::text::expr_text;
+use super::text::{self, expr_text};
 use super::{Analyzer, AtomicityFact, LazyInit, SyncMapFact, SyncMapForm};
 use crate::model::{FileId, FuncId, MethodTarget, PkgId, SyncKind, Type};
 use crate::syntax::ir::*;
@@ -118,11 +118,13 @@ struct Flow {
     jumped: bool,
     /// Goroutines this path has started so far, in order (their start sites).
     spawned: Rc<Vec<Site>>,
+    /// Locks held whenever a condition holds: (condition text, its value, the lock).
+    cond_locks: Rc<Vec<(Rc<str>, bool, HeldLock)>>,
 }
 
 impl Flow {
     fn start() -> Flow {
-        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, jumped: false, spawned: Rc::default() }
+        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, jumped: false, spawned: Rc::default(), cond_locks: Rc::default() }
     }
 }
 
@@ -138,7 +140,8 @@ pub(super) struct Walk<'a, 'p> {
     next_id: u32,
     releases: Vec<(Thread, u32, SyncObj)>,
     pub(super) sum: Summary,
-    deferred: Vec<&'p Expr>,
+    /// Deferred calls, with the locks held when each was deferred (see `run_deferred`).
+    deferred: Vec<(&'p Expr, Vec<HeldLock>)>,
     exits: Vec<Flow>,
     /// Instance scopes enclosing the current point (loop bodies and goroutine bodies).
     instance_scopes: Vec<u32>,
@@ -268,16 +271,40 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn finish_exit(&mut self) {
         let mut exit = match self.exits.split_first() {
             Some((first, rest)) => rest.iter().fold(first.clone(), |a, b| self.join(&a, b)),
-            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, jumped: false, spawned: self.flow.spawned.clone() },
+            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, jumped: false, spawned: self.flow.spawned.clone(), cond_locks: Rc::default() },
         };
         exit.live = true;
         self.flow = exit;
         self.pos = u32::MAX - 1;
         let deferred = std::mem::take(&mut self.deferred);
-        for call in deferred.into_iter().rev() {
+        self.run_deferred(deferred);
+        self.sum.locks_acquired = self.flow.locks.clone();
+    }
+
+    /// Run deferred calls, last deferred first. A call deferred while a lock was held whose
+    /// `Unlock` was deferred before it runs before that `Unlock`, so with the lock held, also
+    /// when the exit state lost the lock on another path (`if cacheable { mu.Lock(); defer
+    /// mu.Unlock(); defer func() { observe(len(m)) }() }`).
+    pub(super) fn run_deferred(&mut self, deferred: Vec<(&'p Expr, Vec<HeldLock>)>) {
+        let unlocks: Vec<Option<Path>> = deferred.iter().map(|(call, _)| self.unlocked_by(call)).collect();
+        for (i, (call, held)) in deferred.iter().enumerate().rev() {
+            for l in held {
+                let released_later = unlocks[..i].iter().flatten().any(|p| *p == l.lock);
+                if released_later && !self.flow.locks.iter().any(|m| m.lock == l.lock) {
+                    self.flow.locks.push(l.clone());
+                }
+            }
             self.expr_stmt(call);
         }
-        self.sum.locks_acquired = self.flow.locks.clone();
+    }
+
+    /// The mutex a call `x.Unlock()` / `x.RUnlock()` releases.
+    fn unlocked_by(&self, call: &Expr) -> Option<Path> {
+        let ExprKind::Call { func, .. } = &call.kind else { return None };
+        match &func.kind {
+            ExprKind::Selector(recv, name) if name == "Unlock" || name == "RUnlock" => self.quiet_field_path(recv),
+            _ => None,
+        }
     }
 
     /// Run an entry method as a goroutine that may run many times at once, on every

@@ -52,7 +52,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                             }
                         }
                     }
-                self.deferred.push(call);
+                let held = self.flow.locks.clone();
+                self.deferred.push((call, held));
             }
             Stmt::Return(vals, span) => {
                 let evs: Vec<Ev<'p>> = vals.iter().map(|v| self.eval(v)).collect();
@@ -118,16 +119,23 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     w.eval(cond);
                     let (when_true, when_false) = (w.conds_of(cond, true), w.conds_of(cond, false));
+                    let (atoms_true, atoms_false) = (w.atoms_of(cond, true), w.atoms_of(cond, false));
                     let entry = w.flow.clone();
+                    w.take_cond_locks(&atoms_true);
                     w.under_conds(when_true, |w| w.block(then));
                     let after_then = std::mem::replace(&mut w.flow, entry);
+                    w.take_cond_locks(&atoms_false);
                     match els {
                         Some(e) => w.under_conds(when_false, |w| w.stmt(e)),
                         // `if cond { return }`: what follows runs only when cond is false.
                         None if !after_then.live => after_else_only = when_false,
                         None => {}
                     }
-                    w.flow = w.join_live(&after_then, &w.flow);
+                    let after_else = w.flow.clone();
+                    let mut joined = w.join_live(&after_then, &after_else);
+                    w.note_cond_locks(&mut joined, &after_then, &after_else, &atoms_true);
+                    w.note_cond_locks(&mut joined, &after_else, &after_then, &atoms_false);
+                    w.flow = joined;
                 });
                 self.assume(after_else_only);
             }
