@@ -69,15 +69,13 @@ pub(super) struct Ev<'p> {
     pub typed: Option<Path>,
     /// A map literal's map-valued elements by key, until the literal gets a name (MR003).
     pub stored: Option<Rc<[(Key, Path)]>>,
-    /// A local holding a snapshot of a field's map taken under a lock (see `Access::copied`).
-    pub snapshot: bool,
     /// The value is this constant (a literal, `true`, `pkg.Name`): see `ParamCond`.
     pub konst: Option<Rc<str>>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, snapshot: false, konst: None }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }

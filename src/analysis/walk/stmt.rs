@@ -30,7 +30,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             Stmt::IncDec(e) => self.assign_target(e, None, true),
             Stmt::VarDecl { names, ty, values } => {
                 let declared = ty.as_ref().map(|t| self.an.prog.resolve(self.file, t));
-                let evs: Vec<Ev<'p>> = values.iter().map(|v| self.eval(v)).collect();
+                let evs: Vec<Ev<'p>> = values
+                    .iter()
+                    .map(|v| {
+                        let ev = self.eval(v);
+                        self.load_variable(v, &ev);
+                        ev
+                    })
+                    .collect();
                 let evs = spread(evs, names.len());
                 for ((name, _), ev) in names.iter().zip(evs) {
                     let mut ev = ev;
@@ -56,7 +63,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.deferred.push((call, held));
             }
             Stmt::Return(vals, span) => {
-                let evs: Vec<Ev<'p>> = vals.iter().map(|v| self.eval(v)).collect();
+                let evs: Vec<Ev<'p>> = vals
+                    .iter()
+                    .map(|v| {
+                        let ev = self.eval(v);
+                        self.load_variable(v, &ev);
+                        ev
+                    })
+                    .collect();
                 let under_lock = !self.flow.locks.is_empty();
                 let site = self.site(*span);
                 for (i, ev) in evs.into_iter().enumerate() {
@@ -329,7 +343,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             // The second value (`ok`, `err`) names nothing the rules follow.
             vec![ev, Ev::of_type(Type::Opaque)]
         } else {
-            let evs: Vec<Ev<'p>> = rhs.iter().map(|r| self.eval(r)).collect();
+            let evs: Vec<Ev<'p>> = rhs
+                .iter()
+                .map(|r| {
+                    let ev = self.eval(r);
+                    self.load_variable(r, &ev);
+                    ev
+                })
+                .collect();
             spread(evs, lhs.len())
         };
         for (l, ev) in lhs.iter().zip(evs) {
@@ -433,6 +454,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                     return;
                 }
                 let base = self.eval(x);
+                // `o.m = ...` on a struct the function received by value (a value receiver or
+                // parameter) sets a field of its own copy.
+                let own_copy = matches!(base.path(), Some(Path { root: Root::Recv | Root::Param(_), steps }) if steps.is_empty())
+                    && matches!(base.ty, Type::Named(_))
+                    && matches!(self.an.prog.underlying(&base.ty), Type::Struct(_));
+                if own_copy {
+                    return;
+                }
                 if let Some((p, ty)) = self.field_of(&base, f) {
                     if self.an.prog.underlying(&ty).is_map() {
                         let fev = Ev { val: Val::Path(p.clone(), via_of(&base)), ty, ..Ev::unknown() };
