@@ -105,6 +105,8 @@ struct Var<'p> {
     /// (`conns := cc.conns` under `cc.mu`): a later reassignment of that variable does not
     /// change what this one holds.
     snapshot: bool,
+    /// The goroutine that declared it (a closure walked as a goroutine shares the variable).
+    owner: Thread,
 }
 
 #[derive(Clone, Debug)]
@@ -143,6 +145,8 @@ pub(super) struct Walk<'a, 'p> {
     exits: Vec<Flow>,
     /// Instance scopes enclosing the current point (loop bodies and goroutine bodies).
     instance_scopes: Vec<u32>,
+    /// Per enclosing loop, how many goroutines the path had started when its body began.
+    loop_spawn_marks: Vec<usize>,
     loop_depth: u32,
     calls: u32,
     syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
@@ -194,6 +198,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             deferred: Vec::new(),
             exits: Vec::new(),
             instance_scopes: vec![0],
+            loop_spawn_marks: Vec::new(),
             loop_depth: 0,
             calls: 0,
             syncmap_loads: Vec::new(),
@@ -608,7 +613,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if matches!(&val, Val::Path(Path { root: Root::Local(l), steps }, _) if *l == id && steps.is_empty()) {
             self.local_scope.insert(id, scope);
         }
-        let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None, snapshot: false };
+        let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None, snapshot: false, owner: self.thread };
         if let Some(s) = self.scopes.last_mut() {
             s.insert(Rc::from(name), var);
         }

@@ -171,6 +171,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let ranged = range.as_ref().map(|r| w.eval(&r.expr));
                 w.instance_scopes.push(scope);
                 w.loop_depth += 1;
+                w.loop_spawn_marks.push(w.flow.spawned.len());
                 if let Some(c) = cond {
                     w.eval(c);
                 }
@@ -187,6 +188,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 });
                 w.loop_depth -= 1;
                 w.instance_scopes.pop();
+                w.loop_spawn_marks.pop();
                 let infinite = cond.is_none() && range.is_none();
                 w.flow = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { w.join_live(&entry, &w.flow) };
                 if let Some(ch) = channel {
@@ -419,13 +421,35 @@ impl<'a, 'p> Walk<'a, 'p> {
                 };
                 let owns_storage = matches!(&var.val, Val::Path(Path { root: Root::Local(id), steps }, _) if *id == var.id && steps.is_empty());
                 if owns_storage {
-                    if self.an.prog.underlying(&var.ty).is_map() {
+                    let is_map = self.an.prog.underlying(&var.ty).is_map();
+                    if is_map {
                         let p = Path::new(Root::Local(var.id));
                         self.access(p, AccessKind::Reassign, KeyText::Unknown, l.span, l, &Ev::of_type(var.ty.clone()));
                     }
+                    // `pending = make(map...)` after handing the old map to a goroutine: from
+                    // here on the variable names another map. (Not in a goroutine sharing the
+                    // variable with its parent: there the variable itself is what both touch.)
+                    let renamed = (is_map && ev.fresh && var.owner == self.thread).then(|| {
+                        let id = self.fresh_id();
+                        let scope = self.local_scope.get(&var.id).copied().unwrap_or(0);
+                        self.local_scope.insert(id, scope);
+                        // In a loop, after starting a goroutine on this iteration's path: each
+                        // goroutine got the map of its own iteration (a batcher's flushes).
+                        if self.loop_depth > 0
+                            && self.loop_spawn_marks.last().is_some_and(|m| self.flow.spawned.len() > *m)
+                            && let Some(&loop_scope) = self.instance_scopes.last()
+                        {
+                            self.local_scope.insert(var.id, loop_scope);
+                        }
+                        id
+                    });
                     if let Some(v) = self.lookup_mut(n) {
                         v.origin = ev.origin.clone();
                         v.fresh = ev.fresh;
+                        if let Some(id) = renamed {
+                            v.id = id;
+                            v.val = Val::Path(Path::new(Root::Local(id)), Via::Direct);
+                        }
                     }
                 } else if let Some(v) = self.lookup_mut(n) {
                     // An alias local rebinds to another shared path; assigned a fresh map it
