@@ -455,11 +455,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                         },
                         _ => expr_text(e),
                     };
+                    let recomputed = name == "Store"
+                        && evs.get(1).is_some_and(|v| !v.fresh && !v.origin.as_ref().is_some_and(|o| o.path.may_alias(&obj) && o.key.same_as(&key)));
                     self.an.facts.syncmap.push(SyncMapFact {
                         site,
                         related: load_site,
                         shown: Rc::from(shown),
                         form: if name == "Store" { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
+                        recomputed,
                     });
                 }
                 Ev::unknown()

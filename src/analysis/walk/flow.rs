@@ -191,6 +191,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 related: site,
                 shown: Rc::from(expr_text(map_expr)),
                 form: SyncMapForm::MutatedValue,
+                recomputed: false,
             });
         }
         let copied = match &map_expr.kind {
