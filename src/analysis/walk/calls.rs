@@ -51,6 +51,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         // concurrent APIs. The receiver is evaluated once, here, and its method resolved from
         // that value.
         let mut resolved = None;
+        // A lock method of a value that is no sync primitive: (receiver, its expression, the
+        // method, the locks held before the call).
+        let mut lock_call: Option<(Path, &Expr, &str, Vec<Path>)> = None;
         if let ExprKind::Selector(recv, name) = &func.kind {
             let rev = match self.qualifier_path(recv) {
                 Some(path) => {
@@ -90,6 +93,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                 return Ev::unknown();
             }
             if let Some(rev) = rev {
+                if args.is_empty() && lock_mode(name).is_some() {
+                    lock_call = rev.path().map(|p| (p.clone(), &**recv, name.as_str(), self.flow.locks.iter().map(|l| l.lock.clone()).collect()));
+                }
                 resolved = Some(match self.select(rev, name).val {
                     Val::Func(t) => Some(t),
                     _ => None,
@@ -100,6 +106,34 @@ impl<'a, 'p> Walk<'a, 'p> {
             Some(t) => t,
             None => self.callee(func),
         };
+        let ev = self.call_target(e, target, args);
+        if let Some((lock, recv, name, before)) = lock_call {
+            self.any_locker(e, lock, recv, name, &before);
+        }
+        ev
+    }
+
+    /// `x.Lock()` on a value that is no sync primitive (a mutex wrapper type, a
+    /// `sync.Locker`, `cond.L`): whatever the method does, it is a lock. When the call showed
+    /// no effect of its own on the locks held (a callee that locks a mutex field already did),
+    /// the receiver itself is taken and released as the lock.
+    fn any_locker(&mut self, e: &Expr, lock: Path, recv: &Expr, name: &str, before: &[Path]) {
+        let Some(mode) = lock_mode(name) else { return };
+        let unchanged = self.flow.locks.len() == before.len() && self.flow.locks.iter().all(|l| before.contains(&l.lock));
+        if !unchanged {
+            return;
+        }
+        match mode {
+            Some(mode) => {
+                let site = self.site(e.span);
+                let class = self.lock_class(recv, &[]);
+                self.lock(lock, mode, site, class);
+            }
+            None => self.unlock(&lock),
+        }
+    }
+
+    fn call_target(&mut self, e: &'p Expr, target: Option<FuncTarget<'p>>, args: &'p [Expr]) -> Ev<'p> {
         let arg_evs = self.eval_args(args);
         match target {
             Some(t) => {
@@ -775,5 +809,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None }
             })
             .collect()
+    }
+}
+
+/// What a method of this name does to a lock: `Some(Some(mode))` acquires, `Some(None)`
+/// releases, `None` is no lock method.
+fn lock_mode(name: &str) -> Option<Option<Mode>> {
+    match name {
+        "Lock" => Some(Some(Mode::Write)),
+        "RLock" => Some(Some(Mode::Read)),
+        "Unlock" | "RUnlock" => Some(None),
+        _ => None,
     }
 }
