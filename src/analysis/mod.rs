@@ -143,6 +143,9 @@ pub struct Analyzer<'p> {
     entry_accesses: Vec<Access>,
     /// The last `range` loop scope handed out (see `loop_scope`).
     last_loop_scope: u32,
+    /// Every call instantiated: caller (none: the entry walk), callee, and the locks (by
+    /// class, write mode) the caller holds there (see `entry_locks`).
+    call_locks: Vec<(Option<FuncId>, FuncId, Vec<(TypeId, Rc<str>)>)>,
     /// Calls seen (caller → callee; the entry walk has no caller), and the callees some call
     /// runs twice at once: `Facts::concurrent_funcs` is their closure over the calls.
     calls: HashSet<(Option<FuncId>, FuncId)>,
@@ -185,6 +188,7 @@ impl<'p> Analyzer<'p> {
             last_loop_scope: LOOP_SCOPES_FROM,
             calls: HashSet::new(),
             concurrent_calls: HashSet::new(),
+            call_locks: Vec::new(),
             guarded_fields: HashMap::new(),
             concurrent_apis: Vec::new(),
             lock_wrappers: Vec::new(),
@@ -312,6 +316,73 @@ impl<'p> Analyzer<'p> {
             self.recheck_aliased();
         }
         self.close_concurrent_funcs();
+        self.drop_guarded_by_callers();
+    }
+
+    /// A call of `id` made holding these locks (by class, write mode).
+    fn note_entry_locks(&mut self, caller: Option<FuncId>, id: FuncId, held: Vec<(TypeId, Rc<str>)>) {
+        self.call_locks.push((caller, id, held));
+    }
+
+    /// The locks (by class) an unexported function always runs under: at every call outside
+    /// tests, those the caller holds there or itself always runs under (a greatest fixpoint
+    /// over the calls; exported functions and functions called from the entry walk run under
+    /// none).
+    fn entry_locks(&self) -> HashMap<FuncId, Vec<(TypeId, Rc<str>)>> {
+        let exported = |f: FuncId| self.prog.funcs[f as usize].name.chars().next().is_some_and(char::is_uppercase);
+        // None: not yet constrained (top).
+        let mut entry: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = HashMap::new();
+        for (_, callee, _) in &self.call_locks {
+            if !exported(*callee) {
+                entry.insert(*callee, None);
+            }
+        }
+        for _ in 0..64 {
+            let mut next: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = entry.keys().map(|k| (*k, None)).collect();
+            for (caller, callee, held) in &self.call_locks {
+                let Some(slot) = next.get_mut(callee) else { continue };
+                // Tests call such helpers bare, on objects nothing else touches then (their
+                // own races are judged in the tests' walks); the entry walk calls unexported
+                // methods only for the goroutines they start.
+                let Some(c) = caller else { continue };
+                if self.prog.file_path(self.prog.funcs[*c as usize].file).to_string_lossy().ends_with("_test.go") {
+                    continue;
+                }
+                // What the callee runs under at this call: None (top) when the caller is
+                // itself still unconstrained.
+                let here: Option<Vec<(TypeId, Rc<str>)>> = match entry.get(c) {
+                    Some(None) => None,
+                    Some(Some(outer)) => Some(held.iter().chain(outer).cloned().collect()),
+                    None => Some(held.clone()),
+                };
+                *slot = match (slot.take(), here) {
+                    (None, h) => h,
+                    (s, None) => s,
+                    (Some(a), Some(b)) => Some(a.into_iter().filter(|c| b.contains(c)).collect()),
+                };
+            }
+            if next == entry {
+                break;
+            }
+            entry = next;
+        }
+        entry.into_iter().filter_map(|(f, v)| v.filter(|v| !v.is_empty()).map(|v| (f, v))).collect()
+    }
+
+    /// An unexported function runs under the locks all its callers hold (a helper documented
+    /// "c.mu must be held"): its own walk did not know them. A conflict found there between
+    /// its own code (the caller's goroutine) and another access that holds one of those locks
+    /// is guarded after all (RacerD judges private methods in their callers' context alike).
+    fn drop_guarded_by_callers(&mut self) {
+        let entry = self.entry_locks();
+        self.facts.conflicts.retain(|c| {
+            let WalkId::Function(f) = c.walk else { return true };
+            let Some(classes) = entry.get(&f) else { return true };
+            let covered = |mine: &Access, other: &Access| {
+                mine.thread == Thread::Current && other.locks.iter().any(|l| l.class.as_ref().is_some_and(|k| classes.contains(k)))
+            };
+            !(covered(&c.a, &c.b) || covered(&c.b, &c.a))
+        });
     }
 
     /// Everything a function that runs twice at once calls runs twice at once too.

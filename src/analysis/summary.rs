@@ -72,6 +72,10 @@ pub struct HeldLock {
     /// `Do` goes on. Code that reads what it set up without calling `Do` relies on program
     /// order the analysis cannot see, so pairs with it are not reported.
     pub once: bool,
+    /// Which mutex this is cannot be told from its name: one reached through a pointer
+    /// (`vs.mu` set to `&d.mu` elsewhere) or an interface (`sync.Locker`). It may be any
+    /// other lock, so no pair is said to hold "different" locks because of it.
+    pub aliasable: bool,
 }
 
 impl HeldLock {
@@ -81,7 +85,11 @@ impl HeldLock {
     /// model; reporting every striped access as unguarded was the largest false-positive class
     /// on real code.
     pub fn same_lock(&self, other: &HeldLock) -> bool {
-        self.lock == other.lock || (self.class.is_some() && self.class == other.class) || self.lock.may_alias(&other.lock)
+        self.lock == other.lock
+            || (self.class.is_some() && self.class == other.class)
+            || self.lock.may_alias(&other.lock)
+            || self.aliasable
+            || other.aliasable
     }
 }
 

@@ -127,10 +127,20 @@ impl<'a, 'p> Walk<'a, 'p> {
             Some(mode) => {
                 let site = self.site(e.span);
                 let class = self.lock_class(recv, &[]);
-                self.lock(lock, mode, site, class);
+                // A Locker interface value can be any lock.
+                if self.static_type(recv).is_none_or(|t| matches!(self.an.prog.underlying(&t), Type::Unknown | Type::Opaque)) {
+                    self.lock_aliasable(lock, mode, site, class);
+                } else {
+                    self.lock(lock, mode, site, class);
+                }
             }
             None => self.unlock(&lock),
         }
+    }
+
+    /// `*sync.Mutex` / `*sync.RWMutex`: a mutex this value does not own.
+    fn is_mutex_pointer(&self, ty: &Type) -> bool {
+        matches!(ty, Type::Pointer(t) if matches!(**t, Type::Sync(SyncKind::Mutex | SyncKind::RWMutex)))
     }
 
     fn call_target(&mut self, e: &'p Expr, target: Option<FuncTarget<'p>>, args: &'p [Expr]) -> Ev<'p> {
@@ -255,7 +265,11 @@ impl<'a, 'p> Walk<'a, 'p> {
             obj = obj.child(Step::Field(Rc::from(f.as_str())));
         }
         let site = self.site(e.span);
+        // A mutex held by pointer (`mu *sync.Mutex`, set to another object's mutex).
+        let by_pointer = self.is_mutex_pointer(&rev.ty);
         match (kind, name) {
+            (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") if by_pointer => self.lock_aliasable(obj, Mode::Write, site, class),
+            (SyncKind::RWMutex, "RLock" | "TryRLock") if by_pointer => self.lock_aliasable(obj, Mode::Read, site, class),
             (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") => self.lock(obj, Mode::Write, site, class),
             (SyncKind::RWMutex, "RLock" | "TryRLock") => self.lock(obj, Mode::Read, site, class),
             (SyncKind::Mutex | SyncKind::RWMutex, "Unlock") | (SyncKind::RWMutex, "RUnlock") => self.unlock(&obj),
@@ -542,6 +556,10 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     /// Instantiate a callee's summary here. Returns what the call evaluates to.
     pub(super) fn call_summary(&mut self, id: FuncId, recv: Option<Path>, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>, span: Span) -> Vec<Ev<'p>> {
+        // What the callee runs under: the caller's locks, unless the call starts a goroutine.
+        let held: Vec<(crate::model::TypeId, Rc<str>)> =
+            if spawn.is_some() { Vec::new() } else { self.flow.locks.iter().filter(|l| l.mode == Mode::Write).filter_map(|l| l.class.clone()).collect() };
+        self.an.note_entry_locks(self.func, id, held);
         let Some(sum) = self.an.summary(id, self.depth + 1) else {
             return Vec::new();
         };

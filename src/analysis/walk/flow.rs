@@ -6,10 +6,18 @@ use super::*;
 impl<'a, 'p> Walk<'a, 'p> {
     // ----- locks and ordering --------------------------------------------------------
 
+    /// A lock whose identity its name does not tell (see `HeldLock::aliasable`).
+    pub(super) fn lock_aliasable(&mut self, lock: Path, mode: Mode, site: Site, class: Option<(crate::model::TypeId, Rc<str>)>) {
+        self.lock(lock, mode, site, class);
+        if let Some(l) = self.flow.locks.last_mut() {
+            l.aliasable = true;
+        }
+    }
+
     pub(super) fn lock(&mut self, lock: Path, mode: Mode, site: Site, class: Option<(crate::model::TypeId, Rc<str>)>) {
         let section = self.fresh_id();
         self.flow.locks.retain(|l| l.lock != lock);
-        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false });
+        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false, aliasable: false });
     }
 
     /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an

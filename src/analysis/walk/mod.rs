@@ -605,6 +605,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if name == "_" {
             return 0;
         }
+        self.forget_cond_locks(name);
         let id = match &val {
             Val::Path(Path { root: Root::Local(id), steps }, _) if steps.is_empty() => *id,
             _ => self.fresh_id(),

@@ -135,6 +135,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     let (when_true, when_false) = (w.conds_of(cond, true), w.conds_of(cond, false));
                     let (atoms_true, atoms_false) = (w.atoms_of(cond, true), w.atoms_of(cond, false));
                     let entry = w.flow.clone();
+                    let entry_flow = entry.clone();
                     w.take_cond_locks(&atoms_true);
                     w.under_conds(when_true, |w| w.block(then));
                     let after_then = std::mem::replace(&mut w.flow, entry);
@@ -147,8 +148,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     let after_else = w.flow.clone();
                     let mut joined = w.join_live(&after_then, &after_else);
-                    w.note_cond_locks(&mut joined, &after_then, &after_else, &atoms_true);
-                    w.note_cond_locks(&mut joined, &after_else, &after_then, &atoms_false);
+                    w.note_cond_locks(&mut joined, &entry_flow, &after_then, &after_else, &atoms_true);
+                    w.note_cond_locks(&mut joined, &entry_flow, &after_else, &after_then, &atoms_false);
                     w.flow = joined;
                 });
                 self.assume(after_else_only);
@@ -409,6 +410,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         match &l.kind {
             ExprKind::Ident(n) if n == "_" => {}
             ExprKind::Ident(n) => {
+                self.forget_cond_locks(n);
                 let Some(var) = self.lookup(n).cloned() else {
                     // A package-level variable.
                     if let Some(g) = self.an.prog.packages[self.pkg as usize].vars.get(n.as_str())
