@@ -95,7 +95,8 @@ struct CheckArgs {
     /// Also list `//maprace:ignore` and `//nolint` comments that silence nothing (exit 1)
     #[arg(long)]
     report_unused_ignores: bool,
-    /// Print files, lines, seconds, findings and errors to stderr at the end
+    /// Print files, lines, seconds, findings and errors to stderr at the end, then the time
+    /// of each phase (load, parse, model, analysis, rules, triage) and the peak memory
     #[arg(long)]
     stats: bool,
     /// Threads reading and parsing files (default: one per CPU); findings do not depend on it
@@ -239,6 +240,7 @@ fn run_check(args: CheckArgs) -> i32 {
             outcome.report.errors.len(),
             outcome.suppressed
         );
+        eprintln!("maprace: {}", outcome.stats.describe());
     }
     if let Some(path) = &args.write_baseline {
         return match baseline::write(&outcome.report, path, &base) {

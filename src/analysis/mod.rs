@@ -14,7 +14,6 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::model::{FuncId, PkgId, Program, SyncKind, Type, TypeId};
-use crate::report::Finding;
 use crate::syntax::ir::{ExprKind, TypeExpr};
 use path::{Path, Root};
 use summary::{Access, ReadOrigin, Site, Summary, Thread};
@@ -468,13 +467,13 @@ impl Analyzer<'_> {
     }
 }
 
-/// Run the static analysis and the rules.
-pub fn analyze(prog: &Program, concurrent_apis: &[String], lock_wrappers: &[String]) -> Vec<Finding> {
+/// Run the static analysis: the facts the rules read.
+pub fn analyze(prog: &Program, concurrent_apis: &[String], lock_wrappers: &[String]) -> Facts {
     let mut an = Analyzer::new(prog);
     an.concurrent_apis = concurrent_apis.to_vec();
     an.lock_wrappers = lock_wrappers.to_vec();
     an.run();
-    crate::rules::run_all(prog, &an.facts)
+    an.facts
 }
 
 impl Path {

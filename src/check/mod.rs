@@ -2,8 +2,11 @@
 //! (load → syntax → model → summaries → rules → report). Library entry point for every
 //! caller (CLI, lab, race's `confirmed` marking, tests).
 
+mod stats;
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -13,6 +16,7 @@ use crate::report::{FileError, Report};
 use crate::rules::RuleId;
 use crate::triage::suppress::Directive;
 use crate::triage::{Sources, fingerprint, suppress};
+pub use stats::Stats;
 
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
@@ -76,12 +80,17 @@ pub struct CheckOutcome {
     pub suppressed: usize,
     /// With `report_unused_ignores`: suppression comments that matched no finding.
     pub unused_ignores: Vec<Directive>,
+    /// Time per phase and peak memory (`--stats`).
+    pub stats: Stats,
 }
 
 /// Run the static analysis over `args` (files, directories, `./...` patterns).
 pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
+    let mut stats = Stats::default();
+    let started = Instant::now();
     let pool = lowering_pool(opts.jobs);
     let loaded = load::load(args, &opts.load);
+    let t = stats.phase("load", started);
     let mut errors: Vec<FileError> = loaded.errors;
     let mut incomplete = loaded.argument_failed;
 
@@ -96,6 +105,7 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         // No threads to be had: the global pool still lowers the files.
         None => jobs.par_iter().map(lower_one).collect(),
     };
+    let t = stats.phase("parse", t);
 
     let mut files_by_dir: Vec<Vec<crate::syntax::FileFacts>> = loaded.dirs.iter().map(|_| Vec::new()).collect();
     let mut files = 0;
@@ -122,7 +132,6 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
             }
         }
     }
-    let debug = std::env::var_os("MAPRACE_DEBUG").is_some();
     let mut opts = opts.clone();
     let configured = if opts.read_config { configure(args, loaded.module_root.as_deref(), &mut opts) } else { Configured::default() };
     if !configured.errors.is_empty() {
@@ -135,20 +144,29 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let no_rule_enabled = configured.no_rule_enabled;
     let concurrent_apis = opts.concurrent_apis.clone();
     let lock_wrappers = opts.lock_wrappers.clone();
-    let t0 = std::time::Instant::now();
     let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
+    stats.phase("model", t);
     // The analysis recurses through call chains and nested syntax: give it a stack that the
     // depth limits (syntax::MAX_DEPTH, analysis::MAX_CALL_DEPTH) are sized for.
     let analysed = std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(512 * 1024 * 1024)
-            .spawn_scoped(s, || crate::analysis::analyze(&program, &concurrent_apis, &lock_wrappers))
+            .spawn_scoped(s, || {
+                let started = Instant::now();
+                let facts = crate::analysis::analyze(&program, &concurrent_apis, &lock_wrappers);
+                let analysed = Instant::now();
+                let findings = crate::rules::run_all(&program, &facts);
+                (findings, analysed - started, analysed.elapsed())
+            })
             .map_err(|e| e.to_string())
             .and_then(|h| h.join().map_err(|p| panic_text(&p)))
     });
-    if debug {
-        eprintln!("maprace debug: model+analysis {:.2} s", t0.elapsed().as_secs_f64());
-    }
+    let t = Instant::now();
+    let analysed = analysed.map(|(findings, analysis, rules)| {
+        stats.phases.push(("analysis", analysis));
+        stats.phases.push(("rules", rules));
+        findings
+    });
     let mut findings = match analysed {
         Ok(f) => f,
         Err(why) => {
@@ -185,6 +203,8 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         unused_ignores = s.unused;
     }
     fingerprint::assign(&mut report, loaded.module_root.as_deref(), &mut sources);
+    stats.phase("triage", t);
+    stats.peak_rss_mib = stats::peak_rss_mib();
     CheckOutcome {
         report,
         incomplete,
@@ -195,6 +215,7 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         notes,
         suppressed,
         unused_ignores,
+        stats,
     }
 }
 
