@@ -97,11 +97,25 @@ pub enum SyncObj {
 /// its 4,000 accesses its own copy of some 150 released objects, and every caller copied
 /// them again (nats-server ran out of memory).
 #[derive(Clone, Debug, Default)]
-pub struct SyncSet(Option<Rc<[SyncObj]>>);
+pub struct SyncSet(Option<Rc<SetObjects>>);
+
+/// A set's objects with their hash, computed once: callers hash the sets of every access
+/// they instantiate (`Walk::instance_key`), and a set has up to hundreds of objects.
+#[derive(Debug)]
+struct SetObjects {
+    hash: u64,
+    objs: Box<[SyncObj]>,
+}
 
 impl SyncSet {
     pub fn from_vec(v: Vec<SyncObj>) -> SyncSet {
-        SyncSet(if v.is_empty() { None } else { Some(Rc::from(v)) })
+        if v.is_empty() {
+            return SyncSet(None);
+        }
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        v.hash(&mut h);
+        SyncSet(Some(Rc::new(SetObjects { hash: h.finish(), objs: v.into_boxed_slice() })))
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, SyncObj> {
@@ -109,7 +123,7 @@ impl SyncSet {
     }
 
     pub fn as_slice(&self) -> &[SyncObj] {
-        self.0.as_deref().unwrap_or(&[])
+        self.0.as_ref().map_or(&[], |s| &s.objs)
     }
 
     pub fn contains(&self, s: &SyncObj) -> bool {
@@ -148,21 +162,24 @@ impl SyncSet {
         )
     }
 
-    /// Identity of the shared allocation (0 for the empty set), for `SetMemo`.
-    fn identity(&self) -> usize {
-        self.0.as_ref().map_or(0, |r| Rc::as_ptr(r) as *const SyncObj as usize)
+    /// Identity of the shared allocation (0 for the empty set), for memos over sets.
+    pub fn identity(&self) -> usize {
+        self.0.as_ref().map_or(0, |r| Rc::as_ptr(r) as usize)
     }
 }
 
 impl PartialEq for SyncSet {
     fn eq(&self, other: &SyncSet) -> bool {
-        self.as_slice() == other.as_slice()
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b) || (a.hash == b.hash && a.objs == b.objs),
+            (a, b) => a.is_none() && b.is_none(),
+        }
     }
 }
 
 impl std::hash::Hash for SyncSet {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        self.as_slice().hash(h)
+        self.0.as_ref().map_or(0, |s| s.hash).hash(h)
     }
 }
 

@@ -454,8 +454,17 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         // Before dropping accesses callers cannot name: the entry walk's pool has copies.
         // The function's own acquires count too: they join its goroutines for its callers.
-        let acquired: HashSet<SyncObj> =
-            self.sum.accesses.iter().flat_map(|a| a.acq.iter()).chain(&self.sum.acquires).cloned().collect();
+        // Each shared set once: thousands of accesses name the same few.
+        let mut sets = HashSet::new();
+        let acquired: HashSet<SyncObj> = self
+            .sum
+            .accesses
+            .iter()
+            .filter(|a| sets.insert(a.acq.identity()))
+            .flat_map(|a| a.acq.iter())
+            .chain(&self.sum.acquires)
+            .cloned()
+            .collect();
         self.sum.accesses.retain(|a| keep(&a.path));
         // A local mutex, channel or WaitGroup still orders and guards the goroutines this
         // function started after it returns: callers see it under a name of its own.
