@@ -483,6 +483,13 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// An access on an object one call made for itself (the instance a constructor returns),
+    /// or made by a constructor of the entry walk: another call makes another instance, so
+    /// the same goroutine started by two calls does not run twice on one object.
+    fn on_own_instance(&self, a: &Access) -> bool {
+        matches!(a.path.root, Root::Local(l) if self.call_instances.contains(&l)) || self.constructor_calls.contains(&a.origin)
+    }
+
     /// Instantiate a callee's summary here. Returns what the call evaluates to.
     pub(super) fn call_summary(&mut self, id: FuncId, recv: Option<Path>, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>, span: Span) -> Vec<Ev<'p>> {
         let Some(sum) = self.an.summary(id, self.depth + 1) else {
@@ -508,6 +515,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let fresh = self.fresh_id();
                 local_map.insert(*l, fresh);
                 self.local_scope.insert(fresh, scope);
+                self.call_instances.insert(fresh);
             }
         }
         let subst = |p: &Path| -> Option<Path> { subst_path(p, recv.as_ref(), &args, &local_map) };
@@ -602,6 +610,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         for acc in &new_accesses {
             if let Thread::Spawned { site, .. } = acc.thread
                 && (spawn_info.is_some() || Some(site) != caller_site)
+                && !self.on_own_instance(acc)
             {
                 match self.spawn_origins.get(&site) {
                     Some(o) if *o != origin => multi_sites.push(site),
@@ -630,8 +639,11 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         }
         if !multi_sites.is_empty() {
-            for a in &mut self.sum.accesses {
-                if let Thread::Spawned { site, multi } = &mut a.thread
+            for i in 0..self.sum.accesses.len() {
+                if self.on_own_instance(&self.sum.accesses[i]) {
+                    continue;
+                }
+                if let Thread::Spawned { site, multi } = &mut self.sum.accesses[i].thread
                     && multi_sites.contains(site) {
                         *multi = true;
                     }

@@ -133,7 +133,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         let exits = std::mem::replace(&mut self.exits, saved_exits);
         let mut exit = match exits.split_first() {
-            Some((f, rest)) => rest.iter().fold(f.clone(), |a, b| join(&a, b)),
+            Some((f, rest)) => rest.iter().fold(f.clone(), |a, b| self.join(&a, b)),
             None => self.flow.clone(),
         };
         exit.live = true;

@@ -112,7 +112,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if let Some(e) = els {
                     w.stmt(e);
                 }
-                w.flow = join_live(&after_then, &w.flow);
+                w.flow = w.join_live(&after_then, &w.flow);
             }),
             Stmt::For { init, cond, post, range, body } => self.with_scope(|w| {
                 if let Some(i) = init {
@@ -147,7 +147,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 w.loop_depth -= 1;
                 w.instance_scopes.pop();
                 let infinite = cond.is_none() && range.is_none();
-                w.flow = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { join_live(&entry, &w.flow) };
+                w.flow = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { w.join_live(&entry, &w.flow) };
                 if let Some(ch) = channel {
                     // A range over a channel ends when it is closed: after the loop, not in
                     // its body, comes what the closer did before `close`.
@@ -172,12 +172,12 @@ impl<'a, 'p> Walk<'a, 'p> {
                         }
                     });
                     out = Some(match out {
-                        Some(o) => join_live(&o, &w.flow),
+                        Some(o) => w.join_live(&o, &w.flow),
                         None => w.flow.clone(),
                     });
                 }
                 w.flow = match out {
-                    Some(o) => join_live(&o, &entry),
+                    Some(o) => w.join_live(&o, &entry),
                     None => entry,
                 };
             }),
@@ -195,7 +195,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         }
                     });
                     out = Some(match out {
-                        Some(o) => join_live(&o, &self.flow),
+                        Some(o) => self.join_live(&o, &self.flow),
                         None => self.flow.clone(),
                     });
                 }
