@@ -1,7 +1,9 @@
 //! The pair check: which accesses of one analysed function (its own, its callees', and its
 //! goroutines') may run at the same time on the same map without a common guard.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Conflict, WalkId};
 use super::path::{Path, Root, Step};
@@ -16,8 +18,8 @@ pub type AliasClasses = Vec<Vec<Path>>;
 /// two sides both have a known shape is not returned again.
 pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses, entries: &HashMap<Site, String>, seen: &mut ConflictShapes, walk: WalkId) -> Vec<Conflict> {
     // Accesses are compared within a root; roots joined by an alias class share a bucket.
-    let mut rep: HashMap<Root, Root> = HashMap::new();
-    let find = |rep: &HashMap<Root, Root>, r: &Root| -> Root {
+    let mut rep: FxHashMap<Root, Root> = FxHashMap::default();
+    let find = |rep: &FxHashMap<Root, Root>, r: &Root| -> Root {
         let mut r = r.clone();
         for _ in 0..16 {
             match rep.get(&r) {
@@ -36,7 +38,7 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
             }
         }
     }
-    let mut by_root: HashMap<Root, Vec<usize>> = HashMap::new();
+    let mut by_root: FxHashMap<Root, Vec<usize>> = FxHashMap::default();
     for (i, a) in accesses.iter().enumerate() {
         if a.kind != AccessKind::FieldWrite {
             by_root.entry(find(&rep, &a.path.root)).or_default().push(i);
@@ -113,7 +115,7 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
 /// findings. A conflict is kept when one of its sides has a shape not seen before, so what
 /// the rules report (the first conflict per site and diagnosis) does not change.
 #[derive(Default)]
-pub struct ConflictShapes(HashSet<u64>);
+pub struct ConflictShapes(FxHashSet<u64>);
 
 impl ConflictShapes {
     fn is_new(&mut self, a: &Access, b: &Access, aliased: bool) -> bool {
@@ -184,7 +186,7 @@ fn through_alias(a: &Access, b: &Access, aliases: &AliasClasses) -> bool {
                     sb != sa && b.path.starts_with(sb) && {
                         let ra = &a.path.steps[sa.steps.len()..];
                         let rb = &b.path.steps[sb.steps.len()..];
-                        ra.len() == rb.len() && Path { root: Root::Recv, steps: ra.to_vec() }.may_alias(&Path { root: Root::Recv, steps: rb.to_vec() })
+                        super::path::steps_may_alias(ra, rb)
                     }
                 })
         })
@@ -216,7 +218,7 @@ fn ordered(a: &Access, b: &Access, entries: &HashMap<Site, String>, memo: &mut O
 /// the sets of one function's accesses are few and shared, its pairs many (a pair check of
 /// go-ethereum spent half its time comparing the same two sets again).
 #[derive(Default)]
-struct OrderingMemo(HashMap<(usize, usize), bool>);
+struct OrderingMemo(FxHashMap<(usize, usize), bool>);
 
 impl OrderingMemo {
     fn meet(&mut self, rel: &SyncSet, acq: &SyncSet) -> bool {

@@ -511,7 +511,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             Rc::from(v)
         };
         for r in &sum.returns {
-            if let Some(Path { root: Root::Local(l), .. }) = &r.path {
+            if let Some(Root::Local(l)) = r.path.as_ref().map(|p| &p.root) {
                 let fresh = self.fresh_id();
                 local_map.insert(*l, fresh);
                 self.local_scope.insert(fresh, scope);
@@ -534,10 +534,27 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut substituted_rel = SetMemo::default();
         let mut substituted_acq = SetMemo::default();
         let mut objs = ObjSubst::new(&subst);
+        // The callee's paths, lock sets and scope lists are shared by many of its accesses:
+        // each is substituted once per call, and the copies share the result.
+        let mut substituted_paths = Memo::default();
+        let mut substituted_locks = Memo::default();
+        let mut substituted_scopes = Memo::default();
         for a in &sum.accesses {
-            let Some(path) = subst(&a.path) else { continue };
-            let mut locks: Vec<HeldLock> =
-                a.locks.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
+            let Some(path) = substituted_paths.get_or(&a.path, (), |p: &Path| subst(p)) else { continue };
+            // The caller's locks hold around what the callee does in the caller's goroutine.
+            let with_caller_locks = a.thread == Thread::Current && spawn_info.is_none();
+            let locks = substituted_locks.get_or(&a.locks, with_caller_locks, |set: &LockSet| {
+                let mut locks: Vec<HeldLock> =
+                    set.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
+                if with_caller_locks {
+                    for l in &caller_locks {
+                        if !locks.iter().any(|m| m.lock == l.lock) {
+                            locks.push(l.clone());
+                        }
+                    }
+                }
+                LockSet::from_vec(locks)
+            });
             let rel = substituted_rel.get_or(&a.rel, (), |set| objs.set(set));
             // What the callee acquired before the access, then what the caller had acquired
             // before the call, then the goroutine's start when the call starts one.
@@ -552,14 +569,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 (Thread::Current, Some((site, multi, _))) => {
                     Thread::Spawned { site: *site, multi: *multi }
                 }
-                (Thread::Current, None) => {
-                    for l in &caller_locks {
-                        if !locks.iter().any(|m| m.lock == l.lock) {
-                            locks.push(l.clone());
-                        }
-                    }
-                    caller_thread
-                }
+                (Thread::Current, None) => caller_thread,
                 (Thread::Spawned { site, multi }, _) => Thread::Spawned { site, multi: multi || in_loop || spawn_info.as_ref().is_some_and(|s| s.1) },
             };
             let value_from = match a.value_param {
@@ -580,7 +590,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 rel,
                 via: a.via.clone(),
                 fresh_value: a.fresh_value,
-                value_from,
+                value_from: value_from.map(Rc::new),
                 value_param,
                 origin,
                 // A goroutine the callee starts belongs to this call's instance scopes too
@@ -588,7 +598,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 instance_scopes: if a.thread == Thread::Current {
                     spawn_scopes.clone()
                 } else {
-                    spawn_scopes.iter().chain(a.instance_scopes.iter()).copied().collect()
+                    substituted_scopes.get_or(&a.instance_scopes, (), |own: &Rc<[u32]>| spawn_scopes.iter().chain(own.iter()).copied().collect())
                 },
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,

@@ -362,7 +362,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         }
                     return;
                 };
-                let owns_storage = matches!(&var.val, Val::Path(Path { root: Root::Local(id), steps }, _) if *id == var.id && steps.is_empty());
+                let owns_storage = matches!(&var.val, Val::Path(p, _) if p.local() == Some(var.id));
                 if owns_storage {
                     if self.an.prog.underlying(&var.ty).is_map() {
                         let p = Path::new(Root::Local(var.id));
@@ -407,8 +407,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     } else if let Some(bp) = base.path() {
                         // A field write on a value reached through a map (`m[k].n = 1`).
                         if bp.steps.last().is_some_and(|s| matches!(s, Step::Key(_))) {
-                            let mut container = bp.clone();
-                            container.steps.pop();
+                            let container = bp.parent();
                             self.access(container, AccessKind::FieldWrite, KeyText::Unknown, l.span, x, &base);
                         }
                     }
@@ -429,7 +428,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if let Some(i) = idx {
                     let a = &mut self.sum.accesses[i];
                     a.fresh_value = ev.fresh;
-                    a.value_from = if rmw { None } else { ev.origin.clone() };
+                    a.value_from = if rmw { None } else { ev.origin.clone().map(Rc::new) };
                     a.value_param = ev.param.filter(|p| *p != u16::MAX);
                     self.after_write(i);
                 }
