@@ -490,6 +490,19 @@ impl<'a, 'p> Walk<'a, 'p> {
         matches!(a.path.root, Root::Local(l) if self.call_instances.contains(&l)) || self.constructor_calls.contains(&a.origin)
     }
 
+    /// A call of `id` running in `thread`: one that runs many times at once, or a second
+    /// goroutine calling it here, has the callee running twice at once.
+    fn note_call(&mut self, id: FuncId, thread: Thread) {
+        self.an.calls.insert((self.func, id));
+        let twice = match thread {
+            Thread::Spawned { multi: true, .. } => true,
+            _ => *self.callee_threads.entry(id).or_insert(thread) != thread,
+        };
+        if twice {
+            self.an.concurrent_calls.insert(id);
+        }
+    }
+
     /// Instantiate a callee's summary here. Returns what the call evaluates to.
     pub(super) fn call_summary(&mut self, id: FuncId, recv: Option<Path>, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>, span: Span) -> Vec<Ev<'p>> {
         let Some(sum) = self.an.summary(id, self.depth + 1) else {
@@ -526,6 +539,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         };
         let spawn_info = spawn.as_ref().map(|(s, m, start, _)| (*s, *m || in_loop, start.clone()));
+        self.note_call(id, spawn_info.as_ref().map(|(s, m, _)| Thread::Spawned { site: *s, multi: *m }).unwrap_or(caller_thread));
         let caller_site = match caller_thread {
             Thread::Spawned { site, .. } => Some(site),
             Thread::Current => None,
@@ -541,6 +555,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut substituted_scopes = Memo::default();
         for a in &sum.accesses {
             let Some(path) = substituted_paths.get_or(&a.path, (), |p: &Path| subst(p)) else { continue };
+            // A branch this call's constant arguments rule out does not run.
+            let Some(conds) = self.instantiate_conds(a.conds.as_ref(), &args) else { continue };
             // The caller's locks hold around what the callee does in the caller's goroutine.
             let with_caller_locks = a.thread == Thread::Current && spawn_info.is_none();
             let locks = substituted_locks.get_or(&a.locks, with_caller_locks, |set: &LockSet| {
@@ -557,11 +573,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             });
             let rel = substituted_rel.get_or(&a.rel, (), |set| objs.set(set));
             // What the callee acquired before the access, then what the caller had acquired
-            // before the call, then the goroutine's start when the call starts one.
-            let start = match (a.thread, &spawn_info) {
-                (Thread::Current, Some((_, _, start))) => Some(start),
-                _ => None,
-            };
+            // before the call, then the goroutine's start when the call starts one: also for
+            // the goroutines that goroutine starts in turn, which start after it did.
+            let start = spawn_info.as_ref().map(|(_, _, start)| start);
             let acq = substituted_acq.get_or(&a.acq, start.is_some(), |set| {
                 objs.set(set).with(caller_acq.iter().chain(start))
             });
@@ -605,19 +619,21 @@ impl<'a, 'p> Walk<'a, 'p> {
                 typed: a.typed.clone(),
                 // A callee's access to a map parameter reaches the snapshot the caller passed.
                 copied: a.copied || matches!(a.path.root, Root::Param(i) if args.get(i as usize).is_some_and(|ev| ev.snapshot)),
+                conds,
+                per_receive: a.per_receive,
                 respawned: match (a.thread, thread) {
                     (Thread::Current, Thread::Spawned { .. }) => true,
                     (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
                     _ => false,
                 },
             };
-            new_accesses.push(acc);
+            new_accesses.push((acc, a.value_param.is_some()));
         }
         // Spawn sites reached through two calls run as two goroutines at once: goroutines
         // this call starts (the callee's, or the call itself with `go`), not the goroutine the
         // caller runs in, which makes every call from it.
         let mut multi_sites = Vec::new();
-        for acc in &new_accesses {
+        for (acc, _) in &new_accesses {
             if let Thread::Spawned { site, .. } = acc.thread
                 && (spawn_info.is_some() || Some(site) != caller_site)
                 && !self.on_own_instance(acc)
@@ -631,15 +647,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
             }
         }
-        for acc in new_accesses {
+        for (acc, value_from_caller) in new_accesses {
             if self.sum.accesses.len() >= MAX_ACCESSES {
                 break;
             }
             if acc.value_from.is_some() && acc.kind == AccessKind::Write {
                 let i = self.sum.accesses.len();
                 self.sum.accesses.push(acc);
-                let at = self.site(span);
-                self.check_split_rmw(i, Some(at));
+                // A setter writing a value this caller read (`set(k, get(k)+1)`): the
+                // read-modify-write meets here. A value the callee itself read was checked
+                // in the callee, and is not reported again at each call.
+                if value_from_caller {
+                    let at = self.site(span);
+                    self.check_split_rmw(i, Some(at));
+                }
                 continue;
             }
             // The same callee access instantiated again with nothing that could tell the
@@ -729,13 +750,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                 a.rel = with_rel.get_or(&a.rel, (), |set| set.with(&rel));
             }
         }
-        if let Some((_, _, _, Some(end))) = &spawn {
-            // errgroup.Go / wg.Go of a module function: its end releases the group.
-            let end = end.clone();
-            if let Some(si) = spawn_info.as_ref() {
-                for a in self.sum.accesses.iter_mut().filter(|a| a.origin == origin && matches!(a.thread, Thread::Spawned{site, ..} if site == si.0)) {
-                    a.rel = a.rel.with([&end]);
-                }
+        if let Some((site, _, _, end)) = &spawn {
+            // The goroutine's end releases its own `Finished` and, for errgroup.Go / wg.Go of
+            // a module function, the group.
+            let mut ends = vec![SyncObj::Finished(*site)];
+            ends.extend(end.clone());
+            let mut with_end = SetMemo::default();
+            for a in self.sum.accesses.iter_mut().filter(|a| a.origin == origin && matches!(a.thread, Thread::Spawned { site: s, .. } if s == *site)) {
+                a.rel = with_end.get_or(&a.rel, (), |set| set.with(&ends));
             }
         }
         sum.returns
@@ -755,7 +777,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, snapshot: false }
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, snapshot: false, konst: None }
             })
             .collect()
     }

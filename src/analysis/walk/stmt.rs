@@ -7,11 +7,15 @@ impl<'a, 'p> Walk<'a, 'p> {
     // ----- statements ----------------------------------------------------------------
 
     pub(super) fn block(&mut self, stmts: &'p [Stmt]) {
+        // Conditions an early exit establishes (`if m != "GET" { return }`) hold to the end of
+        // the block.
+        let mark = self.conds.len();
         self.with_scope(|w| {
             for s in stmts {
                 w.stmt(s);
             }
         });
+        self.truncate_conds(mark);
     }
 
     pub(super) fn stmt(&mut self, s: &'p Stmt) {
@@ -48,7 +52,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                             }
                         }
                     }
-                self.deferred.push(call);
+                let held = self.flow.locks.clone();
+                self.deferred.push((call, held));
             }
             Stmt::Return(vals, span) => {
                 let evs: Vec<Ev<'p>> = vals.iter().map(|v| self.eval(v)).collect();
@@ -62,8 +67,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     // A map, or a struct made in this call (a constructor's instance, whose
                     // maps goroutines it started may still be using).
                     let named = |p: &Path| matches!(p.root, Root::Local(_)) && self.an.prog.named_of(&ev.ty).is_some();
+                    // A channel made here: the caller's receives meet what this call's
+                    // goroutines send or close (`for err := range tx.Check()`).
+                    let channel = |p: &Path| matches!(p.root, Root::Local(_)) && matches!(self.an.prog.underlying(&ev.ty), Type::Chan(_));
                     if let Some(p) = ev.path()
-                        && (matches!(ev.ty, Type::Map(..)) || named(p))
+                        && (matches!(ev.ty, Type::Map(..)) || named(p) || channel(p))
                         && r.path.is_none() {
                             r.path = Some(p.clone());
                             // A map made in this call is the caller's alone.
@@ -93,27 +101,44 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.lock(p.clone(), Mode::Write, site, None);
                 } else if let Some(p) = ch.path() {
                     if let Some(vp) = v.path() {
-                        let sent = self.sent.entry(p.clone()).or_default();
-                        if !sent.contains(vp) {
-                            sent.push(vp.clone());
+                        let each_time = self.loop_depth > 0 && self.new_each_iteration(vp);
+                        let (values, varies) = self.sent.entry(p.clone()).or_default();
+                        *varies |= each_time;
+                        if !values.contains(vp) {
+                            values.push(vp.clone());
                         }
                     }
                     self.release(SyncObj::Object(Rc::new(p.clone())));
                 }
             }
-            Stmt::If { init, cond, then, els } => self.with_scope(|w| {
-                if let Some(i) = init {
-                    w.stmt(i);
-                }
-                w.eval(cond);
-                let entry = w.flow.clone();
-                w.block(then);
-                let after_then = std::mem::replace(&mut w.flow, entry);
-                if let Some(e) = els {
-                    w.stmt(e);
-                }
-                w.flow = w.join_live(&after_then, &w.flow);
-            }),
+            Stmt::If { init, cond, then, els } => {
+                let mut after_else_only = Vec::new();
+                self.with_scope(|w| {
+                    if let Some(i) = init {
+                        w.stmt(i);
+                    }
+                    w.eval(cond);
+                    let (when_true, when_false) = (w.conds_of(cond, true), w.conds_of(cond, false));
+                    let (atoms_true, atoms_false) = (w.atoms_of(cond, true), w.atoms_of(cond, false));
+                    let entry = w.flow.clone();
+                    w.take_cond_locks(&atoms_true);
+                    w.under_conds(when_true, |w| w.block(then));
+                    let after_then = std::mem::replace(&mut w.flow, entry);
+                    w.take_cond_locks(&atoms_false);
+                    match els {
+                        Some(e) => w.under_conds(when_false, |w| w.stmt(e)),
+                        // `if cond { return }`: what follows runs only when cond is false.
+                        None if !after_then.live => after_else_only = when_false,
+                        None => {}
+                    }
+                    let after_else = w.flow.clone();
+                    let mut joined = w.join_live(&after_then, &after_else);
+                    w.note_cond_locks(&mut joined, &after_then, &after_else, &atoms_true);
+                    w.note_cond_locks(&mut joined, &after_else, &after_then, &atoms_false);
+                    w.flow = joined;
+                });
+                self.assume(after_else_only);
+            }
             Stmt::For { init, cond, post, range, body } => self.with_scope(|w| {
                 if let Some(i) = init {
                     w.stmt(i);
@@ -128,6 +153,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                         w.mark_iteration(l, scope);
                     }
                 }
+                // The range expression is evaluated once, before the first iteration.
+                let ranged = range.as_ref().map(|r| w.eval(&r.expr));
                 w.instance_scopes.push(scope);
                 w.loop_depth += 1;
                 if let Some(c) = cond {
@@ -136,8 +163,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let entry = w.flow.clone();
                 let mut channel = None;
                 w.with_scope(|w| {
-                    if let Some(r) = range {
-                        channel = w.range_clause(r);
+                    if let (Some(r), Some(ev)) = (range, ranged) {
+                        channel = w.range_clause(r, ev);
                     }
                     w.block(body);
                     if let Some(p) = post {
@@ -159,17 +186,24 @@ impl<'a, 'p> Walk<'a, 'p> {
                     w.stmt(i);
                 }
                 let tag_ev = tag.as_ref().map(|t| w.eval(t));
+                let case_conds = w.case_conds(tag.as_ref(), cases);
                 let entry = w.flow.clone();
                 let mut out: Option<Flow> = None;
-                for case in cases {
+                for (i, case) in cases.iter().enumerate() {
                     w.flow = entry.clone();
-                    w.with_scope(|w| {
-                        if let (Some(b), Some(ev)) = (type_bind, &tag_ev) {
-                            w.define(b, ev.clone());
-                        }
-                        for s in case {
-                            w.stmt(s);
-                        }
+                    for v in &case.values {
+                        w.eval(v);
+                    }
+                    let conds = case_conds.as_ref().map(|c| vec![c[i].clone()]).unwrap_or_default();
+                    w.under_conds(conds, |w| {
+                        w.with_scope(|w| {
+                            if let (Some(b), Some(ev)) = (type_bind, &tag_ev) {
+                                w.define(b, ev.clone());
+                            }
+                            for s in &case.body {
+                                w.stmt(s);
+                            }
+                        })
                     });
                     out = Some(match out {
                         Some(o) => w.join_live(&o, &w.flow),
@@ -206,14 +240,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             Stmt::Jump => {
                 // break/continue leave the straight line; the loop join keeps the entry state.
                 self.flow.live = false;
+                self.flow.jumped = true;
             }
             Stmt::Empty => {}
         }
     }
 
     /// Binds the loop variables; returns the channel when ranging over one.
-    pub(super) fn range_clause(&mut self, r: &'p RangeClause) -> Option<Path> {
-        let ev = self.eval(&r.expr);
+    pub(super) fn range_clause(&mut self, r: &'p RangeClause, ev: Ev<'p>) -> Option<Path> {
         let (kt, vt) = match self.an.prog.underlying(&ev.ty).clone() {
             Type::Map(k, v) => {
                 if let Some(p) = ev.path() {
