@@ -222,6 +222,7 @@ fn run_check(args: CheckArgs) -> i32 {
     opts.concurrent_apis = args.concurrent;
     opts.report_unused_ignores = args.report_unused_ignores;
     opts.jobs = args.jobs.unwrap_or(0);
+    opts.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     if args.all_platforms {
         opts.load.target = None;
     }
@@ -257,6 +258,9 @@ fn run_check(args: CheckArgs) -> i32 {
             if outcome.level_all { "" } else { " (shown with --level all)" }
         );
         eprintln!("maprace: {}", outcome.stats.describe());
+        for line in outcome.stats.budget_lines() {
+            eprintln!("maprace: {line}");
+        }
     }
     if let Some(path) = &args.write_baseline {
         return match baseline::write(&outcome.report, path, &base) {

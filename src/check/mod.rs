@@ -2,6 +2,7 @@
 //! (load → syntax → model → summaries → rules → report). Library entry point for every
 //! caller (CLI, lab, race's `confirmed` marking, tests).
 
+mod progress;
 mod stats;
 
 use std::path::PathBuf;
@@ -42,6 +43,9 @@ pub struct CheckOptions {
     /// Threads for reading and lowering files (`--jobs`); 0: one per CPU. Findings do not
     /// depend on it.
     pub jobs: usize,
+    /// Draw a progress bar on stderr once the run takes more than a moment (the CLI sets it
+    /// when stderr is a terminal).
+    pub progress: bool,
 }
 
 impl CheckOptions {
@@ -58,6 +62,7 @@ impl CheckOptions {
             report_unused_ignores: false,
             read_config: true,
             jobs: 0,
+            progress: false,
         }
     }
 }
@@ -94,6 +99,7 @@ pub struct CheckOutcome {
 pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let mut stats = Stats::default();
     let started = Instant::now();
+    let progress = progress::Progress::new(opts.progress);
     let pool = lowering_pool(opts.jobs);
     let loaded = load::load(args, &opts.load);
     let t = stats.phase("load", started);
@@ -102,8 +108,10 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
 
     let jobs: Vec<(usize, &PathBuf)> =
         loaded.dirs.iter().enumerate().flat_map(|(i, d)| d.files.iter().map(move |f| (i, f))).collect();
+    progress.phase("parsing", jobs.len());
     let lower_one = |(i, path): &(usize, &PathBuf)| {
         let r = load::read_source(path, &opts.load).map(|src| src.map(|s| crate::syntax::lower_file(&s)));
+        progress.inc();
         (*i, r)
     };
     let parsed: Vec<(usize, Result<Option<crate::syntax::FileFacts>, FileError>)> = match &pool {
@@ -161,16 +169,20 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
             .stack_size(512 * 1024 * 1024)
             .spawn_scoped(s, || {
                 let started = Instant::now();
-                let facts = crate::analysis::analyze(&program, &concurrent_apis, &lock_wrappers);
+                progress.phase("analysing", program.funcs.len());
+                let tick = |done: usize, _: usize| progress.set(done);
+                let facts = crate::analysis::analyze_with_progress(&program, &concurrent_apis, &lock_wrappers, Some(&tick));
+                progress.finish();
                 let analysed = Instant::now();
                 let findings = crate::rules::run_all(&program, &facts, &base);
-                (findings, analysed - started, analysed.elapsed())
+                (findings, facts.budgets.clone(), analysed - started, analysed.elapsed())
             })
             .map_err(|e| e.to_string())
             .and_then(|h| h.join().map_err(|p| panic_text(&p)))
     });
     let t = Instant::now();
-    let analysed = analysed.map(|(findings, analysis, rules)| {
+    let analysed = analysed.map(|(findings, budgets, analysis, rules)| {
+        stats.budgets = budgets;
         stats.phases.push(("analysis", analysis));
         stats.phases.push(("rules", rules));
         findings

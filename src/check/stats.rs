@@ -11,6 +11,8 @@ pub struct Stats {
     pub phases: Vec<(&'static str, Duration)>,
     /// Peak resident set of the process so far, in MiB (`None` where the OS does not say).
     pub peak_rss_mib: Option<u64>,
+    /// Where the analysis exceeded a budget and took a cheaper abstraction.
+    pub budgets: crate::analysis::budget::BudgetReport,
 }
 
 impl Stats {
@@ -28,6 +30,19 @@ impl Stats {
             parts.push(format!("peak {m} MiB"));
         }
         parts.join(", ")
+    }
+
+    /// The budgets that fired, one line each (empty when none did).
+    pub fn budget_lines(&self) -> Vec<String> {
+        let b = &self.budgets;
+        let mut out = vec![format!(
+            "budgets: {} walk(s) over the per-function budget, {} summaries merged over the memory budget ({} accesses)",
+            b.walks_cut.len(),
+            b.summaries_merged,
+            b.accesses_merged
+        )];
+        out.extend(b.walks_cut.iter().map(|f| format!("budget: {f}: callee accesses past the per-function budget were not copied")));
+        out
     }
 }
 

@@ -503,6 +503,27 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// Count `n` accesses copied from a callee; false once the walk's budget is spent (then
+    /// the function is named in the budget report, once).
+    fn within_budget(&mut self, n: usize) -> bool {
+        if self.work > super::super::budget::MAX_WALK_WORK {
+            return false;
+        }
+        self.work += n as u64;
+        if self.work > super::super::budget::MAX_WALK_WORK {
+            let name = match self.func {
+                Some(f) => {
+                    let f = &self.an.prog.funcs[f as usize];
+                    format!("{} ({})", f.display, self.an.prog.file_path(f.file).display())
+                }
+                None => "the entry walk (methods that run concurrently)".to_string(),
+            };
+            self.an.facts.budgets.walks_cut.push(name);
+            return false;
+        }
+        true
+    }
+
     /// Instantiate a callee's summary here. Returns what the call evaluates to.
     pub(super) fn call_summary(&mut self, id: FuncId, recv: Option<Path>, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>, span: Span) -> Vec<Ev<'p>> {
         let Some(sum) = self.an.summary(id, self.depth + 1) else {
@@ -553,7 +574,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut substituted_paths = Memo::default();
         let mut substituted_locks = Memo::default();
         let mut substituted_scopes = Memo::default();
-        for a in &sum.accesses {
+        // Past the walk's budget, calls keep their effects below but copy no accesses.
+        let copied = if self.within_budget(sum.accesses.len()) { sum.accesses.as_slice() } else { &[] };
+        for a in copied {
             let Some(path) = substituted_paths.get_or(&a.path, (), |p: &Path| subst(p)) else { continue };
             // A branch this call's constant arguments rule out does not run.
             let Some(conds) = self.instantiate_conds(a.conds.as_ref(), &args) else { continue };

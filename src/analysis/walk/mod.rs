@@ -186,6 +186,8 @@ pub(super) struct Walk<'a, 'p> {
     conds: Vec<ParamCond>,
     conds_shared: Option<Rc<[ParamCond]>>,
     depth: u32,
+    /// Accesses copied from callees so far (the per-function budget, see `budget`).
+    work: u64,
 }
 
 impl<'a, 'p> Walk<'a, 'p> {
@@ -223,6 +225,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             conds: Vec::new(),
             conds_shared: None,
             depth,
+            work: 0,
         }
     }
 
