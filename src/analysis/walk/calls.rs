@@ -506,11 +506,13 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// Count `n` accesses copied from a callee; false once the walk's budget is spent (then
     /// the function is named in the budget report, once).
     fn within_budget(&mut self, n: usize) -> bool {
-        if self.work > super::super::budget::MAX_WALK_WORK {
+        use super::super::budget::{MAX_ENTRY_WALK_WORK, MAX_WALK_WORK};
+        let budget = if self.func.is_some() { MAX_WALK_WORK } else { MAX_ENTRY_WALK_WORK };
+        if self.work > budget {
             return false;
         }
         self.work += n as u64;
-        if self.work > super::super::budget::MAX_WALK_WORK {
+        if self.work > budget {
             let name = match self.func {
                 Some(f) => {
                     let f = &self.an.prog.funcs[f as usize];
