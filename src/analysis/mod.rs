@@ -81,6 +81,10 @@ pub struct SyncMapFact {
     pub related: Site,
     pub shown: Rc<str>,
     pub form: SyncMapForm,
+    /// For a Store: the value stored is neither derived from what the Load returned nor a
+    /// new object (`v := compute(k); m.Store(k, v)` after a miss): a cache fill, where two
+    /// goroutines racing store equivalent values.
+    pub recomputed: bool,
 }
 
 #[derive(Default)]

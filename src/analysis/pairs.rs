@@ -175,6 +175,10 @@ fn same_map(a: &Access, b: &Access) -> bool {
     if reassign_vs_copy(a, b) || reassign_vs_copy(b, a) {
         return false;
     }
+    // Reading the variable meets only a reassignment of it.
+    if a.kind == AccessKind::Load || b.kind == AccessKind::Load {
+        return (a.kind == AccessKind::Reassign || b.kind == AccessKind::Reassign) && a.path.may_alias(&b.path);
+    }
     if a.path.may_alias(&b.path) {
         return true;
     }

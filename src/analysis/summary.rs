@@ -27,6 +27,9 @@ pub enum AccessKind {
     /// A field of a value stored in the map is written (`m[k].n++` with pointer values).
     /// Not a map operation; only MR006 looks at it.
     FieldWrite,
+    /// The variable holding the map is read as a value (passed on, assigned, returned): it
+    /// meets a reassignment of the variable, not writes into the map.
+    Load,
 }
 
 impl AccessKind {
@@ -44,6 +47,7 @@ impl AccessKind {
             AccessKind::Clear => "clear",
             AccessKind::Reassign => "reassignment",
             AccessKind::FieldWrite => "field write",
+            AccessKind::Load => "read",
         }
     }
 }

@@ -455,11 +455,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                         },
                         _ => expr_text(e),
                     };
+                    let recomputed = name == "Store"
+                        && evs.get(1).is_some_and(|v| !v.fresh && !v.origin.as_ref().is_some_and(|o| o.path.may_alias(&obj) && o.key.same_as(&key)));
                     self.an.facts.syncmap.push(SyncMapFact {
                         site,
                         related: load_site,
                         shown: Rc::from(shown),
                         form: if name == "Store" { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
+                        recomputed,
                     });
                 }
                 Ev::unknown()
@@ -642,8 +645,10 @@ impl<'a, 'p> Walk<'a, 'p> {
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,
                 typed: a.typed.clone(),
-                // A callee's access to a map parameter reaches the snapshot the caller passed.
-                copied: a.copied || matches!(a.path.root, Root::Param(i) if args.get(i as usize).is_some_and(|ev| ev.snapshot)),
+                // A callee's access to a map passed as a parameter reaches the map value the
+                // caller passed: reassigning the variable it was read from does not touch it
+                // (the read of that variable, in the caller, is what meets the reassignment).
+                copied: a.copied || matches!(a.path.root, Root::Param(_) if a.path.steps.is_empty()),
                 conds,
                 per_receive: a.per_receive,
                 respawned: match (a.thread, thread) {
@@ -802,7 +807,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, snapshot: false, konst: None }
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None }
             })
             .collect()
     }

@@ -191,6 +191,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 related: site,
                 shown: Rc::from(expr_text(map_expr)),
                 form: SyncMapForm::MutatedValue,
+                recomputed: false,
             });
         }
         let copied = match &map_expr.kind {
@@ -241,6 +242,24 @@ impl<'a, 'p> Walk<'a, 'p> {
             self.shared.instance_scopes = Rc::from(self.instance_scopes.as_slice());
         }
         self.shared.instance_scopes.clone()
+    }
+
+    /// `f(s.m)`, `x := s.m`, `return s.m`: the field or package variable holding a map is read
+    /// as a value. What the value is used for later reaches that map, which a reassignment
+    /// of the variable does not touch; this read of the variable is what meets it.
+    pub(super) fn load_variable(&mut self, e: &Expr, ev: &Ev<'p>) {
+        if !matches!(e.kind, ExprKind::Selector(..) | ExprKind::Ident(_)) || !self.an.prog.underlying(&ev.ty).is_map() {
+            return;
+        }
+        let Some(p) = ev.path() else { return };
+        let names_variable = match p.steps.last() {
+            Some(Step::Field(_)) => true,
+            None => matches!(p.root, Root::Global(..)),
+            _ => false,
+        };
+        if names_variable {
+            self.access(p.clone(), AccessKind::Load, KeyText::Unknown, e.span, e, ev);
+        }
     }
 
     /// After a map write in this body: recognise check-then-create (MR004) and split

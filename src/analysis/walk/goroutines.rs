@@ -29,6 +29,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             .map(|a| {
                 let mut ev = self.eval(a);
                 ev.key = self.key_text(a, &ev);
+                self.load_variable(a, &ev);
                 ev
             })
             .collect()

@@ -69,15 +69,13 @@ pub(super) struct Ev<'p> {
     pub typed: Option<Path>,
     /// A map literal's map-valued elements by key, until the literal gets a name (MR003).
     pub stored: Option<Rc<[(Key, Path)]>>,
-    /// A local holding a snapshot of a field's map taken under a lock (see `Access::copied`).
-    pub snapshot: bool,
     /// The value is this constant (a literal, `true`, `pkg.Name`): see `ParamCond`.
     pub konst: Option<Rc<str>>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, snapshot: false, konst: None }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
@@ -107,6 +105,8 @@ struct Var<'p> {
     /// (`conns := cc.conns` under `cc.mu`): a later reassignment of that variable does not
     /// change what this one holds.
     snapshot: bool,
+    /// The goroutine that declared it (a closure walked as a goroutine shares the variable).
+    owner: Thread,
 }
 
 /// See `Walk::held_locks`.
@@ -152,6 +152,8 @@ pub(super) struct Walk<'a, 'p> {
     exits: Vec<Flow>,
     /// Instance scopes enclosing the current point (loop bodies and goroutine bodies).
     instance_scopes: Vec<u32>,
+    /// Per enclosing loop, how many goroutines the path had started when its body began.
+    loop_spawn_marks: Vec<usize>,
     loop_depth: u32,
     calls: u32,
     syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
@@ -207,6 +209,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             deferred: Vec::new(),
             exits: Vec::new(),
             instance_scopes: vec![0],
+            loop_spawn_marks: Vec::new(),
             loop_depth: 0,
             calls: 0,
             syncmap_loads: Vec::new(),
@@ -638,7 +641,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if named.is_some() {
             self.local_scope.insert(id, scope);
         }
-        let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None, snapshot: false };
+        let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None, snapshot: false, owner: self.thread };
         if let Some(s) = self.scopes.last_mut() {
             s.insert(Rc::from(name), var);
         }

@@ -30,7 +30,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             Stmt::IncDec(e) => self.assign_target(e, None, true),
             Stmt::VarDecl { names, ty, values } => {
                 let declared = ty.as_ref().map(|t| self.an.prog.resolve(self.file, t));
-                let evs: Vec<Ev<'p>> = values.iter().map(|v| self.eval(v)).collect();
+                let evs: Vec<Ev<'p>> = values
+                    .iter()
+                    .map(|v| {
+                        let ev = self.eval(v);
+                        self.load_variable(v, &ev);
+                        ev
+                    })
+                    .collect();
                 let evs = spread(evs, names.len());
                 for ((name, _), ev) in names.iter().zip(evs) {
                     let mut ev = ev;
@@ -56,7 +63,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.deferred.push((call, held));
             }
             Stmt::Return(vals, span) => {
-                let evs: Vec<Ev<'p>> = vals.iter().map(|v| self.eval(v)).collect();
+                let evs: Vec<Ev<'p>> = vals
+                    .iter()
+                    .map(|v| {
+                        let ev = self.eval(v);
+                        self.load_variable(v, &ev);
+                        ev
+                    })
+                    .collect();
                 let under_lock = !self.flow.locks.is_empty();
                 let site = self.site(*span);
                 for (i, ev) in evs.into_iter().enumerate() {
@@ -157,6 +171,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let ranged = range.as_ref().map(|r| w.eval(&r.expr));
                 w.instance_scopes.push(scope);
                 w.loop_depth += 1;
+                w.loop_spawn_marks.push(w.flow.spawned.len());
                 if let Some(c) = cond {
                     w.eval(c);
                 }
@@ -173,6 +188,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 });
                 w.loop_depth -= 1;
                 w.instance_scopes.pop();
+                w.loop_spawn_marks.pop();
                 let infinite = cond.is_none() && range.is_none();
                 w.flow = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { w.join_live(&entry, &w.flow) };
                 if let Some(ch) = channel {
@@ -329,7 +345,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             // The second value (`ok`, `err`) names nothing the rules follow.
             vec![ev, Ev::of_type(Type::Opaque)]
         } else {
-            let evs: Vec<Ev<'p>> = rhs.iter().map(|r| self.eval(r)).collect();
+            let evs: Vec<Ev<'p>> = rhs
+                .iter()
+                .map(|r| {
+                    let ev = self.eval(r);
+                    self.load_variable(r, &ev);
+                    ev
+                })
+                .collect();
             spread(evs, lhs.len())
         };
         for (l, ev) in lhs.iter().zip(evs) {
@@ -398,13 +421,35 @@ impl<'a, 'p> Walk<'a, 'p> {
                 };
                 let owns_storage = matches!(&var.val, Val::Path(p, _) if p.local() == Some(var.id));
                 if owns_storage {
-                    if self.an.prog.underlying(&var.ty).is_map() {
+                    let is_map = self.an.prog.underlying(&var.ty).is_map();
+                    if is_map {
                         let p = Path::new(Root::Local(var.id));
                         self.access(p, AccessKind::Reassign, KeyText::Unknown, l.span, l, &Ev::of_type(var.ty.clone()));
                     }
+                    // `pending = make(map...)` after handing the old map to a goroutine: from
+                    // here on the variable names another map. (Not in a goroutine sharing the
+                    // variable with its parent: there the variable itself is what both touch.)
+                    let renamed = (is_map && ev.fresh && var.owner == self.thread).then(|| {
+                        let id = self.fresh_id();
+                        let scope = self.local_scope.get(&var.id).copied().unwrap_or(0);
+                        self.local_scope.insert(id, scope);
+                        // In a loop, after starting a goroutine on this iteration's path: each
+                        // goroutine got the map of its own iteration (a batcher's flushes).
+                        if self.loop_depth > 0
+                            && self.loop_spawn_marks.last().is_some_and(|m| self.flow.spawned.len() > *m)
+                            && let Some(&loop_scope) = self.instance_scopes.last()
+                        {
+                            self.local_scope.insert(var.id, loop_scope);
+                        }
+                        id
+                    });
                     if let Some(v) = self.lookup_mut(n) {
                         v.origin = ev.origin.clone();
                         v.fresh = ev.fresh;
+                        if let Some(id) = renamed {
+                            v.id = id;
+                            v.val = Val::Path(Path::new(Root::Local(id)), Via::Direct);
+                        }
                     }
                 } else if let Some(v) = self.lookup_mut(n) {
                     // An alias local rebinds to another shared path; assigned a fresh map it
@@ -433,6 +478,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                     return;
                 }
                 let base = self.eval(x);
+                // `o.m = ...` on a struct the function received by value (a value receiver or
+                // parameter) sets a field of its own copy.
+                let own_copy = base.path().is_some_and(|p| matches!(p.root, Root::Recv | Root::Param(_)) && p.steps.is_empty())
+                    && matches!(base.ty, Type::Named(_))
+                    && matches!(self.an.prog.underlying(&base.ty), Type::Struct(_));
+                if own_copy {
+                    return;
+                }
                 if let Some((p, ty)) = self.field_of(&base, f) {
                     if self.an.prog.underlying(&ty).is_map() {
                         let fev = Ev { val: Val::Path(p.clone(), via_of(&base)), ty, ..Ev::unknown() };
