@@ -3,6 +3,7 @@
 //! concurrency, `ServeHTTP`), and collects the facts the rules read: conflicting access pairs,
 //! racy lazy inits, split read-modify-writes, `sync.Map` sequences, writes under `RLock`.
 
+pub mod budget;
 mod pairs;
 pub mod path;
 mod refs;
@@ -88,6 +89,8 @@ pub struct SyncMapFact {
 
 #[derive(Default)]
 pub struct Facts {
+    /// Budgets that fired (see `budget`): where the analysis took a cheaper abstraction.
+    pub budgets: budget::BudgetReport,
     pub conflicts: Vec<Conflict>,
     pub lazy_inits: Vec<LazyInit>,
     pub atomicity: Vec<AtomicityFact>,
@@ -141,6 +144,8 @@ pub struct Analyzer<'p> {
     handler_sites: HashSet<Site>,
     /// What the entry walk saw, for `recheck_aliased`.
     entry_accesses: Vec<Access>,
+    /// Accesses kept in all summaries (the memory budget, see `budget`).
+    kept_accesses: usize,
     /// The last `range` loop scope handed out (see `loop_scope`).
     last_loop_scope: u32,
     /// Every call instantiated: caller (none: the entry walk), callee, and the locks (by
@@ -151,6 +156,8 @@ pub struct Analyzer<'p> {
     calls: HashSet<(Option<FuncId>, FuncId)>,
     concurrent_calls: HashSet<FuncId>,
     pub facts: Facts,
+    /// Told (functions done, functions) as summaries are computed: the progress bar.
+    progress: Option<&'p dyn Fn(usize, usize)>,
 }
 
 /// How an entry method runs in the entry walk.
@@ -186,6 +193,7 @@ impl<'p> Analyzer<'p> {
             handler_sites: HashSet::new(),
             conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
+            kept_accesses: 0,
             calls: HashSet::new(),
             concurrent_calls: HashSet::new(),
             call_locks: Vec::new(),
@@ -193,6 +201,7 @@ impl<'p> Analyzer<'p> {
             concurrent_apis: Vec::new(),
             lock_wrappers: Vec::new(),
             facts: Facts::default(),
+            progress: None,
         }
     }
 
@@ -236,7 +245,9 @@ impl<'p> Analyzer<'p> {
         }
         // In place: nothing else holds a root's summary (no caller names it).
         let compact = Rc::make_mut(s);
+        let before = compact.accesses.len();
         compact.accesses.retain(|a| matches!(a.path.root, Root::Global(..) | Root::TypeRoot(_)));
+        self.kept_accesses -= before - compact.accesses.len();
         compact.accesses.shrink_to_fit();
         self.compacted.insert(id);
     }
@@ -246,7 +257,9 @@ impl<'p> Analyzer<'p> {
     fn summary(&mut self, id: FuncId, depth: u32) -> Option<Rc<Summary>> {
         if self.compacted.remove(&id) {
             // A root after all (a call the name scan could not see): walk it again, whole.
-            self.summaries.remove(&id);
+            if let Some(old) = self.summaries.remove(&id) {
+                self.kept_accesses -= old.accesses.len();
+            }
         }
         if let Some(s) = self.summaries.get(&id) {
             return Some(s.clone());
@@ -259,8 +272,16 @@ impl<'p> Analyzer<'p> {
         self.in_progress.insert(id);
         let mut w = Walk::new(self, Some(id), f.file, f.pkg, depth);
         w.run_function(id);
-        let sum = w.finish();
+        let mut sum = w.finish();
         self.in_progress.remove(&id);
+        if self.kept_accesses > budget::MAX_KEPT_ACCESSES {
+            let merged = budget::merge_accesses(&mut sum.accesses);
+            if merged > 0 {
+                self.facts.budgets.summaries_merged += 1;
+                self.facts.budgets.accesses_merged += merged;
+            }
+        }
+        self.kept_accesses += sum.accesses.len();
         let rc = Rc::new(sum);
         self.summaries.insert(id, rc.clone());
         Some(rc)
@@ -300,7 +321,11 @@ impl<'p> Analyzer<'p> {
     /// Summaries for every function, then the synthetic entries.
     pub fn run(&mut self) {
         let referenced = refs::referenced_names(self.prog);
-        for id in 0..self.prog.funcs.len() as FuncId {
+        let total = self.prog.funcs.len();
+        for id in 0..total as FuncId {
+            if let Some(progress) = self.progress {
+                progress(id as usize, total);
+            }
             self.summary(id, 0);
             if self.is_root(id, &referenced) {
                 self.compact_root(id);
@@ -607,9 +632,15 @@ impl Analyzer<'_> {
 
 /// Run the static analysis: the rule-neutral facts the rules read.
 pub fn analyze(prog: &Program, concurrent_apis: &[String], lock_wrappers: &[String]) -> Facts {
+    analyze_with_progress(prog, concurrent_apis, lock_wrappers, None)
+}
+
+/// `analyze`, telling `progress` (functions done, functions) as it goes.
+pub fn analyze_with_progress<'p>(prog: &'p Program, concurrent_apis: &[String], lock_wrappers: &[String], progress: Option<&'p dyn Fn(usize, usize)>) -> Facts {
     let mut an = Analyzer::new(prog);
     an.concurrent_apis = concurrent_apis.to_vec();
     an.lock_wrappers = lock_wrappers.to_vec();
+    an.progress = progress;
     an.run();
     an.facts
 }

@@ -554,6 +554,29 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// Count `n` accesses copied from a callee; false once the walk's budget is spent (then
+    /// the function is named in the budget report, once).
+    fn within_budget(&mut self, n: usize) -> bool {
+        use super::super::budget::{MAX_ENTRY_WALK_WORK, MAX_WALK_WORK};
+        let budget = if self.func.is_some() { MAX_WALK_WORK } else { MAX_ENTRY_WALK_WORK };
+        if self.work > budget {
+            return false;
+        }
+        self.work += n as u64;
+        if self.work > budget {
+            let name = match self.func {
+                Some(f) => {
+                    let f = &self.an.prog.funcs[f as usize];
+                    format!("{} ({})", f.display, self.an.prog.file_path(f.file).display())
+                }
+                None => "the entry walk (methods that run concurrently)".to_string(),
+            };
+            self.an.facts.budgets.walks_cut.push(name);
+            return false;
+        }
+        true
+    }
+
     /// Instantiate a callee's summary here. Returns what the call evaluates to.
     pub(super) fn call_summary(&mut self, id: FuncId, recv: Option<Path>, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>, span: Span) -> Vec<Ev<'p>> {
         // What the callee runs under: the caller's locks, unless the call starts a goroutine.
@@ -579,7 +602,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             Rc::from(v)
         };
         for r in &sum.returns {
-            if let Some(Path { root: Root::Local(l), .. }) = &r.path {
+            if let Some(Root::Local(l)) = r.path.as_ref().map(|p| &p.root) {
                 let fresh = self.fresh_id();
                 local_map.insert(*l, fresh);
                 self.local_scope.insert(fresh, scope);
@@ -603,12 +626,31 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut substituted_rel = SetMemo::default();
         let mut substituted_acq = SetMemo::default();
         let mut objs = ObjSubst::new(&subst);
-        for a in &sum.accesses {
-            let Some(path) = subst(&a.path) else { continue };
+        // The callee's paths, lock sets and scope lists are shared by many of its accesses:
+        // each is substituted once per call, and the copies share the result.
+        let mut substituted_paths = Memo::default();
+        let mut substituted_locks = Memo::default();
+        let mut substituted_scopes = Memo::default();
+        // Past the walk's budget, calls keep their effects below but copy no accesses.
+        let copied = if self.within_budget(sum.accesses.len()) { sum.accesses.as_slice() } else { &[] };
+        for a in copied {
+            let Some(path) = substituted_paths.get_or(&a.path, (), |p: &Path| subst(p)) else { continue };
             // A branch this call's constant arguments rule out does not run.
             let Some(conds) = self.instantiate_conds(a.conds.as_ref(), &args) else { continue };
-            let mut locks: Vec<HeldLock> =
-                a.locks.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
+            // The caller's locks hold around what the callee does in the caller's goroutine.
+            let with_caller_locks = a.thread == Thread::Current && spawn_info.is_none();
+            let locks = substituted_locks.get_or(&a.locks, with_caller_locks, |set: &LockSet| {
+                let mut locks: Vec<HeldLock> =
+                    set.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
+                if with_caller_locks {
+                    for l in &caller_locks {
+                        if !locks.iter().any(|m| m.lock == l.lock) {
+                            locks.push(l.clone());
+                        }
+                    }
+                }
+                LockSet::from_vec(locks)
+            });
             let rel = substituted_rel.get_or(&a.rel, (), |set| objs.set(set));
             // What the callee acquired before the access, then what the caller had acquired
             // before the call, then the goroutine's start when the call starts one: also for
@@ -621,14 +663,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 (Thread::Current, Some((site, multi, _))) => {
                     Thread::Spawned { site: *site, multi: *multi }
                 }
-                (Thread::Current, None) => {
-                    for l in &caller_locks {
-                        if !locks.iter().any(|m| m.lock == l.lock) {
-                            locks.push(l.clone());
-                        }
-                    }
-                    caller_thread
-                }
+                (Thread::Current, None) => caller_thread,
                 (Thread::Spawned { site, multi }, _) => Thread::Spawned { site, multi: multi || in_loop || spawn_info.as_ref().is_some_and(|s| s.1) },
             };
             let value_from = match a.value_param {
@@ -649,7 +684,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 rel,
                 via: a.via.clone(),
                 fresh_value: a.fresh_value,
-                value_from,
+                value_from: value_from.map(Rc::new),
                 value_param,
                 origin,
                 // A goroutine the callee starts belongs to this call's instance scopes too
@@ -657,7 +692,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 instance_scopes: if a.thread == Thread::Current {
                     spawn_scopes.clone()
                 } else {
-                    spawn_scopes.iter().chain(a.instance_scopes.iter()).copied().collect()
+                    substituted_scopes.get_or(&a.instance_scopes, (), |own: &Rc<[u32]>| spawn_scopes.iter().chain(own.iter()).copied().collect())
                 },
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,

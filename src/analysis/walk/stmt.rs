@@ -421,7 +421,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         }
                     return;
                 };
-                let owns_storage = matches!(&var.val, Val::Path(Path { root: Root::Local(id), steps }, _) if *id == var.id && steps.is_empty());
+                let owns_storage = matches!(&var.val, Val::Path(p, _) if p.local() == Some(var.id));
                 if owns_storage {
                     let is_map = self.an.prog.underlying(&var.ty).is_map();
                     if is_map {
@@ -482,7 +482,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let base = self.eval(x);
                 // `o.m = ...` on a struct the function received by value (a value receiver or
                 // parameter) sets a field of its own copy.
-                let own_copy = matches!(base.path(), Some(Path { root: Root::Recv | Root::Param(_), steps }) if steps.is_empty())
+                let own_copy = base.path().is_some_and(|p| matches!(p.root, Root::Recv | Root::Param(_)) && p.steps.is_empty())
                     && matches!(base.ty, Type::Named(_))
                     && matches!(self.an.prog.underlying(&base.ty), Type::Struct(_));
                 if own_copy {
@@ -496,8 +496,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     } else if let Some(bp) = base.path() {
                         // A field write on a value reached through a map (`m[k].n = 1`).
                         if bp.steps.last().is_some_and(|s| matches!(s, Step::Key(_))) {
-                            let mut container = bp.clone();
-                            container.steps.pop();
+                            let container = bp.parent();
                             self.access(container, AccessKind::FieldWrite, KeyText::Unknown, l.span, x, &base);
                         }
                     }
@@ -518,7 +517,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if let Some(i) = idx {
                     let a = &mut self.sum.accesses[i];
                     a.fresh_value = ev.fresh;
-                    a.value_from = if rmw { None } else { ev.origin.clone() };
+                    a.value_from = if rmw { None } else { ev.origin.clone().map(Rc::new) };
                     a.value_param = ev.param.filter(|p| *p != u16::MAX);
                     self.after_write(i);
                 }
