@@ -28,6 +28,7 @@ mod helpers;
 mod stmt;
 
 use helpers::*;
+use conds::keep_param_cond_locks;
 pub(super) use helpers::calls_parallel;
 
 /// Summaries larger than this keep their first accesses only: bounded work on huge

@@ -137,19 +137,25 @@ impl<'a, 'p> Walk<'a, 'p> {
                     let entry = w.flow.clone();
                     let entry_flow = entry.clone();
                     w.take_cond_locks(&atoms_true);
-                    w.under_conds(when_true, |w| w.block(then));
+                    w.apply_conds_to_locks(&when_true);
+                    w.under_conds(when_true.clone(), |w| w.block(then));
                     let after_then = std::mem::replace(&mut w.flow, entry);
                     w.take_cond_locks(&atoms_false);
+                    w.apply_conds_to_locks(&when_false);
                     match els {
-                        Some(e) => w.under_conds(when_false, |w| w.stmt(e)),
+                        Some(e) => w.under_conds(when_false.clone(), |w| w.stmt(e)),
                         // `if cond { return }`: what follows runs only when cond is false.
-                        None if !after_then.live => after_else_only = when_false,
+                        None if !after_then.live => after_else_only = when_false.clone(),
                         None => {}
                     }
                     let after_else = w.flow.clone();
                     let mut joined = w.join_live(&after_then, &after_else);
                     w.note_cond_locks(&mut joined, &entry_flow, &after_then, &after_else, &atoms_true);
                     w.note_cond_locks(&mut joined, &entry_flow, &after_else, &after_then, &atoms_false);
+                    if after_then.live && after_else.live {
+                        keep_param_cond_locks(&mut joined, &entry_flow, &after_then, &after_else, &when_true);
+                        keep_param_cond_locks(&mut joined, &entry_flow, &after_else, &after_then, &when_false);
+                    }
                     w.flow = joined;
                 });
                 self.assume(after_else_only);
