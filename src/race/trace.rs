@@ -32,6 +32,8 @@ pub enum Kind {
     UnknownGoroutine = 13,
     /// Entry of a function holding a static finding (a probe; `aux` is the stack id).
     Enter = 14,
+    /// The map at `a` was freed (the runtime saw its weak pointer cleared).
+    Free = 15,
     Acquire = 20,
     Release = 21,
     SyncRelease = 30,
@@ -39,7 +41,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 18] = {
+    const ALL: [Kind; 19] = {
         use Kind::*;
         [
             Alloc,
@@ -56,6 +58,7 @@ impl Kind {
             End,
             UnknownGoroutine,
             Enter,
+            Free,
             Acquire,
             Release,
             SyncRelease,

@@ -1,37 +1,63 @@
 //! Detection at each map access (ThreadSanitizer's `tsan_rtl_access.cpp`): the race check
-//! against the map's shadow, and the check-then-act check against the key's state.
+//! against the map's shadow, and the check-then-act check against the key's history.
 
+use super::clock::{Edge, SyncClock, ThreadClock};
+use super::goroutines::Recent;
+use super::lockset::same_section;
+use super::shadow::{KeyState, race_check, remember};
 use super::*;
-use super::goroutines::*;
-use super::lockset::*;
-use super::shadow::*;
-use super::sync::*;
 use crate::race::trace::{FLAG_KEY, FLAG_SYNC_MAP};
 
 impl Engine {
-    /// `e.goroutine` is the slot; `gid` the trace's goroutine id.
-    pub(super) fn access(&mut self, e: Event, gid: u32) {
-        let g = e.goroutine;
+    /// The index of map `addr`'s state and of its entry in goroutine `g`'s recent maps (made,
+    /// replacing the least recent, if absent).
+    #[inline]
+    fn recent_map(&mut self, g: usize, addr: u64) -> (usize, usize) {
+        let recent = &mut self.gs.live[g].recent;
+        let states = &self.maps.states;
+        if let Some(r) = recent.iter().position(|r| r.addr == addr && r.map != NONE && states[r.map as usize].generation == r.generation) {
+            return (recent[r].map as usize, r);
+        }
+        let mi = self.maps.get_or_make(addr);
+        let recent = &mut self.gs.live[g].recent;
+        let r = (0..recent.len()).min_by_key(|&i| recent[i].seq).expect("not empty");
+        recent[r] = Recent { addr, map: mi as u32, generation: self.maps.states[mi].generation, seq: 0, locked: LockSet::default() };
+        (mi, r)
+    }
+
+    /// Map access `e` by goroutine `g` (an index in `gs.live`).
+    pub(super) fn access(&mut self, g: usize, e: Event) {
         let sync_map = e.flags & FLAG_SYNC_MAP != 0;
         let key = (e.flags & FLAG_KEY != 0).then_some(e.b);
+        let (mi, ri) = self.recent_map(g, e.a);
         if sync_map && let Some(k) = key {
             // sync.Map operations on one key synchronise with each other.
-            let obj = e.a ^ k.rotate_left(17) ^ 0x5bd1_e995;
-            if matches!(e.kind, Kind::Read | Kind::Update) {
-                self.acquire(g, obj, false);
+            let t = &mut self.gs.live[g].clock;
+            let clocks = &mut self.maps.states[mi].key_clocks;
+            if matches!(e.kind, Kind::Read | Kind::Update)
+                && let Some(s) = clocks.get(&k)
+            {
+                t.acquire(s, Edge::Key);
             }
             if matches!(e.kind, Kind::Write | Kind::Delete | Kind::Update) {
-                self.release(g, obj, false);
-                self.tick(g);
+                match clocks.get_mut(&k) {
+                    Some(s) => {
+                        s.release(t, Edge::Key);
+                    }
+                    None => {
+                        clocks.insert(k, SyncClock::new(t));
+                    }
+                }
+                t.tick();
             }
         }
         let seq = self.events;
-        // `slot()` made the goroutine's thread if it had none.
-        let t = &self.threads[g as usize];
+        let t = &mut self.gs.live[g];
+        let gid = t.gid;
         let mut acc = Access {
-            goroutine: g,
+            goroutine: t.clock.slot,
             gid,
-            clock: t.c[g as usize],
+            clock: t.clock.own(),
             seq,
             kind: e.kind,
             site: e.site,
@@ -41,16 +67,7 @@ impl Engine {
             sections: t.sections,
             left_lock: 0,
         };
-        let mi = self.map_state(g, e.a);
-        let t = &self.threads[g as usize];
-        let ms = &mut self.map_states[mi];
-        let last = match ms.last_access.iter().position(|l| l.goroutine == g) {
-            Some(i) => &mut ms.last_access[i],
-            None => {
-                ms.last_access.push(LastAccess { goroutine: g, seq: 0, locked: LockSet::default() });
-                ms.last_access.last_mut().expect("pushed")
-            }
-        };
+        let last = &mut t.recent[ri];
         let previous = std::mem::replace(&mut last.seq, seq);
         // The critical section this goroutine left last, if it did not touch the map in it and
         // holds its lock no more: where a getter returning the guarded map would have run.
@@ -61,14 +78,17 @@ impl Engine {
         if !acc.held.is_empty() {
             last.locked = acc.held;
         }
+        let t = &self.gs.live[g].clock;
+        let ms = &mut self.maps.states[mi];
         let mut races = Vec::new();
         if !sync_map {
             race_check(t, ms, &acc, &mut races);
         }
         match ms.owner {
-            None => ms.owner = Some(g),
-            Some(o) => ms.shared |= o != g,
+            None => ms.owner = Some(gid),
+            Some(o) => ms.shared |= o != gid,
         }
+        let alloc = ms.alloc_site;
         let mut violations = Vec::new();
         // Key-level state costs a lookup per access: skip it for a map only its own goroutine
         // has touched, without locks. A check-then-act there needs a second goroutine, whose
@@ -77,59 +97,47 @@ impl Engine {
         if let Some(k) = key
             && track
         {
-            atomicity(t, ms.key_state(k), acc, previous, &mut violations);
+            atomicity(t, self.maps.key_state(mi, k), acc, previous, &mut violations);
         }
-        if races.is_empty() && violations.is_empty() {
-            return;
-        }
-        let alloc = ms.alloc_site;
         for (prev, observed) in races {
             let rule = self.race_rule(e.a, &prev, &acc);
             let evidence = if observed { Evidence::Observed } else { Evidence::Predicted };
             self.push(Issue { rule, evidence, map: e.a, map_alloc_site: alloc, at: acc, other: prev, intruder: None, count: 1 });
         }
         for (check, act, intruder) in violations {
-            let rule = if sync_map {
-                RuleId::MR005
-            } else if self.facts.map_value(act.site) || self.facts.map_value(acc.site) {
-                RuleId::MR004
-            } else {
-                RuleId::MR007
-            };
+            let rule = self.check_then_act_rule(sync_map, &act, &acc);
             let between = intruder.writes() && check.seq < intruder.seq && intruder.seq < act.seq;
             let evidence = if between { Evidence::Observed } else { Evidence::Predicted };
             self.push(Issue { rule, evidence, map: e.a, map_alloc_site: alloc, at: act, other: check, intruder: Some(intruder), count: 1 });
         }
     }
-
 }
 
-/// Check-then-act violations `acc` completes or intrudes on: (check, act, intruder).
-/// `previous`: the goroutine's access to the map before `acc`; an act must follow its check
-/// directly (a write after other work on the map is not taken to depend on an old read).
-pub(super) fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, previous: u64, found: &mut Vec<(Access, Access, Access)>) {
-    let g = acc.goroutine;
+/// Check-then-act violations `acc` completes or intrudes on: (check, act, intruder). `t` is
+/// the accessing goroutine's clock; `previous`: the event number of its access to the map
+/// before `acc`: an act must follow its check directly (a write after other work on the map
+/// is not taken to depend on an old read).
+fn atomicity(t: &ThreadClock, ks: &mut KeyState, acc: Access, previous: u64, found: &mut Vec<(Access, Access, Access)>) {
+    let cs = &t.clocks.cs;
+    let g = acc.gid;
     match acc.kind {
         Kind::Read => {
             // The same check by another goroutine, unordered with a check-then-act pair.
             for (check, act) in &ks.pairs {
-                if check.goroutine != g && check.site == acc.site && act.clock > get(&t.cs, act.goroutine) {
+                if check.gid != g && check.site == acc.site && !act.before(cs) {
                     found.push((*check, *act, acc));
                 }
             }
-            match ks.last_read.iter_mut().find(|r| r.goroutine == g) {
-                Some(slot) => *slot = acc,
-                None => ks.last_read.push(acc),
-            }
+            remember(&mut ks.last_read, g, |r| r.gid, acc);
         }
         Kind::Write | Kind::Delete | Kind::Update => {
             // This write may fall between another goroutine's check and act.
             for (check, act) in &ks.pairs {
-                if check.goroutine != g && check.clock > get(&t.cs, check.goroutine) {
+                if check.gid != g && !check.before(cs) {
                     found.push((*check, *act, acc));
                 }
             }
-            let check = ks.last_read.iter().position(|r| r.goroutine == g).map(|i| ks.last_read.swap_remove(i));
+            let check = ks.last_read.iter().position(|r| r.gid == g).map(|i| ks.last_read.swap_remove(i));
             if let Some(check) = check
                 && acc.kind != Kind::Update
                 && check.seq == previous
@@ -137,19 +145,13 @@ pub(super) fn atomicity(t: &Thread, ks: &mut KeyState, acc: Access, previous: u6
                 && acc.sections - check.sections <= 2
             {
                 for w in &ks.writes {
-                    if w.goroutine != g && w.clock > get(&t.cs, w.goroutine) {
+                    if w.gid != g && !w.before(cs) {
                         found.push((check, acc, *w));
                     }
                 }
-                match ks.pairs.iter_mut().find(|(c, _)| c.goroutine == g) {
-                    Some(slot) => *slot = (check, acc),
-                    None => ks.pairs.push((check, acc)),
-                }
+                remember(&mut ks.pairs, g, |(c, _)| c.gid, (check, acc));
             }
-            match ks.writes.iter_mut().find(|w| w.goroutine == g) {
-                Some(slot) => *slot = acc,
-                None => ks.writes.push(acc),
-            }
+            remember(&mut ks.writes, g, |w| w.gid, acc);
         }
         _ => {}
     }

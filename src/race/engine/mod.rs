@@ -1,14 +1,14 @@
-//! The happens-before engine: a pure function of a trace (no I/O). Vector clocks with
-//! FastTrack-style epochs, two clocks per goroutine:
+//! The happens-before engine: a pure, deterministic function of an event stream (no I/O), fed
+//! one event at a time while the program runs. Vector clocks with FastTrack-style epochs, three
+//! clocks per goroutine:
 //!
 //! - `c`, the full happens-before of the run (every primitive, locks included);
 //! - `cnl`, happens-before without lock edges (goroutine start, channels, WaitGroup, Once,
-//!   atomics, sync.Map per key, Cond).
-//!
+//!   atomics, sync.Map per key, Cond);
 //! - `cs`, the structural order: `cnl` without the per-key edges of `sync.Map`, which only
 //!   say which of two competing check-then-acts happened to go first.
 //!
-//! All three share the goroutine's own component, so one epoch `(goroutine, clock)` is compared
+//! All three share the goroutine's own component, so one epoch `(slot, clock)` is compared
 //! against any of them. Two conflicting map accesses unordered by `cnl` and with no lock in common
 //! are a race: `observed` when `c` does not order them either, `predicted` when only a lock
 //! neither access holds ordered them in this run (the masked race). On top of that, per
@@ -17,8 +17,21 @@
 //! check-then-act violation (MR004/MR005/MR007), whether or not it fell between them this time;
 //! so is another goroutine running the same check on the key unordered (`cs`) with the pair:
 //! in another schedule it misses too and both act.
+//!
+//! Layout, after ThreadSanitizer's runtime: `clock` (vector clocks, object clocks),
+//! `goroutines` (goroutine states and clock slots), `lockset` (locks held), `sync` (mutexes
+//! and release/acquire objects), `shadow` (what is remembered per map and key, and when it is
+//! dropped), `access` (the checks at each map access), `rules` (which rule an issue is).
+//!
+//! Memory follows what is alive, not the length of the run: goroutine states go at their end,
+//! map states when the runtime reports the map freed, key histories are capped, clocks have at
+//! most `goroutines::SLOTS` components, and object clocks share their releaser's copy.
+//! What grows with the run: 8 bytes per goroutine ever started (its creator, for reports), an
+//! object clock (24 bytes) per synchronisation object ever released, and the text of distinct
+//! stacks and keys.
 
 mod access;
+mod clock;
 mod goroutines;
 mod lockset;
 mod rules;
@@ -35,12 +48,13 @@ use crate::race::trace::{Event, FLAG_READ_MODE, Kind, Record};
 use crate::report::Evidence;
 use crate::rules::RuleId;
 
-use goroutines::Thread;
+pub(crate) use clock::get;
+pub use goroutines::{MAX_LIVE_GOROUTINES, SLOTS};
+use goroutines::Goroutines;
 pub use lockset::{Held, LockSet};
-use shadow::{InnerMap, MapState};
-use sync::{LockClock, SyncClock};
-pub(crate) use sync::get;
-use sync::{join, join_was_below};
+pub use shadow::{Access, MAX_KEYS, MAX_KEYS_PER_MAP};
+use shadow::{InnerMap, Maps};
+use sync::Locks;
 
 /// Hashes pointers and key hashes, which are already well spread in their high bits.
 #[derive(Default, Clone, Copy)]
@@ -68,58 +82,11 @@ impl Hasher for IdHasher {
 
 type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
-/// Vector clocks have one entry per clock slot; a goroutine takes a slot when it starts and
-/// gives it back when it ends, so slots follow the goroutines alive at once. Past this many,
-/// the analysis stops (with an error naming the event) instead of taking quadratic time and
-/// memory.
-pub const MAX_GOROUTINES: u32 = 20_000;
+/// No index (of a goroutine, map, key or lock state).
+const NONE: u32 = u32::MAX;
 
-pub(super) const NO_SLOT: u32 = u32::MAX;
-
-/// No index (of a map or key state).
-pub(super) const NONE: u32 = u32::MAX;
-
-/// Slots of ended goroutines are reused only once this many exist: below it every goroutine
-/// has its own entry and the analysis is exact; above it a goroutine in a reused slot is taken
-/// to know its predecessor's past (a race between the two is missed), which keeps programs
-/// that start millions of short goroutines analysable.
-pub(super) const REUSE_SLOTS_FROM: usize = 4096;
-
-/// At most this many unordered accesses are kept per map; older ones are forgotten.
-pub(super) const SHADOW_LIMIT: usize = 32;
-
-/// One map access as the engine remembers it.
-#[derive(Clone, Copy, Debug)]
-pub struct Access {
-    /// The clock slot of the goroutine (its index in vector clocks).
-    pub goroutine: u32,
-    /// The goroutine's id in the trace, for reports.
-    pub gid: u32,
-    pub clock: u32,
-    pub seq: u64,
-    pub kind: Kind,
-    pub site: u32,
-    pub stack: u32,
-    /// The key's hash; 0 for whole-map operations.
-    pub key: u64,
-    pub held: LockSet,
-    /// How many locks the goroutine had acquired so far: a check and an act further apart
-    /// than one critical section are not taken as one read-modify-write.
-    pub sections: u32,
-    /// The lock of the critical section the goroutine left last before this access, if it
-    /// did not access this map inside that section and does not hold the lock now (it may
-    /// have obtained the map there: a getter returning the guarded map); 0 otherwise.
-    pub left_lock: u64,
-}
-
-// Accesses are copied into the shadow and key states on every map operation: keep them small.
-const _: () = assert!(std::mem::size_of::<Access>() <= 80);
-
-impl Access {
-    pub(super) fn writes(&self) -> bool {
-        matches!(self.kind, Kind::Write | Kind::Delete | Kind::Clear | Kind::Update)
-    }
-}
+/// Paths kept per inner map (MR003 needs two).
+const INNER_PATHS: usize = 8;
 
 /// What the engine found, before sites and stacks are turned into file:line.
 #[derive(Clone, Debug)]
@@ -146,7 +113,7 @@ pub struct SiteFacts {
 }
 
 impl SiteFacts {
-    pub(super) fn map_value(&self, site: u32) -> bool {
+    fn map_value(&self, site: u32) -> bool {
         self.map_value.get(site as usize).copied().unwrap_or(false)
     }
 }
@@ -154,31 +121,21 @@ impl SiteFacts {
 #[derive(Default)]
 pub struct Engine {
     facts: SiteFacts,
-    threads: Vec<Thread>,
-    /// Lock clocks: `lock_index` gives the index in `lock_states`.
-    lock_index: IdMap<u64, u32>,
-    lock_states: Vec<LockClock>,
-    syncs: IdMap<u64, SyncClock>,
-    /// Map states, by address: `map_index` gives the index in `map_states` (a map made at
-    /// a reused address replaces the state in place, so indexes stay valid).
-    map_index: IdMap<u64, u32>,
-    map_states: Vec<MapState>,
+    gs: Goroutines,
+    locks: Locks,
+    /// Release/acquire objects by address (see `sync`).
+    syncs: IdMap<u64, clock::SyncClock>,
+    maps: Maps,
+    /// Inner maps by address: the (outer map, key) paths they were fetched under.
     inner: IdMap<u64, InnerMap>,
     pub stacks: IdMap<u32, String>,
     pub keys: IdMap<u64, String>,
     issues: Vec<Issue>,
     seen: IdMap<(RuleId, u32, u32), usize>,
-    /// Trace goroutine id → clock slot (NO_SLOT when not started or ended).
-    slots: Vec<u32>,
-    free_slots: Vec<u32>,
-    /// Trace goroutine id → (its creator's id, the go statement's site).
-    creators: IdMap<u32, (u32, u32)>,
     pub events: u64,
     /// Function-entry probes of static findings (see `probes`).
     pub probes: Probes,
-    /// Occupants of slots so far (`Thread::occupant`).
-    occupants: u64,
-    /// Set when the trace went past MAX_GOROUTINES: later events are ignored.
+    /// Why the analysis stopped early (later events are ignored); findings before it stand.
     pub stopped: Option<String>,
 }
 
@@ -191,13 +148,12 @@ impl Engine {
         &self.issues
     }
 
-    /// Call after the last event: an inner map found under several outer keys by the end of
-    /// the run is a shared inner map (MR003), even if its race was seen before the second key.
+    /// Call after the last event: settles MR003 for inner maps still alive, and merges issues
+    /// that became identical.
     pub fn finish(&mut self) {
-        for i in &mut self.issues {
-            if i.rule == RuleId::MR002 && self.inner.get(&i.map).is_some_and(|m| m.paths.len() > 1) {
-                i.rule = RuleId::MR003;
-            }
+        let inner: Vec<u64> = self.inner.keys().copied().collect();
+        for map in inner {
+            self.settle_inner(map);
         }
         let mut seen = std::collections::HashSet::new();
         self.issues.retain(|i| seen.insert((i.rule, i.at.site, i.other.site, i.intruder.as_ref().map(|w| w.site))));
@@ -205,7 +161,17 @@ impl Engine {
 
     /// The goroutine that created `g` and the site of its go statement.
     pub fn creator(&self, g: u32) -> Option<(u32, u32)> {
-        self.creators.get(&g).copied()
+        self.gs.creator(g)
+    }
+
+    /// Goroutines whose state the engine holds now (started and not ended).
+    pub fn live_goroutines(&self) -> usize {
+        self.gs.live_count()
+    }
+
+    /// How many times key histories were dropped to stay within `MAX_KEYS_PER_MAP`/`MAX_KEYS`.
+    pub fn key_flushes(&self) -> u64 {
+        self.maps.flushes
     }
 
     #[inline]
@@ -221,116 +187,57 @@ impl Engine {
         }
     }
 
+    fn stop(&mut self, why: String) {
+        self.stopped = Some(format!("analysis stopped at event {}: {why}; findings before it are reported", self.events + 1));
+    }
+
     pub fn event(&mut self, e: Event) {
         if self.stopped.is_some() {
             return;
         }
-        if self.threads.len() as u32 > MAX_GOROUTINES {
-            self.stopped = Some(format!(
-                "analysis stopped at event {}: more than {MAX_GOROUTINES} goroutines alive at once (one vector clock each); findings before it are reported",
-                self.events
-            ));
-            return;
+        let gid = e.goroutine;
+        if !self.gs.valid_id(gid) || (e.kind == Kind::Fork && !self.gs.valid_id(e.a as u32)) {
+            return self.stop(format!("goroutine id {} out of sequence (a corrupt trace)", if e.kind == Kind::Fork { e.a } else { gid as u64 }));
+        }
+        if self.gs.live_count() >= MAX_LIVE_GOROUTINES {
+            return self.stop(format!("more than {MAX_LIVE_GOROUTINES} goroutines alive at once"));
         }
         self.events += 1;
-        let gid = e.goroutine;
-        let g = self.slot(gid);
+        if e.kind == Kind::End {
+            return self.gs.end(gid);
+        }
+        let g = self.gs.running(gid, self.events);
         match e.kind {
-            Kind::UnknownGoroutine => self.unknown(g),
-            Kind::Fork => {
-                let child_gid = e.a as u32;
-                let child = self.take_slot(child_gid);
-                let clocks = {
-                    let t = self.thread(g);
-                    [t.c.clone(), t.cnl.clone(), t.cs.clone()]
-                };
-                self.make_thread(child, clocks);
-                self.creators.insert(child_gid, (gid, e.site));
-                self.tick(g);
-            }
-            Kind::Start => {
-                self.thread(g);
-            }
-            Kind::End => {
-                if self.exists(g) {
-                    let t = &mut self.threads[g as usize];
-                    t.ended_at = t.c[g as usize];
-                    t.c = Vec::new();
-                    t.cnl = Vec::new();
-                    t.cs = Vec::new();
-                    self.slots[gid as usize] = NO_SLOT;
-                    self.free_slots.push(g);
-                }
-            }
-            Kind::Acquire => {
-                let read = e.flags & FLAG_READ_MODE != 0;
-                self.thread(g);
-                let li = self.lock_state(g, e.a);
-                let lock = &mut self.lock_states[li];
-                let t = &mut self.threads[g as usize];
-                // Joining a clock this one already includes changes nothing: skipped.
-                if lock.w_below != t.occupant {
-                    join(&mut t.c, &lock.w);
-                    lock.w_below = t.occupant;
-                }
-                if !read && lock.r_below != t.occupant {
-                    join(&mut t.c, &lock.r);
-                    lock.r_below = t.occupant;
-                }
-                t.sections += 1;
-                t.held.push(Held { lock: e.a, read, section: t.sections });
-            }
-            Kind::Release => {
-                let read = e.flags & FLAG_READ_MODE != 0;
-                self.thread(g);
-                let t = &mut self.threads[g as usize];
-                t.released = t.held.remove(e.a, read).map_or((0, 0), |h| (h.lock, h.section));
-                let li = self.lock_state(g, e.a);
-                let lock = &mut self.lock_states[li];
-                let t = &mut self.threads[g as usize];
-                let (clock, below) = if read { (&mut lock.r, &mut lock.r_below) } else { (&mut lock.w, &mut lock.w_below) };
-                if *below == t.occupant {
-                    // The lock's clock is ≤ this goroutine's: the join is a copy.
-                    clock.clear();
-                    clock.extend_from_slice(&t.c);
-                } else {
-                    // If the lock's clock was ≤ this goroutine's, it now equals it.
-                    *below = if join_was_below(clock, &t.c) { t.occupant } else { 0 };
-                }
-                t.tick(g);
-            }
-            Kind::SyncRelease => {
-                self.release(g, e.a, true);
-                self.tick(g);
-            }
-            Kind::SyncAcquire => self.acquire(g, e.a, true),
+            // `running` made the goroutine: one not seen starting is ordered after everything.
+            Kind::UnknownGoroutine | Kind::Start | Kind::End => {}
+            Kind::Fork => self.gs.fork(g, e.a as u32, e.site),
+            Kind::Acquire => self.lock_acquire(g, e.a, e.flags & FLAG_READ_MODE != 0),
+            Kind::Release => self.lock_release(g, e.a, e.flags & FLAG_READ_MODE != 0),
+            Kind::SyncRelease => self.sync_release(g, e.a),
+            Kind::SyncAcquire => self.sync_acquire(g, e.a),
             Kind::Alloc => {
-                let fresh = MapState { alloc_site: (e.site != 0).then_some(e.site), owner: Some(g), ..MapState::default() };
-                match self.map_index.get(&e.a) {
-                    Some(&i) => self.map_states[i as usize] = fresh,
-                    None => {
-                        self.map_index.insert(e.a, self.map_states.len() as u32);
-                        self.map_states.push(fresh);
-                    }
-                }
-                self.inner.remove(&e.a);
+                self.settle_inner(e.a);
+                self.maps.alloc(e.a, e.site, gid);
+            }
+            Kind::Free => {
+                self.settle_inner(e.a);
+                self.maps.free(e.a);
             }
             Kind::Fetch => {
                 let paths = &mut self.inner.entry(e.b).or_default().paths;
-                if !paths.contains(&(e.a, e.aux)) && paths.len() < 8 {
+                if !paths.contains(&(e.a, e.aux)) && paths.len() < INNER_PATHS {
                     paths.push((e.a, e.aux));
                 }
             }
             Kind::Read | Kind::Write | Kind::Delete | Kind::Range | Kind::Len | Kind::Clear | Kind::Update => {
                 self.probes.ran(e.site);
-                self.access(Event { goroutine: g, ..e }, gid)
+                self.access(g, e)
             }
             Kind::Enter => {
-                let clock = self.thread(g).c[g as usize];
-                let visit = Visit { site: e.site, slot: g, gid, clock, stack: e.aux };
-                self.probes.enter(visit, &self.threads[g as usize].cnl);
+                let t = &self.gs.live[g];
+                let visit = Visit { site: e.site, slot: t.clock.slot, gid, clock: t.clock.own(), stack: e.aux };
+                self.probes.enter(visit, &t.clock.clocks.cnl);
             }
         }
     }
-
 }

@@ -1,4 +1,6 @@
-//! Which rule an issue is, and de-duplication of repeated issues.
+//! Which rule an issue is, and de-duplication of repeated issues: a pair of sites is one
+//! issue, counted, however often the run repeats it (so issues are bounded by the code, not
+//! by the run).
 
 use super::*;
 
@@ -19,6 +21,29 @@ impl Engine {
             RuleId::MR009
         } else {
             RuleId::MR001
+        }
+    }
+
+    /// A check-then-act on a `sync.Map` is MR005; one that stores a map value is the lazy init
+    /// of an inner map (MR004); any other is a split read-modify-write (MR007).
+    pub(super) fn check_then_act_rule(&self, sync_map: bool, act: &Access, acc: &Access) -> RuleId {
+        if sync_map {
+            RuleId::MR005
+        } else if self.facts.map_value(act.site) || self.facts.map_value(acc.site) {
+            RuleId::MR004
+        } else {
+            RuleId::MR007
+        }
+    }
+
+    /// An inner map found under several outer keys is a shared inner map (MR003), even if its
+    /// race was seen before the second key: applied when the map's state goes and at the end.
+    pub(super) fn settle_inner(&mut self, map: u64) {
+        let Some(inner) = self.inner.remove(&map) else { return };
+        if inner.paths.len() > 1 {
+            for i in self.issues.iter_mut().filter(|i| i.map == map && i.rule == RuleId::MR002) {
+                i.rule = RuleId::MR003;
+            }
         }
     }
 

@@ -1,12 +1,72 @@
-//! Shadow state (ThreadSanitizer's `tsan_shadow.h`): per map object, the accesses remembered
-//! for the race check; per (map, key), those remembered for check-then-act; how inner maps were
-//! reached.
+//! Shadow state (ThreadSanitizer's `tsan_shadow.h`): what the engine remembers of each live
+//! map. Per map object, the accesses kept for the race check (at most `SHADOW_LIMIT`, each
+//! subsuming what it is ordered after); per (map, key), those kept for check-then-act (at most
+//! `KEY_HISTORY` per list); for a `sync.Map`, each key's clock.
+//!
+//! Everything here is bounded by what is alive, not by the length of the run: a map's state
+//! goes when the runtime reports the map freed (`Kind::Free`) or a new map at its address
+//! (`Kind::Alloc`); key histories go when a map has more than `MAX_KEYS_PER_MAP` keys with
+//! history, or all maps together more than `MAX_KEYS` (a flush, as ThreadSanitizer's shadow
+//! reset: it can hide a check-then-act whose read was flushed, never invent one). Key clocks
+//! of a sync.Map are kept as long as the map: dropping one would drop an ordering edge.
 
+use super::clock::{SyncClock, ThreadClock, get};
+use super::lockset::{LockSet, protected};
 use super::*;
-use super::goroutines::*;
-use super::lockset::*;
-use super::sync::*;
 
+/// Accesses kept per map for the race check; older ones are forgotten.
+const SHADOW_LIMIT: usize = 32;
+
+/// Entries kept per list of a key's history (latest reads, latest writes, check-then-act
+/// pairs: one per goroutine, the oldest goroutine's dropped first).
+const KEY_HISTORY: usize = 8;
+
+/// Keys with history in one map before that map's key history is flushed.
+pub const MAX_KEYS_PER_MAP: usize = 1 << 14;
+
+/// Keys with history over all maps before every map's key history is flushed.
+pub const MAX_KEYS: usize = 1 << 17;
+
+/// One map access as the engine remembers it.
+#[derive(Clone, Copy, Debug)]
+pub struct Access {
+    /// The clock slot the goroutine ran in (its component in vector clocks).
+    pub goroutine: u32,
+    /// The goroutine's id in the trace: its identity, and what reports name.
+    pub gid: u32,
+    pub clock: u32,
+    pub seq: u64,
+    pub kind: Kind,
+    pub site: u32,
+    pub stack: u32,
+    /// The key's hash; 0 for whole-map operations.
+    pub key: u64,
+    pub held: LockSet,
+    /// How many locks the goroutine had acquired so far: a check and an act further apart
+    /// than one critical section are not taken as one read-modify-write.
+    pub sections: u32,
+    /// The lock of the critical section the goroutine left last before this access, if it
+    /// did not access this map inside that section and does not hold the lock now (it may
+    /// have obtained the map there: a getter returning the guarded map); 0 otherwise.
+    pub left_lock: u64,
+}
+
+// Accesses are copied into the shadow and key states on every map operation: keep them small.
+const _: () = assert!(std::mem::size_of::<Access>() <= 80);
+
+impl Access {
+    pub(super) fn writes(&self) -> bool {
+        matches!(self.kind, Kind::Write | Kind::Delete | Kind::Clear | Kind::Update)
+    }
+
+    /// Ordered before whatever has learnt `clock` (a goroutine's `c`, `cnl` or `cs`).
+    #[inline]
+    pub(super) fn before(&self, clock: &[u32]) -> bool {
+        self.clock <= get(clock, self.goroutine)
+    }
+}
+
+/// A key's history for check-then-act.
 #[derive(Default)]
 pub(super) struct KeyState {
     pub(super) last_read: Vec<Access>,
@@ -15,80 +75,155 @@ pub(super) struct KeyState {
     pub(super) pairs: Vec<(Access, Access)>,
 }
 
-pub(super) struct MapState {
-    pub(super) alloc_site: Option<u32>,
-    /// The goroutine that made or first touched the map, until another one touches it.
-    pub(super) owner: Option<u32>,
-    pub(super) shared: bool,
-    /// Each goroutine's latest access to the map.
-    pub(super) last_access: Vec<LastAccess>,
-    pub(super) shadow: Vec<Access>,
-    /// A lock every access in `shadow` holds in write mode, 0 if none known.
-    pub(super) guard: u64,
-    /// Key-level state: `key_index` maps a key hash to its index in `key_states`.
-    pub(super) key_index: IdMap<u64, u32>,
-    pub(super) key_states: Vec<KeyState>,
-    /// The key of the latest key-level access and its index (`NONE` if none): a write
-    /// usually follows a read of the same key.
-    pub(super) last_key: (u64, u32),
-}
-
-impl Default for MapState {
-    fn default() -> MapState {
-        MapState {
-            alloc_site: None,
-            owner: None,
-            shared: false,
-            last_access: Vec::new(),
-            shadow: Vec::new(),
-            guard: 0,
-            key_index: IdMap::default(),
-            key_states: Vec::new(),
-            last_key: (0, NONE),
+/// Replaces goroutine `gid`'s entry of `list`, or adds one (dropping the oldest at the limit).
+pub(super) fn remember<T>(list: &mut Vec<T>, gid: u32, of: impl Fn(&T) -> u32, item: T) {
+    match list.iter_mut().find(|x| of(x) == gid) {
+        Some(slot) => *slot = item,
+        None => {
+            if list.len() >= KEY_HISTORY {
+                list.remove(0);
+            }
+            list.push(item);
         }
     }
 }
 
+pub(super) struct MapState {
+    /// Unique per map state over the run (0 while this entry is free): a goroutine's cached
+    /// index is valid while it matches.
+    pub(super) generation: u32,
+    pub(super) alloc_site: Option<u32>,
+    /// The goroutine (trace id) that made or first touched the map, until another one does.
+    pub(super) owner: Option<u32>,
+    pub(super) shared: bool,
+    pub(super) shadow: Vec<Access>,
+    /// A lock every access in `shadow` holds in write mode, 0 if none known.
+    pub(super) guard: u64,
+    /// Key histories: `key_index` maps a key hash to its index in `keys`.
+    key_index: IdMap<u64, u32>,
+    keys: Vec<KeyState>,
+    /// The key of the latest key-level access and its index (`NONE` if none): a write
+    /// usually follows a read of the same key.
+    last_key: (u64, u32),
+    /// sync.Map: the per-key order of its operations.
+    pub(super) key_clocks: IdMap<u64, SyncClock>,
+}
+
 impl MapState {
-    #[inline]
-    pub(super) fn key_state(&mut self, k: u64) -> &mut KeyState {
-        let i = if self.last_key.0 == k && self.last_key.1 != NONE {
-            self.last_key.1
-        } else {
-            let i = match self.key_index.get(&k) {
-                Some(&i) => i,
-                None => {
-                    let i = self.key_states.len() as u32;
-                    self.key_states.push(KeyState::default());
-                    self.key_index.insert(k, i);
-                    i
-                }
-            };
-            self.last_key = (k, i);
-            i
+    fn new(generation: u32) -> MapState {
+        MapState {
+            generation,
+            alloc_site: None,
+            owner: None,
+            shared: false,
+            shadow: Vec::new(),
+            guard: 0,
+            key_index: IdMap::default(),
+            keys: Vec::new(),
+            last_key: (0, NONE),
+            key_clocks: IdMap::default(),
+        }
+    }
+
+    /// Forgets every key's history (their sync.Map clocks stay); returns how many there were.
+    fn flush_keys(&mut self) -> usize {
+        let n = self.keys.len();
+        self.key_index = IdMap::default();
+        self.keys = Vec::new();
+        self.last_key = (0, NONE);
+        n
+    }
+}
+
+/// The live maps' states.
+#[derive(Default)]
+pub(super) struct Maps {
+    index: IdMap<u64, u32>,
+    pub(super) states: Vec<MapState>,
+    free: Vec<u32>,
+    generations: u32,
+    /// Keys with history over all maps.
+    keys: usize,
+    /// How many times key histories were flushed to stay within the limits.
+    pub(super) flushes: u64,
+}
+
+impl Maps {
+    /// The index of map `addr`'s state, made if new.
+    pub(super) fn get_or_make(&mut self, addr: u64) -> usize {
+        match self.index.get(&addr) {
+            Some(&i) => i as usize,
+            None => self.make(addr),
+        }
+    }
+
+    fn make(&mut self, addr: u64) -> usize {
+        self.generations += 1;
+        let state = MapState::new(self.generations);
+        let i = match self.free.pop() {
+            Some(i) => {
+                self.states[i as usize] = state;
+                i as usize
+            }
+            None => {
+                self.states.push(state);
+                self.states.len() - 1
+            }
         };
-        &mut self.key_states[i as usize]
+        self.index.insert(addr, i as u32);
+        i
     }
-}
 
-/// A goroutine's two latest maps (address, index in `Engine::map_states`): accesses alternate
-/// between few maps, and a hit saves a hash lookup.
-#[derive(Clone, Copy)]
-pub(super) struct MapCache([(u64, u32); 2]);
-
-impl Default for MapCache {
-    fn default() -> MapCache {
-        MapCache([(0, NONE); 2])
+    /// A new map at `addr` (made at `site`, 0 if unknown, by goroutine `owner`): whatever was
+    /// there before is gone.
+    pub(super) fn alloc(&mut self, addr: u64, site: u32, owner: u32) {
+        self.free(addr);
+        let i = self.make(addr);
+        let s = &mut self.states[i];
+        s.alloc_site = (site != 0).then_some(site);
+        s.owner = Some(owner);
     }
-}
 
-/// A goroutine's latest access to a map.
-pub(super) struct LastAccess {
-    pub(super) goroutine: u32,
-    /// Its event number.
-    pub(super) seq: u64,
-    /// The locks it held at its latest access made under a lock.
-    pub(super) locked: LockSet,
+    /// The map at `addr` was freed: its state goes.
+    pub(super) fn free(&mut self, addr: u64) {
+        let Some(i) = self.index.remove(&addr) else { return };
+        let s = &mut self.states[i as usize];
+        self.keys -= s.keys.len();
+        *s = MapState::new(0);
+        self.free.push(i);
+    }
+
+    /// The history of key `k` of map `mi`, made if new (flushing histories at the limits).
+    #[inline]
+    pub(super) fn key_state(&mut self, mi: usize, k: u64) -> &mut KeyState {
+        let ms = &self.states[mi];
+        if ms.last_key.0 == k && ms.last_key.1 != NONE {
+            let i = ms.last_key.1 as usize;
+            return &mut self.states[mi].keys[i];
+        }
+        if !ms.key_index.contains_key(&k) {
+            if ms.keys.len() >= MAX_KEYS_PER_MAP {
+                self.keys -= self.states[mi].flush_keys();
+                self.flushes += 1;
+            }
+            if self.keys >= MAX_KEYS {
+                for s in &mut self.states {
+                    s.flush_keys();
+                }
+                self.keys = 0;
+                self.flushes += 1;
+            }
+            self.keys += 1;
+        }
+        let ms = &mut self.states[mi];
+        let next = ms.keys.len() as u32;
+        let i = *ms.key_index.entry(k).or_insert(next);
+        if i == next {
+            ms.keys.push(KeyState::default());
+        }
+        ms.last_key = (k, i);
+        &mut ms.keys[i as usize]
+    }
 }
 
 /// How an inner map was reached: (outer map, low bits of the key hash).
@@ -97,42 +232,17 @@ pub(super) struct InnerMap {
     pub(super) paths: Vec<(u64, u32)>,
 }
 
-impl Engine {
-    /// The index of map `addr`'s state (made if new), through goroutine `g`'s cache.
-    #[inline]
-    pub(super) fn map_state(&mut self, g: u32, addr: u64) -> usize {
-        let cache = &mut self.threads[g as usize].maps.0;
-        if cache[0].0 == addr && cache[0].1 != NONE {
-            return cache[0].1 as usize;
-        }
-        if cache[1].0 == addr && cache[1].1 != NONE {
-            cache.swap(0, 1);
-            return cache[0].1 as usize;
-        }
-        let i = match self.map_index.get(&addr) {
-            Some(&i) => i,
-            None => {
-                let i = self.map_states.len() as u32;
-                self.map_states.push(MapState::default());
-                self.map_index.insert(addr, i);
-                i
-            }
-        };
-        cache[1] = cache[0];
-        cache[0] = (addr, i);
-        i as usize
-    }
-}
-
-/// Conflicts of `acc` with the map's remembered accesses: (earlier access, observed?).
+/// Conflicts of `acc` with the map's remembered accesses: (earlier access, observed?). `t` is
+/// the accessing goroutine's clock.
 ///
 /// The shadow keeps, per goroutine, its latest read and its latest write. A write drops the
 /// goroutine's own entries and every entry it is `cnl`-ordered after (it subsumes them), and is
 /// appended; a read replaces the goroutine's previous read in place, or is appended. When the
 /// shadow is full the oldest entry goes. One pass over the shadow does the check and the
 /// compaction.
-pub(super) fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
-    let g = acc.goroutine;
+pub(super) fn race_check(t: &ThreadClock, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
+    let (c, cnl) = (&t.clocks.c, &t.clocks.cnl);
+    let g = acc.gid;
     let shadow = &mut ms.shadow;
     // Every remembered access holds `guard` in write mode: an access holding it too is
     // protected against all of them, and only the shadow's upkeep is left to do.
@@ -149,11 +259,11 @@ pub(super) fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mu
         let mut kept = 0;
         for i in 0..shadow.len() {
             let prev = &shadow[i];
-            if prev.goroutine == g || prev.clock <= get(&t.cnl, prev.goroutine) {
+            if prev.gid == g || prev.before(cnl) {
                 continue;
             }
             if !guarded && !protected(&prev.held, &acc.held) {
-                found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
+                found.push((*prev, !prev.before(c)));
             }
             if !known && all_hold {
                 all_hold = prev.held.holds_write(candidate);
@@ -172,19 +282,19 @@ pub(super) fn race_check(t: &Thread, ms: &mut MapState, acc: &Access, found: &mu
     } else {
         let mut own = None;
         if guarded {
-            own = shadow.iter().position(|p| p.goroutine == g && !p.writes());
+            own = shadow.iter().position(|p| p.gid == g && !p.writes());
         } else {
             for (i, prev) in shadow.iter().enumerate() {
-                if prev.goroutine == g {
+                if prev.gid == g {
                     if !prev.writes() {
                         own = Some(i);
                     }
                     continue;
                 }
-                if !prev.writes() || prev.clock <= get(&t.cnl, prev.goroutine) || protected(&prev.held, &acc.held) {
+                if !prev.writes() || prev.before(cnl) || protected(&prev.held, &acc.held) {
                     continue;
                 }
-                found.push((*prev, prev.clock > get(&t.c, prev.goroutine)));
+                found.push((*prev, !prev.before(c)));
             }
         }
         match own {

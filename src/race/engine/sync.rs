@@ -1,97 +1,111 @@
-//! Vector clocks and the synchronisation objects they flow through (ThreadSanitizer's
-//! `tsan_vector_clock.h`, `tsan_rtl_mutex.cpp`): locks, and release/acquire objects (channels,
-//! WaitGroups, Once, Cond, atomics, sync.Map keys).
+//! Synchronisation (ThreadSanitizer's `tsan_rtl_mutex.cpp`): mutexes and read-write mutexes,
+//! whose edges only `c` follows, and release/acquire objects (channels, WaitGroups, Once,
+//! Cond, atomics), whose edges all three clocks follow. sync.Map's per-key edges live with
+//! the key (`shadow`).
+//!
+//! Object clocks are never reclaimed (the trace does not say when an object dies), but they
+//! are small: an object released by one goroutine shares that goroutine's copy of its clocks
+//! (`clock::SyncClock`).
 
+use super::clock::{Edge, SyncClock};
+use super::lockset::Held;
 use super::*;
 
-#[inline]
-/// Component `i` of a vector clock (0 past its end).
-pub(crate) fn get(vc: &[u32], i: u32) -> u32 {
-    vc.get(i as usize).copied().unwrap_or(0)
-}
-
-pub(super) fn join(into: &mut Vec<u32>, from: &[u32]) {
-    if into.len() < from.len() {
-        into.resize(from.len(), 0);
-    }
-    for (a, b) in into.iter_mut().zip(from) {
-        *a = (*a).max(*b);
-    }
-}
-
-/// `join(into, from)`; whether `into` was ≤ `from` (so that it now equals `from`).
-pub(super) fn join_was_below(into: &mut Vec<u32>, from: &[u32]) -> bool {
-    let mut below = into[from.len().min(into.len())..].iter().all(|&x| x == 0);
-    if into.len() < from.len() {
-        into.resize(from.len(), 0);
-    }
-    for (a, &b) in into.iter_mut().zip(from) {
-        below &= *a <= b;
-        *a = (*a).max(b);
-    }
-    below
-}
-
+/// A mutex's clocks: the join of its write-mode releases (`w`) and of its read-mode
+/// releases (`r`).
 #[derive(Default)]
 pub(super) struct LockClock {
-    pub(super) w: Vec<u32>,
-    pub(super) r: Vec<u32>,
-    /// A goroutine (its `Thread::occupant`) whose `c` is known to be ≥ `w`, 0 if none: its
-    /// acquisitions need not join `w`. `w` only grows at a release, which updates this, and
-    /// a goroutine's `c` only grows, so the fact stays true until then.
-    pub(super) w_below: u64,
+    w: Option<SyncClock>,
+    r: Option<SyncClock>,
+    /// A goroutine (its trace id) whose `c` is known to be ≥ `w`, 0 if none: its acquisitions
+    /// need not join `w`. `w` only grows at a release, which updates this, and a goroutine's
+    /// `c` only grows, so the fact stays true until then.
+    w_below: u32,
     /// The same for `r`.
-    pub(super) r_below: u64,
+    r_below: u32,
 }
 
+/// Lock clocks by address; a goroutine caches its latest lock's index.
 #[derive(Default)]
-pub(super) struct SyncClock {
-    pub(super) c: Vec<u32>,
-    pub(super) cnl: Vec<u32>,
-    pub(super) cs: Vec<u32>,
+pub(super) struct Locks {
+    index: IdMap<u64, u32>,
+    states: Vec<LockClock>,
 }
 
 impl Engine {
-    /// `structural`: the edge also orders competing check-then-acts (`cs`).
-    pub(super) fn release(&mut self, g: u32, obj: u64, structural: bool) {
-        self.thread(g);
-        let t = &self.threads[g as usize];
-        let s = self.syncs.entry(obj).or_default();
-        join(&mut s.c, &t.c);
-        join(&mut s.cnl, &t.cnl);
-        if structural {
-            join(&mut s.cs, &t.cs);
-        }
-    }
-
-    pub(super) fn acquire(&mut self, g: u32, obj: u64, structural: bool) {
-        self.thread(g);
-        let Some(s) = self.syncs.get(&obj) else { return };
-        let t = &mut self.threads[g as usize];
-        join(&mut t.c, &s.c);
-        join(&mut t.cnl, &s.cnl);
-        if structural {
-            join(&mut t.cs, &s.cs);
-        }
-    }
     /// The index of lock `addr`'s clocks (made if new), through goroutine `g`'s cache.
     #[inline]
-    pub(super) fn lock_state(&mut self, g: u32, addr: u64) -> usize {
-        let cache = &mut self.threads[g as usize].lock;
+    fn lock_index(&mut self, g: usize, addr: u64) -> usize {
+        let cache = &mut self.gs.live[g].lock;
         if cache.0 == addr && cache.1 != NONE {
             return cache.1 as usize;
         }
-        let i = match self.lock_index.get(&addr) {
-            Some(&i) => i,
-            None => {
-                let i = self.lock_states.len() as u32;
-                self.lock_states.push(LockClock::default());
-                self.lock_index.insert(addr, i);
-                i
-            }
-        };
+        let locks = &mut self.locks;
+        let i = *locks.index.entry(addr).or_insert_with(|| {
+            locks.states.push(LockClock::default());
+            locks.states.len() as u32 - 1
+        });
         *cache = (addr, i);
         i as usize
     }
 
+    pub(super) fn lock_acquire(&mut self, g: usize, addr: u64, read: bool) {
+        let li = self.lock_index(g, addr);
+        let lock = &mut self.locks.states[li];
+        let t = &mut self.gs.live[g];
+        // Joining a clock this one already includes changes nothing: skipped.
+        if lock.w_below != t.gid {
+            if let Some(w) = &lock.w {
+                t.clock.acquire(w, Edge::Lock);
+            }
+            lock.w_below = t.gid;
+        }
+        if !read && lock.r_below != t.gid {
+            if let Some(r) = &lock.r {
+                t.clock.acquire(r, Edge::Lock);
+            }
+            lock.r_below = t.gid;
+        }
+        t.sections += 1;
+        t.held.push(Held { lock: addr, read, section: t.sections });
+    }
+
+    pub(super) fn lock_release(&mut self, g: usize, addr: u64, read: bool) {
+        let t = &mut self.gs.live[g];
+        t.released = t.held.remove(addr, read).map_or((0, 0), |h| (h.lock, h.section));
+        let li = self.lock_index(g, addr);
+        let lock = &mut self.locks.states[li];
+        let t = &mut self.gs.live[g];
+        let (clock, below) = if read { (&mut lock.r, &mut lock.r_below) } else { (&mut lock.w, &mut lock.w_below) };
+        match clock {
+            None => {
+                *clock = Some(SyncClock::new(&mut t.clock));
+                *below = t.gid;
+            }
+            // The lock's clock is ≤ this goroutine's: the join is a copy.
+            Some(c) if *below == t.gid => c.assign(&mut t.clock, Edge::Lock),
+            // If the lock's clock was ≤ this goroutine's, it now equals it.
+            Some(c) => *below = if c.release(&mut t.clock, Edge::Lock) { t.gid } else { 0 },
+        }
+        t.clock.tick();
+    }
+
+    pub(super) fn sync_release(&mut self, g: usize, obj: u64) {
+        let t = &mut self.gs.live[g].clock;
+        match self.syncs.get_mut(&obj) {
+            Some(s) => {
+                s.release(t, Edge::Structural);
+            }
+            None => {
+                self.syncs.insert(obj, SyncClock::new(t));
+            }
+        }
+        t.tick();
+    }
+
+    pub(super) fn sync_acquire(&mut self, g: usize, obj: u64) {
+        if let Some(s) = self.syncs.get(&obj) {
+            self.gs.live[g].clock.acquire(s, Edge::Structural);
+        }
+    }
 }

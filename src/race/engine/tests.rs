@@ -247,7 +247,7 @@ fn an_ended_goroutine_frees_its_clocks_and_what_it_released_still_orders() {
     let mut r = Run::new();
     r.go(1, 2).write(2, 10).rel(2, 0xc2);
     r.0.event(e(Kind::End, 2, 0, 0, 0, 0));
-    assert_eq!(r.0.free_slots.len(), 1, "the ended goroutine's slot is free");
+    assert_eq!(r.0.live_goroutines(), 1, "the ended goroutine's state is gone");
     r.acq(1, 0xc2).read(1, 11);
     r.0.event(e(Kind::UnknownGoroutine, 3, 0, 0, 0, 0));
     r.write(3, 12);
@@ -264,22 +264,44 @@ fn few_goroutines_get_their_own_slots_and_an_ended_ones_race_is_still_seen() {
     assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
 }
 
-#[test]
-fn past_the_threshold_slots_are_reused_and_races_still_found() {
-    let mut r = Run::new();
-    for g in 0..REUSE_SLOTS_FROM as u32 {
+/// Starts goroutines 100, 101, ... until every clock slot is taken (goroutine 1 holds one).
+fn fill_slots(r: &mut Run) {
+    for g in 0..SLOTS as u32 - 1 {
         r.go(1, 100 + g);
     }
-    r.go(1, 2);
-    r.0.event(e(Kind::End, 2, 0, 0, 0, 0));
-    let before = r.0.threads.len();
-    r.go(1, 3).go(1, 4);
-    assert_eq!(r.0.threads.len(), before + 1, "goroutine 3 took goroutine 2's slot");
+}
+
+#[test]
+fn past_the_slots_ended_ones_are_reused_then_idle_ones_preempted_and_races_still_found() {
+    let mut r = Run::new();
+    fill_slots(&mut r);
+    let freed = r.0.gs.slot_of(100);
+    r.0.event(e(Kind::End, 100, 0, 0, 0, 0));
+    r.go(1, 3);
+    assert_eq!(r.0.gs.slot_of(3), freed, "goroutine 3 took the ended goroutine's slot");
+    let idle = r.0.gs.slot_of(101);
+    r.go(1, 4);
+    assert_eq!(r.0.gs.slot_of(4), idle, "goroutine 4 preempted the idlest goroutine");
+    assert_eq!(r.0.gs.slot_of(101), None);
     r.write(3, 10).read(4, 11);
     assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Observed)]);
     let i = &r.0.issues()[0];
     assert_eq!((i.at.gid, i.other.gid), (4, 3));
     assert_eq!(r.0.creator(4), Some((1, 0)));
+    // The preempted goroutine runs again in another slot; its race with goroutine 3 is found.
+    r.write(101, 12);
+    assert!(r.0.issues().iter().any(|i| i.at.gid == 101 && i.other.gid == 4), "{:?}", r.0.issues());
+}
+
+#[test]
+fn more_goroutines_alive_than_slots_cost_no_more_than_slots() {
+    let mut r = Run::new();
+    for g in 0..4 * SLOTS as u32 {
+        r.go(1, 100 + g).write(100 + g, 10);
+    }
+    assert!(r.0.gs.live.iter().all(|g| g.clock.clocks.c.len() <= SLOTS));
+    assert_eq!(r.0.live_goroutines(), 4 * SLOTS + 1);
+    assert!(!r.rules().is_empty(), "unordered writes of goroutines that never shared a slot race");
 }
 
 #[test]
@@ -343,19 +365,19 @@ fn a_map_also_accessed_inside_the_section_left_is_not_mr008() {
 #[test]
 fn a_lock_join_is_skipped_only_for_the_goroutine_that_already_has_it() {
     // g4's write reaches the lock's clock through g2; g2 ends and g3 takes its slot: g3's
-    // acquisition must still join the lock's clock (the lock remembers g2, an occupant of
-    // the slot, not the slot), so that the race is predicted (ordered through the lock),
-    // not observed.
+    // acquisition must still join the lock's clock (the lock remembers goroutine 2, not its
+    // slot), so that the race is predicted (ordered through the lock), not observed.
     let mut r = Run::new();
-    for g in 0..REUSE_SLOTS_FROM as u32 {
-        r.go(1, 100 + g);
-    }
+    fill_slots(&mut r);
+    r.0.event(e(Kind::End, 100, 0, 0, 0, 0));
+    r.0.event(e(Kind::End, 101, 0, 0, 0, 0));
     r.go(1, 2).go(1, 4);
     r.write(4, 10).rel(4, 0xc1).acq(2, 0xc1).lock(2, MU).unlock(2, MU);
+    let slot = r.0.gs.slot_of(2);
     r.0.event(e(Kind::End, 2, 0, 0, 0, 0));
-    let before = r.0.threads.len();
+    r.0.event(e(Kind::End, 102, 0, 0, 0, 0));
     r.go(1, 3);
-    assert_eq!(r.0.threads.len(), before, "goroutine 3 took goroutine 2's slot");
+    assert_eq!(r.0.gs.slot_of(3), slot, "goroutine 3 took goroutine 2's slot");
     r.lock(3, MU).unlock(3, MU).read(3, 11);
     assert_eq!(r.rules(), vec![(RuleId::MR001, Evidence::Predicted)]);
 
@@ -407,4 +429,27 @@ fn repeated_races_are_reported_once_with_a_count() {
     }
     assert_eq!(r.rules().len(), 1);
     assert!(r.0.issues()[0].count > 1);
+}
+
+#[test]
+fn a_freed_map_is_forgotten() {
+    let mut r = Run::new();
+    r.go(1, 2).go(1, 3).write(2, 10);
+    r.0.event(e(Kind::Free, 2, 0, 0, M, 0));
+    r.write(3, 11);
+    assert!(r.rules().is_empty());
+}
+
+#[test]
+fn key_histories_are_capped_per_map() {
+    let mut r = Run::new();
+    r.go(1, 2).go(1, 3);
+    for k in 0..=MAX_KEYS_PER_MAP as u64 {
+        r.lock(2, MU).op(Kind::Read, 2, 10, k).unlock(2, MU);
+    }
+    assert_eq!(r.0.key_flushes(), 1);
+    // A check-then-act after the flush is still found.
+    r.lock(2, MU).read(2, 10).unlock(2, MU).lock(2, MU).write(2, 11).unlock(2, MU);
+    r.lock(3, MU).write(3, 12).unlock(3, MU);
+    assert_eq!(r.rules(), vec![(RuleId::MR007, Evidence::Predicted)]);
 }
