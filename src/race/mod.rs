@@ -14,6 +14,7 @@ pub mod gorace;
 pub mod process;
 pub mod probes;
 pub mod static_paths;
+pub mod stream;
 pub mod trace;
 
 use std::io::Write as _;
@@ -22,7 +23,7 @@ use std::path::{Path, PathBuf};
 use crate::output::{self, Format};
 use crate::report::Report;
 
-pub use driver::{RaceError, RaceOptions, RaceOutcome, TraceAnalysis, TraceStats, analyze_trace, run_command};
+pub use driver::{RaceError, RaceOptions, RaceOutcome, TraceStats, run_command};
 
 /// What `maprace race` was asked to do (main.rs maps its flags onto this).
 #[derive(Clone, Debug)]
@@ -139,9 +140,9 @@ fn print(report: &mut Report, dir: &Path, format: Format) {
 
 fn analyze_kept(kept: &Path, dir: &Path, format: Format) -> i32 {
     match driver::analyze_dir(kept) {
-        Ok((mut report, stats, elapsed)) => {
+        Ok((mut report, stats)) => {
             print(&mut report, dir, format);
-            let secs = elapsed.as_secs_f64();
+            let secs = stats.analysis.as_secs_f64();
             eprintln!(
                 "maprace race: analysed {} events ({} bytes, {:.1} bytes/event) in {:.3} s: {:.1} million events/s",
                 stats.events,
