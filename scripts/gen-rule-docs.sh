@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
 mkdir -p docs/rules
-for id in MR001 MR002 MR003 MR004 MR005 MR006 MR007 MR008 MR009 GORACE; do
+# The ids come from the rule registry (`maprace explain` lists every rule, one per line).
+for id in $(target/release/maprace explain | cut -d' ' -f1); do
   target/release/maprace explain "$id" > "docs/rules/$id.md"
 done

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, Excluder, Level};
 use crate::load::{self, LoadOptions};
-use crate::report::{FileError, Report};
+use crate::report::{Confidence, FileError, Report};
 use crate::rules::RuleId;
 use crate::triage::suppress::Directive;
 use crate::triage::{Sources, fingerprint, suppress};
@@ -25,8 +25,10 @@ pub struct CheckOptions {
     /// Functions that run the function values they are given under a lock of their own
     /// (`.maprace.toml` `lock_wrappers`: `db.withLock(func() {...})`).
     pub lock_wrappers: Vec<String>,
-    /// `.maprace.toml` `level`. Passed through: the analysis has one level today.
-    pub level: Level,
+    /// Which findings to show: the confident ones (`default`), or also those of lower
+    /// confidence (`all`, marked in their message). `--level` and `.maprace.toml` `level`.
+    /// `None`: the config's, else `default`.
+    pub level: Option<Level>,
     /// Honour `//maprace:ignore` and `//nolint` comments (on unless a caller wants everything).
     pub suppressions: bool,
     /// Scan every analysed file for suppressions that matched nothing.
@@ -47,7 +49,7 @@ impl CheckOptions {
             rules: Vec::new(),
             concurrent_apis: Vec::new(),
             lock_wrappers: Vec::new(),
-            level: Level::Default,
+            level: None,
             suppressions: true,
             report_unused_ignores: false,
             read_config: true,
@@ -76,6 +78,10 @@ pub struct CheckOutcome {
     pub suppressed: usize,
     /// With `report_unused_ignores`: suppression comments that matched no finding.
     pub unused_ignores: Vec<Directive>,
+    /// Findings of lower confidence the analysis made (left out unless the level is `all`).
+    pub lower_confidence: usize,
+    /// The level in force was `all`: they are in the report.
+    pub level_all: bool,
 }
 
 /// Run the static analysis over `args` (files, directories, `./...` patterns).
@@ -139,10 +145,15 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
     // The analysis recurses through call chains and nested syntax: give it a stack that the
     // depth limits (syntax::MAX_DEPTH, analysis::MAX_CALL_DEPTH) are sized for.
+    // Messages name files as the output does: relative to the working directory.
+    let base = std::env::current_dir().unwrap_or_default();
     let analysed = std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(512 * 1024 * 1024)
-            .spawn_scoped(s, || crate::analysis::analyze(&program, &concurrent_apis, &lock_wrappers))
+            .spawn_scoped(s, || {
+                let facts = crate::analysis::analyze(&program, &concurrent_apis, &lock_wrappers);
+                crate::rules::run_all(&program, &facts, &base)
+            })
             .map_err(|e| e.to_string())
             .and_then(|h| h.join().map_err(|p| panic_text(&p)))
     });
@@ -163,6 +174,10 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     if !opts.rules.is_empty() {
         findings.retain(|f| opts.rules.contains(&f.rule));
     }
+    let lower_confidence = findings.iter().filter(|f| f.confidence == Confidence::Low).count();
+    if opts.level.unwrap_or_default() == Level::Default {
+        findings.retain(|f| f.confidence == Confidence::High);
+    }
     if no_rule_enabled {
         findings.clear();
     }
@@ -177,7 +192,7 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let mut suppressed = 0;
     let mut unused_ignores = Vec::new();
     if opts.suppressions {
-        let enabled: Vec<RuleId> = if opts.rules.is_empty() { RuleId::ALL.to_vec() } else { opts.rules.clone() };
+        let enabled: Vec<RuleId> = if opts.rules.is_empty() { RuleId::all().to_vec() } else { opts.rules.clone() };
         let all = opts.report_unused_ignores.then_some(analysed_paths.as_slice());
         let s = suppress::apply(&mut report, &mut sources, all, &enabled);
         suppressed = s.suppressed;
@@ -195,6 +210,8 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         notes,
         suppressed,
         unused_ignores,
+        lower_confidence,
+        level_all: opts.level == Some(Level::All),
     }
 }
 
@@ -264,7 +281,8 @@ fn apply_config(opts: &mut CheckOptions, cfg: &config::Config) -> bool {
     }
     opts.concurrent_apis.extend(cfg.concurrent.iter().cloned());
     opts.lock_wrappers.extend(cfg.lock_wrappers.iter().cloned());
-    opts.level = cfg.level;
+    // The command line wins over the file.
+    opts.level = opts.level.or(cfg.level);
     // An empty list means "every rule" in `CheckOptions`; here it means none is left.
     cfg.rules.is_some() && opts.rules.is_empty()
 }

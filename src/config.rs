@@ -14,8 +14,8 @@ use crate::rules::RuleId;
 
 pub const FILE_NAME: &str = ".maprace.toml";
 
-/// How much the analysis reports. It has one level today; `all` is accepted and passed
-/// through in `CheckOptions::level` for the analysis to use.
+/// Which findings are shown: `default` the confident ones; `all` also those of lower
+/// confidence (marked in their message; see `rules::confidence`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Level {
     #[default]
@@ -32,7 +32,8 @@ pub struct Config {
     pub lock_wrappers: Vec<String>,
     /// `.gitignore`-style patterns relative to the config file's directory; `dir/...` too.
     pub exclude: Vec<String>,
-    pub level: Level,
+    /// Unset: the command line's, or `default`.
+    pub level: Option<Level>,
 }
 
 #[derive(Deserialize)]
@@ -98,7 +99,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
         cfg.exclude.push(pat.into_inner());
     }
     if let Some(level) = raw.level {
-        cfg.level = match level.get_ref().as_str() {
+        cfg.level = Some(match level.get_ref().as_str() {
             "default" => Level::Default,
             "all" => Level::All,
             other => {
@@ -107,7 +108,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
                     line_at(text, level.span().start)
                 ));
             }
-        };
+        });
     }
     Ok(cfg)
 }
@@ -117,7 +118,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
 /// disable starts from every rule; otherwise from none.
 fn rules_from_checks(checks: &[Spanned<String>], text: &str) -> Result<Vec<RuleId>, String> {
     let starts_with_disable = checks.first().is_some_and(|c| c.get_ref().starts_with('-'));
-    let mut on: Vec<RuleId> = if starts_with_disable { RuleId::ALL.to_vec() } else { Vec::new() };
+    let mut on: Vec<RuleId> = if starts_with_disable { RuleId::all().to_vec() } else { Vec::new() };
     for c in checks {
         let s = c.get_ref().trim();
         let (enable, name) = match s.strip_prefix('-') {
@@ -125,7 +126,7 @@ fn rules_from_checks(checks: &[Spanned<String>], text: &str) -> Result<Vec<RuleI
             None => (true, s),
         };
         let ids: Vec<RuleId> = if name == "all" || name == "*" {
-            RuleId::ALL.to_vec()
+            RuleId::all().to_vec()
         } else {
             match RuleId::parse(name) {
                 Some(id) => vec![id],
@@ -193,7 +194,7 @@ mod tests {
     #[test]
     fn checks_in_order() {
         let c = parse("checks = [\"-MR009\"]\n", Path::new("x")).unwrap();
-        assert_eq!(c.rules.as_ref().map(Vec::len), Some(RuleId::ALL.len() - 1));
+        assert_eq!(c.rules.as_ref().map(Vec::len), Some(RuleId::all().len() - 1));
         let c = parse("checks = [\"MR004\", \"racy-lazy-init\", \"MR001\"]\n", Path::new("x")).unwrap();
         assert_eq!(c.rules, Some(vec![RuleId::MR001, RuleId::MR004]));
     }

@@ -104,6 +104,16 @@ struct CheckArgs {
     /// Analyse files for every platform, ignoring build constraints (`_windows.go`, `//go:build`)
     #[arg(long)]
     all_platforms: bool,
+    /// Which findings to show: `default` (the confident ones) or `all` (also those of lower
+    /// confidence, each marked with the assumption it rests on); overrides `.maprace.toml`
+    #[arg(long, value_enum)]
+    level: Option<LevelArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LevelArg {
+    Default,
+    All,
 }
 
 #[derive(clap::Args)]
@@ -214,6 +224,10 @@ fn run_check(args: CheckArgs) -> i32 {
     if args.all_platforms {
         opts.load.target = None;
     }
+    opts.level = args.level.map(|l| match l {
+        LevelArg::Default => maprace::config::Level::Default,
+        LevelArg::All => maprace::config::Level::All,
+    });
     for r in &args.rules {
         match RuleId::parse(r) {
             Some(id) => opts.rules.push(id),
@@ -231,13 +245,15 @@ fn run_check(args: CheckArgs) -> i32 {
     }
     if args.stats {
         eprintln!(
-            "maprace: {} files, {} lines, {:.2} s, {} findings, {} errors, {} suppressed",
+            "maprace: {} files, {} lines, {:.2} s, {} findings, {} errors, {} suppressed, {} of lower confidence{}",
             outcome.files,
             outcome.lines,
             started.elapsed().as_secs_f64(),
             outcome.report.findings.len(),
             outcome.report.errors.len(),
-            outcome.suppressed
+            outcome.suppressed,
+            outcome.lower_confidence,
+            if outcome.level_all { "" } else { " (shown with --level all)" }
         );
     }
     if let Some(path) = &args.write_baseline {
@@ -299,7 +315,7 @@ fn restore_sigpipe() {
 fn explain(rule: Option<&str>) -> i32 {
     match rule {
         None => {
-            for id in RuleId::ALL {
+            for &id in RuleId::all() {
                 let d = id.doc();
                 println!("{id} {:<26} {}", d.name, d.summary);
             }

@@ -32,6 +32,16 @@ impl Evidence {
     }
 }
 
+/// How sure a finding is (see `rules::confidence`): lower-confidence findings rest on an
+/// assumption the analysis cannot check, and are shown only with `--level all`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    #[default]
+    High,
+    Low,
+}
+
 /// A place in a source file, 1-based like `go vet`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
@@ -75,6 +85,7 @@ pub struct Finding {
     pub related: Vec<Related>,
     pub fix: &'static str,
     pub evidence: Evidence,
+    pub confidence: Confidence,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stacks: Vec<Stack>,
     /// Stable identity across unrelated edits (no line numbers), for baselines and SARIF's
@@ -96,6 +107,7 @@ impl Finding {
             related,
             fix: rule.fix(),
             evidence: Evidence::Static,
+            confidence: Confidence::High,
             stacks: Vec::new(),
             fingerprint: None,
         }

@@ -150,7 +150,7 @@ fn test_files_are_included_unless_asked() {
 fn explain_prints_every_rule() {
     let dir = tempfile::tempdir().expect("temp dir");
     let list = text(&maprace(dir.path(), &["explain"]).stdout);
-    for id in maprace::rules::RuleId::ALL {
+    for &id in maprace::rules::RuleId::all() {
         assert!(list.contains(&id.to_string()), "{list}");
         let doc = maprace(dir.path(), &["explain", &id.to_string()]);
         assert_eq!(doc.status.code(), Some(0));

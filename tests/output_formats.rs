@@ -48,8 +48,8 @@ fn sarif_is_valid_against_the_official_schema() {
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
     assert!(driver["informationUri"].as_str().is_some_and(|u| u.starts_with("https://")));
     let rules = driver["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), RuleId::ALL.len(), "one rules entry per rule of the registry");
-    for (r, id) in rules.iter().zip(RuleId::ALL) {
+    assert_eq!(rules.len(), RuleId::all().len(), "one rules entry per rule of the registry");
+    for (r, id) in rules.iter().zip(RuleId::all()) {
         assert_eq!(r["id"], id.to_string());
         assert_eq!(r["name"], id.doc().name);
         assert_eq!(r["shortDescription"]["text"], id.doc().summary);
@@ -79,7 +79,7 @@ fn github_annotations_one_per_finding_escaped() {
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines.iter().all(|l| l.starts_with("::error file=")), "{stdout}");
-    assert!(lines.contains(&"::error file=store/store.go,line=24,col=3,title=MR004::MR004 racy-lazy-init: r.rooms[room] is created here under Lock at store.go:21 but was checked at store.go:19 outside this critical section, without a re-check; two goroutines can both create it and one's entries are lost%0Afix: hold Lock across the check and the store; or re-check after Lock; or sync.Once per key; or sync.Map.LoadOrStore; or compare-and-swap an atomic.Pointer to a copied map%0Astore/store.go:19: the check of the same entry"), "{stdout}");
+    assert!(lines.contains(&"::error file=store/store.go,line=24,col=3,title=MR004::MR004 racy-lazy-init: r.rooms[room] is created here under Lock at store/store.go:21 but was checked at store/store.go:19 outside this critical section, without a re-check; two goroutines can both create it and one's entries are lost%0Afix: hold Lock across the check and the store; or re-check after Lock; or sync.Once per key; or sync.Map.LoadOrStore; or compare-and-swap an atomic.Pointer to a copied map%0Astore/store.go:19: the check of the same entry"), "{stdout}");
     assert!(stdout.contains("::error file=odd%25name%2Cx.go,line=9,"), "property escaping of % and ,: {stdout}");
     let findings = maprace(dir.path(), &["check", "--format", "json", "./..."]);
     let v: serde_json::Value = serde_json::from_slice(&findings.stdout).expect("json");

@@ -15,7 +15,7 @@ func ProduceAndLog(n int) {
 	for i := 0; i < n; i++ {
 		b := map[string]int{"seq": i}
 		batches <- b
-		fmt.Println("sent", b["seq"]) // want "MR001"
+		fmt.Println("sent", b["seq"])
 	}
 	close(batches)
 }
@@ -47,7 +47,7 @@ func TallyAfterClose(words []string) map[string]int {
 func HandOverThenFix(report chan map[string]string) {
 	go func() {
 		r := <-report
-		fmt.Println(len(r)) // want "MR001"
+		fmt.Println(len(r))
 	}()
 	r := map[string]string{"status": "ok"}
 	report <- r

@@ -50,7 +50,7 @@ func RebuildFirst(shards []*Shard) {
 // Case: the goroutines read their shard while the caller writes the first one.
 func PeekWhileWriting(shards []*Shard) {
 	for _, s := range shards {
-		go func() { _ = s.entries["rebuilt"] }() // want "MR001"
+		go func() { _ = s.entries["rebuilt"] }()
 	}
 	shards[0].entries["dirty"] = 1 // want "MR001"
 }

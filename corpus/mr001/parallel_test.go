@@ -8,7 +8,7 @@ var seenFixtures = map[string]bool{}
 // package-level map.
 func TestFixtureA(t *testing.T) {
 	t.Parallel()
-	seenFixtures["a"] = true // want "MR001"
+	seenFixtures["a"] = true
 }
 
 func TestFixtureB(t *testing.T) {

@@ -14,7 +14,7 @@ func (w *Watcher) Start() { go w.loop() }
 
 func (w *Watcher) loop() {
 	for e := range w.events {
-		if w.limits[e] > 0 { // want "MR001"
+		if w.limits[e] > 0 {
 			log.Println("limit hit:", e)
 		}
 	}

@@ -62,7 +62,7 @@ type Event struct {
 func BatchEvents(events <-chan Event, window time.Duration, flush func(key string, total int)) {
 	batch := make(map[string]int)
 	time.AfterFunc(window, func() {
-		for k, n := range batch { // want "MR001"
+		for k, n := range batch {
 			flush(k, n)
 		}
 		clear(batch) // want "MR001"
@@ -78,7 +78,7 @@ func WarmCaches(users, orgs []string) error {
 	var g Group
 	g.Go(func() error {
 		for _, u := range users {
-			loaded["user:"+u] = time.Now() // want "MR001"
+			loaded["user:"+u] = time.Now()
 		}
 		return nil
 	})
@@ -104,7 +104,7 @@ func TallyVotes(p *Pool, ballots []Ballot) map[string]int {
 			tally[b.Candidate]++ // want "MR001"
 		})
 	}
-	log.Printf("queued %d ballots, %d candidates so far", len(ballots), len(tally)) // want "MR001"
+	log.Printf("queued %d ballots, %d candidates so far", len(ballots), len(tally))
 	p.Wait()
 	return tally
 }

@@ -11,8 +11,8 @@ func TestApplyOverridesParallel(t *testing.T) {
 	for _, tc := range []struct{ name, host string }{{"staging", "db.staging"}, {"prod", "db.prod"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			cfg["db"]["host"] = tc.host                   // want "MR002"
-			if got := cfg["db"]["host"]; got != tc.host { // want "MR002"
+			cfg["db"]["host"] = tc.host // want "MR002"
+			if got := cfg["db"]["host"]; got != tc.host {
 				t.Errorf("host = %q, want %q", got, tc.host)
 			}
 		})

@@ -32,7 +32,7 @@ func grantToGroup(w http.ResponseWriter, r *http.Request) {
 }
 
 func checkUser(w http.ResponseWriter, r *http.Request) {
-	fmt.Fprintln(w, aclByUser[r.FormValue("user")][r.FormValue("perm")]) // want "MR003"
+	fmt.Fprintln(w, aclByUser[r.FormValue("user")][r.FormValue("perm")])
 }
 
 // Node is a backend in a pool.
@@ -53,7 +53,7 @@ func StartFailover(nodes map[int]*Node, check func(*Node) bool, list func(id int
 			}
 		}
 	}()
-	for id, n := range pools["us"]["web"] { // want "MR003"
+	for id, n := range pools["us"]["web"] {
 		list(id, n)
 	}
 }

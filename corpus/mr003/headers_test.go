@@ -14,7 +14,7 @@ func TestClientHeadersParallel(t *testing.T) {
 	})
 	t.Run("get", func(t *testing.T) {
 		t.Parallel()
-		if reqs["get"]["Accept"] == "" { // want "MR003"
+		if reqs["get"]["Accept"] == "" {
 			t.Fatal("missing Accept")
 		}
 	})

@@ -16,7 +16,7 @@ func GrantWhileChecking() bool {
 		defer wg.Done()
 		roles["editor"]["write"] = true // want "MR003"
 	}()
-	canWrite := roles["viewer"]["write"] // want "MR003"
+	canWrite := roles["viewer"]["write"]
 	wg.Wait()
 	return canWrite
 }

@@ -38,9 +38,9 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	var h http.HandlerFunc
 	switch req.Method {
 	case http.MethodHead:
-		h = r.routes["HEAD"][req.URL.Path] // want "MR003"
+		h = r.routes["HEAD"][req.URL.Path]
 	case http.MethodGet:
-		h = r.routes["GET"][req.URL.Path] // want "MR002"
+		h = r.routes["GET"][req.URL.Path]
 	}
 	if h == nil {
 		http.NotFound(w, req)

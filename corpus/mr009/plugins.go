@@ -42,7 +42,7 @@ type Dispatcher struct {
 func (d *Dispatcher) Dispatch(name string) (Plugin, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	p, ok := plugins[name] // want "MR009"
+	p, ok := plugins[name]
 	if ok {
 		d.inflight[name]++
 	}
@@ -78,7 +78,7 @@ func StartFlagReloader(mux *http.ServeMux, load func() map[string]bool, every ti
 	}()
 	mux.HandleFunc("/flag", func(w http.ResponseWriter, r *http.Request) {
 		flagsMu.RLock()
-		on := flags[r.FormValue("name")] // want "MR009"
+		on := flags[r.FormValue("name")]
 		flagsMu.RUnlock()
 		fmt.Fprintln(w, on)
 	})

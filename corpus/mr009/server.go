@@ -23,8 +23,8 @@ func (s *Server) Record(path string) {
 func (s *Server) Snapshot() map[string]int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make(map[string]int, len(s.hits)) // want "MR009"
-	for k, n := range s.hits {               // want "MR009"
+	out := make(map[string]int, len(s.hits))
+	for k, n := range s.hits {
 		out[k] = n
 	}
 	return out
@@ -62,7 +62,7 @@ type LRU struct {
 func (c *LRU) Put(key string, it Item) {
 	c.Lock()
 	defer c.Unlock()
-	c.items[key] = it // want "MR009"
+	c.items[key] = it
 }
 
 // ... while Evict deletes under evictMu only.
@@ -78,6 +78,6 @@ func (c *LRU) Evict(keys []string) {
 func (c *LRU) Get(key string) (Item, bool) {
 	c.Lock()
 	defer c.Unlock()
-	it, ok := c.items[key] // want "MR009"
+	it, ok := c.items[key]
 	return it, ok
 }

@@ -31,7 +31,7 @@ func (u *Usage) Add(tenant, metric string, n int64) {
 func (u *Usage) Flush(tenant string, emit func(string, int64)) {
 	u.flushMu.Lock()
 	defer u.flushMu.Unlock()
-	for metric, n := range u.byTenant[tenant] { // want "MR009"
+	for metric, n := range u.byTenant[tenant] {
 		emit(metric, n)
 	}
 	clear(u.byTenant[tenant]) // want "MR009"

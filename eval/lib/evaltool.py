@@ -138,6 +138,7 @@ def finding_record(srcdir, f):
     file = rel(srcdir, f["file"])
     return {
         "rule": f["rule"], "file": file, "line": f["line"], "message": f["message"],
+        "confidence": f.get("confidence", "high"),
         "source": norm_source(line_text(srcdir, file, f["line"])),
         "related": [{"file": rel(srcdir, r["file"]), "line": r["line"], "message": r["message"],
                      "source": norm_source(line_text(srcdir, rel(srcdir, r["file"]), r["line"]))}
@@ -226,6 +227,7 @@ def report(results_dir, summary_md, untriaged_tsv, retire=False):
     table = ["| module | version | files | lines | seconds | peak MiB | findings | real | real-test | false | unsure | untriaged |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     tot = collections.Counter()
+    low_all = collections.Counter()
     untriaged_all, stale_all, notrun, matched_rows = [], [], [], []
     by_rule = collections.defaultdict(collections.Counter)
     for name, mv in modules():
@@ -245,20 +247,29 @@ def report(results_dir, summary_md, untriaged_tsv, retire=False):
             tot["failed"] += 1
             continue
         pairs, untriaged, stale = match(res["findings"], by_mod.get(name, []))
+        # The table is what users see by default; `--level all`'s additions are counted apart.
+        low_pairs = [(f, r) for f, r in pairs if f.get("confidence") == "low"]
+        pairs = [(f, r) for f, r in pairs if f.get("confidence", "high") == "high"]
+        shown = [f for f in res["findings"] if f.get("confidence", "high") == "high"]
+        low_all.update(r["verdict"] for _, r in low_pairs)
+        low_all["findings"] += len(res["findings"]) - len(shown)
+        low_all["untriaged"] += sum(1 for f in untriaged if f.get("confidence") == "low")
         c = collections.Counter(r["verdict"] for _, r in pairs)
         for f, r in pairs:
             by_rule[f["rule"]][r["verdict"]] += 1
         for f in untriaged:
-            by_rule[f["rule"]]["untriaged"] += 1
+            if f.get("confidence", "high") == "high":
+                by_rule[f["rule"]]["untriaged"] += 1
         for f in untriaged:
             untriaged_all.append((name, f))
         stale_all += stale
         matched_rows += [r for _, r in pairs]
+        shown_untriaged = sum(1 for f in untriaged if f.get("confidence", "high") == "high")
         table.append(f"| {name} | {res['version']} | {res['files']} | {res['lines']} | {res['seconds']:.1f} | {res['peak_mib']:.0f} | "
-                     f"{len(res['findings'])} | {c['real']} | {c['real-test']} | {c['false']} | {c['unsure']} | {len(untriaged)} |")
+                     f"{len(shown)} | {c['real']} | {c['real-test']} | {c['false']} | {c['unsure']} | {shown_untriaged} |")
         tot.update(c)
-        tot["findings"] += len(res["findings"])
-        tot["untriaged"] += len(untriaged)
+        tot["findings"] += len(shown)
+        tot["untriaged"] += shown_untriaged
         tot["files"] += res["files"]
         tot["lines"] += res["lines"]
         tot["seconds"] += res["seconds"]
@@ -277,6 +288,10 @@ def report(results_dir, summary_md, untriaged_tsv, retire=False):
     head = [f"Last run {when}, binary sha256 {', '.join(bins)} (one run per module, on {os.cpu_count()} CPUs; "
             f"the machine is shared, seconds are noisy).", ""]
     lines = head + table + ["", f"Precision real/(real+false), counting `real-test` as real: **{prec}**."]
+    lreal = low_all["real"] + low_all["real-test"]
+    lines.append(f"`--level all` adds {low_all['findings']} finding(s) of lower confidence: {lreal} real, {low_all['false']} false, "
+                 f"{low_all['unsure']} unsure, {low_all['untriaged']} untriaged"
+                 + (f" (precision with them: {(real + lreal) / (judged + lreal + low_all['false']):.0%})" if judged + lreal + low_all['false'] else "") + ".")
     lines.append("By rule: " + "; ".join(
         f"{rule} {sum(c.values())} ({c['real'] + c['real-test']} real, {c['false']} false"
         + (f", {c['unsure']} unsure" if c['unsure'] else "") + (f", {c['untriaged']} untriaged" if c['untriaged'] else "") + ")"
@@ -412,4 +427,5 @@ def main():
         sys.exit(__doc__)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,6 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::model::{FuncId, PkgId, Program, SyncKind, Type, TypeId};
-use crate::report::Finding;
 use crate::syntax::ir::{ExprKind, TypeExpr};
 use path::{Path, Root};
 use summary::{Access, ReadOrigin, Site, Summary, Thread};
@@ -31,6 +30,20 @@ pub struct Conflict {
     pub b: Access,
     /// The accesses reach one map through different outer keys or maps (MR003).
     pub aliased: bool,
+    /// The walk that saw both sides (whose code they run in): for messages and confidence.
+    pub walk: WalkId,
+}
+
+/// Which walk found a conflict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WalkId {
+    /// The body of this function, its callees and the goroutines it starts.
+    Function(FuncId),
+    /// The entry walk: methods that run concurrently though no call shows it (declared
+    /// concurrency, handlers, parallel tests), with goroutines on their types' maps.
+    Entries,
+    /// The pairs re-checked once every alias class was known (MR003).
+    AliasRecheck,
 }
 
 /// Check-then-create where check and store are not one critical section and at least one
@@ -77,6 +90,9 @@ pub struct Facts {
     /// Types registered with an RPC framework (`rpc.Register(s)`, generated gRPC
     /// `RegisterXServer(srv, s)`), which calls their exported methods per request, concurrently.
     pub registered: HashSet<TypeId>,
+    /// In the entry walk, the call (origin) of each method run by one client at a time, by
+    /// the method's name: how messages name the entry of the calling goroutine.
+    pub client_calls: HashMap<u32, String>,
 }
 
 pub struct Analyzer<'p> {
@@ -287,7 +303,7 @@ impl<'p> Analyzer<'p> {
         let sums = ids.into_iter().map(|id| &self.summaries[id].accesses).chain(std::iter::once(&self.entry_accesses));
         for accesses in sums {
             if accesses.iter().any(|a| roots.contains(&a.path.root)) {
-                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases, &self.facts.entry_names, &mut self.conflict_shapes);
+                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases, &self.facts.entry_names, &mut self.conflict_shapes, WalkId::AliasRecheck);
                 found.extend(conflicts.into_iter().filter(|c| c.aliased));
             }
         }
@@ -468,13 +484,13 @@ impl Analyzer<'_> {
     }
 }
 
-/// Run the static analysis and the rules.
-pub fn analyze(prog: &Program, concurrent_apis: &[String], lock_wrappers: &[String]) -> Vec<Finding> {
+/// Run the static analysis: the rule-neutral facts the rules read.
+pub fn analyze(prog: &Program, concurrent_apis: &[String], lock_wrappers: &[String]) -> Facts {
     let mut an = Analyzer::new(prog);
     an.concurrent_apis = concurrent_apis.to_vec();
     an.lock_wrappers = lock_wrappers.to_vec();
     an.run();
-    crate::rules::run_all(prog, &an.facts)
+    an.facts
 }
 
 impl Path {

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::Conflict;
+use super::{Conflict, WalkId};
 use super::path::{Path, Root, Step};
 use super::summary::{Access, AccessKind, Mode, Site, SyncObj, Thread};
 
@@ -14,7 +14,7 @@ pub type AliasClasses = Vec<Vec<Path>>;
 /// `entries`: the goroutine sites of entry methods (declared concurrency), whose runs overlap.
 /// `seen`: the shapes of the conflicts already found (see `ConflictShapes`); a conflict whose
 /// two sides both have a known shape is not returned again.
-pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses, entries: &HashMap<Site, String>, seen: &mut ConflictShapes) -> Vec<Conflict> {
+pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses, entries: &HashMap<Site, String>, seen: &mut ConflictShapes, walk: WalkId) -> Vec<Conflict> {
     // Accesses are compared within a root; roots joined by an alias class share a bucket.
     let mut rep: HashMap<Root, Root> = HashMap::new();
     let find = |rep: &HashMap<Root, Root>, r: &Root| -> Root {
@@ -73,7 +73,7 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
                     continue;
                 }
                 if seen.is_new(a, b, aliased) {
-                    out.push(Conflict { a: a.clone(), b: b.clone(), aliased });
+                    out.push(Conflict { a: a.clone(), b: b.clone(), aliased, walk });
                 }
             }
         }

@@ -62,7 +62,10 @@ fn stmt<'p>(s: &'p Stmt, out: &mut HashSet<&'p str>) {
         Stmt::Switch { init, tag, cases, .. } => {
             init.iter().for_each(|s| stmt(s, out));
             tag.iter().for_each(|e| expr(e, out));
-            cases.iter().flatten().for_each(|s| stmt(s, out));
+            for case in cases {
+                case.values.iter().for_each(|e| expr(e, out));
+                case.body.iter().for_each(|s| stmt(s, out));
+            }
         }
         Stmt::Select { cases } => {
             for (comm, body) in cases {

@@ -269,6 +269,25 @@ impl KeyText {
     }
 }
 
+/// A condition on a parameter of the function an access is in, under which the access runs:
+/// `method == "GET"` (`equal`, one value), `method != "GET"`, a `case "PUT", "PATCH":`
+/// (`equal`, several values) or the `default:` of such a switch (not `equal`). Values are
+/// constant texts (literals, `pkg.Name` by import path). A caller that passes a constant
+/// drops the accesses whose conditions it falsifies.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ParamCond {
+    pub param: u16,
+    pub values: Rc<[Rc<str>]>,
+    pub equal: bool,
+}
+
+impl ParamCond {
+    /// Does the condition hold when the parameter is the constant `k`?
+    pub fn holds(&self, k: &str) -> bool {
+        self.values.iter().any(|v| &**v == k) == self.equal
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Access {
     pub path: Path,
@@ -314,6 +333,8 @@ pub struct Access {
     /// or package variable's map (`conns := cc.conns` under `cc.mu`): a later reassignment
     /// of the field does not change it.
     pub copied: bool,
+    /// Conditions on the function's parameters under which the access runs (none: always).
+    pub conds: Option<Rc<[ParamCond]>>,
 }
 
 /// A function-typed parameter called (or started as a goroutine) by the function.

@@ -13,7 +13,7 @@ use crate::rules::RuleId;
 pub const INFORMATION_URI: &str = env!("CARGO_PKG_HOMEPAGE");
 
 pub fn render(report: &Report, base: &Path) -> String {
-    let rules: Vec<Value> = RuleId::ALL.iter().map(|r| rule(*r)).collect();
+    let rules: Vec<Value> = RuleId::all().iter().map(|r| rule(*r)).collect();
     let results: Vec<Value> = report.findings.iter().map(|f| result(f, base)).collect();
     let notifications: Vec<Value> = report
         .errors
@@ -97,7 +97,7 @@ fn result(f: &Finding, base: &Path) -> Value {
         .collect();
     let mut v = json!({
         "ruleId": f.rule.to_string(),
-        "ruleIndex": RuleId::ALL.iter().position(|r| *r == f.rule).unwrap_or(0),
+        "ruleIndex": RuleId::all().iter().position(|r| *r == f.rule).unwrap_or(0),
         "level": "warning",
         "message": {"text": format!("{} Fix: {}", f.message, f.fix)},
         "locations": [location(&super::repo_path(&f.file, base), f.line, Some(f.column))],

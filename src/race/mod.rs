@@ -127,7 +127,7 @@ fn print(report: &mut Report, dir: &Path, format: Format) {
     // The same suppression comments and fingerprints as `check` (src/triage/).
     let root = crate::load::find_module(dir).map(|(root, _)| root);
     let mut sources = crate::triage::Sources::default();
-    let suppressed = crate::triage::suppress::apply(report, &mut sources, None, &crate::rules::RuleId::ALL);
+    let suppressed = crate::triage::suppress::apply(report, &mut sources, None, crate::rules::RuleId::all());
     for w in &suppressed.warnings {
         eprintln!("maprace race: {w}");
     }

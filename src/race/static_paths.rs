@@ -51,9 +51,10 @@ pub struct Probed {
     pub stacks: HashMap<(u32, u32), [Stack; 2]>,
 }
 
-/// A dynamic finding `check` also reports at the same file:line becomes `confirmed`.
+/// A dynamic finding at a line a static finding is about (where `check` reports it, or its
+/// other side: `check` reports each race once, at the side to fix) becomes `confirmed`.
 pub fn confirm(statics: &[Finding], dynamic: &mut [Finding]) {
-    let at: HashSet<(PathBuf, u32)> = statics.iter().map(|f| (canon(&f.file), f.line)).collect();
+    let at: HashSet<(PathBuf, u32)> = statics.iter().flat_map(sides).collect();
     for f in dynamic {
         if at.contains(&(canon(&f.file), f.line)) {
             f.evidence = Evidence::Confirmed;

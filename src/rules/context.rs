@@ -1,18 +1,38 @@
-//! Facts → findings: which rule each fact belongs to, the shared wording of contexts and
-//! sites, and the one-finding-per-line priority.
+//! What every rule reads and how findings are worded: the facts and the program, sides of
+//! conflicts, and the shared phrases for places, goroutine contexts, locks and the reason two
+//! accesses can run at once.
 
-use std::collections::{HashMap, HashSet};
-use std::path::Path as FsPath;
+use std::path::{Path as FsPath, PathBuf};
 
-use super::RuleId;
-use crate::analysis::summary::{Access, Site, Thread, Via};
-use crate::analysis::{Conflict, Facts};
+use crate::analysis::summary::{Access, Mode, Site, Thread};
+use crate::analysis::{Conflict, Facts, WalkId};
 use crate::model::Program;
-use crate::report::{Finding, Location, Related};
+use crate::report::{Location, Related};
 
 pub struct RuleContext<'a> {
     pub prog: &'a Program,
     pub facts: &'a Facts,
+    /// The directory paths in messages are relative to (the user's working directory), as
+    /// the output layer shows finding paths.
+    pub base: &'a FsPath,
+}
+
+/// One side of a conflict: the access a finding would be reported at, and the other.
+pub struct Side<'c> {
+    pub at: &'c Access,
+    pub other: &'c Access,
+    pub conflict: &'c Conflict,
+}
+
+impl Side<'_> {
+    pub fn aliased(&self) -> bool {
+        self.conflict.aliased
+    }
+
+    /// Both sides hold a lock, and one is common to both.
+    pub fn common_lock(&self) -> bool {
+        self.at.locks.iter().any(|l| self.other.locks.iter().any(|m| m.same_lock(l)))
+    }
 }
 
 impl RuleContext<'_> {
@@ -20,21 +40,43 @@ impl RuleContext<'_> {
         Location { file: self.prog.file_path(site.file).clone(), line: site.span.line, column: site.span.col }
     }
 
-    /// `store.go:41`, for messages.
-    pub fn short(&self, site: Site) -> String {
+    /// A file as the user sees it: relative to the working directory, like finding paths.
+    pub fn file(&self, site: Site) -> String {
         let p = self.prog.file_path(site.file);
-        let name = FsPath::new(p).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        format!("{name}:{}", site.span.line)
+        let shown: PathBuf = p.strip_prefix(self.base).map(FsPath::to_path_buf).unwrap_or_else(|_| p.clone());
+        let s = shown.display().to_string();
+        s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    }
+
+    /// `internal/cache/store.go:41`, for messages: the path relative to the working
+    /// directory (two packages often have a `store.go`).
+    pub fn short(&self, site: Site) -> String {
+        format!("{}:{}", self.file(site), site.span.line)
     }
 
     pub fn related(&self, site: Site, message: String) -> Related {
         Related { file: self.prog.file_path(site.file).clone(), line: site.span.line, message }
     }
 
-    /// Where an access runs: "the goroutine started at main.go:12".
-    pub fn context_of(&self, a: &Access) -> String {
+    fn func_name(&self, walk: WalkId) -> Option<&str> {
+        match walk {
+            WalkId::Function(f) => Some(self.prog.funcs[f as usize].display.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Where an access runs, named by its entry: "TestAdd", "concurrent calls of Store.Get
+    /// (store.go:12)", "the goroutine started at main.go:12".
+    pub fn context_of(&self, a: &Access, walk: WalkId) -> String {
         match a.thread {
-            Thread::Current => "the calling goroutine".to_string(),
+            Thread::Current => match (walk, self.facts.client_calls.get(&a.origin)) {
+                (WalkId::Entries, Some(method)) => format!("a call of {method} by the type's user"),
+                (WalkId::Entries, None) => "a caller of the type's methods".to_string(),
+                _ => match self.func_name(walk) {
+                    Some(f) => format!("{f} (the goroutine that calls it)"),
+                    None => "the calling goroutine".to_string(),
+                },
+            },
             Thread::Spawned { site, .. } if self.facts.entry_names.contains_key(&site) => {
                 format!("{} ({})", self.facts.entry_names[&site], self.short(site))
             }
@@ -52,7 +94,8 @@ impl RuleContext<'_> {
         if a.locks.is_empty() {
             "no lock".to_string()
         } else {
-            let mut v: Vec<String> = a.locks.iter().map(|l| format!("{} at {}", if l.mode == crate::analysis::summary::Mode::Read { "RLock" } else { "Lock" }, self.short(l.site))).collect();
+            let mut v: Vec<String> =
+                a.locks.iter().map(|l| format!("{} at {}", if l.mode == Mode::Read { "RLock" } else { "Lock" }, self.short(l.site))).collect();
             v.dedup();
             v.join(", ")
         }
@@ -60,107 +103,63 @@ impl RuleContext<'_> {
 
     /// Where the other side runs, relative to this one: "another run of ..." when it is the
     /// same goroutine (or entry) started many times.
-    pub fn other_context(&self, x: &Access, y: &Access) -> String {
-        if x.thread == y.thread {
-            format!("another run of {}", self.context_of(y))
+    pub fn other_context(&self, s: &Side) -> String {
+        let walk = s.conflict.walk;
+        if s.at.thread == s.other.thread {
+            format!("another run of {}", self.context_of(s.other, walk))
         } else {
-            self.context_of(y)
+            self.context_of(s.other, walk)
         }
     }
 
-    /// The other side of a conflict, for `related`.
-    pub fn other_side(&self, other: &Access) -> Related {
-        self.related(
-            other.site,
-            format!("conflicting {} of {} in {} ({})", other.kind.verb(), other.shown, self.context_of(other), self.locks_of(other)),
-        )
-    }
-}
-
-/// Which conflict rule reports side `x` of a conflict with `y`, if any.
-fn classify_side(x: &Access, y: &Access, aliased: bool) -> Option<RuleId> {
-    // The unlocked form of a lazy init, against another store that can overwrite the entry;
-    // a locked check-and-create is one critical section, and its conflict is the other
-    // side's to report.
-    if x.lazy_check.is_some() && x.locks.is_empty() && y.kind.is_write() {
-        return Some(RuleId::MR004);
-    }
-    if x.lazy_covered {
-        return None;
-    }
-    if !x.locks.is_empty() {
-        let common = x.locks.iter().any(|l| y.locks.iter().any(|m| m.same_lock(l)));
-        return (!y.locks.is_empty() && !common).then_some(RuleId::MR009);
-    }
-    Some(match x.via {
-        Via::Returned { .. } => RuleId::MR008,
-        _ if aliased => RuleId::MR003,
-        Via::Escaped { .. } => RuleId::MR002,
-        _ if x.path.map_depth() >= 1 => RuleId::MR002,
-        _ => RuleId::MR001,
-    })
-}
-
-/// Findings at the write sides (`writes`) or the read sides of a conflict.
-fn conflict_findings(ctx: &RuleContext, c: &Conflict, writes: bool, out: &mut Vec<Finding>) {
-    for (x, y) in [(&c.a, &c.b), (&c.b, &c.a)] {
-        if x.kind.is_write() != writes {
-            continue;
-        }
-        let Some(rule) = classify_side(x, y, c.aliased) else { continue };
-        let f = match rule {
-            RuleId::MR001 => super::unguarded_map_access::finding(ctx, x, y),
-            RuleId::MR002 => super::inner_map_escapes_lock::finding(ctx, x, y),
-            RuleId::MR003 => super::shared_inner_map::finding(ctx, x, y),
-            RuleId::MR004 => super::racy_lazy_init::from_conflict(ctx, x, y),
-            RuleId::MR008 => super::map_returned_from_lock::finding(ctx, x, y),
-            RuleId::MR009 => super::inconsistent_lock::finding(ctx, x, y),
-            _ => continue,
-        };
-        out.push(f);
-    }
-}
-
-/// Priority when several rules would report one line: the most specific diagnosis wins.
-const PRIORITY: [RuleId; 9] = [
-    RuleId::MR004,
-    RuleId::MR005,
-    RuleId::MR007,
-    RuleId::MR006,
-    RuleId::MR003,
-    RuleId::MR008,
-    RuleId::MR002,
-    RuleId::MR009,
-    RuleId::MR001,
-];
-
-pub fn run_all(prog: &Program, facts: &Facts) -> Vec<Finding> {
-    let ctx = RuleContext { prog, facts };
-    let mut all = Vec::new();
-    // Writes first: on a line that both reads and writes (`m[k]++`), the write is the story.
-    for writes in [true, false] {
-        for c in &facts.conflicts {
-            conflict_findings(&ctx, c, writes, &mut all);
+    /// The other access, as a message fragment: "the write at store.go:12" or, when a run of
+    /// the same line in another goroutine is the other side, "the same line".
+    pub fn other_access(&self, s: &Side) -> String {
+        if s.at.site == s.other.site {
+            "the same line".to_string()
+        } else {
+            format!("the {} at {}", s.other.kind.verb(), self.short(s.other.site))
         }
     }
-    all.extend(super::racy_lazy_init::findings(&ctx));
-    all.extend(super::syncmap_check_then_act::findings(&ctx));
-    all.extend(super::write_under_rlock::findings(&ctx));
-    all.extend(super::split_read_modify_write::findings(&ctx));
 
-    let rank = |r: RuleId| PRIORITY.iter().position(|p| *p == r).unwrap_or(PRIORITY.len());
-    let mut best: HashMap<(std::path::PathBuf, u32), Finding> = HashMap::new();
-    for f in all {
-        let key = (f.file.clone(), f.line);
-        match best.get(&key) {
-            Some(b) if rank(b.rule) <= rank(f.rule) => {}
-            _ => {
-                best.insert(key, f);
+    /// The other side of a conflict, for `related`; none when it is this very line (two
+    /// runs of one goroutine): a finding never cites its own line.
+    pub fn other_side(&self, s: &Side) -> Vec<Related> {
+        let o = s.other;
+        if o.site == s.at.site {
+            return Vec::new();
+        }
+        vec![self.related(
+            o.site,
+            format!("conflicting {} of {} in {} ({})", o.kind.verb(), o.shown, self.context_of(o, s.conflict.walk), self.locks_of(o)),
+        )]
+    }
+
+    /// Why the two sides can run at once, as the analysis saw it.
+    pub fn why_parallel(&self, s: &Side) -> String {
+        let walk = s.conflict.walk;
+        let (x, y) = (s.at, s.other);
+        let spawner = self.func_name(walk).unwrap_or("the caller");
+        match (x.thread, y.thread) {
+            (Thread::Spawned { site: a, .. }, Thread::Spawned { site: b, .. }) if a == b => {
+                if self.facts.entry_names.contains_key(&a) {
+                    format!("{} run many at once", self.facts.entry_names[&a])
+                } else {
+                    format!("goroutines started at {} run many at once (started in a loop, per call or per request)", self.short(a))
+                }
             }
+            (Thread::Current, Thread::Spawned { site, .. }) | (Thread::Spawned { site, .. }, Thread::Current) => {
+                if walk == WalkId::Entries {
+                    format!("the type's methods can be called while the goroutine started at {} runs", self.short(site))
+                } else {
+                    format!("{spawner} starts the goroutine at {} and goes on without waiting for it", self.short(site))
+                }
+            }
+            (Thread::Spawned { .. }, Thread::Spawned { .. }) => match walk {
+                WalkId::Function(_) => format!("{spawner} starts both goroutines and nothing orders them"),
+                _ => "both run concurrently and nothing orders them".to_string(),
+            },
+            (Thread::Current, Thread::Current) => "both run concurrently".to_string(),
         }
     }
-    let mut seen = HashSet::new();
-    let mut out: Vec<Finding> = best.into_values().filter(|f| seen.insert((f.file.clone(), f.line))).collect();
-    out.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-    out
 }

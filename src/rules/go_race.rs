@@ -1,7 +1,10 @@
 //! GORACE go-race-detector: a data race Go's own race detector reported during
 //! `maprace race -- go test -race ...`. Not a static rule: `maprace check` never reports it.
 
-use super::{RuleDoc, RuleId};
+use super::{Rule, RuleDoc, RuleId};
+
+/// Findings come from `maprace race` (parsed `-race` reports), never from `check`'s facts.
+pub const RULE: Rule = Rule { doc: DOC, facts: None, conflict: None };
 
 pub const DOC: RuleDoc = RuleDoc {
     id: RuleId::GORACE,

@@ -26,20 +26,27 @@ func (s *S) Get(k string) int { s.readMu.Lock(); defer s.readMu.Unlock(); return
 Pick one lock that owns the map and hold it at every access."#,
 };
 
-use crate::analysis::summary::Access;
 use crate::report::Finding;
 
-use super::context::RuleContext;
+use super::{ConflictRule, Rule, RuleContext, Side};
 
-pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+pub const RULE: Rule = Rule { doc: DOC, facts: None, conflict: Some(ConflictRule { claims, finding, silences: None }) };
+
+/// Both sides hold locks, none of them common to both.
+fn claims(s: &Side) -> bool {
+    !s.at.locks.is_empty() && !s.other.locks.is_empty() && !s.common_lock()
+}
+
+fn finding(ctx: &RuleContext, s: &Side) -> Finding {
+    let (x, y) = (s.at, s.other);
     let msg = format!(
-        "{} of {} holds {}, but the {} at {} holds {}: no lock is common to both, so they exclude nothing",
+        "{} of {} holds {}, but {} holds {}: no lock is common to both, so they exclude nothing ({})",
         x.kind.verb(),
         x.shown,
         ctx.locks_of(x),
-        y.kind.verb(),
-        ctx.short(y.site),
-        ctx.locks_of(y)
+        ctx.other_access(s),
+        ctx.locks_of(y),
+        ctx.why_parallel(s)
     );
-    Finding::new(DOC.id, ctx.location(x.site), msg, vec![ctx.other_side(y)])
+    Finding::new(DOC.id, ctx.location(x.site), msg, ctx.other_side(s))
 }

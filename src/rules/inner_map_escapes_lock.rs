@@ -30,18 +30,33 @@ inner[id] = v // MR002: the inner map escaped the lock
 Keep the whole `m[k][i]` access inside the critical section, or give each inner map its own lock."#,
 };
 
-use crate::analysis::summary::{Access, Via};
+use crate::analysis::summary::Via;
 use crate::report::Finding;
 
-use super::context::RuleContext;
+use super::{ConflictRule, Rule, RuleContext, Side};
 
-pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+pub const RULE: Rule = Rule { doc: DOC, facts: None, conflict: Some(ConflictRule { claims, finding, silences: None }) };
+
+/// An unlocked access to an inner map: fetched under a lock and used after it, or reached
+/// through its outer map with no lock.
+fn claims(s: &Side) -> bool {
+    s.at.locks.is_empty() && (matches!(s.at.via, Via::Escaped { .. }) || s.at.path.map_depth() >= 1)
+}
+
+fn finding(ctx: &RuleContext, s: &Side) -> Finding {
+    let (x, y) = (s.at, s.other);
     let how = match &x.via {
         Via::Escaped { lock_site, .. } => {
             format!("the inner map {} was fetched under the lock taken at {} and is used after it was released", x.shown, ctx.short(*lock_site))
         }
         _ => format!("the inner map {} is used with no lock", x.shown),
     };
-    let msg = format!("{how}, while it is accessed in {} ({} at {})", ctx.other_context(x, y), y.kind.verb(), ctx.short(y.site));
-    Finding::new(DOC.id, ctx.location(x.site), msg, vec![ctx.other_side(y)])
+    let msg = format!(
+        "{how}, while it is accessed in {} ({} at {}; {})",
+        ctx.other_context(s),
+        y.kind.verb(),
+        ctx.short(y.site),
+        ctx.why_parallel(s)
+    );
+    Finding::new(DOC.id, ctx.location(x.site), msg, ctx.other_side(s))
 }

@@ -27,25 +27,34 @@ for k, v := range s.Tenant(t) { // MR008: ranges the guarded map without its loc
 Return a copy (`maps.Clone`); or expose per-key accessors that take the lock."#,
 };
 
-use crate::analysis::summary::{Access, Via};
+use crate::analysis::summary::Via;
 use crate::report::Finding;
 
-use super::context::RuleContext;
+use super::{ConflictRule, Rule, RuleContext, Side};
 
-pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+pub const RULE: Rule = Rule { doc: DOC, facts: None, conflict: Some(ConflictRule { claims, finding, silences: None }) };
+
+/// An unlocked use of a map a callee returned from inside its critical section.
+fn claims(s: &Side) -> bool {
+    s.at.locks.is_empty() && matches!(s.at.via, Via::Returned { .. })
+}
+
+fn finding(ctx: &RuleContext, s: &Side) -> Finding {
+    let (x, y) = (s.at, s.other);
     let (func, ret) = match &x.via {
         Via::Returned { func, site } => (func.to_string(), Some(*site)),
         _ => ("a getter".to_string(), None),
     };
     let msg = format!(
-        "{} of {}: {func} returned this map from inside its critical section, so it is used here without the lock while it is accessed in {} ({} at {})",
+        "{} of {}: {func} returned this map from inside its critical section, so it is used here without the lock while it is accessed in {} ({} at {}; {})",
         x.kind.verb(),
         x.shown,
-        ctx.context_of(y),
+        ctx.context_of(y, s.conflict.walk),
         y.kind.verb(),
-        ctx.short(y.site)
+        ctx.short(y.site),
+        ctx.why_parallel(s)
     );
-    let mut related = vec![ctx.other_side(y)];
+    let mut related = ctx.other_side(s);
     if let Some(r) = ret {
         related.push(ctx.related(r, format!("{func} returns the guarded map here")));
     }

@@ -39,11 +39,28 @@ or `sync.Map.LoadOrStore`; or compare-and-swap an `atomic.Pointer` to a copied m
 use crate::analysis::summary::Access;
 use crate::report::Finding;
 
-use super::context::RuleContext;
+use super::{ConflictRule, Rule, RuleContext, Side};
+
+pub const RULE: Rule = Rule {
+    doc: DOC,
+    facts: Some(findings),
+    conflict: Some(ConflictRule { claims, finding: from_conflict, silences: Some(covered) }),
+};
+
+/// The unlocked form of a lazy init, against another store that can overwrite the entry; a
+/// locked check-and-create is one critical section, and its conflict is the other side's.
+fn claims(s: &Side) -> bool {
+    s.at.lazy_check.is_some() && s.at.locks.is_empty() && s.other.kind.is_write()
+}
+
+/// The check of a racy lazy init: reported at the store, not again.
+fn covered(s: &Side) -> bool {
+    s.at.lazy_covered
+}
 
 /// The locked forms: check and store in different critical sections.
-pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
-    ctx.facts
+fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    out.extend(ctx.facts
         .lazy_inits
         .iter()
         .map(|l| {
@@ -55,20 +72,24 @@ pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
             );
             Finding::new(DOC.id, ctx.location(l.store.site), msg, vec![ctx.related(l.check, "the check of the same entry".into())])
         })
-        .collect()
+    );
 }
 
 /// The unlocked form, reported when another goroutine can run the same store.
-pub fn from_conflict(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+fn from_conflict(ctx: &RuleContext, s: &Side) -> Finding {
+    let (x, y) = (s.at, s.other);
     let check = x.lazy_check.unwrap_or(x.site);
+    let store = if y.site == x.site { "this store".to_string() } else { format!("the store at {}", ctx.short(y.site)) };
     let msg = format!(
-        "{} is checked at {} and created here with no lock, and {} runs the same code ({}); both can see the entry missing and one creation overwrites the other",
+        "{} is checked at {} and created here with no lock, and {} runs {store}; both can see the entry missing and one creation overwrites the other ({})",
         entry(x),
         ctx.short(check),
-        ctx.context_of(y),
-        ctx.short(y.site)
+        ctx.other_context(s),
+        ctx.why_parallel(s)
     );
-    Finding::new(DOC.id, ctx.location(x.site), msg, vec![ctx.related(check, "the check of the same entry".into()), ctx.other_side(y)])
+    let mut related = vec![ctx.related(check, "the check of the same entry".into())];
+    related.extend(ctx.other_side(s));
+    Finding::new(DOC.id, ctx.location(x.site), msg, related)
 }
 
 /// `m[k]`: the entry, not just the map.

@@ -28,20 +28,30 @@ _ = m["b"][1] // MR003: m["b"] is the same map as m["a"]
 Give each key its own inner map (`maps.Clone(shared)`), or guard the shared one with a lock."#,
 };
 
-use crate::analysis::summary::Access;
+use crate::analysis::summary::Via;
 use crate::report::Finding;
 
-use super::context::RuleContext;
+use super::{ConflictRule, Rule, RuleContext, Side};
 
-pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
+pub const RULE: Rule = Rule { doc: DOC, facts: None, conflict: Some(ConflictRule { claims, finding, silences: None }) };
+
+/// An unlocked access to one inner map through a different slot than the other side's (a
+/// returned map is MR008's, whatever slot it came from).
+fn claims(s: &Side) -> bool {
+    s.at.locks.is_empty() && s.aliased() && !matches!(s.at.via, Via::Returned { .. })
+}
+
+fn finding(ctx: &RuleContext, s: &Side) -> Finding {
+    let (x, y) = (s.at, s.other);
     let msg = format!(
-        "{} and {} ({}) are one inner map stored under two outer keys: this {} races with the {} in {}",
+        "{} and {} ({}) are one inner map stored under two outer keys: this {} races with the {} in {} ({})",
         x.shown,
         y.shown,
         ctx.short(y.site),
         x.kind.verb(),
         y.kind.verb(),
-        ctx.context_of(y)
+        ctx.context_of(y, s.conflict.walk),
+        ctx.why_parallel(s)
     );
-    Finding::new(DOC.id, ctx.location(x.site), msg, vec![ctx.other_side(y)])
+    Finding::new(DOC.id, ctx.location(x.site), msg, ctx.other_side(s))
 }

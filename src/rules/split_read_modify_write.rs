@@ -28,10 +28,12 @@ Do the read and the write in one critical section (`c.Add(k, 1)`); or keep an at
 
 use crate::report::Finding;
 
-use super::context::RuleContext;
+use super::{Rule, RuleContext};
 
-pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
-    ctx.facts
+pub const RULE: Rule = Rule { doc: DOC, facts: Some(findings), conflict: None };
+
+fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    out.extend(ctx.facts
         .atomicity
         .iter()
         .map(|f| {
@@ -42,5 +44,5 @@ pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
             );
             Finding::new(DOC.id, ctx.location(f.write.site), msg, vec![ctx.related(f.read.site, "the read of the same entry".into())])
         })
-        .collect()
+    );
 }

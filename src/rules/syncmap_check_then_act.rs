@@ -32,10 +32,12 @@ or values with their own lock."#,
 use crate::analysis::SyncMapForm;
 use crate::report::Finding;
 
-use super::context::RuleContext;
+use super::{Rule, RuleContext};
 
-pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
-    ctx.facts
+pub const RULE: Rule = Rule { doc: DOC, facts: Some(findings), conflict: None };
+
+fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    out.extend(ctx.facts
         .syncmap
         .iter()
         .map(|f| {
@@ -58,5 +60,5 @@ pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
             };
             Finding::new(DOC.id, ctx.location(f.site), msg, related)
         })
-        .collect()
+    );
 }

@@ -37,21 +37,28 @@ Guard every access with one `sync.Mutex`/`sync.RWMutex`; or use `sync.Map` for c
 goroutines touch disjoint keys; or shard the map with a lock per shard."#,
 };
 
-use crate::analysis::summary::Access;
-use crate::report::{Finding, Location};
+use crate::report::Finding;
 
-use super::context::RuleContext;
+use super::{ConflictRule, Rule, RuleContext, Side};
 
-pub fn finding(ctx: &RuleContext, x: &Access, y: &Access) -> Finding {
-    let at: Location = ctx.location(x.site);
+pub const RULE: Rule = Rule { doc: DOC, facts: None, conflict: Some(ConflictRule { claims, finding, silences: None }) };
+
+/// An access with no lock at all (the more specific rules before this one took the inner
+/// maps, aliases, returned maps and lazy inits).
+fn claims(s: &Side) -> bool {
+    s.at.locks.is_empty()
+}
+
+fn finding(ctx: &RuleContext, s: &Side) -> Finding {
+    let x = s.at;
     let msg = format!(
-        "{} of {} in {} races with the {} at {} in {}: no common lock and no ordering",
+        "{} of {} in {} races with {} in {}: no common lock and no ordering ({})",
         x.kind.verb(),
         x.shown,
-        ctx.context_of(x),
-        y.kind.verb(),
-        ctx.short(y.site),
-        ctx.other_context(x, y)
+        ctx.context_of(x, s.conflict.walk),
+        ctx.other_access(s),
+        ctx.other_context(s),
+        ctx.why_parallel(s)
     );
-    Finding::new(DOC.id, at, msg, vec![ctx.other_side(y)])
+    Finding::new(DOC.id, ctx.location(x.site), msg, ctx.other_side(s))
 }

@@ -30,10 +30,12 @@ Take `Lock` (not `RLock`) for writes."#,
 
 use crate::report::Finding;
 
-use super::context::RuleContext;
+use super::{Rule, RuleContext};
 
-pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
-    ctx.facts
+pub const RULE: Rule = Rule { doc: DOC, facts: Some(findings), conflict: None };
+
+fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
+    out.extend(ctx.facts
         .rlock_writes
         .iter()
         .map(|a| {
@@ -46,5 +48,5 @@ pub fn findings(ctx: &RuleContext) -> Vec<Finding> {
             let related = a.locks.iter().map(|l| ctx.related(l.site, "RLock taken here".into())).collect();
             Finding::new(DOC.id, ctx.location(a.site), msg, related)
         })
-        .collect()
+    );
 }

@@ -105,6 +105,15 @@ pub enum BinaryOp {
     Other,
 }
 
+/// One `case` (or `default`) of a switch: the values it compares the tag with (evaluated,
+/// so their reads count) and its body.
+#[derive(Clone, Debug)]
+pub struct SwitchCase {
+    pub values: Vec<Expr>,
+    pub default: bool,
+    pub body: Vec<Stmt>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AssignOp {
     /// `:=`
@@ -128,7 +137,7 @@ pub enum Stmt {
     Send { chan: Expr, value: Expr, span: Span },
     If { init: Option<Box<Stmt>>, cond: Expr, then: Vec<Stmt>, els: Option<Box<Stmt>> },
     For { init: Option<Box<Stmt>>, cond: Option<Expr>, post: Option<Box<Stmt>>, range: Option<RangeClause>, body: Vec<Stmt> },
-    Switch { init: Option<Box<Stmt>>, tag: Option<Expr>, type_bind: Option<String>, cases: Vec<Vec<Stmt>> },
+    Switch { init: Option<Box<Stmt>>, tag: Option<Expr>, type_bind: Option<String>, cases: Vec<SwitchCase> },
     Select { cases: Vec<(Option<Box<Stmt>>, Vec<Stmt>)> },
     Block(Vec<Stmt>),
     Labeled(Box<Stmt>),

@@ -466,19 +466,14 @@ impl<'a> Lowerer<'a> {
                 let mut cases = Vec::new();
                 for c in named_children(n) {
                     if matches!(c.kind(), "expression_case" | "default_case" | "type_case") {
+                        let values = c.child_by_field_name("value").map(|v| self.expr_list(v)).unwrap_or_default();
                         let mut body = Vec::new();
-                        if let Some(v) = c.child_by_field_name("value") {
-                            // Case expressions are evaluated: keep their reads.
-                            for e in self.expr_list(v) {
-                                body.push(Stmt::Expr(e));
-                            }
-                        }
                         if let Some(list) = named_child_of_kind(c, "statement_list") {
                             for s in named_children(list) {
                                 self.stmt_into(s, &mut body);
                             }
                         }
-                        cases.push(body);
+                        cases.push(SwitchCase { values, default: c.kind() == "default_case", body });
                     }
                 }
                 Stmt::Switch { init, tag, type_bind, cases }
@@ -548,6 +543,8 @@ impl<'a> Lowerer<'a> {
                 ExprKind::Ident(self.text(n).to_string())
             }
             "nil" => ExprKind::Nil,
+            // The predeclared constants, named like the identifiers they are in Go's spec.
+            "true" | "false" => ExprKind::Ident(self.text(n).to_string()),
             "selector_expression" => {
                 let operand = self.boxed(n.child_by_field_name("operand"), n);
                 let field = n.child_by_field_name("field").map(|f| self.text(f).to_string()).unwrap_or_default();

@@ -483,6 +483,13 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// An access on an object one call made for itself (the instance a constructor returns),
+    /// or made by a constructor of the entry walk: another call makes another instance, so
+    /// the same goroutine started by two calls does not run twice on one object.
+    fn on_own_instance(&self, a: &Access) -> bool {
+        matches!(a.path.root, Root::Local(l) if self.call_instances.contains(&l)) || self.constructor_calls.contains(&a.origin)
+    }
+
     /// Instantiate a callee's summary here. Returns what the call evaluates to.
     pub(super) fn call_summary(&mut self, id: FuncId, recv: Option<Path>, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>, span: Span) -> Vec<Ev<'p>> {
         let Some(sum) = self.an.summary(id, self.depth + 1) else {
@@ -508,6 +515,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let fresh = self.fresh_id();
                 local_map.insert(*l, fresh);
                 self.local_scope.insert(fresh, scope);
+                self.call_instances.insert(fresh);
             }
         }
         let subst = |p: &Path| -> Option<Path> { subst_path(p, recv.as_ref(), &args, &local_map) };
@@ -528,6 +536,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut objs = ObjSubst::new(&subst);
         for a in &sum.accesses {
             let Some(path) = subst(&a.path) else { continue };
+            // A branch this call's constant arguments rule out does not run.
+            let Some(conds) = self.instantiate_conds(a.conds.as_ref(), &args) else { continue };
             let mut locks: Vec<HeldLock> =
                 a.locks.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
             let rel = substituted_rel.get_or(&a.rel, (), |set| objs.set(set));
@@ -587,6 +597,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 typed: a.typed.clone(),
                 // A callee's access to a map parameter reaches the snapshot the caller passed.
                 copied: a.copied || matches!(a.path.root, Root::Param(i) if args.get(i as usize).is_some_and(|ev| ev.snapshot)),
+                conds,
                 respawned: match (a.thread, thread) {
                     (Thread::Current, Thread::Spawned { .. }) => true,
                     (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
@@ -602,6 +613,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         for acc in &new_accesses {
             if let Thread::Spawned { site, .. } = acc.thread
                 && (spawn_info.is_some() || Some(site) != caller_site)
+                && !self.on_own_instance(acc)
             {
                 match self.spawn_origins.get(&site) {
                     Some(o) if *o != origin => multi_sites.push(site),
@@ -630,8 +642,11 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         }
         if !multi_sites.is_empty() {
-            for a in &mut self.sum.accesses {
-                if let Thread::Spawned { site, multi } = &mut a.thread
+            for i in 0..self.sum.accesses.len() {
+                if self.on_own_instance(&self.sum.accesses[i]) {
+                    continue;
+                }
+                if let Thread::Spawned { site, multi } = &mut self.sum.accesses[i].thread
                     && multi_sites.contains(site) {
                         *multi = true;
                     }
@@ -733,7 +748,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, snapshot: false }
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, snapshot: false, konst: None }
             })
             .collect()
     }

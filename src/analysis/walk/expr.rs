@@ -59,7 +59,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                             && let Some(fid) = self.an.prog.packages[pid as usize].funcs.get(f.as_str()) {
                                 return Ev { val: Val::Func(FuncTarget::Func(*fid, None)), ..Ev::unknown() };
                             }
-                    return Ev::unknown();
+                    // Anything else a package exports by name (`http.MethodGet`) compares as a
+                    // constant.
+                    return Ev { konst: self.constant_text(e), ..Ev::unknown() };
                 }
                 let base = self.eval(x);
                 self.select(base, f)
@@ -203,7 +205,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Ev { ty, ..ev }
             }
             ExprKind::Type(te) => Ev::of_type(self.an.prog.resolve(self.file, te)),
-            ExprKind::StringLit(_) | ExprKind::IntLit(_) | ExprKind::Nil => Ev::of_type(Type::Opaque),
+            ExprKind::StringLit(_) | ExprKind::IntLit(_) | ExprKind::Nil => Ev { konst: self.constant_text(e), ..Ev::of_type(Type::Opaque) },
             ExprKind::Other(children) => {
                 for c in children {
                     self.eval(c);
@@ -256,6 +258,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 typed: v.typed.clone(),
                 stored: None,
                 snapshot: v.snapshot,
+                konst: None,
             };
         }
         let prog = self.an.prog;
@@ -270,6 +273,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         if let Some(f) = pkg.funcs.get(n) {
             return Ev { val: Val::Func(FuncTarget::Func(*f, None)), ..Ev::unknown() };
+        }
+        if matches!(n, "true" | "false") {
+            return Ev { konst: Some(Rc::from(n)), ..Ev::of_type(Type::Opaque) };
         }
         Ev::unknown()
     }

@@ -77,6 +77,9 @@ impl<'a, 'p> Walk<'a, 'p> {
     }
 
     pub(super) fn release(&mut self, s: SyncObj) {
+        if let SyncObj::Spawn(site) = &s {
+            Rc::make_mut(&mut self.flow.spawned).push(*site);
+        }
         self.releases.push((self.thread, self.pos, s.clone()));
         if self.thread == Thread::Current && !self.sum.releases.contains(&s) {
             self.sum.releases.push(s);
@@ -90,6 +93,69 @@ impl<'a, 'p> Walk<'a, 'p> {
         if self.thread == Thread::Current && !self.sum.acquires.contains(&s) {
             self.sum.acquires.push(s);
         }
+    }
+
+    // ----- joins -----------------------------------------------------------------------
+
+    /// Locks held on every path; ordering marks acquired on every path that needs them.
+    pub(super) fn join(&self, a: &Flow, b: &Flow) -> Flow {
+        let locks = a
+            .locks
+            .iter()
+            .filter_map(|l| {
+                let m = b.locks.iter().find(|m| m.lock == l.lock && m.mode == l.mode)?;
+                Some(if m.section == l.section { l.clone() } else { HeldLock { section: l.section.min(m.section), ..l.clone() } })
+            })
+            .collect();
+        let acq = if a.acq == b.acq {
+            a.acq.clone()
+        } else {
+            let keep = |s: &&SyncObj, mine: &Flow, other: &Flow| other.acq.contains(s) || self.not_needed_on(other, mine, s);
+            let mut v: Vec<SyncObj> = a.acq.iter().filter(|s| keep(s, a, b)).cloned().collect();
+            for s in b.acq.iter() {
+                if !v.contains(s) && keep(&s, b, a) {
+                    v.push(s.clone());
+                }
+            }
+            SyncSet::from_vec(v)
+        };
+        let spawned = if a.spawned.len() >= b.spawned.len() { a.spawned.clone() } else { b.spawned.clone() };
+        Flow { locks, acq, live: a.live || b.live, spawned }
+    }
+
+    /// Join where a path that ended (return, panic) does not constrain the other.
+    pub(super) fn join_live(&self, a: &Flow, b: &Flow) -> Flow {
+        match (a.live, b.live) {
+            (true, false) => a.clone(),
+            (false, true) => b.clone(),
+            (false, false) => Flow { live: false, ..self.join(a, b) },
+            (true, true) => self.join(a, b),
+        }
+    }
+
+    /// Acquiring `s` (a `wg.Wait()`, a receive) on one path only still orders the code after
+    /// the join when the other path never had to: it started no goroutine since the paths
+    /// split, and none of the goroutines started before releases `s`. (`if parallel { start
+    /// workers; wg.Wait() } else { work inline }`: what follows is ordered after the workers
+    /// on the path that started them, and there are none on the other.)
+    fn not_needed_on(&self, other: &Flow, mine: &Flow, s: &SyncObj) -> bool {
+        let common = other.spawned.iter().zip(mine.spawned.iter()).take_while(|(x, y)| x == y).count();
+        if other.spawned.len() > common {
+            return false;
+        }
+        // Bounded: a long list of earlier goroutines is left to the plain intersection.
+        if common > 8 {
+            return false;
+        }
+        !other.spawned[..common].iter().any(|site| self.goroutine_releases(*site, s))
+    }
+
+    /// Does the goroutine started at `site` (walked so far) release `s`?
+    fn goroutine_releases(&self, site: Site, s: &SyncObj) -> bool {
+        let started_here = |t: &Thread| matches!(t, Thread::Spawned { site: st, .. } if *st == site);
+        self.releases.iter().any(|(t, _, r)| started_here(t) && r == s)
+            || self.sum.accesses.iter().any(|a| started_here(&a.thread) && a.rel.contains(s))
+            || self.sum.param_calls.iter().any(|pc| pc.spawn.is_some_and(|(st, _)| st == site) && pc.rel.contains(s))
     }
 
     // ----- accesses ------------------------------------------------------------------
@@ -120,7 +186,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Ident(n) => self.lookup(n).is_some_and(|v| v.snapshot),
             _ => false,
         };
+        let conds = self.current_conds();
         let a = Access {
+            conds,
             copied,
             path,
             kind,

@@ -123,17 +123,19 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.define(n, ev);
             }
         }
+        let conds_mark = self.conds.len();
         if let Some(b) = &body.body {
             for s in b {
                 self.stmt(s);
             }
         }
+        self.truncate_conds(conds_mark);
         if self.flow.live {
             self.exits.push(self.flow.clone());
         }
         let exits = std::mem::replace(&mut self.exits, saved_exits);
         let mut exit = match exits.split_first() {
-            Some((f, rest)) => rest.iter().fold(f.clone(), |a, b| join(&a, b)),
+            Some((f, rest)) => rest.iter().fold(f.clone(), |a, b| self.join(&a, b)),
             None => self.flow.clone(),
         };
         exit.live = true;

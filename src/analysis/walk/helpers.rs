@@ -68,30 +68,6 @@ pub(super) fn spread<'p>(mut evs: Vec<Ev<'p>>, n: usize) -> Vec<Ev<'p>> {
     evs
 }
 
-/// Locks held on every path, ordering marks acquired on every path.
-pub(super) fn join(a: &Flow, b: &Flow) -> Flow {
-    let locks = a
-        .locks
-        .iter()
-        .filter_map(|l| {
-            let m = b.locks.iter().find(|m| m.lock == l.lock && m.mode == l.mode)?;
-            Some(if m.section == l.section { l.clone() } else { HeldLock { section: l.section.min(m.section), ..l.clone() } })
-        })
-        .collect();
-    let acq = SyncSet::from_vec(a.acq.iter().filter(|s| b.acq.contains(s)).cloned().collect());
-    Flow { locks, acq, live: a.live || b.live }
-}
-
-/// Join where a path that ended (return, panic) does not constrain the other.
-pub(super) fn join_live(a: &Flow, b: &Flow) -> Flow {
-    match (a.live, b.live) {
-        (true, false) => a.clone(),
-        (false, true) => b.clone(),
-        (false, false) => Flow { live: false, ..join(a, b) },
-        (true, true) => join(a, b),
-    }
-}
-
 pub(super) fn subst_path(p: &Path, recv: Option<&Path>, args: &[Ev], local_map: &HashMap<u32, u32>) -> Option<Path> {
     let base = match &p.root {
         Root::Recv => recv?.clone(),

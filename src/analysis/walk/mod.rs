@@ -20,6 +20,7 @@ use crate::model::{FileId, FuncId, MethodTarget, PkgId, SyncKind, Type};
 use crate::syntax::ir::*;
 
 mod calls;
+mod conds;
 mod expr;
 mod flow;
 mod goroutines;
@@ -70,11 +71,13 @@ pub(super) struct Ev<'p> {
     pub stored: Option<Rc<[(Key, Path)]>>,
     /// A local holding a snapshot of a field's map taken under a lock (see `Access::copied`).
     pub snapshot: bool,
+    /// The value is this constant (a literal, `true`, `pkg.Name`): see `ParamCond`.
+    pub konst: Option<Rc<str>>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, snapshot: false }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, snapshot: false, konst: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
@@ -111,6 +114,14 @@ struct Flow {
     locks: Vec<HeldLock>,
     acq: SyncSet,
     live: bool,
+    /// Goroutines this path has started so far, in order (their start sites).
+    spawned: Rc<Vec<Site>>,
+}
+
+impl Flow {
+    fn start() -> Flow {
+        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, spawned: Rc::default() }
+    }
 }
 
 pub(super) struct Walk<'a, 'p> {
@@ -141,6 +152,10 @@ pub(super) struct Walk<'a, 'p> {
     semaphores: HashSet<Path>,
     /// Spawn sites instantiated from callees: site → first origin.
     spawn_origins: HashMap<Site, u32>,
+    /// Locals naming an object a call returned fresh (a constructor's instance): one per call.
+    call_instances: HashSet<u32>,
+    /// In the entry walk, the calls (origins) of constructors: each makes its own instance.
+    constructor_calls: HashSet<u32>,
     /// Declaration scope of each local with storage of its own (see `pairs::parallel`).
     local_scope: HashMap<u32, u32>,
     /// Alias classes of map slots established by callees (MR003).
@@ -149,6 +164,10 @@ pub(super) struct Walk<'a, 'p> {
     lazy_paths: Vec<(Path, Thread)>,
     /// Instantiated callee accesses already present (see `instance_key`).
     seen: std::collections::HashSet<u64>,
+    /// Conditions on parameters that hold at the current point (see `ParamCond`), and the
+    /// shared copy accesses take of them.
+    conds: Vec<ParamCond>,
+    conds_shared: Option<Rc<[ParamCond]>>,
     depth: u32,
 }
 
@@ -160,7 +179,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             file,
             pkg,
             scopes: vec![HashMap::new()],
-            flow: Flow { locks: Vec::new(), acq: SyncSet::default(), live: true },
+            flow: Flow::start(),
             thread: Thread::Current,
             pos: 0,
             next_id: 0,
@@ -176,10 +195,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             sent: HashMap::new(),
             semaphores: HashSet::new(),
             spawn_origins: HashMap::new(),
+            call_instances: HashSet::new(),
+            constructor_calls: HashSet::new(),
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
             inherited_aliases: Vec::new(),
             seen: std::collections::HashSet::new(),
+            conds: Vec::new(),
+            conds_shared: None,
             depth,
         }
     }
@@ -238,8 +261,8 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// The exit state (join of returns), deferred calls run on it, lock effects recorded.
     fn finish_exit(&mut self) {
         let mut exit = match self.exits.split_first() {
-            Some((first, rest)) => rest.iter().fold(first.clone(), |a, b| join(&a, b)),
-            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false },
+            Some((first, rest)) => rest.iter().fold(first.clone(), |a, b| self.join(&a, b)),
+            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, spawned: self.flow.spawned.clone() },
         };
         exit.live = true;
         self.flow = exit;
@@ -266,7 +289,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         let recv = Path::type_root(r.ty);
         if mode == super::Entry::OneClient {
             // In the calling goroutine, with nothing carried over from the other entries.
-            let saved = std::mem::replace(&mut self.flow, Flow { locks: Vec::new(), acq: SyncSet::default(), live: true });
+            let saved = std::mem::replace(&mut self.flow, Flow::start());
+            // `call_summary` numbers this call `calls + 1`: the origin of its accesses.
+            self.an.facts.client_calls.insert(self.calls + 1, f.display.clone());
             self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
             self.flow = saved;
             return;
@@ -308,6 +333,8 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn enter_constructor(&mut self, id: FuncId, ty: crate::model::TypeId) {
         let f = &self.an.prog.funcs[id as usize];
         let before = self.sum.accesses.len();
+        // `call_summary` numbers this call `calls + 1`.
+        self.constructor_calls.insert(self.calls + 1);
         let results = self.call_summary(id, None, Vec::new(), None, f.body.span);
         let mut added = self.sum.accesses.split_off(before);
         let Some(instance) = results.first().and_then(|r| r.path()).map(|p| p.root.clone()) else { return };
@@ -428,7 +455,11 @@ impl<'a, 'p> Walk<'a, 'p> {
             let an = &*self.an;
             self.sum.accesses.retain(|a| an.declared_shared(a));
         }
-        let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases, &self.an.facts.entry_names, &mut self.an.conflict_shapes);
+        let walk = match self.func {
+            Some(f) => super::WalkId::Function(f),
+            None => super::WalkId::Entries,
+        };
+        let conflicts = super::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases, &self.an.facts.entry_names, &mut self.an.conflict_shapes, walk);
         self.an.facts.conflicts.extend(conflicts);
         for a in &self.sum.accesses {
             let write = a.kind.is_write() || a.kind == AccessKind::FieldWrite;

@@ -7,11 +7,15 @@ impl<'a, 'p> Walk<'a, 'p> {
     // ----- statements ----------------------------------------------------------------
 
     pub(super) fn block(&mut self, stmts: &'p [Stmt]) {
+        // Conditions an early exit establishes (`if m != "GET" { return }`) hold to the end of
+        // the block.
+        let mark = self.conds.len();
         self.with_scope(|w| {
             for s in stmts {
                 w.stmt(s);
             }
         });
+        self.truncate_conds(mark);
     }
 
     pub(super) fn stmt(&mut self, s: &'p Stmt) {
@@ -101,19 +105,27 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.release(SyncObj::Object(Rc::new(p.clone())));
                 }
             }
-            Stmt::If { init, cond, then, els } => self.with_scope(|w| {
-                if let Some(i) = init {
-                    w.stmt(i);
-                }
-                w.eval(cond);
-                let entry = w.flow.clone();
-                w.block(then);
-                let after_then = std::mem::replace(&mut w.flow, entry);
-                if let Some(e) = els {
-                    w.stmt(e);
-                }
-                w.flow = join_live(&after_then, &w.flow);
-            }),
+            Stmt::If { init, cond, then, els } => {
+                let mut after_else_only = Vec::new();
+                self.with_scope(|w| {
+                    if let Some(i) = init {
+                        w.stmt(i);
+                    }
+                    w.eval(cond);
+                    let (when_true, when_false) = (w.conds_of(cond, true), w.conds_of(cond, false));
+                    let entry = w.flow.clone();
+                    w.under_conds(when_true, |w| w.block(then));
+                    let after_then = std::mem::replace(&mut w.flow, entry);
+                    match els {
+                        Some(e) => w.under_conds(when_false, |w| w.stmt(e)),
+                        // `if cond { return }`: what follows runs only when cond is false.
+                        None if !after_then.live => after_else_only = when_false,
+                        None => {}
+                    }
+                    w.flow = w.join_live(&after_then, &w.flow);
+                });
+                self.assume(after_else_only);
+            }
             Stmt::For { init, cond, post, range, body } => self.with_scope(|w| {
                 if let Some(i) = init {
                     w.stmt(i);
@@ -147,7 +159,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 w.loop_depth -= 1;
                 w.instance_scopes.pop();
                 let infinite = cond.is_none() && range.is_none();
-                w.flow = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { join_live(&entry, &w.flow) };
+                w.flow = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { w.join_live(&entry, &w.flow) };
                 if let Some(ch) = channel {
                     // A range over a channel ends when it is closed: after the loop, not in
                     // its body, comes what the closer did before `close`.
@@ -159,25 +171,32 @@ impl<'a, 'p> Walk<'a, 'p> {
                     w.stmt(i);
                 }
                 let tag_ev = tag.as_ref().map(|t| w.eval(t));
+                let case_conds = w.case_conds(tag.as_ref(), cases);
                 let entry = w.flow.clone();
                 let mut out: Option<Flow> = None;
-                for case in cases {
+                for (i, case) in cases.iter().enumerate() {
                     w.flow = entry.clone();
-                    w.with_scope(|w| {
-                        if let (Some(b), Some(ev)) = (type_bind, &tag_ev) {
-                            w.define(b, ev.clone());
-                        }
-                        for s in case {
-                            w.stmt(s);
-                        }
+                    for v in &case.values {
+                        w.eval(v);
+                    }
+                    let conds = case_conds.as_ref().map(|c| vec![c[i].clone()]).unwrap_or_default();
+                    w.under_conds(conds, |w| {
+                        w.with_scope(|w| {
+                            if let (Some(b), Some(ev)) = (type_bind, &tag_ev) {
+                                w.define(b, ev.clone());
+                            }
+                            for s in &case.body {
+                                w.stmt(s);
+                            }
+                        })
                     });
                     out = Some(match out {
-                        Some(o) => join_live(&o, &w.flow),
+                        Some(o) => w.join_live(&o, &w.flow),
                         None => w.flow.clone(),
                     });
                 }
                 w.flow = match out {
-                    Some(o) => join_live(&o, &entry),
+                    Some(o) => w.join_live(&o, &entry),
                     None => entry,
                 };
             }),
@@ -195,7 +214,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         }
                     });
                     out = Some(match out {
-                        Some(o) => join_live(&o, &self.flow),
+                        Some(o) => self.join_live(&o, &self.flow),
                         None => self.flow.clone(),
                     });
                 }

@@ -1,0 +1,143 @@
+//! Path conditions on parameters (`ParamCond`): which branches of `if method == "GET"` and
+//! `switch method { case ... }` an access is on, so that a caller passing a constant drops
+//! the branches it cannot take. A helper that reads the config for GET and writes it for the
+//! other methods, called with GET under a read lock, does not write under that read lock.
+
+use super::*;
+
+impl<'a, 'p> Walk<'a, 'p> {
+    /// The constant an expression is, as conditions compare it: a literal, `true`/`false`/
+    /// `nil`, or a qualified name `pkg.Name` (by import path, so that two files importing the
+    /// package under different names agree). A local variable is never a constant here.
+    pub(super) fn constant_text(&self, e: &Expr) -> Option<Rc<str>> {
+        match &e.kind {
+            ExprKind::StringLit(s) | ExprKind::IntLit(s) => Some(Rc::from(s.as_str())),
+            ExprKind::Nil => Some(Rc::from("nil")),
+            ExprKind::Ident(n) if matches!(n.as_str(), "true" | "false") && self.lookup(n).is_none() => Some(Rc::from(n.as_str())),
+            ExprKind::Selector(x, name) => {
+                let path = self.qualifier_path(x)?;
+                Some(Rc::from(format!("{path}.{name}")))
+            }
+            _ => None,
+        }
+    }
+
+    /// The parameter a plain identifier names (not the receiver).
+    fn param_named(&self, e: &Expr) -> Option<u16> {
+        match &e.kind {
+            ExprKind::Ident(n) => self.lookup(n)?.param.filter(|p| *p != u16::MAX),
+            _ => None,
+        }
+    }
+
+    /// The conditions on parameters that `cond` being `truth` implies (a part of them: what
+    /// cannot be said as a conjunction of `ParamCond`s is left out).
+    pub(super) fn conds_of(&self, cond: &Expr, truth: bool) -> Vec<ParamCond> {
+        let one = |param: u16, value: Rc<str>, equal: bool| vec![ParamCond { param, values: Rc::from(vec![value]), equal }];
+        match &cond.kind {
+            ExprKind::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), l, r) => {
+                let eq = (*op == BinaryOp::Eq) == truth;
+                match (self.param_named(l), self.param_named(r)) {
+                    (Some(p), None) => self.constant_text(r).map(|k| one(p, k, eq)).unwrap_or_default(),
+                    (None, Some(p)) => self.constant_text(l).map(|k| one(p, k, eq)).unwrap_or_default(),
+                    _ => Vec::new(),
+                }
+            }
+            ExprKind::Binary(BinaryOp::And, l, r) if truth => [self.conds_of(l, true), self.conds_of(r, true)].concat(),
+            ExprKind::Binary(BinaryOp::Or, l, r) if !truth => [self.conds_of(l, false), self.conds_of(r, false)].concat(),
+            ExprKind::Unary(UnaryOp::Not, x) => self.conds_of(x, !truth),
+            // `if p {`: only a bool parameter compiles there.
+            ExprKind::Ident(_) => self.param_named(cond).map(|p| one(p, Rc::from("true"), truth)).unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The condition each case of `switch tag` puts on the tag when it is a parameter and
+    /// every case value is a constant: `case A, B:` is "one of A, B"; `default:` "none of
+    /// the cases' values".
+    pub(super) fn case_conds(&self, tag: Option<&Expr>, cases: &[SwitchCase]) -> Option<Vec<ParamCond>> {
+        let param = self.param_named(tag?)?;
+        let mut all = Vec::new();
+        let mut per_case = Vec::new();
+        for c in cases {
+            let values: Option<Vec<Rc<str>>> = c.values.iter().map(|v| self.constant_text(v)).collect();
+            let values = values?;
+            all.extend(values.iter().cloned());
+            per_case.push(values);
+        }
+        Some(
+            cases
+                .iter()
+                .zip(per_case)
+                .map(|(c, values)| {
+                    if c.default {
+                        ParamCond { param, values: Rc::from(all.clone()), equal: false }
+                    } else {
+                        ParamCond { param, values: Rc::from(values), equal: true }
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// Run `f` with `more` conditions holding; they end with it.
+    pub(super) fn under_conds<R>(&mut self, more: Vec<ParamCond>, f: impl FnOnce(&mut Self) -> R) -> R {
+        let mark = self.conds.len();
+        self.assume(more);
+        let r = f(self);
+        self.truncate_conds(mark);
+        r
+    }
+
+    /// `more` holds from here on (until the enclosing block truncates the conditions).
+    pub(super) fn assume(&mut self, more: Vec<ParamCond>) {
+        if !more.is_empty() {
+            self.conds.extend(more);
+            self.conds_shared = None;
+        }
+    }
+
+    pub(super) fn truncate_conds(&mut self, mark: usize) {
+        if self.conds.len() > mark {
+            self.conds.truncate(mark);
+            self.conds_shared = None;
+        }
+    }
+
+    /// The conditions holding now, shared by every access recorded under them.
+    pub(super) fn current_conds(&mut self) -> Option<Rc<[ParamCond]>> {
+        if self.conds.is_empty() {
+            return None;
+        }
+        if self.conds_shared.is_none() {
+            self.conds_shared = Some(Rc::from(self.conds.clone()));
+        }
+        self.conds_shared.clone()
+    }
+
+    /// A callee access's conditions seen from this call: `None` when the arguments falsify
+    /// one (the access cannot run in this call); else the conditions on this function's own
+    /// parameters it still depends on, plus the conditions holding at the call.
+    pub(super) fn instantiate_conds(&mut self, conds: Option<&Rc<[ParamCond]>>, args: &[Ev<'p>]) -> Option<Option<Rc<[ParamCond]>>> {
+        let mut kept: Vec<ParamCond> = Vec::new();
+        for c in conds.map(|c| c.iter()).into_iter().flatten() {
+            let Some(arg) = args.get(c.param as usize) else { continue };
+            if let Some(k) = &arg.konst {
+                if !c.holds(k) {
+                    return None;
+                }
+            } else if let Some(p) = arg.param.filter(|p| *p != u16::MAX) {
+                kept.push(ParamCond { param: p, ..c.clone() });
+            }
+        }
+        if kept.is_empty() {
+            return Some(self.current_conds());
+        }
+        for c in &self.conds {
+            if !kept.contains(c) {
+                kept.push(c.clone());
+            }
+        }
+        Some(Some(Rc::from(kept)))
+    }
+}

@@ -1,0 +1,42 @@
+//! How sure a finding is. A conflict is reported with confidence when the code itself shows
+//! that the two sides run at once on one map; it is of lower confidence when that rests on an
+//! assumption the analysis cannot check. Lower-confidence findings are shown only with
+//! `--level all`, each with the assumption it rests on: the default prefers silence to a
+//! guess (shared/RULES.md: "where the tool cannot see that two contexts may run at once, it
+//! stays silent").
+
+use super::{RuleContext, Side};
+use crate::analysis::WalkId;
+use crate::analysis::summary::{Access, Thread};
+
+pub use crate::report::Confidence;
+
+/// Why a conflict is of lower confidence, if it is.
+pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<&'static str> {
+    let walk = s.conflict.walk;
+    if let WalkId::Function(f) = walk
+        && is_test_file(ctx, ctx.prog.funcs[f as usize].file)
+        && !started_by_test_code(ctx, s.at)
+        && !started_by_test_code(ctx, s.other)
+    {
+        // A test that drives a component: the goroutines are the component's own (its
+        // background loops, its workers), and the test decides when it pokes the
+        // component's state (after waiting for an event, before any work is requested).
+        // That protocol is not in the code the analysis reads; `go test -race` sees what
+        // the test really does.
+        return Some("only a test runs these two together, and the goroutines are the code under test's own: the test's protocol may keep them apart");
+    }
+    None
+}
+
+fn is_test_file(ctx: &RuleContext, file: crate::model::FileId) -> bool {
+    ctx.prog.file_path(file).to_string_lossy().ends_with("_test.go")
+}
+
+/// A goroutine started in a `_test.go` file: the test itself runs things concurrently.
+fn started_by_test_code(ctx: &RuleContext, a: &Access) -> bool {
+    match a.thread {
+        Thread::Spawned { site, .. } => is_test_file(ctx, site.file),
+        Thread::Current => false,
+    }
+}

@@ -1,0 +1,131 @@
+//! Facts → findings: every rule's own facts, then each conflict reported once, at the side
+//! that breaks it, by the first rule (in registry order) that claims that side; then one
+//! finding per line.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{REGISTRY, Rule, RuleContext, Side, confidence};
+use crate::analysis::{Conflict, Facts};
+use crate::model::Program;
+use crate::report::{Confidence, Finding};
+
+/// How many other sides one finding lists in `related` when several conflicts meet at its
+/// line (beyond that, the first ones say enough).
+const MAX_RELATED: usize = 6;
+
+pub fn run_all(prog: &Program, facts: &Facts, base: &Path) -> Vec<Finding> {
+    let ctx = RuleContext { prog, facts, base };
+    let mut all = Vec::new();
+    for rule in REGISTRY {
+        if let Some(findings) = rule.facts {
+            findings(&ctx, &mut all);
+        }
+    }
+    for c in &facts.conflicts {
+        if let Some(f) = conflict_finding(&ctx, c) {
+            all.push(f);
+        }
+    }
+    one_per_line(all)
+}
+
+/// The first rule that claims this side, unless a rule before it silences the side.
+fn classify(side: &Side) -> Option<&'static Rule> {
+    for rule in REGISTRY {
+        let Some(c) = &rule.conflict else { continue };
+        if (c.claims)(side) {
+            return Some(rule);
+        }
+        if c.silences.is_some_and(|s| s(side)) {
+            return None;
+        }
+    }
+    None
+}
+
+/// One finding per conflict, at the side to fix: the side a more specific rule claims (the
+/// unguarded one, the escaped inner map, the unlocked lazy init); between equals, the write;
+/// between two writes, the later one.
+fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<Finding> {
+    let a = Side { at: &c.a, other: &c.b, conflict: c };
+    let b = Side { at: &c.b, other: &c.a, conflict: c };
+    let (side, rule) = match (classify(&a), classify(&b)) {
+        (None, None) => return None,
+        (Some(r), None) => (a, r),
+        (None, Some(r)) => (b, r),
+        (Some(ra), Some(rb)) => {
+            let key = |s: &Side, r: &Rule| {
+                let site = s.at.site;
+                (std::cmp::Reverse(r.doc.id.priority()), s.at.kind.is_write(), (ctx.prog.file_path(site.file).clone(), site.span.line, site.span.col))
+            };
+            if key(&a, ra) >= key(&b, rb) { (a, ra) } else { (b, rb) }
+        }
+    };
+    let report = rule.conflict.as_ref()?.finding;
+    let mut f = report(ctx, &side);
+    if let Some(why) = confidence::of_conflict(ctx, &side) {
+        f.confidence = Confidence::Low;
+        f.message.push_str(&format!(" [lower confidence: {why}]"));
+    }
+    if std::env::var_os("MAPRACE_DEBUG").is_some() {
+        f.message.push_str(&format!(" [debug: {}]", debug_sides(ctx, &side)));
+    }
+    Some(f)
+}
+
+/// For triage (`MAPRACE_DEBUG=1`): which walk paired the sides, and how each was reached.
+fn debug_sides(ctx: &RuleContext, s: &Side) -> String {
+    use crate::analysis::summary::{Access, Thread};
+    let side = |a: &Access| {
+        let thread = match a.thread {
+            Thread::Current => "current".to_string(),
+            Thread::Spawned { site, multi } => format!("spawned{} at {}", if multi { "*" } else { "" }, ctx.short(site)),
+        };
+        let origin = match a.origin {
+            u32::MAX => "pooled".to_string(),
+            0 => "own body".to_string(),
+            n => format!("call #{n}"),
+        };
+        format!("{thread}, {origin}, root {:?}{}", a.path.root, if a.respawned { ", respawned" } else { "" })
+    };
+    let walk = match s.conflict.walk {
+        crate::analysis::WalkId::Function(f) => ctx.prog.funcs[f as usize].display.clone(),
+        w => format!("{w:?}"),
+    };
+    format!("walk {walk}; this: {}; other: {}", side(s.at), side(s.other))
+}
+
+/// The finding to show for each line: a confident one before a lower-confidence one, then
+/// the most specific rule. Others of the same rule there add their other sides to `related`.
+fn one_per_line(all: Vec<Finding>) -> Vec<Finding> {
+    let mut by_line: HashMap<(PathBuf, u32), Vec<Finding>> = HashMap::new();
+    for f in all {
+        by_line.entry((f.file.clone(), f.line)).or_default().push(f);
+    }
+    let mut out: Vec<Finding> = by_line
+        .into_values()
+        .map(|mut fs| {
+            // Stable: among equals the first produced wins, as the rules produced them.
+            fs.sort_by_key(|f| (f.confidence, f.rule.priority()));
+            let mut it = fs.into_iter();
+            let mut best = it.next().expect("a line has a finding");
+            for other in it {
+                if other.rule != best.rule || other.confidence != best.confidence {
+                    continue;
+                }
+                for r in other.related {
+                    if best.related.len() >= MAX_RELATED {
+                        break;
+                    }
+                    if !best.related.iter().any(|b| b.file == r.file && b.line == r.line) {
+                        best.related.push(r);
+                    }
+                }
+            }
+            best
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    out
+}
