@@ -61,15 +61,22 @@ pub struct TraceStats {
     pub traces: usize,
     pub events: u64,
     pub bytes: u64,
-    /// Time spent reading records and analysing them.
+    /// CPU time spent reading records and analysing them.
     pub analysis: Duration,
     /// How long the analysis went on after the command ended.
     pub drain: Duration,
+    /// The most bytes of trace on disk at once.
+    pub peak_disk: u64,
 }
 
 impl TraceStats {
     pub fn bytes_per_event(&self) -> f64 {
         if self.events == 0 { 0.0 } else { self.bytes as f64 / self.events as f64 }
+    }
+
+    /// Events analysed per second of the analysing thread's CPU time.
+    pub fn events_per_second(&self) -> f64 {
+        self.events as f64 / self.analysis.as_secs_f64().max(1e-9)
     }
 }
 
@@ -403,7 +410,7 @@ pub fn analyze_dir(kept: &Path) -> Result<(Report, TraceStats), RaceError> {
 /// Every trace's findings, errors and probes together.
 fn merge(collected: Collected) -> (Report, TraceStats, Probed) {
     let mut report = Report::default();
-    let mut stats = TraceStats { analysis: collected.busy, drain: collected.drain, ..TraceStats::default() };
+    let mut stats = TraceStats { analysis: collected.busy, drain: collected.drain, peak_disk: collected.peak_disk, ..TraceStats::default() };
     let mut probed = Probed::default();
     for mut one in collected.traces {
         stats.traces += 1;

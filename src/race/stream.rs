@@ -22,7 +22,7 @@ use crate::race::driver::TraceStats;
 use crate::race::engine::Engine;
 use crate::race::findings::{SiteTable, entry_stack, findings};
 use crate::race::static_paths::Probed;
-use crate::race::trace::{End, Header, RECORD, Step, decode};
+use crate::race::trace::{End, Header, Kind, RECORD, Step, decode, decode_event};
 use crate::report::Finding;
 
 /// Segments a writer keeps on disk at once (`MAPRACE_TRACE_WINDOW`): 64 MiB per process.
@@ -52,10 +52,12 @@ pub struct TraceAnalysis {
 #[derive(Default)]
 pub struct Collected {
     pub traces: Vec<TraceAnalysis>,
-    /// Time spent reading records and in the engines.
+    /// CPU time of the thread that read the records and ran the engines.
     pub busy: Duration,
     /// From the end of the command to the end of the analysis.
     pub drain: Duration,
+    /// The most bytes of trace segments seen on disk at once.
+    pub peak_disk: u64,
 }
 
 /// The thread following a trace directory; dropping it without `finish` stops it too.
@@ -93,6 +95,7 @@ pub fn collect_kept(dir: &Path, sites: &SiteTable) -> Collected {
 }
 
 fn follow(dir: &Path, sites: &SiteTable, keep: bool, stop: &AtomicBool) -> Collected {
+    let cpu = thread_cpu_time();
     let mut out = Collected::default();
     let mut active: Vec<Stream> = Vec::new();
     // Processes whose trace ended. Their files are still there with `keep`; without it, any
@@ -110,7 +113,9 @@ fn follow(dir: &Path, sites: &SiteTable, keep: bool, stop: &AtomicBool) -> Colle
         // Once the command has ended every trace file exists: list them each round.
         if stopping || last_scan.is_none_or(|t| t.elapsed() >= SCAN) {
             last_scan = Some(Instant::now());
-            for (pid, seq) in traces(dir) {
+            let (found, bytes) = traces(dir);
+            out.peak_disk = out.peak_disk.max(bytes);
+            for (pid, seq) in found {
                 if active.iter().any(|s| s.pid == pid) {
                     continue;
                 }
@@ -126,7 +131,6 @@ fn follow(dir: &Path, sites: &SiteTable, keep: bool, stop: &AtomicBool) -> Colle
                 active.push(Stream::new(dir, pid, seq, sites));
             }
         }
-        let start = Instant::now();
         let mut progress = false;
         for s in &mut active {
             let moved = s.pump(keep);
@@ -142,7 +146,6 @@ fn follow(dir: &Path, sites: &SiteTable, keep: bool, stop: &AtomicBool) -> Colle
             out.traces.push(s.finish(keep, sites));
             progress = true;
         }
-        out.busy += start.elapsed();
         if stopping && active.is_empty() {
             break;
         }
@@ -155,15 +158,37 @@ fn follow(dir: &Path, sites: &SiteTable, keep: bool, stop: &AtomicBool) -> Colle
     }
     out.traces.sort_by(|a, b| a.path.cmp(&b.path));
     out.drain = stopped_at.map_or(Duration::ZERO, |t| t.elapsed());
+    out.busy = thread_cpu_time() - cpu;
     out
 }
 
-/// The segment files in `dir` as (pid, segment number), in order.
-fn traces(dir: &Path) -> Vec<(u32, u32)> {
-    let mut found: Vec<(u32, u32)> =
-        fs::read_dir(dir).into_iter().flatten().flatten().filter_map(|e| e.file_name().to_str().and_then(parse_name)).collect();
+/// The CPU time of the calling thread so far (on Unix; elsewhere its age, which includes the
+/// pauses between polls).
+fn thread_cpu_time() -> Duration {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: writes the calling thread's CPU clock into `ts`.
+        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
+            return Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32);
+        }
+    }
+    thread_local!(static BORN: Instant = Instant::now());
+    BORN.with(|b| b.elapsed())
+}
+
+/// The segment files in `dir` as (pid, segment number), in order, and their total size.
+fn traces(dir: &Path) -> (Vec<(u32, u32)>, u64) {
+    let mut found = Vec::new();
+    let mut bytes = 0;
+    for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+        if let Some(name) = e.file_name().to_str().and_then(parse_name) {
+            found.push(name);
+            bytes += e.metadata().map_or(0, |m| m.len());
+        }
+    }
     found.sort();
-    found
+    (found, bytes)
 }
 
 /// `trace-<pid>-<seq>.bin` → (pid, seq).
@@ -235,6 +260,15 @@ impl Stream {
                 }
             }
             let seg = self.segment.as_mut().expect("opened above");
+            // Events take this path: decoded straight into the engine (a `Step` around them
+            // costs a copy in pieces that stalls store forwarding).
+            if let Some((kind, r)) = seg.event() {
+                if self.engine.stopped.is_none() {
+                    self.engine.event(decode_event(r, kind));
+                }
+                seg.pos += RECORD;
+                continue;
+            }
             match seg.step() {
                 Step::Record(rec, next) => {
                     // After the engine stopped, records are still read (and segments deleted),
@@ -324,6 +358,16 @@ impl Segment {
             return Err(format!("the segment has {len} bytes, its header says {}", header.size));
         }
         Ok(Some(Segment { path: path.to_path_buf(), map, header, pos: RECORD }))
+    }
+
+    /// The written event record at `pos`, if that is what is there.
+    #[inline]
+    fn event(&self) -> Option<(Kind, &[u8; RECORD])> {
+        if self.pos + RECORD > self.header.size {
+            return None;
+        }
+        let kind = Kind::from_u8(self.map.word(self.pos) as u8)?;
+        Some((kind, self.map.bytes(self.pos, RECORD).try_into().expect("a record is 32 bytes")))
     }
 
     fn step(&self) -> Step<'_> {

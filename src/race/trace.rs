@@ -85,7 +85,7 @@ impl Kind {
     };
 
     #[inline]
-    fn from_u8(b: u8) -> Option<Kind> {
+    pub(crate) fn from_u8(b: u8) -> Option<Kind> {
         Kind::BY_BYTE[b as usize]
     }
 }
@@ -288,7 +288,7 @@ const _: () = {
 /// then reads the event with wide loads, which a copy field by field would stall).
 #[cfg(target_endian = "little")]
 #[inline(always)]
-fn decode_event(r: &[u8; RECORD], kind: Kind) -> Event {
+pub(crate) fn decode_event(r: &[u8; RECORD], kind: Kind) -> Event {
     debug_assert_eq!(r[0], kind as u8);
     // SAFETY: `Event` is `repr(C)`, 32 bytes, with every field at its record offset (checked
     // above); its only field with invalid bit patterns is `kind`, whose byte `Kind::from_u8`
@@ -299,7 +299,7 @@ fn decode_event(r: &[u8; RECORD], kind: Kind) -> Event {
 
 #[cfg(not(target_endian = "little"))]
 #[inline(always)]
-fn decode_event(r: &[u8; RECORD], kind: Kind) -> Event {
+pub(crate) fn decode_event(r: &[u8; RECORD], kind: Kind) -> Event {
     Event {
         kind,
         flags: r[1],

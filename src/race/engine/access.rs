@@ -33,20 +33,18 @@ impl Engine {
         if sync_map && let Some(k) = key {
             // sync.Map operations on one key synchronise with each other.
             let t = &mut self.gs.live[g].clock;
-            let clocks = &mut self.maps.states[mi].key_clocks;
+            let key = self.maps.states[mi].key(k);
             if matches!(e.kind, Kind::Read | Kind::Update)
-                && let Some(s) = clocks.get(&k)
+                && let Some(s) = &key.clock
             {
                 t.acquire(s, Edge::Key);
             }
             if matches!(e.kind, Kind::Write | Kind::Delete | Kind::Update) {
-                match clocks.get_mut(&k) {
+                match &mut key.clock {
                     Some(s) => {
                         s.release(t, Edge::Key);
                     }
-                    None => {
-                        clocks.insert(k, SyncClock::new(t));
-                    }
+                    None => key.clock = Some(SyncClock::new(t)),
                 }
                 t.tick();
             }
@@ -118,7 +116,7 @@ impl Engine {
 /// before `acc`: an act must follow its check directly (a write after other work on the map
 /// is not taken to depend on an old read).
 fn atomicity(t: &ThreadClock, ks: &mut KeyState, acc: Access, previous: u64, found: &mut Vec<(Access, Access, Access)>) {
-    let cs = &t.clocks.cs;
+    let cs = t.clocks.cs();
     let g = acc.gid;
     match acc.kind {
         Kind::Read => {

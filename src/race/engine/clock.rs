@@ -3,14 +3,16 @@
 //!
 //! A clock has one component per slot (see `goroutines`), at most `SLOTS` of them. Every
 //! goroutine has three clocks (the engine's doc says which edges each one follows) sharing the
-//! goroutine's own component, so an epoch `(slot, clock)` compares against any of them.
+//! goroutine's own component, so an epoch `(slot, clock)` compares against any of them. The
+//! three live in one allocation, `c | cnl | cs`, each as wide as the slots in use (rounded up).
 //!
 //! An object released by a goroutine holds a [`SyncClock::Snap`]: a shared copy of the
 //! goroutine's clocks plus its own component at the release. The goroutine keeps that copy
 //! while nothing but its own component changes, so the many objects one goroutine releases
 //! between two of its acquisitions (an atomic per request, a sync.Map key per entry) share one
 //! copy: 24 bytes each instead of three clocks. Acquiring a goroutine's own snapshot back is
-//! free.
+//! free. An object two goroutines released into holds its own join ([`SyncClock::Full`]), which
+//! later releases update in place.
 
 use std::rc::Rc;
 
@@ -20,97 +22,22 @@ pub(crate) fn get(vc: &[u32], i: u32) -> u32 {
     vc.get(i as usize).copied().unwrap_or(0)
 }
 
-/// `into ⊔= from`; whether `into` grew.
+/// `into ⊔= from` (as wide as each other); whether `into` grew, and whether it was ≤ `from`
+/// before (it then equals `from`).
 #[inline]
-pub(super) fn join(into: &mut Vec<u32>, from: &[u32]) -> bool {
-    if into.len() < from.len() {
-        into.resize(from.len(), 0);
-    }
+fn join(into: &mut [u32], from: &[u32]) -> (bool, bool) {
     // Branch-free so that it vectorises: these are the engine's widest loops.
-    let mut grew = false;
+    let (mut grew, mut below) = (false, true);
     for (a, &b) in into.iter_mut().zip(from) {
         grew |= b > *a;
+        below &= *a <= b;
         *a = (*a).max(b);
     }
-    grew
+    (grew, below)
 }
 
-/// `a ≤ b` component-wise.
-#[inline]
-pub(super) fn leq(a: &[u32], b: &[u32]) -> bool {
-    let n = a.len().min(b.len());
-    let mut ok = true;
-    for (&x, &y) in a[..n].iter().zip(&b[..n]) {
-        ok &= x <= y;
-    }
-    ok && a[n..].iter().all(|&x| x == 0)
-}
-
-/// Raises component `i` of `vc` to `v`; whether it grew.
-#[inline]
-fn raise(vc: &mut Vec<u32>, i: u32, v: u32) -> bool {
-    let i = i as usize;
-    if vc.len() <= i {
-        vc.resize(i + 1, 0);
-    }
-    let grew = v > vc[i];
-    vc[i] = vc[i].max(v);
-    grew
-}
-
-/// A goroutine's three clocks (or an object's copy of them).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct Clocks {
-    /// All happens-before edges.
-    pub(super) c: Vec<u32>,
-    /// Without lock edges.
-    pub(super) cnl: Vec<u32>,
-    /// Without lock edges and sync.Map's per-key edges: the structural order.
-    pub(super) cs: Vec<u32>,
-}
-
-impl Clocks {
-    /// The same clock three times (a goroutine ordered after everything so far).
-    pub(super) fn uniform(c: Vec<u32>) -> Clocks {
-        Clocks { cnl: c.clone(), cs: c.clone(), c }
-    }
-
-    fn join(&mut self, from: &Clocks, edge: Edge) -> bool {
-        let mut grew = join(&mut self.c, &from.c);
-        if edge != Edge::Lock {
-            grew |= join(&mut self.cnl, &from.cnl);
-        }
-        if edge == Edge::Structural {
-            grew |= join(&mut self.cs, &from.cs);
-        }
-        grew
-    }
-
-    fn raise(&mut self, slot: u32, epoch: u32, edge: Edge) -> bool {
-        let mut grew = raise(&mut self.c, slot, epoch);
-        if edge != Edge::Lock {
-            grew |= raise(&mut self.cnl, slot, epoch);
-        }
-        if edge == Edge::Structural {
-            grew |= raise(&mut self.cs, slot, epoch);
-        }
-        grew
-    }
-
-    fn leq(&self, other: &Clocks, edge: Edge) -> bool {
-        leq(&self.c, &other.c) && (edge == Edge::Lock || leq(&self.cnl, &other.cnl)) && (edge != Edge::Structural || leq(&self.cs, &other.cs))
-    }
-
-    fn copy_from(&mut self, from: &Clocks, edge: Edge) {
-        self.c.clone_from(&from.c);
-        if edge != Edge::Lock {
-            self.cnl.clone_from(&from.cnl);
-        }
-        if edge == Edge::Structural {
-            self.cs.clone_from(&from.cs);
-        }
-    }
-}
+/// Clock widths are multiples of this, so that they change rarely and vectorise whole.
+const WIDTH_STEP: usize = 16;
 
 /// Which of the three clocks an edge carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +48,133 @@ pub(super) enum Edge {
     Key,
     /// Goroutine start, channels, WaitGroup, Once, Cond, atomics: all three.
     Structural,
+}
+
+impl Edge {
+    /// How many of `c | cnl | cs` the edge carries.
+    fn parts(self) -> usize {
+        match self {
+            Edge::Lock => 1,
+            Edge::Key => 2,
+            Edge::Structural => 3,
+        }
+    }
+}
+
+/// A goroutine's three clocks (or an object's copy of them), `c | cnl | cs` in one vector.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Clocks {
+    width: usize,
+    v: Vec<u32>,
+}
+
+impl Clocks {
+    /// The same clock three times (a goroutine ordered after everything so far).
+    pub(super) fn uniform(c: &[u32]) -> Clocks {
+        let mut k = Clocks::default();
+        k.widen(c.len());
+        for p in 0..3 {
+            k.part_mut(p)[..c.len()].copy_from_slice(c);
+        }
+        k
+    }
+
+    /// All happens-before edges.
+    #[inline]
+    pub(super) fn c(&self) -> &[u32] {
+        &self.v[..self.width]
+    }
+
+    /// Without lock edges.
+    #[inline]
+    pub(super) fn cnl(&self) -> &[u32] {
+        &self.v[self.width..2 * self.width]
+    }
+
+    /// Without lock edges and sync.Map's per-key edges: the structural order.
+    #[inline]
+    pub(super) fn cs(&self) -> &[u32] {
+        &self.v[2 * self.width..]
+    }
+
+    #[inline]
+    fn part_mut(&mut self, p: usize) -> &mut [u32] {
+        &mut self.v[p * self.width..(p + 1) * self.width]
+    }
+
+    /// The first `parts` clocks.
+    #[inline]
+    fn parts(&self, parts: usize) -> &[u32] {
+        &self.v[..parts * self.width]
+    }
+
+    /// Makes room for components up to `width` (new ones are 0).
+    #[inline]
+    fn widen(&mut self, width: usize) {
+        if width > self.width {
+            self.grow(width);
+        }
+    }
+
+    #[cold]
+    fn grow(&mut self, width: usize) {
+        let w = width.div_ceil(WIDTH_STEP) * WIDTH_STEP;
+        let mut v = vec![0; 3 * w];
+        for p in 0..3 {
+            v[p * w..p * w + self.width].copy_from_slice(&self.v[p * self.width..(p + 1) * self.width]);
+        }
+        (self.width, self.v) = (w, v);
+    }
+
+    /// `self ⊔= from` over the clocks `edge` carries: (grew, was ≤ `from` on them).
+    fn join(&mut self, from: &Clocks, edge: Edge) -> (bool, bool) {
+        self.widen(from.width);
+        let parts = edge.parts();
+        if self.width == from.width {
+            return join(&mut self.v[..parts * self.width], from.parts(parts));
+        }
+        // Wider than `from`: its missing components are 0.
+        let (mut grew, mut below) = (false, true);
+        for p in 0..parts {
+            let w = from.width;
+            let into = self.part_mut(p);
+            let (g, b) = join(&mut into[..w], &from.v[p * w..(p + 1) * w]);
+            grew |= g;
+            below &= b && into[w..].iter().all(|&x| x == 0);
+        }
+        (grew, below)
+    }
+
+    /// Raises component `slot` of the clocks `edge` carries to `epoch`; whether it grew.
+    fn raise(&mut self, slot: u32, epoch: u32, edge: Edge) -> bool {
+        self.widen(slot as usize + 1);
+        let mut grew = false;
+        for p in 0..edge.parts() {
+            let x = &mut self.part_mut(p)[slot as usize];
+            grew |= epoch > *x;
+            *x = (*x).max(epoch);
+        }
+        grew
+    }
+
+    /// Whether `self ≤ other` on the clocks `edge` carries.
+    fn leq(&self, other: &Clocks, edge: Edge) -> bool {
+        (0..edge.parts()).all(|p| {
+            let (a, b) = (&self.v[p * self.width..(p + 1) * self.width], &other.v[p * other.width..(p + 1) * other.width]);
+            let n = a.len().min(b.len());
+            a[..n].iter().zip(&b[..n]).fold(true, |ok, (x, y)| ok & (x <= y)) && a[n..].iter().all(|&x| x == 0)
+        })
+    }
+
+    /// Overwrites the clocks `edge` carries with `from`'s.
+    fn copy_from(&mut self, from: &Clocks, edge: Edge) {
+        if self.width != from.width || edge == Edge::Structural {
+            self.clone_from(from);
+        } else {
+            let n = edge.parts() * self.width;
+            self.v[..n].copy_from_slice(&from.v[..n]);
+        }
+    }
 }
 
 /// A goroutine's clocks, its own slot, and the shared copy it hands out at releases.
@@ -142,17 +196,17 @@ impl ThreadClock {
     /// The own component: the epoch of this goroutine's next access.
     #[inline]
     pub(super) fn own(&self) -> u32 {
-        get(&self.clocks.c, self.slot)
+        get(self.clocks.c(), self.slot)
     }
 
     /// A new epoch after a release: what follows is not ordered before what was released.
     #[inline]
     pub(super) fn tick(&mut self) {
-        let i = self.slot as usize;
-        let next = self.clocks.c[i] + 1;
-        self.clocks.c[i] = next;
-        self.clocks.cnl[i] = next;
-        self.clocks.cs[i] = next;
+        let (w, i) = (self.clocks.width, self.slot as usize);
+        let next = self.clocks.v[i] + 1;
+        for p in 0..3 {
+            self.clocks.v[p * w + i] = next;
+        }
     }
 
     /// Takes `slot` as own component, starting at `epoch`.
@@ -175,8 +229,8 @@ impl ThreadClock {
         let grew = match s {
             // Released by this goroutine since its clocks last changed: already included.
             SyncClock::Snap { base, .. } if self.is_snapshot(base) => false,
-            SyncClock::Snap { base, slot, epoch } => self.clocks.join(base, edge) | self.clocks.raise(*slot, *epoch, edge),
-            SyncClock::Full(f) => self.clocks.join(f, edge),
+            SyncClock::Snap { base, slot, epoch } => self.clocks.join(base, edge).0 | self.clocks.raise(*slot, *epoch, edge),
+            SyncClock::Full(f) => self.clocks.join(f, edge).0,
         };
         if grew {
             self.snap = None;
@@ -186,9 +240,26 @@ impl ThreadClock {
     fn released(&mut self) -> SyncClock {
         SyncClock::Snap { base: self.snapshot(), slot: self.slot, epoch: self.own() }
     }
+
+    /// Makes `s` equal to these clocks (on the clocks `edge` carries): sharing this goroutine's
+    /// copy if it has one, else overwriting the object's own copy if nobody shares it (a mutex
+    /// passed between goroutines then allocates nothing), else making the goroutine's copy.
+    fn assign_to(&mut self, s: &mut SyncClock, edge: Edge) {
+        if self.snap.is_none()
+            && let SyncClock::Snap { base, slot, epoch } = s
+            && let Some(b) = Rc::get_mut(base)
+        {
+            b.copy_from(&self.clocks, edge);
+            (*slot, *epoch) = (self.slot, self.own());
+            return;
+        }
+        *s = self.released();
+    }
 }
 
-/// What a synchronisation object knows: the join of the clocks released into it.
+/// What a synchronisation object knows: the join of the clocks released into it. An object is
+/// always released and acquired with the same `Edge`; the clocks that edge does not carry are
+/// meaningless in it.
 #[derive(Debug)]
 pub(super) enum SyncClock {
     /// One goroutine's clocks at its release: `base` with component `slot` raised to `epoch`.
@@ -211,20 +282,13 @@ impl SyncClock {
                 *self = t.released();
                 true
             }
-            SyncClock::Full(f) if f.leq(&t.clocks, edge) => {
-                // Overwritten in place: an object synchronising goroutines in turn (a mutex, a
-                // channel between two goroutines) keeps its allocation.
-                f.copy_from(&t.clocks, edge);
-                true
-            }
-            SyncClock::Full(f) => {
-                f.join(&t.clocks, edge);
-                false
-            }
+            // Joined in place: an object synchronising goroutines in turn (a mutex, a channel
+            // between two goroutines) keeps its allocation.
+            SyncClock::Full(f) => f.join(&t.clocks, edge).1,
             SyncClock::Snap { base, slot, epoch } => {
-                let below = get(&t.clocks.c, *slot) >= *epoch && base.leq(&t.clocks, edge);
+                let below = get(t.clocks.c(), *slot) >= *epoch && base.leq(&t.clocks, edge);
                 if below {
-                    *self = t.released();
+                    t.assign_to(self, edge);
                 } else {
                     let mut full = Clocks::clone(base);
                     full.raise(*slot, *epoch, edge);
@@ -240,7 +304,7 @@ impl SyncClock {
     pub(super) fn assign(&mut self, t: &mut ThreadClock, edge: Edge) {
         match self {
             SyncClock::Full(f) => f.copy_from(&t.clocks, edge),
-            SyncClock::Snap { .. } => *self = t.released(),
+            SyncClock::Snap { .. } => t.assign_to(self, edge),
         }
     }
 }
@@ -250,7 +314,12 @@ mod tests {
     use super::*;
 
     fn thread(c: &[u32], slot: u32) -> ThreadClock {
-        ThreadClock::new(Clocks::uniform(c.to_vec()), slot)
+        ThreadClock::new(Clocks::uniform(c), slot)
+    }
+
+    /// The first `n` components of a clock.
+    fn first(c: &[u32], n: usize) -> Vec<u32> {
+        c[..n].to_vec()
     }
 
     #[test]
@@ -267,10 +336,10 @@ mod tests {
         // Another goroutine learns the epoch of the release, not of later events.
         let mut b = thread(&[0, 5], 1);
         b.acquire(&s1, Edge::Structural);
-        assert_eq!(b.clocks.c, vec![3, 5]);
+        assert_eq!(first(b.clocks.c(), 2), vec![3, 5]);
         let from_b = SyncClock::new(&mut b);
         a.acquire(&from_b, Edge::Structural);
-        assert_eq!(a.clocks.c, vec![4, 5]);
+        assert_eq!(first(a.clocks.c(), 2), vec![4, 5]);
         assert!(a.snap.is_none(), "an acquisition that adds something drops the copy");
     }
 
@@ -282,26 +351,29 @@ mod tests {
         assert!(!s.release(&mut b, Edge::Structural), "a's release is not below b");
         let mut c = thread(&[0, 0, 1], 2);
         c.acquire(&s, Edge::Structural);
-        assert_eq!(c.clocks.cs, vec![2, 7, 1]);
+        assert_eq!(first(c.clocks.cs(), 3), vec![2, 7, 1]);
         // A lock edge reaches `c` only; a key edge `c` and `cnl`.
         let mut d = thread(&[0, 0, 0, 1], 3);
         d.acquire(&s, Edge::Lock);
-        assert_eq!((d.clocks.c.as_slice(), d.clocks.cnl.as_slice()), (&[2, 7, 0, 1][..], &[0, 0, 0, 1][..]));
+        assert_eq!((first(d.clocks.c(), 4), first(d.clocks.cnl(), 4)), (vec![2, 7, 0, 1], vec![0, 0, 0, 1]));
         d.acquire(&s, Edge::Key);
-        assert_eq!((d.clocks.cnl.as_slice(), d.clocks.cs.as_slice()), (&[2, 7, 0, 1][..], &[0, 0, 0, 1][..]));
-        // c has learnt everything in s: its release replaces s.
+        assert_eq!((first(d.clocks.cnl(), 4), first(d.clocks.cs(), 4)), (vec![2, 7, 0, 1], vec![0, 0, 0, 1]));
+        // c has learnt everything in s: its release finds s below it, and s now equals c.
         c.tick();
         assert!(s.release(&mut c, Edge::Structural));
-        assert!(leq(&[2, 7, 2], &c.clocks.c) && c.clocks.c == vec![2, 7, 2]);
+        let mut e = thread(&[0, 0, 0, 0, 1], 4);
+        e.acquire(&s, Edge::Structural);
+        assert_eq!(first(e.clocks.c(), 5), vec![2, 7, 2, 0, 1]);
     }
 
     #[test]
-    fn clock_helpers() {
-        let mut v = vec![1, 5];
-        assert!(join(&mut v, &[2, 3, 4]));
-        assert_eq!(v, vec![2, 5, 4]);
-        assert!(!join(&mut v, &[1]));
-        assert!(leq(&[1, 2], &[1, 2, 3]) && !leq(&[1, 2, 1], &[1, 2]) && leq(&[1, 0, 0], &[1]));
-        assert_eq!(get(&v, 9), 0);
+    fn clocks_widen_as_slots_are_used() {
+        let mut a = Clocks::uniform(&[1, 2]);
+        let b = Clocks::uniform(&[0; 40].iter().enumerate().map(|(i, _)| i as u32).collect::<Vec<_>>());
+        assert_eq!(a.join(&b, Edge::Structural), (true, false), "a[0] = 1 > b[0]");
+        assert_eq!((get(a.c(), 1), get(a.cs(), 39), get(a.cnl(), 0)), (2, 39, 1));
+        assert_eq!(a.c().len() % WIDTH_STEP, 0);
+        assert!(Clocks::uniform(&[1]).leq(&a, Edge::Structural) && !a.leq(&Clocks::uniform(&[1]), Edge::Lock));
+        assert_eq!(get(a.c(), 900), 0);
     }
 }

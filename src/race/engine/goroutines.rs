@@ -162,7 +162,7 @@ impl Goroutines {
     pub(super) fn running(&mut self, gid: u32, now: u64) -> usize {
         let i = match self.index_of(gid) {
             Some(i) => i,
-            None => self.add(gid, Clocks::uniform(self.latest())),
+            None => self.add(gid, Clocks::uniform(&self.latest())),
         };
         let slot = self.live[i].clock.slot;
         if slot == DETACHED {
@@ -189,7 +189,7 @@ impl Goroutines {
         };
         let slot = &mut self.slots[s];
         let t = &mut self.live[i].clock;
-        let epoch = slot.epoch.max(super::clock::get(&t.clocks.c, s as u32)) + 1;
+        let epoch = slot.epoch.max(super::clock::get(t.clocks.c(), s as u32)) + 1;
         t.attach(s as u32, epoch);
         *slot = Slot { occupant: i as u32, epoch, used_at: now };
     }

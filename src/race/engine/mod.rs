@@ -236,7 +236,7 @@ impl Engine {
             Kind::Enter => {
                 let t = &self.gs.live[g];
                 let visit = Visit { site: e.site, slot: t.clock.slot, gid, clock: t.clock.own(), stack: e.aux };
-                self.probes.enter(visit, &t.clock.clocks.cnl);
+                self.probes.enter(visit, t.clock.clocks.cnl());
             }
         }
     }

@@ -19,13 +19,13 @@ const SHADOW_LIMIT: usize = 32;
 
 /// Entries kept per list of a key's history (latest reads, latest writes, check-then-act
 /// pairs: one per goroutine, the oldest goroutine's dropped first).
-const KEY_HISTORY: usize = 8;
+const KEY_HISTORY: usize = 4;
 
 /// Keys with history in one map before that map's key history is flushed.
 pub const MAX_KEYS_PER_MAP: usize = 1 << 14;
 
 /// Keys with history over all maps before every map's key history is flushed.
-pub const MAX_KEYS: usize = 1 << 17;
+pub const MAX_KEYS: usize = 1 << 16;
 
 /// One map access as the engine remembers it.
 #[derive(Clone, Copy, Debug)]
@@ -75,6 +75,15 @@ pub(super) struct KeyState {
     pub(super) pairs: Vec<(Access, Access)>,
 }
 
+impl KeyState {
+    /// Empties it for reuse, keeping its allocations.
+    fn clear(&mut self) {
+        self.last_read.clear();
+        self.writes.clear();
+        self.pairs.clear();
+    }
+}
+
 /// Replaces goroutine `gid`'s entry of `list`, or adds one (dropping the oldest at the limit).
 pub(super) fn remember<T>(list: &mut Vec<T>, gid: u32, of: impl Fn(&T) -> u32, item: T) {
     match list.iter_mut().find(|x| of(x) == gid) {
@@ -88,6 +97,14 @@ pub(super) fn remember<T>(list: &mut Vec<T>, gid: u32, of: impl Fn(&T) -> u32, i
     }
 }
 
+/// One key of a map.
+pub(super) struct Key {
+    /// sync.Map: the per-key order of its operations (kept as long as the map).
+    pub(super) clock: Option<SyncClock>,
+    /// Its history: an index in `Maps::histories`, `NONE` if none.
+    history: u32,
+}
+
 pub(super) struct MapState {
     /// Unique per map state over the run (0 while this entry is free): a goroutine's cached
     /// index is valid while it matches.
@@ -99,14 +116,13 @@ pub(super) struct MapState {
     pub(super) shadow: Vec<Access>,
     /// A lock every access in `shadow` holds in write mode, 0 if none known.
     pub(super) guard: u64,
-    /// Key histories: `key_index` maps a key hash to its index in `keys`.
-    key_index: IdMap<u64, u32>,
-    keys: Vec<KeyState>,
-    /// The key of the latest key-level access and its index (`NONE` if none): a write
+    /// Keys with a clock or a history.
+    pub(super) keys: IdMap<u64, Key>,
+    /// Keys with a history.
+    histories: usize,
+    /// The key of the latest key-level access and its history (`NONE` if none): a write
     /// usually follows a read of the same key.
     last_key: (u64, u32),
-    /// sync.Map: the per-key order of its operations.
-    pub(super) key_clocks: IdMap<u64, SyncClock>,
 }
 
 impl MapState {
@@ -118,32 +134,29 @@ impl MapState {
             shared: false,
             shadow: Vec::new(),
             guard: 0,
-            key_index: IdMap::default(),
-            keys: Vec::new(),
+            keys: IdMap::default(),
+            histories: 0,
             last_key: (0, NONE),
-            key_clocks: IdMap::default(),
         }
     }
 
-    /// Forgets every key's history (their sync.Map clocks stay); returns how many there were.
-    fn flush_keys(&mut self) -> usize {
-        let n = self.keys.len();
-        self.key_index = IdMap::default();
-        self.keys = Vec::new();
-        self.last_key = (0, NONE);
-        n
+    /// Key `k`'s entry, made if new.
+    pub(super) fn key(&mut self, k: u64) -> &mut Key {
+        self.keys.entry(k).or_insert(Key { clock: None, history: NONE })
     }
 }
 
-/// The live maps' states.
+/// The live maps' states, and the key histories they use.
 #[derive(Default)]
 pub(super) struct Maps {
     index: IdMap<u64, u32>,
     pub(super) states: Vec<MapState>,
     free: Vec<u32>,
     generations: u32,
-    /// Keys with history over all maps.
-    keys: usize,
+    /// Key histories, reused (with their allocations) once their key is flushed or its map
+    /// freed: a program cycling through keys allocates nothing in the steady state.
+    histories: Vec<KeyState>,
+    free_histories: Vec<u32>,
     /// How many times key histories were flushed to stay within the limits.
     pub(super) flushes: u64,
 }
@@ -159,14 +172,14 @@ impl Maps {
 
     fn make(&mut self, addr: u64) -> usize {
         self.generations += 1;
-        let state = MapState::new(self.generations);
         let i = match self.free.pop() {
             Some(i) => {
-                self.states[i as usize] = state;
+                let s = &mut self.states[i as usize];
+                s.generation = self.generations;
                 i as usize
             }
             None => {
-                self.states.push(state);
+                self.states.push(MapState::new(self.generations));
                 self.states.len() - 1
             }
         };
@@ -184,13 +197,33 @@ impl Maps {
         s.owner = Some(owner);
     }
 
-    /// The map at `addr` was freed: its state goes.
+    /// The map at `addr` was freed: its state goes (the shadow's allocation, at most
+    /// `SHADOW_LIMIT` accesses, is kept for the next map).
     pub(super) fn free(&mut self, addr: u64) {
         let Some(i) = self.index.remove(&addr) else { return };
-        let s = &mut self.states[i as usize];
-        self.keys -= s.keys.len();
-        *s = MapState::new(0);
+        self.flush_keys(i as usize);
+        let mut shadow = std::mem::take(&mut self.states[i as usize].shadow);
+        shadow.clear();
+        self.states[i as usize] = MapState { shadow, ..MapState::new(0) };
         self.free.push(i);
+    }
+
+    /// Forgets the history of every key of map `mi` (their sync.Map clocks stay).
+    fn flush_keys(&mut self, mi: usize) {
+        let ms = &mut self.states[mi];
+        if ms.histories == 0 {
+            return;
+        }
+        for key in ms.keys.values_mut() {
+            if key.history != NONE {
+                self.histories[key.history as usize].clear();
+                self.free_histories.push(key.history);
+                key.history = NONE;
+            }
+        }
+        ms.keys.retain(|_, k| k.clock.is_some());
+        ms.histories = 0;
+        ms.last_key = (0, NONE);
     }
 
     /// The history of key `k` of map `mi`, made if new (flushing histories at the limits).
@@ -198,31 +231,36 @@ impl Maps {
     pub(super) fn key_state(&mut self, mi: usize, k: u64) -> &mut KeyState {
         let ms = &self.states[mi];
         if ms.last_key.0 == k && ms.last_key.1 != NONE {
-            let i = ms.last_key.1 as usize;
-            return &mut self.states[mi].keys[i];
+            return &mut self.histories[ms.last_key.1 as usize];
         }
-        if !ms.key_index.contains_key(&k) {
-            if ms.keys.len() >= MAX_KEYS_PER_MAP {
-                self.keys -= self.states[mi].flush_keys();
+        let known = ms.keys.get(&k).map_or(NONE, |key| key.history);
+        let h = if known != NONE {
+            known
+        } else {
+            if ms.histories >= MAX_KEYS_PER_MAP {
+                self.flush_keys(mi);
                 self.flushes += 1;
             }
-            if self.keys >= MAX_KEYS {
-                for s in &mut self.states {
-                    s.flush_keys();
+            if self.histories.len() - self.free_histories.len() >= MAX_KEYS {
+                for m in 0..self.states.len() {
+                    self.flush_keys(m);
                 }
-                self.keys = 0;
                 self.flushes += 1;
             }
-            self.keys += 1;
-        }
-        let ms = &mut self.states[mi];
-        let next = ms.keys.len() as u32;
-        let i = *ms.key_index.entry(k).or_insert(next);
-        if i == next {
-            ms.keys.push(KeyState::default());
-        }
-        ms.last_key = (k, i);
-        &mut ms.keys[i as usize]
+            let h = match self.free_histories.pop() {
+                Some(h) => h,
+                None => {
+                    self.histories.push(KeyState::default());
+                    self.histories.len() as u32 - 1
+                }
+            };
+            let ms = &mut self.states[mi];
+            ms.key(k).history = h;
+            ms.histories += 1;
+            h
+        };
+        self.states[mi].last_key = (k, h);
+        &mut self.histories[h as usize]
     }
 }
 
@@ -241,7 +279,7 @@ pub(super) struct InnerMap {
 /// shadow is full the oldest entry goes. One pass over the shadow does the check and the
 /// compaction.
 pub(super) fn race_check(t: &ThreadClock, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
-    let (c, cnl) = (&t.clocks.c, &t.clocks.cnl);
+    let (c, cnl) = (t.clocks.c(), t.clocks.cnl());
     let g = acc.gid;
     let shadow = &mut ms.shadow;
     // Every remembered access holds `guard` in write mode: an access holding it too is

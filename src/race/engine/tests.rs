@@ -299,7 +299,7 @@ fn more_goroutines_alive_than_slots_cost_no_more_than_slots() {
     for g in 0..4 * SLOTS as u32 {
         r.go(1, 100 + g).write(100 + g, 10);
     }
-    assert!(r.0.gs.live.iter().all(|g| g.clock.clocks.c.len() <= SLOTS));
+    assert!(r.0.gs.live.iter().all(|g| g.clock.clocks.c().len() <= SLOTS));
     assert_eq!(r.0.live_goroutines(), 4 * SLOTS + 1);
     assert!(!r.rules().is_empty(), "unordered writes of goroutines that never shared a slot race");
 }
