@@ -13,13 +13,13 @@ impl Engine {
     /// replacing the least recent, if absent).
     #[inline]
     fn recent_map(&mut self, g: usize, addr: u64) -> (usize, usize) {
-        let recent = &mut self.gs.live[g].recent;
+        let recent = &mut self.gs.recent[g];
         let states = &self.maps.states;
         if let Some(r) = recent.iter().position(|r| r.addr == addr && r.map != NONE && states[r.map as usize].generation == r.generation) {
             return (recent[r].map as usize, r);
         }
         let mi = self.maps.get_or_make(addr);
-        let recent = &mut self.gs.live[g].recent;
+        let recent = &mut self.gs.recent[g];
         let r = (0..recent.len()).min_by_key(|&i| recent[i].seq).expect("not empty");
         recent[r] = Recent { addr, map: mi as u32, generation: self.maps.states[mi].generation, seq: 0, locked: LockSet::default() };
         (mi, r)
@@ -65,7 +65,7 @@ impl Engine {
             sections: t.sections,
             left_lock: 0,
         };
-        let last = &mut t.recent[ri];
+        let last = &mut self.gs.recent[g][ri];
         let previous = std::mem::replace(&mut last.seq, seq);
         // The critical section this goroutine left last, if it did not touch the map in it and
         // holds its lock no more: where a getter returning the guarded map would have run.

@@ -186,11 +186,21 @@ pub(super) struct ThreadClock {
     /// Equal to `clocks` but for the own component (which only grows): valid until an
     /// acquisition or a change of slot changes another component.
     snap: Option<Rc<Clocks>>,
+    /// A copy `clocks` are known to be ≥ (forever: clocks only grow): the parent's at a fork,
+    /// so that a goroutine acquiring what its parent released before starting it (the
+    /// parent's mutex, its channel) joins nothing.
+    known: Option<Rc<Clocks>>,
 }
 
 impl ThreadClock {
     pub(super) fn new(clocks: Clocks, slot: u32) -> ThreadClock {
-        ThreadClock { clocks, slot, snap: None }
+        ThreadClock { clocks, slot, snap: None, known: None }
+    }
+
+    /// A goroutine started by this one: its clocks are this one's.
+    pub(super) fn child(&mut self) -> ThreadClock {
+        let known = self.snap.clone().or_else(|| self.known.clone());
+        ThreadClock { clocks: self.clocks.clone(), slot: super::goroutines::DETACHED, snap: None, known }
     }
 
     /// The own component: the epoch of this goroutine's next access.
@@ -229,6 +239,8 @@ impl ThreadClock {
         let grew = match s {
             // Released by this goroutine since its clocks last changed: already included.
             SyncClock::Snap { base, .. } if self.is_snapshot(base) => false,
+            // A copy these clocks are ≥: only the releaser's own component can be new.
+            SyncClock::Snap { base, slot, epoch } if self.known.as_ref().is_some_and(|k| Rc::ptr_eq(k, base)) => self.clocks.raise(*slot, *epoch, edge),
             SyncClock::Snap { base, slot, epoch } => self.clocks.join(base, edge).0 | self.clocks.raise(*slot, *epoch, edge),
             SyncClock::Full(f) => self.clocks.join(f, edge).0,
         };
@@ -241,19 +253,31 @@ impl ThreadClock {
         SyncClock::Snap { base: self.snapshot(), slot: self.slot, epoch: self.own() }
     }
 
-    /// Makes `s` equal to these clocks (on the clocks `edge` carries): sharing this goroutine's
-    /// copy if it has one, else overwriting the object's own copy if nobody shares it (a mutex
-    /// passed between goroutines then allocates nothing), else making the goroutine's copy.
-    fn assign_to(&mut self, s: &mut SyncClock, edge: Edge) {
-        if self.snap.is_none()
-            && let SyncClock::Snap { base, slot, epoch } = s
-            && let Some(b) = Rc::get_mut(base)
-        {
-            b.copy_from(&self.clocks, edge);
-            (*slot, *epoch) = (self.slot, self.own());
+    /// Makes the object clock `s` equal to these clocks (on the clocks `edge` carries): sharing
+    /// this goroutine's copy if it has one; else overwriting the object's copy if nobody shares
+    /// it; else giving the object a copy of its own. So an object that goroutines pass back and
+    /// forth (a mutex, a contended key or counter) allocates once, then is overwritten in place.
+    /// `adopt`: the goroutine released `s` last too (a lock it takes again and again): an
+    /// overwritten copy becomes the goroutine's, so that its next releases only share it.
+    fn assign_to(&mut self, s: &mut SyncClock, edge: Edge, adopt: bool) {
+        if self.snap.is_some() {
+            *s = self.released();
             return;
         }
-        *s = self.released();
+        match s {
+            SyncClock::Snap { base, slot, epoch } if Rc::strong_count(base) == 1 && Rc::weak_count(base) == 0 => {
+                let b = Rc::get_mut(base).expect("checked");
+                if adopt {
+                    b.clone_from(&self.clocks);
+                    self.snap = Some(Rc::clone(base));
+                } else {
+                    b.copy_from(&self.clocks, edge);
+                }
+                (*slot, *epoch) = (self.slot, self.own());
+            }
+            SyncClock::Snap { .. } => *s = SyncClock::Full(Box::new(self.clocks.clone())),
+            SyncClock::Full(f) => f.copy_from(&self.clocks, edge),
+        }
     }
 }
 
@@ -288,7 +312,7 @@ impl SyncClock {
             SyncClock::Snap { base, slot, epoch } => {
                 let below = get(t.clocks.c(), *slot) >= *epoch && base.leq(&t.clocks, edge);
                 if below {
-                    t.assign_to(self, edge);
+                    t.assign_to(self, edge, false);
                 } else {
                     let mut full = Clocks::clone(base);
                     full.raise(*slot, *epoch, edge);
@@ -300,11 +324,12 @@ impl SyncClock {
         }
     }
 
-    /// Overwrites `self` with `t`'s clocks (the caller knows `self ≤ t`).
-    pub(super) fn assign(&mut self, t: &mut ThreadClock, edge: Edge) {
+    /// Overwrites `self` with `t`'s clocks (the caller knows `self ≤ t`); `adopt`: `t`
+    /// released `self` last too (see `ThreadClock::assign_to`).
+    pub(super) fn assign(&mut self, t: &mut ThreadClock, edge: Edge, adopt: bool) {
         match self {
             SyncClock::Full(f) => f.copy_from(&t.clocks, edge),
-            SyncClock::Snap { .. } => t.assign_to(self, edge),
+            SyncClock::Snap { .. } => t.assign_to(self, edge, adopt),
         }
     }
 }

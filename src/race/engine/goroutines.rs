@@ -29,9 +29,11 @@ pub const MAX_LIVE_GOROUTINES: usize = 100_000;
 pub(super) const DETACHED: u32 = u32::MAX;
 
 /// Entries of a goroutine's recent-maps cache.
-const RECENT: usize = 8;
+const RECENT: usize = 6;
 
-/// One goroutine alive in the trace.
+/// One goroutine alive in the trace: what every event touches (its recent maps, which only
+/// map accesses need, are kept apart in `Goroutines::recent`, so that switching between
+/// thousands of goroutines touches little memory).
 pub(super) struct Goroutine {
     pub(super) gid: u32,
     pub(super) clock: ThreadClock,
@@ -40,8 +42,6 @@ pub(super) struct Goroutine {
     pub(super) sections: u32,
     /// The lock and critical section (`Held::section`) it left last; lock 0 if none.
     pub(super) released: (u64, u32),
-    /// The maps it accessed last (see [`Recent`]).
-    pub(super) recent: [Recent; RECENT],
     /// The latest lock (address, index in `Engine::locks`; `NONE` if none): a release usually
     /// follows the acquisition of the same lock.
     pub(super) lock: (u64, u32),
@@ -84,6 +84,8 @@ pub(super) struct Goroutines {
     /// go statements that created a goroutine long after it ended.
     creators: Vec<(u32, u32)>,
     pub(super) live: Vec<Goroutine>,
+    /// By index in `live`: the goroutine's recent maps.
+    pub(super) recent: Vec<[Recent; RECENT]>,
     free_live: Vec<u32>,
     slots: Vec<Slot>,
     /// Slots of ended goroutines, the earliest ended first.
@@ -115,23 +117,25 @@ impl Goroutines {
         gid != 0 && (gid as usize) <= self.index.len() + 4096
     }
 
-    fn add(&mut self, gid: u32, clocks: Clocks) -> usize {
+    fn add(&mut self, gid: u32, clock: ThreadClock) -> usize {
         let g = Goroutine {
             gid,
-            clock: ThreadClock::new(clocks, DETACHED),
+            clock,
             held: LockSet::default(),
             sections: 0,
             released: (0, 0),
-            recent: [Recent { map: NONE, ..Recent::default() }; RECENT],
             lock: (0, NONE),
         };
+        let recent = [Recent { map: NONE, ..Recent::default() }; RECENT];
         let i = match self.free_live.pop() {
             Some(i) => {
                 self.live[i as usize] = g;
+                self.recent[i as usize] = recent;
                 i as usize
             }
             None => {
                 self.live.push(g);
+                self.recent.push(recent);
                 self.live.len() - 1
             }
         };
@@ -162,7 +166,7 @@ impl Goroutines {
     pub(super) fn running(&mut self, gid: u32, now: u64) -> usize {
         let i = match self.index_of(gid) {
             Some(i) => i,
-            None => self.add(gid, Clocks::uniform(&self.latest())),
+            None => self.add(gid, ThreadClock::new(Clocks::uniform(&self.latest()), DETACHED)),
         };
         let slot = self.live[i].clock.slot;
         if slot == DETACHED {
@@ -196,13 +200,13 @@ impl Goroutines {
 
     /// `parent` starts goroutine `child` at `site`: the child's clocks are the parent's.
     pub(super) fn fork(&mut self, parent: usize, child: u32, site: u32) {
-        let clocks = self.live[parent].clock.clocks.clone();
-        let pgid = self.live[parent].gid;
         if self.index_of(child).is_some() {
             // Only a corrupt trace forks a live goroutine again: it keeps its clocks.
             return;
         }
-        self.add(child, clocks);
+        let clock = self.live[parent].clock.child();
+        let pgid = self.live[parent].gid;
+        self.add(child, clock);
         self.creators[child as usize] = (pgid, site);
         self.live[parent].clock.tick();
     }

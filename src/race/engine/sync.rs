@@ -23,6 +23,9 @@ pub(super) struct LockClock {
     w_below: u32,
     /// The same for `r`.
     r_below: u32,
+    /// The goroutine that released `w` (`r`) last, 0 if none.
+    w_last: u32,
+    r_last: u32,
 }
 
 /// Lock clocks by address; a goroutine caches its latest lock's index.
@@ -76,17 +79,19 @@ impl Engine {
         let li = self.lock_index(g, addr);
         let lock = &mut self.locks.states[li];
         let t = &mut self.gs.live[g];
-        let (clock, below) = if read { (&mut lock.r, &mut lock.r_below) } else { (&mut lock.w, &mut lock.w_below) };
+        let (clock, below, last) =
+            if read { (&mut lock.r, &mut lock.r_below, &mut lock.r_last) } else { (&mut lock.w, &mut lock.w_below, &mut lock.w_last) };
         match clock {
             None => {
                 *clock = Some(SyncClock::new(&mut t.clock));
                 *below = t.gid;
             }
             // The lock's clock is ≤ this goroutine's: the join is a copy.
-            Some(c) if *below == t.gid => c.assign(&mut t.clock, Edge::Lock),
+            Some(c) if *below == t.gid => c.assign(&mut t.clock, Edge::Lock, *last == t.gid),
             // If the lock's clock was ≤ this goroutine's, it now equals it.
             Some(c) => *below = if c.release(&mut t.clock, Edge::Lock) { t.gid } else { 0 },
         }
+        *last = t.gid;
         t.clock.tick();
     }
 
