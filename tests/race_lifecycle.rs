@@ -359,6 +359,46 @@ func main() {
 }
 
 #[test]
+fn a_long_run_is_analysed_as_it_runs_within_its_disk_window() {
+    // 2 million records (64 MB of trace) through a window of 2 segments (8 MiB): the program
+    // waits for the analysis whenever it gets two segments ahead, and the race at the end is
+    // still found.
+    let src = r#"package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func main() {
+	m := map[int]int{}
+	for i := 0; i < 2000000; i++ {
+		m[i&1023]++
+	}
+	done := make(chan bool)
+	go func() { m[1] = 1; done <- true }()
+	time.Sleep(20 * time.Millisecond)
+	m[2] = 2
+	<-done
+	fmt.Println(len(m))
+}
+"#;
+    let m = Module::new(&[("main.go", src)]);
+    let (code, stdout, stderr) = m.maprace_env(&["race", "--no-confirm", "--", "go", "run", "."], &[("MAPRACE_TRACE_WINDOW", "2")]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(stdout.contains("MR001"), "{stdout}\n{stderr}");
+    let events: u64 = stderr.split("; ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(events > 2_000_000, "{stderr}");
+    let disk: u64 = stderr
+        .split("trace on disk at most ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no disk figure: {stderr}"));
+    assert!(disk <= 8, "{disk} MiB on disk: {stderr}");
+}
+
+#[test]
 fn the_runtime_support_vets_and_builds_for_arm64_and_race() {
     let rt = Path::new(env!("CARGO_MANIFEST_DIR")).join("race/rt");
     let dir = tempfile::tempdir().unwrap();

@@ -205,7 +205,7 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     cmd.args(&args).current_dir(dir).env("GOFLAGS", goflags).env("MAPRACE_TRACE_DIR", &traces).env("GOWORK", "off");
     // The traces are analysed while the command runs; kept ones are kept whole.
     let keep = opts.keep.is_some();
-    if !keep {
+    if !keep && std::env::var_os("MAPRACE_TRACE_WINDOW").is_none() {
         cmd.env("MAPRACE_TRACE_WINDOW", WINDOW.to_string());
     }
     let sites = Arc::new(sites);
