@@ -157,6 +157,19 @@ impl Clocks {
         grew
     }
 
+    /// Raises component `slot` of the clocks `edge` carries to `from`'s.
+    fn join_at(&mut self, from: &Clocks, slot: u32, edge: Edge) {
+        let s = slot as usize;
+        if s >= from.width {
+            return;
+        }
+        self.widen(s + 1);
+        for p in 0..edge.parts() {
+            let x = &mut self.v[p * self.width + s];
+            *x = (*x).max(from.v[p * from.width + s]);
+        }
+    }
+
     /// Whether `self ≤ other` on the clocks `edge` carries.
     fn leq(&self, other: &Clocks, edge: Edge) -> bool {
         (0..edge.parts()).all(|p| {
@@ -177,6 +190,43 @@ impl Clocks {
     }
 }
 
+/// The slots where a goroutine's clocks may exceed the copy it knows (`ThreadClock::known`):
+/// a few, or unknown. A goroutine started by another knows its parent's copy and differs from
+/// it in its own slot and the few it learns of afterwards, so joining it into an object that
+/// knows the same copy touches those few components only.
+#[derive(Clone, Copy, Debug, Default)]
+struct Delta {
+    slots: [u16; DELTA],
+    /// How many of `slots` are used; `UNKNOWN` when too many or not tracked.
+    len: u8,
+}
+
+const DELTA: usize = 4;
+const UNKNOWN: u8 = u8::MAX;
+
+impl Delta {
+    fn unknown() -> Delta {
+        Delta { slots: [0; DELTA], len: UNKNOWN }
+    }
+
+    fn slots(&self) -> Option<&[u16]> {
+        (self.len != UNKNOWN).then(|| &self.slots[..self.len as usize])
+    }
+
+    fn add(&mut self, slot: u32) {
+        let Some(have) = self.slots() else { return };
+        if have.contains(&(slot as u16)) {
+            return;
+        }
+        if (self.len as usize) < DELTA {
+            self.slots[self.len as usize] = slot as u16;
+            self.len += 1;
+        } else {
+            self.len = UNKNOWN;
+        }
+    }
+}
+
 /// A goroutine's clocks, its own slot, and the shared copy it hands out at releases.
 #[derive(Debug, Default)]
 pub(super) struct ThreadClock {
@@ -190,17 +240,24 @@ pub(super) struct ThreadClock {
     /// so that a goroutine acquiring what its parent released before starting it (the
     /// parent's mutex, its channel) joins nothing.
     known: Option<Rc<Clocks>>,
+    /// Where `clocks` may differ from `known`.
+    delta: Delta,
 }
 
 impl ThreadClock {
     pub(super) fn new(clocks: Clocks, slot: u32) -> ThreadClock {
-        ThreadClock { clocks, slot, snap: None, known: None }
+        ThreadClock { clocks, slot, snap: None, known: None, delta: Delta::unknown() }
     }
 
     /// A goroutine started by this one: its clocks are this one's.
     pub(super) fn child(&mut self) -> ThreadClock {
-        let known = self.snap.clone().or_else(|| self.known.clone());
-        ThreadClock { clocks: self.clocks.clone(), slot: super::goroutines::DETACHED, snap: None, known }
+        let (known, mut delta) = match &self.snap {
+            // The copy equals these clocks but for the own component.
+            Some(s) => (Some(Rc::clone(s)), Delta::default()),
+            None => (self.known.clone(), self.delta),
+        };
+        delta.add(self.slot);
+        ThreadClock { clocks: self.clocks.clone(), slot: super::goroutines::DETACHED, snap: None, known, delta }
     }
 
     /// The own component: the epoch of this goroutine's next access.
@@ -223,7 +280,12 @@ impl ThreadClock {
     pub(super) fn attach(&mut self, slot: u32, epoch: u32) {
         self.slot = slot;
         self.clocks.raise(slot, epoch, Edge::Structural);
+        self.delta.add(slot);
         self.snap = None;
+    }
+
+    fn knows(&self, base: &Rc<Clocks>) -> bool {
+        self.known.as_ref().is_some_and(|k| Rc::ptr_eq(k, base))
     }
 
     fn snapshot(&mut self) -> Rc<Clocks> {
@@ -240,13 +302,38 @@ impl ThreadClock {
             // Released by this goroutine since its clocks last changed: already included.
             SyncClock::Snap { base, .. } if self.is_snapshot(base) => false,
             // A copy these clocks are ≥: only the releaser's own component can be new.
-            SyncClock::Snap { base, slot, epoch } if self.known.as_ref().is_some_and(|k| Rc::ptr_eq(k, base)) => self.clocks.raise(*slot, *epoch, edge),
-            SyncClock::Snap { base, slot, epoch } => self.clocks.join(base, edge).0 | self.clocks.raise(*slot, *epoch, edge),
-            SyncClock::Full(f) => self.clocks.join(f, edge).0,
+            SyncClock::Snap { base, slot, epoch } if self.knows(base) => {
+                let grew = self.clocks.raise(*slot, *epoch, edge);
+                if grew {
+                    self.delta.add(*slot);
+                }
+                grew
+            }
+            SyncClock::Snap { base, slot, epoch } => {
+                let grew = self.clocks.join(base, edge).0 | self.clocks.raise(*slot, *epoch, edge);
+                self.untracked(grew)
+            }
+            SyncClock::Full(f) => {
+                let grew = self.clocks.join(&f.clocks, edge).0;
+                self.untracked(grew)
+            }
         };
         if grew {
             self.snap = None;
         }
+    }
+
+    /// After a join: if it grew, where the clocks differ from `known` is not tracked any more.
+    fn untracked(&mut self, grew: bool) -> bool {
+        if grew {
+            self.delta = Delta::unknown();
+        }
+        grew
+    }
+
+    /// An object clock of its own, equal to these clocks.
+    fn owned(&self) -> SyncClock {
+        SyncClock::Full(Box::new(Owned { clocks: self.clocks.clone(), known: self.known.clone() }))
     }
 
     fn released(&mut self) -> SyncClock {
@@ -275,8 +362,8 @@ impl ThreadClock {
                 }
                 (*slot, *epoch) = (self.slot, self.own());
             }
-            SyncClock::Snap { .. } => *s = SyncClock::Full(Box::new(self.clocks.clone())),
-            SyncClock::Full(f) => f.copy_from(&self.clocks, edge),
+            SyncClock::Snap { .. } => *s = self.owned(),
+            SyncClock::Full(f) => f.assign(self, edge),
         }
     }
 }
@@ -289,7 +376,35 @@ pub(super) enum SyncClock {
     /// One goroutine's clocks at its release: `base` with component `slot` raised to `epoch`.
     Snap { base: Rc<Clocks>, slot: u32, epoch: u32 },
     /// A join of several goroutines' releases, owned by the object.
-    Full(Box<Clocks>),
+    Full(Box<Owned>),
+}
+
+/// An object's own clocks, and a copy they are known to be ≥ (a goroutine that knows the same
+/// copy releases into them by its few differing components).
+#[derive(Debug)]
+pub(super) struct Owned {
+    clocks: Clocks,
+    known: Option<Rc<Clocks>>,
+}
+
+impl Owned {
+    /// `self ⊔= t`: (whether `self` was ≤ `t` before, when that was worked out).
+    fn join(&mut self, t: &ThreadClock, edge: Edge) -> bool {
+        if let (Some(k), Some(slots)) = (&self.known, t.delta.slots())
+            && t.knows(k)
+        {
+            for &s in slots {
+                self.clocks.join_at(&t.clocks, s as u32, edge);
+            }
+            return false;
+        }
+        self.clocks.join(&t.clocks, edge).1
+    }
+
+    fn assign(&mut self, t: &ThreadClock, edge: Edge) {
+        self.clocks.copy_from(&t.clocks, edge);
+        self.known.clone_from(&t.known);
+    }
 }
 
 impl SyncClock {
@@ -308,7 +423,7 @@ impl SyncClock {
             }
             // Joined in place: an object synchronising goroutines in turn (a mutex, a channel
             // between two goroutines) keeps its allocation.
-            SyncClock::Full(f) => f.join(&t.clocks, edge).1,
+            SyncClock::Full(f) => f.join(t, edge),
             SyncClock::Snap { base, slot, epoch } => {
                 let below = get(t.clocks.c(), *slot) >= *epoch && base.leq(&t.clocks, edge);
                 if below {
@@ -317,7 +432,7 @@ impl SyncClock {
                     let mut full = Clocks::clone(base);
                     full.raise(*slot, *epoch, edge);
                     full.join(&t.clocks, edge);
-                    *self = SyncClock::Full(Box::new(full));
+                    *self = SyncClock::Full(Box::new(Owned { clocks: full, known: t.known.clone() }));
                 }
                 below
             }
@@ -328,7 +443,7 @@ impl SyncClock {
     /// released `self` last too (see `ThreadClock::assign_to`).
     pub(super) fn assign(&mut self, t: &mut ThreadClock, edge: Edge, adopt: bool) {
         match self {
-            SyncClock::Full(f) => f.copy_from(&t.clocks, edge),
+            SyncClock::Full(f) => f.assign(t, edge),
             SyncClock::Snap { .. } => t.assign_to(self, edge, adopt),
         }
     }
@@ -389,6 +504,32 @@ mod tests {
         let mut e = thread(&[0, 0, 0, 0, 1], 4);
         e.acquire(&s, Edge::Structural);
         assert_eq!(first(e.clocks.c(), 5), vec![2, 7, 2, 0, 1]);
+    }
+
+    #[test]
+    fn children_join_objects_that_know_their_parent_by_their_few_new_components() {
+        // The parent releases a lock; two children (started after) take it in turn, each
+        // joining into a shared object: the object must end up as the full join.
+        let mut parent = thread(&[5, 0, 0, 0, 9], 0);
+        let lock = SyncClock::new(&mut parent);
+        let mut kids: Vec<ThreadClock> = (1..3).map(|s| {
+            let mut k = parent.child();
+            k.attach(s, 1);
+            parent.tick();
+            k
+        }).collect();
+        let mut obj = SyncClock::new(&mut kids[0]);
+        obj.release(&mut kids[1], Edge::Structural);
+        for k in &mut kids {
+            k.acquire(&lock, Edge::Structural);
+            k.tick();
+            obj.release(k, Edge::Structural);
+        }
+        let SyncClock::Full(f) = &obj else { panic!("two releasers make an object clock of its own") };
+        let mut naive = kids[0].clocks.clone();
+        naive.join(&kids[1].clocks, Edge::Structural);
+        assert_eq!(first(f.clocks.c(), 5), first(naive.c(), 5));
+        assert_eq!(first(f.clocks.cs(), 5), vec![6, 2, 2, 0, 9]);
     }
 
     #[test]

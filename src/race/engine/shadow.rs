@@ -27,6 +27,9 @@ pub const MAX_KEYS_PER_MAP: usize = 1 << 14;
 /// Keys with history over all maps before every map's key history is flushed.
 pub const MAX_KEYS: usize = 1 << 16;
 
+/// A freed map's key table is kept for the next map up to this many keys.
+const REUSED_KEYS: usize = 1024;
+
 /// One map access as the engine remembers it.
 #[derive(Clone, Copy, Debug)]
 pub struct Access {
@@ -197,14 +200,23 @@ impl Maps {
         s.owner = Some(owner);
     }
 
-    /// The map at `addr` was freed: its state goes (the shadow's allocation, at most
-    /// `SHADOW_LIMIT` accesses, is kept for the next map).
+    /// The map at `addr` was freed: its state goes. Its allocations are kept for the next map
+    /// when small (the shadow holds at most `SHADOW_LIMIT` accesses; a key table of up to
+    /// `REUSED_KEYS` keys): programs that make a map per request then neither allocate nor
+    /// grow a table per map.
     pub(super) fn free(&mut self, addr: u64) {
         let Some(i) = self.index.remove(&addr) else { return };
         self.flush_keys(i as usize);
-        let mut shadow = std::mem::take(&mut self.states[i as usize].shadow);
+        let old = &mut self.states[i as usize];
+        let mut shadow = std::mem::take(&mut old.shadow);
         shadow.clear();
-        self.states[i as usize] = MapState { shadow, ..MapState::new(0) };
+        let mut keys = std::mem::take(&mut old.keys);
+        if keys.capacity() <= REUSED_KEYS {
+            keys.clear();
+        } else {
+            keys = IdMap::default();
+        }
+        self.states[i as usize] = MapState { shadow, keys, ..MapState::new(0) };
         self.free.push(i);
     }
 
