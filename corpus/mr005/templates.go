@@ -9,7 +9,9 @@ import (
 // templates caches parsed templates by name.
 var templates sync.Map // name -> *template.Template
 
-// Case: package-level sync.Map lazy init: Load misses, then Store; two requests parse and store twice.
+// Lower confidence: package-level sync.Map lazy init: Load misses, then Store; two requests
+// parse and store twice, but what they store is equivalent (a cache fill), so nothing a
+// caller relies on is lost.
 func render(w http.ResponseWriter, name string, data any) error {
 	v, ok := templates.Load(name)
 	if !ok {
@@ -17,7 +19,7 @@ func render(w http.ResponseWriter, name string, data any) error {
 		if err != nil {
 			return err
 		}
-		templates.Store(name, t) // want "MR005"
+		templates.Store(name, t) // want-low "MR005"
 		v = t
 	}
 	return v.(*template.Template).Execute(w, data)

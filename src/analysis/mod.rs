@@ -52,6 +52,8 @@ pub enum WalkId {
 pub struct LazyInit {
     pub store: Access,
     pub check: Site,
+    /// The function of the check and the store.
+    pub func: Option<FuncId>,
 }
 
 /// A map entry read in one critical section and written back from it in another.
@@ -59,6 +61,10 @@ pub struct LazyInit {
 pub struct AtomicityFact {
     pub write: Access,
     pub read: ReadOrigin,
+    /// Where to report it: the write, or the call through which a callee writes.
+    pub at: Site,
+    /// The function whose walk saw the read and the write (none: the entry walk).
+    pub func: Option<FuncId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +80,10 @@ pub struct SyncMapFact {
     pub related: Site,
     pub shown: Rc<str>,
     pub form: SyncMapForm,
+    /// For a Store: the value stored is neither derived from what the Load returned nor a
+    /// new object (`v := compute(k); m.Store(k, v)` after a miss): a cache fill, where two
+    /// goroutines racing store equivalent values.
+    pub recomputed: bool,
 }
 
 #[derive(Default)]
@@ -93,6 +103,13 @@ pub struct Facts {
     /// In the entry walk, the call (origin) of each method run by one client at a time, by
     /// the method's name: how messages name the entry of the calling goroutine.
     pub client_calls: HashMap<u32, String>,
+    /// In the entry walk, the calls (origins) of setup methods (see `is_setup_method`).
+    pub setup_calls: HashSet<u32>,
+    /// Functions some run of the program can have running twice at once: called (or
+    /// started) in a goroutine that runs many times at once, from two goroutines of one walk,
+    /// or called by such a function. What a check-then-act needs to lose an update (MR004,
+    /// MR007): a second run of the same code.
+    pub concurrent_funcs: HashSet<FuncId>,
 }
 
 pub struct Analyzer<'p> {
@@ -126,6 +143,10 @@ pub struct Analyzer<'p> {
     entry_accesses: Vec<Access>,
     /// The last `range` loop scope handed out (see `loop_scope`).
     last_loop_scope: u32,
+    /// Calls seen (caller → callee; the entry walk has no caller), and the callees some call
+    /// runs twice at once: `Facts::concurrent_funcs` is their closure over the calls.
+    calls: HashSet<(Option<FuncId>, FuncId)>,
+    concurrent_calls: HashSet<FuncId>,
     pub facts: Facts,
 }
 
@@ -162,6 +183,8 @@ impl<'p> Analyzer<'p> {
             handler_sites: HashSet::new(),
             conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
+            calls: HashSet::new(),
+            concurrent_calls: HashSet::new(),
             guarded_fields: HashMap::new(),
             concurrent_apis: Vec::new(),
             lock_wrappers: Vec::new(),
@@ -288,6 +311,24 @@ impl<'p> Analyzer<'p> {
         if !self.global_aliases.is_empty() {
             self.recheck_aliased();
         }
+        self.close_concurrent_funcs();
+    }
+
+    /// Everything a function that runs twice at once calls runs twice at once too.
+    fn close_concurrent_funcs(&mut self) {
+        let mut callees: HashMap<FuncId, Vec<FuncId>> = HashMap::new();
+        for (caller, callee) in &self.calls {
+            if let Some(c) = caller {
+                callees.entry(*c).or_default().push(*callee);
+            }
+        }
+        let mut stack: Vec<FuncId> = self.concurrent_calls.iter().copied().collect();
+        let out = &mut self.facts.concurrent_funcs;
+        while let Some(f) = stack.pop() {
+            if out.insert(f) {
+                stack.extend(callees.get(&f).into_iter().flatten().copied());
+            }
+        }
     }
 
     /// Aliasing found anywhere applies everywhere, also to functions walked before it was
@@ -348,8 +389,10 @@ impl<'p> Analyzer<'p> {
                 let Some(s) = self.summaries.get(m) else { continue };
                 for a in &s.accesses {
                     // A goroutine the method waits for (`<-done`, `wg.Wait`) is over when the
-                    // method returns: only background goroutines outlive it.
-                    let joined = a.rel.iter().any(|r| s.acquires.contains(r));
+                    // method returns, and one whose end the method's caller gets to wait for
+                    // (a returned channel it closes) is the caller's to join: only background
+                    // goroutines outlive it.
+                    let joined = a.rel.iter().any(|r| s.acquires.contains(r)) || joined_by_caller(s, a);
                     if matches!(a.thread, Thread::Spawned { .. }) && matches!(a.path.root, Root::Recv) && !joined
                         && let Some(path::Step::Field(f)) = a.path.steps.first() {
                             spawned.insert(f.clone());
@@ -384,6 +427,13 @@ impl<'p> Analyzer<'p> {
                 // (an `Add` arming a timer); otherwise it is setup (`Start`): its goroutines
                 // run alongside the entries, its body is left out (below).
                 if spawners.contains(*id) && !(locked || registered) && *name != "ServeHTTP" {
+                    continue;
+                }
+                // Setup methods (`Provision`, `Start`, `RegisterX`) run once, before the type is
+                // used concurrently: one client's calls, not concurrent with themselves.
+                if locked && !registered && exported && is_setup_method(name) {
+                    entries.push((**id, Entry::OneClient));
+                    has_entry = true;
                     continue;
                 }
                 if ((locked || registered) && exported) || *name == "ServeHTTP" {
@@ -497,6 +547,24 @@ impl Path {
     pub fn type_root(t: crate::model::TypeId) -> Path {
         Path::new(Root::TypeRoot(t))
     }
+}
+
+/// The names Go code gives to methods that set a value up once before it is shared
+/// (caddy's `Provision`/`Validate`, `Init`, `Start`, `Open`, gRPC's `RegisterService`,
+/// `UnmarshalJSON`-style decoding into the value): called by one client, once, not alongside
+/// the value's concurrent methods.
+pub fn is_setup_method(name: &str) -> bool {
+    const EXACT: [&str; 13] =
+        ["Init", "Initialize", "Setup", "SetUp", "Provision", "Validate", "Configure", "Prepare", "Start", "Open", "Bootstrap", "Boot", "Mount"];
+    const PREFIX: [&str; 4] = ["Register", "Unmarshal", "Init", "Setup"];
+    EXACT.contains(&name) || PREFIX.iter().any(|p| name.starts_with(p) && name[p.len()..].starts_with(|c: char| c.is_uppercase()))
+}
+
+/// A goroutine of `s` that releases (sends on, closes) a channel `s` returns: whoever calls
+/// the function decides when it is over.
+fn joined_by_caller(s: &Summary, a: &Access) -> bool {
+    let returned: Vec<&Root> = s.returns.iter().filter_map(|r| r.path.as_ref().map(|p| &p.root)).filter(|r| matches!(r, Root::Local(_))).collect();
+    !returned.is_empty() && a.rel.iter().any(|o| matches!(o, summary::SyncObj::Object(p) if returned.contains(&&p.root)))
 }
 
 /// The fields a path goes through before its first map key or element: which map field of

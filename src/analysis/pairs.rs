@@ -136,10 +136,21 @@ fn parallel(a: &Access, b: &Access, local_scope: &HashMap<u32, u32>) -> bool {
 
 /// Same map object: may-alias paths; or a reassignment of the variable vs any use of it.
 fn same_map(a: &Access, b: &Access) -> bool {
+    // A channel delivers each value to one receive: two goroutines (or two runs of one)
+    // reaching maps through what they received reach what each received, unless one value
+    // is all that is ever sent (then the receives were resolved to it, and share it).
+    let received = |x: &Access| x.per_receive || matches!(x.path.root, Root::Received(_));
+    if received(a) && received(b) && (a.thread != b.thread || matches!(a.thread, Thread::Spawned { multi: true, .. })) {
+        return false;
+    }
     // Reassigning a variable does not touch the map a copy of it still holds.
     let reassign_vs_copy = |x: &Access, y: &Access| x.kind == AccessKind::Reassign && y.copied;
     if reassign_vs_copy(a, b) || reassign_vs_copy(b, a) {
         return false;
+    }
+    // Reading the variable meets only a reassignment of it.
+    if a.kind == AccessKind::Load || b.kind == AccessKind::Load {
+        return (a.kind == AccessKind::Reassign || b.kind == AccessKind::Reassign) && a.path.may_alias(&b.path);
     }
     if a.path.may_alias(&b.path) {
         return true;

@@ -27,6 +27,9 @@ pub enum AccessKind {
     /// A field of a value stored in the map is written (`m[k].n++` with pointer values).
     /// Not a map operation; only MR006 looks at it.
     FieldWrite,
+    /// The variable holding the map is read as a value (passed on, assigned, returned): it
+    /// meets a reassignment of the variable, not writes into the map.
+    Load,
 }
 
 impl AccessKind {
@@ -44,6 +47,7 @@ impl AccessKind {
             AccessKind::Clear => "clear",
             AccessKind::Reassign => "reassignment",
             AccessKind::FieldWrite => "field write",
+            AccessKind::Load => "read",
         }
     }
 }
@@ -89,6 +93,10 @@ pub enum SyncObj {
     Object(Rc<Path>),
     Spawn(Site),
     ParentEnd(Site),
+    /// The end of the goroutine started at this site, released as its last act. Code on a
+    /// path that never started it (the branch that did returned) acquires it: for pairing,
+    /// a goroutine that never started is as good as one that has ended.
+    Finished(Site),
 }
 
 /// A set of sync objects, shared by every access that has the same one: the objects a
@@ -335,6 +343,9 @@ pub struct Access {
     pub copied: bool,
     /// Conditions on the function's parameters under which the access runs (none: always).
     pub conds: Option<Rc<[ParamCond]>>,
+    /// Reached through a value received from a channel on which another value is sent each
+    /// time (`for _, t := range tasks { ch <- t }`): two receives get two values.
+    pub per_receive: bool,
 }
 
 /// A function-typed parameter called (or started as a goroutine) by the function.

@@ -8,11 +8,13 @@
 use super::{RuleContext, Side};
 use crate::analysis::WalkId;
 use crate::analysis::summary::{Access, Thread};
+use crate::model::FuncId;
+use crate::report::Finding;
 
 pub use crate::report::Confidence;
 
 /// Why a conflict is of lower confidence, if it is.
-pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<&'static str> {
+pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
     let walk = s.conflict.walk;
     if let WalkId::Function(f) = walk
         && is_test_file(ctx, ctx.prog.funcs[f as usize].file)
@@ -24,9 +26,35 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<&'static str> {
         // component's state (after waiting for an event, before any work is requested).
         // That protocol is not in the code the analysis reads; `go test -race` sees what
         // the test really does.
-        return Some("only a test runs these two together, and the goroutines are the code under test's own: the test's protocol may keep them apart");
+        return Some("only a test runs these two together, and the goroutines are the code under test's own: the test's protocol may keep them apart".to_string());
+    }
+    if walk == WalkId::Entries
+        && let Some(method) = [s.at, s.other].into_iter().find_map(|a| setup_call(ctx, a))
+    {
+        return Some(format!("{method} looks like a setup method, usually called once before the type is shared"));
     }
     None
+}
+
+/// The setup method a client-call access of the entry walk runs in.
+fn setup_call<'c>(ctx: &'c RuleContext, a: &Access) -> Option<&'c str> {
+    if a.thread != Thread::Current || !ctx.facts.setup_calls.contains(&a.origin) {
+        return None;
+    }
+    ctx.facts.client_calls.get(&a.origin).map(String::as_str)
+}
+
+/// A check-then-act (MR004's locked form, MR007) loses an update only when another run of the
+/// same code falls between the check and the act. Confident when the analysis saw the code
+/// run twice at once (in a goroutine started many times, from two goroutines, or by such
+/// code); otherwise (a `Write` method that one goroutine calls per object, an entry owned by
+/// one writer) the message says what it rests on.
+pub(super) fn check_then_act(ctx: &RuleContext, write: &Access, func: Option<FuncId>, f: &mut Finding) {
+    let twice = matches!(write.thread, Thread::Spawned { multi: true, .. }) || func.is_none_or(|id| ctx.facts.concurrent_funcs.contains(&id));
+    if !twice {
+        f.confidence = Confidence::Low;
+        f.message.push_str(" [lower confidence: nothing shows two goroutines running this code at once]");
+    }
 }
 
 fn is_test_file(ctx: &RuleContext, file: crate::model::FileId) -> bool {

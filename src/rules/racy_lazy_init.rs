@@ -39,7 +39,7 @@ or `sync.Map.LoadOrStore`; or compare-and-swap an `atomic.Pointer` to a copied m
 use crate::analysis::summary::Access;
 use crate::report::Finding;
 
-use super::{ConflictRule, Rule, RuleContext, Side};
+use super::{ConflictRule, Rule, RuleContext, Side, confidence};
 
 pub const RULE: Rule = Rule {
     doc: DOC,
@@ -60,19 +60,17 @@ fn covered(s: &Side) -> bool {
 
 /// The locked forms: check and store in different critical sections.
 fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
-    out.extend(ctx.facts
-        .lazy_inits
-        .iter()
-        .map(|l| {
-            let msg = format!(
-                "{} is created here under {} but was checked at {} outside this critical section, without a re-check; two goroutines can both create it and one's entries are lost",
-                entry(&l.store),
-                ctx.locks_of(&l.store),
-                ctx.short(l.check)
-            );
-            Finding::new(DOC.id, ctx.location(l.store.site), msg, vec![ctx.related(l.check, "the check of the same entry".into())])
-        })
-    );
+    for l in &ctx.facts.lazy_inits {
+        let msg = format!(
+            "{} is created here under {} but was checked at {} outside this critical section, without a re-check; two goroutines can both create it and one's entries are lost",
+            entry(&l.store),
+            ctx.locks_of(&l.store),
+            ctx.short(l.check)
+        );
+        let mut f = Finding::new(DOC.id, ctx.location(l.store.site), msg, vec![ctx.related(l.check, "the check of the same entry".into())]);
+        confidence::check_then_act(ctx, &l.store, l.func, &mut f);
+        out.push(f);
+    }
 }
 
 /// The unlocked form, reported when another goroutine can run the same store.

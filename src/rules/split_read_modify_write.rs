@@ -28,21 +28,19 @@ Do the read and the write in one critical section (`c.Add(k, 1)`); or keep an at
 
 use crate::report::Finding;
 
-use super::{Rule, RuleContext};
+use super::{Rule, RuleContext, confidence};
 
 pub const RULE: Rule = Rule { doc: DOC, facts: Some(findings), conflict: None };
 
 fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
-    out.extend(ctx.facts
-        .atomicity
-        .iter()
-        .map(|f| {
-            let msg = format!(
-                "{} is written back from a value read at {} in an earlier critical section; an update made by another goroutine in between is lost",
-                f.write.shown,
-                ctx.short(f.read.site)
-            );
-            Finding::new(DOC.id, ctx.location(f.write.site), msg, vec![ctx.related(f.read.site, "the read of the same entry".into())])
-        })
-    );
+    for f in &ctx.facts.atomicity {
+        let msg = format!(
+            "{} is written back from a value read at {} in an earlier critical section; an update made by another goroutine in between is lost",
+            f.write.shown,
+            ctx.short(f.read.site)
+        );
+        let mut finding = Finding::new(DOC.id, ctx.location(f.at), msg, vec![ctx.related(f.read.site, "the read of the same entry".into())]);
+        confidence::check_then_act(ctx, &f.write, f.func, &mut finding);
+        out.push(finding);
+    }
 }

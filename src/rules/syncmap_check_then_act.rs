@@ -30,6 +30,7 @@ or values with their own lock."#,
 };
 
 use crate::analysis::SyncMapForm;
+use crate::report::Confidence;
 use crate::report::Finding;
 
 use super::{Rule, RuleContext};
@@ -58,7 +59,12 @@ fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
                     Vec::new(),
                 ),
             };
-            Finding::new(DOC.id, ctx.location(f.site), msg, related)
+            let mut finding = Finding::new(DOC.id, ctx.location(f.site), msg, related);
+            if f.recomputed {
+                finding.confidence = Confidence::Low;
+                finding.message.push_str(" [lower confidence: the stored value is computed again, not derived from the Load nor a new object: two goroutines racing here store equivalent values (a cache fill)]");
+            }
+            finding
         })
     );
 }

@@ -455,11 +455,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                         },
                         _ => expr_text(e),
                     };
+                    let recomputed = name == "Store"
+                        && evs.get(1).is_some_and(|v| !v.fresh && !v.origin.as_ref().is_some_and(|o| o.path.may_alias(&obj) && o.key.same_as(&key)));
                     self.an.facts.syncmap.push(SyncMapFact {
                         site,
                         related: load_site,
                         shown: Rc::from(shown),
                         form: if name == "Store" { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
+                        recomputed,
                     });
                 }
                 Ev::unknown()
@@ -488,6 +491,19 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// the same goroutine started by two calls does not run twice on one object.
     fn on_own_instance(&self, a: &Access) -> bool {
         matches!(a.path.root, Root::Local(l) if self.call_instances.contains(&l)) || self.constructor_calls.contains(&a.origin)
+    }
+
+    /// A call of `id` running in `thread`: one that runs many times at once, or a second
+    /// goroutine calling it here, has the callee running twice at once.
+    fn note_call(&mut self, id: FuncId, thread: Thread) {
+        self.an.calls.insert((self.func, id));
+        let twice = match thread {
+            Thread::Spawned { multi: true, .. } => true,
+            _ => *self.callee_threads.entry(id).or_insert(thread) != thread,
+        };
+        if twice {
+            self.an.concurrent_calls.insert(id);
+        }
     }
 
     /// Instantiate a callee's summary here. Returns what the call evaluates to.
@@ -526,6 +542,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         };
         let spawn_info = spawn.as_ref().map(|(s, m, start, _)| (*s, *m || in_loop, start.clone()));
+        self.note_call(id, spawn_info.as_ref().map(|(s, m, _)| Thread::Spawned { site: *s, multi: *m }).unwrap_or(caller_thread));
         let caller_site = match caller_thread {
             Thread::Spawned { site, .. } => Some(site),
             Thread::Current => None,
@@ -542,11 +559,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                 a.locks.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
             let rel = substituted_rel.get_or(&a.rel, (), |set| objs.set(set));
             // What the callee acquired before the access, then what the caller had acquired
-            // before the call, then the goroutine's start when the call starts one.
-            let start = match (a.thread, &spawn_info) {
-                (Thread::Current, Some((_, _, start))) => Some(start),
-                _ => None,
-            };
+            // before the call, then the goroutine's start when the call starts one: also for
+            // the goroutines that goroutine starts in turn, which start after it did.
+            let start = spawn_info.as_ref().map(|(_, _, start)| start);
             let acq = substituted_acq.get_or(&a.acq, start.is_some(), |set| {
                 objs.set(set).with(caller_acq.iter().chain(start))
             });
@@ -595,22 +610,25 @@ impl<'a, 'p> Walk<'a, 'p> {
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,
                 typed: a.typed.clone(),
-                // A callee's access to a map parameter reaches the snapshot the caller passed.
-                copied: a.copied || matches!(a.path.root, Root::Param(i) if args.get(i as usize).is_some_and(|ev| ev.snapshot)),
+                // A callee's access to a map passed as a parameter reaches the map value the
+                // caller passed: reassigning the variable it was read from does not touch it
+                // (the read of that variable, in the caller, is what meets the reassignment).
+                copied: a.copied || matches!(a.path.root, Root::Param(_) if a.path.steps.is_empty()),
                 conds,
+                per_receive: a.per_receive,
                 respawned: match (a.thread, thread) {
                     (Thread::Current, Thread::Spawned { .. }) => true,
                     (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
                     _ => false,
                 },
             };
-            new_accesses.push(acc);
+            new_accesses.push((acc, a.value_param.is_some()));
         }
         // Spawn sites reached through two calls run as two goroutines at once: goroutines
         // this call starts (the callee's, or the call itself with `go`), not the goroutine the
         // caller runs in, which makes every call from it.
         let mut multi_sites = Vec::new();
-        for acc in &new_accesses {
+        for (acc, _) in &new_accesses {
             if let Thread::Spawned { site, .. } = acc.thread
                 && (spawn_info.is_some() || Some(site) != caller_site)
                 && !self.on_own_instance(acc)
@@ -624,15 +642,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
             }
         }
-        for acc in new_accesses {
+        for (acc, value_from_caller) in new_accesses {
             if self.sum.accesses.len() >= MAX_ACCESSES {
                 break;
             }
             if acc.value_from.is_some() && acc.kind == AccessKind::Write {
                 let i = self.sum.accesses.len();
                 self.sum.accesses.push(acc);
-                let at = self.site(span);
-                self.check_split_rmw(i, Some(at));
+                // A setter writing a value this caller read (`set(k, get(k)+1)`): the
+                // read-modify-write meets here. A value the callee itself read was checked
+                // in the callee, and is not reported again at each call.
+                if value_from_caller {
+                    let at = self.site(span);
+                    self.check_split_rmw(i, Some(at));
+                }
                 continue;
             }
             // The same callee access instantiated again with nothing that could tell the
@@ -722,13 +745,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                 a.rel = with_rel.get_or(&a.rel, (), |set| set.with(&rel));
             }
         }
-        if let Some((_, _, _, Some(end))) = &spawn {
-            // errgroup.Go / wg.Go of a module function: its end releases the group.
-            let end = end.clone();
-            if let Some(si) = spawn_info.as_ref() {
-                for a in self.sum.accesses.iter_mut().filter(|a| a.origin == origin && matches!(a.thread, Thread::Spawned{site, ..} if site == si.0)) {
-                    a.rel = a.rel.with([&end]);
-                }
+        if let Some((site, _, _, end)) = &spawn {
+            // The goroutine's end releases its own `Finished` and, for errgroup.Go / wg.Go of
+            // a module function, the group.
+            let mut ends = vec![SyncObj::Finished(*site)];
+            ends.extend(end.clone());
+            let mut with_end = SetMemo::default();
+            for a in self.sum.accesses.iter_mut().filter(|a| a.origin == origin && matches!(a.thread, Thread::Spawned { site: s, .. } if s == *site)) {
+                a.rel = with_end.get_or(&a.rel, (), |set| set.with(&ends));
             }
         }
         sum.returns
@@ -748,7 +772,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, snapshot: false, konst: None }
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None }
             })
             .collect()
     }

@@ -1,7 +1,9 @@
-//! Path conditions on parameters (`ParamCond`): which branches of `if method == "GET"` and
+//! Path conditions. On parameters (`ParamCond`): which branches of `if method == "GET"` and
 //! `switch method { case ... }` an access is on, so that a caller passing a constant drops
 //! the branches it cannot take. A helper that reads the config for GET and writes it for the
 //! other methods, called with GET under a read lock, does not write under that read lock.
+//! On local conditions: a lock taken under `if canCache { mu.Lock(); defer mu.Unlock() }` is
+//! held again in a later `if canCache { ... }` (conditional locks, `Flow::cond_locks`).
 
 use super::*;
 
@@ -139,5 +141,62 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         }
         Some(Some(Rc::from(kept)))
+    }
+}
+
+/// One fact a condition states: an expression (its normalised text) and the value it has.
+pub(super) type Atom = (Rc<str>, bool);
+
+impl<'a, 'p> Walk<'a, 'p> {
+    /// The plain facts `cond` being `truth` implies: `ok`, `!ok`, `x == nil`, conjunctions of
+    /// them (`a && b` true, `a || b` false).
+    pub(super) fn atoms_of(&self, cond: &Expr, truth: bool) -> Vec<Atom> {
+        match &cond.kind {
+            ExprKind::Binary(BinaryOp::And, l, r) if truth => [self.atoms_of(l, true), self.atoms_of(r, true)].concat(),
+            ExprKind::Binary(BinaryOp::Or, l, r) if !truth => [self.atoms_of(l, false), self.atoms_of(r, false)].concat(),
+            ExprKind::Binary(BinaryOp::And | BinaryOp::Or, ..) => Vec::new(),
+            ExprKind::Unary(UnaryOp::Not, x) => self.atoms_of(x, !truth),
+            // `x != y` is `x == y` false: one atom for both spellings.
+            ExprKind::Binary(BinaryOp::Ne, l, r) => {
+                let eq = Expr { kind: ExprKind::Binary(BinaryOp::Eq, l.clone(), r.clone()), span: cond.span };
+                vec![(Rc::from(text::expr_text(&eq)), !truth)]
+            }
+            ExprKind::Ident(_) | ExprKind::Selector(..) | ExprKind::Binary(BinaryOp::Eq, ..) | ExprKind::Call { .. } => {
+                vec![(Rc::from(text::expr_text(cond)), truth)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// At the join after `if cond`: a lock the branch where `cond` is `truth` holds and the
+    /// other does not is held whenever `cond` is `truth` again.
+    pub(super) fn note_cond_locks(&self, joined: &mut Flow, branch: &Flow, other: &Flow, atoms: &[Atom]) {
+        if atoms.is_empty() || !branch.live || !other.live {
+            return;
+        }
+        for l in &branch.locks {
+            if other.locks.iter().any(|m| m.lock == l.lock) {
+                continue;
+            }
+            for (text, truth) in atoms {
+                let fact = (text.clone(), *truth, l.clone());
+                if !joined.cond_locks.contains(&fact) {
+                    Rc::make_mut(&mut joined.cond_locks).push(fact);
+                }
+            }
+        }
+    }
+
+    /// Entering a branch where `atoms` hold: the locks taken under the same condition before
+    /// are held here.
+    pub(super) fn take_cond_locks(&mut self, atoms: &[Atom]) {
+        let held: Vec<HeldLock> = self
+            .flow
+            .cond_locks
+            .iter()
+            .filter(|(text, truth, l)| atoms.iter().any(|(t, v)| t == text && v == truth) && !self.flow.locks.iter().any(|m| m.lock == l.lock))
+            .map(|(_, _, l)| l.clone())
+            .collect();
+        self.flow.locks.extend(held);
     }
 }

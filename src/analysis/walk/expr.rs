@@ -257,7 +257,6 @@ impl<'a, 'p> Walk<'a, 'p> {
                 key,
                 typed: v.typed.clone(),
                 stored: None,
-                snapshot: v.snapshot,
                 konst: None,
             };
         }

@@ -71,6 +71,9 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn unlock(&mut self, lock: &Path) {
         let before = self.flow.locks.len();
         self.flow.locks.retain(|l| &l.lock != lock);
+        if self.flow.cond_locks.iter().any(|(_, _, l)| &l.lock == lock) {
+            Rc::make_mut(&mut self.flow.cond_locks).retain(|(_, _, l)| &l.lock != lock);
+        }
         if before == self.flow.locks.len() && self.thread == Thread::Current && !self.sum.locks_released.contains(lock) {
             self.sum.locks_released.push(lock.clone());
         }
@@ -120,14 +123,22 @@ impl<'a, 'p> Walk<'a, 'p> {
             SyncSet::from_vec(v)
         };
         let spawned = if a.spawned.len() >= b.spawned.len() { a.spawned.clone() } else { b.spawned.clone() };
-        Flow { locks, acq, live: a.live || b.live, spawned }
+        // A conditional lock holds after the join only if it held on both paths.
+        let cond_locks = if Rc::ptr_eq(&a.cond_locks, &b.cond_locks) {
+            a.cond_locks.clone()
+        } else {
+            Rc::new(a.cond_locks.iter().filter(|c| b.cond_locks.contains(c)).cloned().collect())
+        };
+        Flow { locks, acq, live: a.live || b.live, jumped: a.jumped || b.jumped, spawned, cond_locks }
     }
 
-    /// Join where a path that ended (return, panic) does not constrain the other.
+    /// Join where a path that ended (return, panic) does not constrain the other. Goroutines
+    /// that only the ended path started do not exist on the other (`if async { go work(m);
+    /// return }; m[k] = 1`): what follows acquires their end.
     pub(super) fn join_live(&self, a: &Flow, b: &Flow) -> Flow {
         match (a.live, b.live) {
-            (true, false) => a.clone(),
-            (false, true) => b.clone(),
+            (true, false) => never_started(a, b),
+            (false, true) => never_started(b, a),
             (false, false) => Flow { live: false, ..self.join(a, b) },
             (true, true) => self.join(a, b),
         }
@@ -180,6 +191,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 related: site,
                 shown: Rc::from(expr_text(map_expr)),
                 form: SyncMapForm::MutatedValue,
+                recomputed: false,
             });
         }
         let copied = match &map_expr.kind {
@@ -189,6 +201,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let conds = self.current_conds();
         let a = Access {
             conds,
+            per_receive: false,
             copied,
             path,
             kind,
@@ -213,6 +226,24 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         self.sum.accesses.push(a);
         Some(self.sum.accesses.len() - 1)
+    }
+
+    /// `f(s.m)`, `x := s.m`, `return s.m`: the field or package variable holding a map is read
+    /// as a value. What the value is used for later reaches that map, which a reassignment
+    /// of the variable does not touch; this read of the variable is what meets it.
+    pub(super) fn load_variable(&mut self, e: &Expr, ev: &Ev<'p>) {
+        if !matches!(e.kind, ExprKind::Selector(..) | ExprKind::Ident(_)) || !self.an.prog.underlying(&ev.ty).is_map() {
+            return;
+        }
+        let Some(p) = ev.path() else { return };
+        let names_variable = match p.steps.last() {
+            Some(Step::Field(_)) => true,
+            None => matches!(p.root, Root::Global(..)),
+            _ => false,
+        };
+        if names_variable {
+            self.access(p.clone(), AccessKind::Load, KeyText::Unknown, e.span, e, ev);
+        }
     }
 
     /// After a map write in this body: recognise check-then-create (MR004) and split
@@ -245,7 +276,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.lazy_paths.push((path.clone(), w.thread));
                     if locked {
                         let store = self.sum.accesses[i].clone();
-                        self.an.facts.lazy_inits.push(LazyInit { store, check: check_site });
+                        let func = self.func;
+                        self.an.facts.lazy_inits.push(LazyInit { store, check: check_site, func });
                     }
                 }
             }
@@ -279,11 +311,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         if reread {
             return;
         }
-        let mut write = w.clone();
-        if let Some(at) = report_at {
-            write.site = at;
-        }
-        self.an.facts.atomicity.push(AtomicityFact { write, read: o.clone() });
+        let at = report_at.unwrap_or(w.site);
+        let func = self.func;
+        self.an.facts.atomicity.push(AtomicityFact { write: w.clone(), read: o.clone(), at, func });
     }
 
     pub(super) fn instance_key(&self, a: &Access) -> u64 {
@@ -293,7 +323,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         for l in &a.locks {
             (&l.lock, l.mode).hash(&mut h);
         }
-        (a.lazy_check, a.lazy_covered, a.fresh_value, a.respawned, &a.typed, std::mem::discriminant(&a.via)).hash(&mut h);
+        (a.lazy_check, a.lazy_covered, a.fresh_value, a.respawned, a.per_receive, &a.typed, std::mem::discriminant(&a.via)).hash(&mut h);
         h.finish()
     }
 
@@ -304,4 +334,19 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         KeyText::Text(Rc::from(expr_text(k)))
     }
+}
+
+/// `live` goes on where `ended` stopped (a return or panic, not a jump, which goes on
+/// elsewhere): the goroutines `ended` started since the two paths split never run on `live`.
+fn never_started(live: &Flow, ended: &Flow) -> Flow {
+    let mut out = live.clone();
+    if ended.jumped {
+        return out;
+    }
+    let common = live.spawned.iter().zip(ended.spawned.iter()).take_while(|(x, y)| x == y).count();
+    let gone: Vec<SyncObj> = ended.spawned[common..].iter().map(|s| SyncObj::Finished(*s)).collect();
+    if !gone.is_empty() {
+        out.acq = out.acq.with(&gone);
+    }
+    out
 }

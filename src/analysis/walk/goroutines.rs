@@ -29,6 +29,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             .map(|a| {
                 let mut ev = self.eval(a);
                 ev.key = self.key_text(a, &ev);
+                self.load_variable(a, &ev);
                 ev
             })
             .collect()
@@ -143,11 +144,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         let deferred = std::mem::replace(&mut self.deferred, saved_deferred);
         let inner_pos = self.pos;
         self.pos = u32::MAX - 2;
-        for d in deferred.into_iter().rev() {
-            self.expr_stmt(d);
-        }
+        self.run_deferred(deferred);
         if let Some((_, _, _, Some(end))) = &spawn {
             self.release(end.clone());
+        }
+        if let Some((site, ..)) = &spawn {
+            self.release(SyncObj::Finished(*site));
         }
         self.scopes.pop();
         self.loop_depth = saved_loop;
@@ -171,10 +173,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         stmts
             .iter()
             .filter_map(|s| match s {
-                Stmt::Defer(Expr { kind: ExprKind::Call { func, .. }, .. }) => match &func.kind {
-                    ExprKind::Selector(recv, name) if name == "Unlock" || name == "RUnlock" => self.quiet_field_path(recv),
-                    _ => None,
-                },
+                Stmt::Defer(call) => self.unlocked_by(call),
                 _ => None,
             })
             .collect()

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use super::path::{Key, Path, Root, Step};
 use super::summary::*;
-use super::text::expr_text;
+use super::text::{self, expr_text};
 use super::{Analyzer, AtomicityFact, LazyInit, SyncMapFact, SyncMapForm};
 use crate::model::{FileId, FuncId, MethodTarget, PkgId, SyncKind, Type};
 use crate::syntax::ir::*;
@@ -69,15 +69,13 @@ pub(super) struct Ev<'p> {
     pub typed: Option<Path>,
     /// A map literal's map-valued elements by key, until the literal gets a name (MR003).
     pub stored: Option<Rc<[(Key, Path)]>>,
-    /// A local holding a snapshot of a field's map taken under a lock (see `Access::copied`).
-    pub snapshot: bool,
     /// The value is this constant (a literal, `true`, `pkg.Name`): see `ParamCond`.
     pub konst: Option<Rc<str>>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, snapshot: false, konst: None }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
@@ -107,6 +105,8 @@ struct Var<'p> {
     /// (`conns := cc.conns` under `cc.mu`): a later reassignment of that variable does not
     /// change what this one holds.
     snapshot: bool,
+    /// The goroutine that declared it (a closure walked as a goroutine shares the variable).
+    owner: Thread,
 }
 
 #[derive(Clone, Debug)]
@@ -114,13 +114,17 @@ struct Flow {
     locks: Vec<HeldLock>,
     acq: SyncSet,
     live: bool,
+    /// Not live because of `break`, `continue` or `goto`: the path goes on elsewhere.
+    jumped: bool,
     /// Goroutines this path has started so far, in order (their start sites).
     spawned: Rc<Vec<Site>>,
+    /// Locks held whenever a condition holds: (condition text, its value, the lock).
+    cond_locks: Rc<Vec<(Rc<str>, bool, HeldLock)>>,
 }
 
 impl Flow {
     fn start() -> Flow {
-        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, spawned: Rc::default() }
+        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, jumped: false, spawned: Rc::default(), cond_locks: Rc::default() }
     }
 }
 
@@ -136,17 +140,21 @@ pub(super) struct Walk<'a, 'p> {
     next_id: u32,
     releases: Vec<(Thread, u32, SyncObj)>,
     pub(super) sum: Summary,
-    deferred: Vec<&'p Expr>,
+    /// Deferred calls, with the locks held when each was deferred (see `run_deferred`).
+    deferred: Vec<(&'p Expr, Vec<HeldLock>)>,
     exits: Vec<Flow>,
     /// Instance scopes enclosing the current point (loop bodies and goroutine bodies).
     instance_scopes: Vec<u32>,
+    /// Per enclosing loop, how many goroutines the path had started when its body began.
+    loop_spawn_marks: Vec<usize>,
     loop_depth: u32,
     calls: u32,
     syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
     /// Locals whose map value was stored into map slots: local id → slots.
     local_stores: HashMap<Path, Vec<(Path, Option<Path>)>>,
-    /// Per channel, the values sent on it (for `Root::Received`).
-    sent: HashMap<Path, Vec<Path>>,
+    /// Per channel, the values sent on it (for `Root::Received`), and whether a send in a
+    /// loop sends another value each time (`for _, t := range tasks { ch <- t }`).
+    sent: HashMap<Path, (Vec<Path>, bool)>,
     /// Local channels made with capacity one: sending takes them, receiving gives them back
     /// (the channel-as-mutex idiom).
     semaphores: HashSet<Path>,
@@ -156,6 +164,8 @@ pub(super) struct Walk<'a, 'p> {
     call_instances: HashSet<u32>,
     /// In the entry walk, the calls (origins) of constructors: each makes its own instance.
     constructor_calls: HashSet<u32>,
+    /// The goroutine each callee was first called in here (see `Facts::concurrent_funcs`).
+    callee_threads: HashMap<FuncId, Thread>,
     /// Declaration scope of each local with storage of its own (see `pairs::parallel`).
     local_scope: HashMap<u32, u32>,
     /// Alias classes of map slots established by callees (MR003).
@@ -188,6 +198,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             deferred: Vec::new(),
             exits: Vec::new(),
             instance_scopes: vec![0],
+            loop_spawn_marks: Vec::new(),
             loop_depth: 0,
             calls: 0,
             syncmap_loads: Vec::new(),
@@ -197,6 +208,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             spawn_origins: HashMap::new(),
             call_instances: HashSet::new(),
             constructor_calls: HashSet::new(),
+            callee_threads: HashMap::new(),
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
             inherited_aliases: Vec::new(),
@@ -262,16 +274,40 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn finish_exit(&mut self) {
         let mut exit = match self.exits.split_first() {
             Some((first, rest)) => rest.iter().fold(first.clone(), |a, b| self.join(&a, b)),
-            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, spawned: self.flow.spawned.clone() },
+            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, jumped: false, spawned: self.flow.spawned.clone(), cond_locks: Rc::default() },
         };
         exit.live = true;
         self.flow = exit;
         self.pos = u32::MAX - 1;
         let deferred = std::mem::take(&mut self.deferred);
-        for call in deferred.into_iter().rev() {
+        self.run_deferred(deferred);
+        self.sum.locks_acquired = self.flow.locks.clone();
+    }
+
+    /// Run deferred calls, last deferred first. A call deferred while a lock was held whose
+    /// `Unlock` was deferred before it runs before that `Unlock`, so with the lock held, also
+    /// when the exit state lost the lock on another path (`if cacheable { mu.Lock(); defer
+    /// mu.Unlock(); defer func() { observe(len(m)) }() }`).
+    pub(super) fn run_deferred(&mut self, deferred: Vec<(&'p Expr, Vec<HeldLock>)>) {
+        let unlocks: Vec<Option<Path>> = deferred.iter().map(|(call, _)| self.unlocked_by(call)).collect();
+        for (i, (call, held)) in deferred.iter().enumerate().rev() {
+            for l in held {
+                let released_later = unlocks[..i].iter().flatten().any(|p| *p == l.lock);
+                if released_later && !self.flow.locks.iter().any(|m| m.lock == l.lock) {
+                    self.flow.locks.push(l.clone());
+                }
+            }
             self.expr_stmt(call);
         }
-        self.sum.locks_acquired = self.flow.locks.clone();
+    }
+
+    /// The mutex a call `x.Unlock()` / `x.RUnlock()` releases.
+    fn unlocked_by(&self, call: &Expr) -> Option<Path> {
+        let ExprKind::Call { func, .. } = &call.kind else { return None };
+        match &func.kind {
+            ExprKind::Selector(recv, name) if name == "Unlock" || name == "RUnlock" => self.quiet_field_path(recv),
+            _ => None,
+        }
     }
 
     /// Run an entry method as a goroutine that may run many times at once, on every
@@ -292,7 +328,21 @@ impl<'a, 'p> Walk<'a, 'p> {
             let saved = std::mem::replace(&mut self.flow, Flow::start());
             // `call_summary` numbers this call `calls + 1`: the origin of its accesses.
             self.an.facts.client_calls.insert(self.calls + 1, f.display.clone());
+            if super::is_setup_method(&f.name) {
+                self.an.facts.setup_calls.insert(self.calls + 1);
+            }
+            let before = self.sum.accesses.len();
             self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
+            // A client's calls come one after another: a goroutine the call waits for, or
+            // whose end it hands to the client (a returned channel), is not running during
+            // the client's other calls. The method's own walk paired it with the call.
+            let after = self.flow.acq.clone();
+            let mut added = self.sum.accesses.split_off(before);
+            added.retain(|a| {
+                a.thread == Thread::Current
+                    || !a.rel.iter().any(|o| after.contains(o) || matches!(o, SyncObj::Object(p) if matches!(p.root, Root::Local(_))))
+            });
+            self.sum.accesses.append(&mut added);
             self.flow = saved;
             return;
         }
@@ -310,17 +360,23 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     /// What was received from a channel on which exactly one value was sent is that value:
     /// the receiver's accesses meet the sender's (a handed-over map the sender still uses).
+    /// When the send is another value each time (a loop's element, a local made in the
+    /// loop), each receive gets one of them: receivers do not share what they received.
     fn resolve_received(&mut self) {
         let sent = std::mem::take(&mut self.sent);
-        let resolve = |p: &mut Path| {
+        let resolve = |p: &mut Path| -> Option<bool> {
             if let Root::Received(ch) = &p.root
-                && let Some([v]) = sent.get(ch.as_ref()).map(Vec::as_slice)
+                && let Some(([v], varies)) = sent.get(ch.as_ref()).map(|(v, varies)| (v.as_slice(), *varies))
             {
                 *p = p.rebase(0, v);
+                return Some(varies);
             }
+            None
         };
         for a in &mut self.sum.accesses {
-            resolve(&mut a.path);
+            if let Some(varies) = resolve(&mut a.path) {
+                a.per_receive |= varies;
+            }
             for l in &mut a.locks {
                 resolve(&mut l.lock);
             }
@@ -467,6 +523,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.an.facts.rlock_writes.push(a.clone());
             }
         }
+
         let returned: Vec<u32> = self
             .sum
             .returns
@@ -515,7 +572,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Root::FuncLocal(..) => acquired.contains(s),
                 _ => true,
             },
-            SyncObj::ParentEnd(_) => true,
+            SyncObj::ParentEnd(_) | SyncObj::Finished(_) => true,
         };
         let mut named_rel = SetMemo::default();
         let mut named_acq = SetMemo::default();
@@ -556,7 +613,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if matches!(&val, Val::Path(Path { root: Root::Local(l), steps }, _) if *l == id && steps.is_empty()) {
             self.local_scope.insert(id, scope);
         }
-        let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None, snapshot: false };
+        let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None, snapshot: false, owner: self.thread };
         if let Some(s) = self.scopes.last_mut() {
             s.insert(Rc::from(name), var);
         }
@@ -580,6 +637,13 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Selector(x, f) => Some(self.quiet_field_path(x)?.child(Step::Field(Rc::from(f.as_str())))),
             _ => self.eval_quiet_path(e),
         }
+    }
+
+    /// A value that is another one in each iteration of the loop around this point: a loop's
+    /// element (`range tasks`) or a local declared in the loop's body.
+    fn new_each_iteration(&self, p: &Path) -> bool {
+        p.iterations().next().is_some()
+            || matches!(p.root, Root::Local(id) if self.local_scope.get(&id).is_some_and(|s| *s != 0 && self.instance_scopes.last() == Some(s)))
     }
 
     fn mark_iteration(&mut self, var: &Expr, scope: u32) {

@@ -30,7 +30,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             Stmt::IncDec(e) => self.assign_target(e, None, true),
             Stmt::VarDecl { names, ty, values } => {
                 let declared = ty.as_ref().map(|t| self.an.prog.resolve(self.file, t));
-                let evs: Vec<Ev<'p>> = values.iter().map(|v| self.eval(v)).collect();
+                let evs: Vec<Ev<'p>> = values
+                    .iter()
+                    .map(|v| {
+                        let ev = self.eval(v);
+                        self.load_variable(v, &ev);
+                        ev
+                    })
+                    .collect();
                 let evs = spread(evs, names.len());
                 for ((name, _), ev) in names.iter().zip(evs) {
                     let mut ev = ev;
@@ -52,10 +59,18 @@ impl<'a, 'p> Walk<'a, 'p> {
                             }
                         }
                     }
-                self.deferred.push(call);
+                let held = self.flow.locks.clone();
+                self.deferred.push((call, held));
             }
             Stmt::Return(vals, span) => {
-                let evs: Vec<Ev<'p>> = vals.iter().map(|v| self.eval(v)).collect();
+                let evs: Vec<Ev<'p>> = vals
+                    .iter()
+                    .map(|v| {
+                        let ev = self.eval(v);
+                        self.load_variable(v, &ev);
+                        ev
+                    })
+                    .collect();
                 let under_lock = !self.flow.locks.is_empty();
                 let site = self.site(*span);
                 for (i, ev) in evs.into_iter().enumerate() {
@@ -66,8 +81,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     // A map, or a struct made in this call (a constructor's instance, whose
                     // maps goroutines it started may still be using).
                     let named = |p: &Path| matches!(p.root, Root::Local(_)) && self.an.prog.named_of(&ev.ty).is_some();
+                    // A channel made here: the caller's receives meet what this call's
+                    // goroutines send or close (`for err := range tx.Check()`).
+                    let channel = |p: &Path| matches!(p.root, Root::Local(_)) && matches!(self.an.prog.underlying(&ev.ty), Type::Chan(_));
                     if let Some(p) = ev.path()
-                        && (matches!(ev.ty, Type::Map(..)) || named(p))
+                        && (matches!(ev.ty, Type::Map(..)) || named(p) || channel(p))
                         && r.path.is_none() {
                             r.path = Some(p.clone());
                             // A map made in this call is the caller's alone.
@@ -97,9 +115,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.lock(p.clone(), Mode::Write, site, None);
                 } else if let Some(p) = ch.path() {
                     if let Some(vp) = v.path() {
-                        let sent = self.sent.entry(p.clone()).or_default();
-                        if !sent.contains(vp) {
-                            sent.push(vp.clone());
+                        let each_time = self.loop_depth > 0 && self.new_each_iteration(vp);
+                        let (values, varies) = self.sent.entry(p.clone()).or_default();
+                        *varies |= each_time;
+                        if !values.contains(vp) {
+                            values.push(vp.clone());
                         }
                     }
                     self.release(SyncObj::Object(Rc::new(p.clone())));
@@ -113,16 +133,23 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     w.eval(cond);
                     let (when_true, when_false) = (w.conds_of(cond, true), w.conds_of(cond, false));
+                    let (atoms_true, atoms_false) = (w.atoms_of(cond, true), w.atoms_of(cond, false));
                     let entry = w.flow.clone();
+                    w.take_cond_locks(&atoms_true);
                     w.under_conds(when_true, |w| w.block(then));
                     let after_then = std::mem::replace(&mut w.flow, entry);
+                    w.take_cond_locks(&atoms_false);
                     match els {
                         Some(e) => w.under_conds(when_false, |w| w.stmt(e)),
                         // `if cond { return }`: what follows runs only when cond is false.
                         None if !after_then.live => after_else_only = when_false,
                         None => {}
                     }
-                    w.flow = w.join_live(&after_then, &w.flow);
+                    let after_else = w.flow.clone();
+                    let mut joined = w.join_live(&after_then, &after_else);
+                    w.note_cond_locks(&mut joined, &after_then, &after_else, &atoms_true);
+                    w.note_cond_locks(&mut joined, &after_else, &after_then, &atoms_false);
+                    w.flow = joined;
                 });
                 self.assume(after_else_only);
             }
@@ -140,16 +167,19 @@ impl<'a, 'p> Walk<'a, 'p> {
                         w.mark_iteration(l, scope);
                     }
                 }
+                // The range expression is evaluated once, before the first iteration.
+                let ranged = range.as_ref().map(|r| w.eval(&r.expr));
                 w.instance_scopes.push(scope);
                 w.loop_depth += 1;
+                w.loop_spawn_marks.push(w.flow.spawned.len());
                 if let Some(c) = cond {
                     w.eval(c);
                 }
                 let entry = w.flow.clone();
                 let mut channel = None;
                 w.with_scope(|w| {
-                    if let Some(r) = range {
-                        channel = w.range_clause(r);
+                    if let (Some(r), Some(ev)) = (range, ranged) {
+                        channel = w.range_clause(r, ev);
                     }
                     w.block(body);
                     if let Some(p) = post {
@@ -158,6 +188,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 });
                 w.loop_depth -= 1;
                 w.instance_scopes.pop();
+                w.loop_spawn_marks.pop();
                 let infinite = cond.is_none() && range.is_none();
                 w.flow = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { w.join_live(&entry, &w.flow) };
                 if let Some(ch) = channel {
@@ -225,14 +256,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             Stmt::Jump => {
                 // break/continue leave the straight line; the loop join keeps the entry state.
                 self.flow.live = false;
+                self.flow.jumped = true;
             }
             Stmt::Empty => {}
         }
     }
 
     /// Binds the loop variables; returns the channel when ranging over one.
-    pub(super) fn range_clause(&mut self, r: &'p RangeClause) -> Option<Path> {
-        let ev = self.eval(&r.expr);
+    pub(super) fn range_clause(&mut self, r: &'p RangeClause, ev: Ev<'p>) -> Option<Path> {
         let (kt, vt) = match self.an.prog.underlying(&ev.ty).clone() {
             Type::Map(k, v) => {
                 if let Some(p) = ev.path() {
@@ -314,7 +345,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             // The second value (`ok`, `err`) names nothing the rules follow.
             vec![ev, Ev::of_type(Type::Opaque)]
         } else {
-            let evs: Vec<Ev<'p>> = rhs.iter().map(|r| self.eval(r)).collect();
+            let evs: Vec<Ev<'p>> = rhs
+                .iter()
+                .map(|r| {
+                    let ev = self.eval(r);
+                    self.load_variable(r, &ev);
+                    ev
+                })
+                .collect();
             spread(evs, lhs.len())
         };
         for (l, ev) in lhs.iter().zip(evs) {
@@ -383,13 +421,35 @@ impl<'a, 'p> Walk<'a, 'p> {
                 };
                 let owns_storage = matches!(&var.val, Val::Path(Path { root: Root::Local(id), steps }, _) if *id == var.id && steps.is_empty());
                 if owns_storage {
-                    if self.an.prog.underlying(&var.ty).is_map() {
+                    let is_map = self.an.prog.underlying(&var.ty).is_map();
+                    if is_map {
                         let p = Path::new(Root::Local(var.id));
                         self.access(p, AccessKind::Reassign, KeyText::Unknown, l.span, l, &Ev::of_type(var.ty.clone()));
                     }
+                    // `pending = make(map...)` after handing the old map to a goroutine: from
+                    // here on the variable names another map. (Not in a goroutine sharing the
+                    // variable with its parent: there the variable itself is what both touch.)
+                    let renamed = (is_map && ev.fresh && var.owner == self.thread).then(|| {
+                        let id = self.fresh_id();
+                        let scope = self.local_scope.get(&var.id).copied().unwrap_or(0);
+                        self.local_scope.insert(id, scope);
+                        // In a loop, after starting a goroutine on this iteration's path: each
+                        // goroutine got the map of its own iteration (a batcher's flushes).
+                        if self.loop_depth > 0
+                            && self.loop_spawn_marks.last().is_some_and(|m| self.flow.spawned.len() > *m)
+                            && let Some(&loop_scope) = self.instance_scopes.last()
+                        {
+                            self.local_scope.insert(var.id, loop_scope);
+                        }
+                        id
+                    });
                     if let Some(v) = self.lookup_mut(n) {
                         v.origin = ev.origin.clone();
                         v.fresh = ev.fresh;
+                        if let Some(id) = renamed {
+                            v.id = id;
+                            v.val = Val::Path(Path::new(Root::Local(id)), Via::Direct);
+                        }
                     }
                 } else if let Some(v) = self.lookup_mut(n) {
                     // An alias local rebinds to another shared path; assigned a fresh map it
@@ -418,6 +478,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                     return;
                 }
                 let base = self.eval(x);
+                // `o.m = ...` on a struct the function received by value (a value receiver or
+                // parameter) sets a field of its own copy.
+                let own_copy = matches!(base.path(), Some(Path { root: Root::Recv | Root::Param(_), steps }) if steps.is_empty())
+                    && matches!(base.ty, Type::Named(_))
+                    && matches!(self.an.prog.underlying(&base.ty), Type::Struct(_));
+                if own_copy {
+                    return;
+                }
                 if let Some((p, ty)) = self.field_of(&base, f) {
                     if self.an.prog.underlying(&ty).is_map() {
                         let fev = Ev { val: Val::Path(p.clone(), via_of(&base)), ty, ..Ev::unknown() };

@@ -1,0 +1,38 @@
+package mr001
+
+// Case: the branch starts the goroutine and falls through: the write after it races.
+func RecordMaybeAsync(async bool, m map[string]int, k string) {
+	if async {
+		go func() { m[k]++ }() // want "MR001"
+	}
+	m[k]++ // want "MR001"
+}
+
+// Case: `break` leaves the loop with the goroutine running: the write after the loop races.
+func FirstAsync(jobs []bool, m map[string]int) {
+	for _, async := range jobs {
+		if async {
+			go func() { m["async"]++ }() // want "MR001"
+			break
+		}
+	}
+	m["done"]++ // want "MR001"
+}
+
+// Bookkeeper closes the channel it returns when its goroutine is done.
+type Bookkeeper struct{ totals map[string]int }
+
+func (b *Bookkeeper) Tally() <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.totals["tally"]++
+	}()
+	return done
+}
+
+// Case: the caller does not wait on the returned channel before writing.
+func (b *Bookkeeper) TallyAndReset() {
+	b.Tally()
+	delete(b.totals, "tally") // want "MR001"
+}

@@ -1,0 +1,40 @@
+package mr001
+
+import (
+	"net/http"
+	"sync"
+)
+
+// Gateway is provisioned once, then serves; it guards its hit counts and its hosts with one
+// lock in its handler.
+type Gateway struct {
+	mu    sync.Mutex
+	hits  map[string]int
+	hosts map[string]string
+}
+
+// Provision fills the hosts once, before the gateway is handed to a server.
+func (g *Gateway) Provision(hosts []string) {
+	g.hosts = make(map[string]string) // want-low "MR001"
+	for _, h := range hosts {
+		g.hosts[h] = h // want-low "MR001"
+	}
+}
+
+// RegisterHost adds a host after the gateway serves: not a setup method by use, only by
+// name; reported with --level all.
+func (g *Gateway) RegisterHost(h string) {
+	g.hosts[h] = h // want-low "MR001"
+}
+
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.hits[r.Host]++
+	_ = g.hosts[r.Host]
+}
+
+// Case: Forget is no setup method: it can run while the gateway serves.
+func (g *Gateway) Forget(h string) {
+	delete(g.hosts, h) // want "MR001"
+}
