@@ -117,7 +117,8 @@ pub(super) struct MapState {
     pub(super) owner: Option<u32>,
     pub(super) shared: bool,
     pub(super) shadow: Vec<Access>,
-    /// A lock every access in `shadow` holds in write mode, 0 if none known.
+    /// A lock every access in `shadow` holds, the writes in write mode (a map behind a
+    /// read-write mutex), 0 if none known.
     pub(super) guard: u64,
     /// Keys with a clock or a history.
     pub(super) keys: IdMap<u64, Key>,
@@ -294,12 +295,14 @@ pub(super) fn race_check(t: &ThreadClock, ms: &mut MapState, acc: &Access, found
     let (c, cnl) = (t.clocks.c(), t.clocks.cnl());
     let g = acc.gid;
     let shadow = &mut ms.shadow;
-    // Every remembered access holds `guard` in write mode: an access holding it too is
-    // protected against all of them, and only the shadow's upkeep is left to do.
-    let guarded = ms.guard != 0 && acc.held.holds(ms.guard);
+    // Every remembered access holds `guard`, the writes in write mode: a read holding it, or a
+    // write holding it in write mode, is protected against all of them, and only the shadow's
+    // upkeep is left to do.
+    let guarded = ms.guard != 0 && if acc.writes() { acc.held.holds_write(ms.guard) } else { acc.held.holds(ms.guard) };
     if acc.writes() {
-        // The new guard: a lock this write holds in write mode that every kept access holds in
-        // write mode too (the old guard, if this write holds it so: kept accesses are a subset).
+        // The new guard: a lock this write holds in write mode that every kept access holds
+        // too, the writes in write mode (the old guard, if this write holds it so: kept
+        // accesses are a subset).
         let (candidate, known) = if ms.guard != 0 && acc.held.holds_write(ms.guard) {
             (ms.guard, true)
         } else {
@@ -316,7 +319,7 @@ pub(super) fn race_check(t: &ThreadClock, ms: &mut MapState, acc: &Access, found
                 found.push((*prev, !prev.before(c)));
             }
             if !known && all_hold {
-                all_hold = prev.held.holds_write(candidate);
+                all_hold = if prev.writes() { prev.held.holds_write(candidate) } else { prev.held.holds(candidate) };
             }
             if kept != i {
                 shadow[kept] = shadow[i];
@@ -356,7 +359,7 @@ pub(super) fn race_check(t: &ThreadClock, ms: &mut MapState, acc: &Access, found
                 shadow.push(*acc);
             }
         }
-        if ms.guard != 0 && !acc.held.holds_write(ms.guard) {
+        if ms.guard != 0 && !acc.held.holds(ms.guard) {
             ms.guard = 0;
         }
     }
