@@ -34,9 +34,11 @@ impl Module {
         self.dir.path()
     }
 
+    /// maprace with its own TMPDIR, and its traces there too (instead of /dev/shm), so that
+    /// what it leaves behind can be seen.
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_maprace"));
-        c.args(args).current_dir(self.path()).env("TMPDIR", self.tmp.path()).stdin(Stdio::null());
+        c.args(args).current_dir(self.path()).env("TMPDIR", self.tmp.path()).env("MAPRACE_MEMORY_DIR", self.tmp.path()).stdin(Stdio::null());
         c
     }
 

@@ -91,7 +91,7 @@ func openSegment(n int) bool {
 		fmt.Fprintln(os.Stderr, "maprace: cannot grow trace:", err)
 		return false
 	}
-	r, err := syscall.Mmap(int(f.Fd()), 0, segSize, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
+	r, err := syscall.Mmap(int(f.Fd()), 0, segSize, syscall.PROT_READ|syscall.PROT_WRITE, mapFlags)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "maprace: cannot map trace:", err)
 		return false

@@ -21,12 +21,14 @@ use crate::report::{FileError, Report};
 
 const INSTRUMENT_MAIN: &str = include_str!("../../race/instrument/main.go");
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
-const RT_FILES: [(&str, &str); 14] = [
+const RT_FILES: [(&str, &str); 16] = [
     ("ident.go", include_str!("../../race/rt/ident.go")),
     ("ident_go125.go", include_str!("../../race/rt/ident_go125.go")),
     ("ident_go126.go", include_str!("../../race/rt/ident_go126.go")),
     ("rt.go", include_str!("../../race/rt/rt.go")),
     ("trace.go", include_str!("../../race/rt/trace.go")),
+    ("map_linux.go", include_str!("../../race/rt/map_linux.go")),
+    ("map_other.go", include_str!("../../race/rt/map_other.go")),
     ("hooks.go", include_str!("../../race/rt/hooks.go")),
     ("exit.go", include_str!("../../race/rt/exit.go")),
     ("tab.go", include_str!("../../race/rt/tab.go")),
@@ -142,23 +144,72 @@ pub fn run_command(dir: &Path, command: &[String], opts: &RaceOptions) -> Result
     let _signals = (!opts.capture_output).then(process::Signals::install);
     let root = module_root(dir)?;
     let tools = tools()?;
-    let work = match &opts.keep {
+    let dirs = match &opts.keep {
         Some(k) => {
             fs::create_dir_all(k).map_err(io(k))?;
-            k.clone()
+            Dirs { work: k.clone(), traces: k.join("traces") }
         }
-        None => temp_dir()?,
+        None => {
+            let work = temp_dir()?;
+            let traces = memory_dir().unwrap_or_else(|| work.join("traces"));
+            Dirs { work, traces }
+        }
     };
-    let result = run_in(&root, dir, program, args, &tools, &work, opts);
+    let result = run_in(&root, dir, program, args, &tools, &dirs, opts);
     if opts.keep.is_none() {
-        let _ = fs::remove_dir_all(&work);
+        let _ = fs::remove_dir_all(&dirs.work);
+        let _ = fs::remove_dir_all(&dirs.traces);
     }
     result
 }
 
-fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools, work: &Path, opts: &RaceOptions) -> Result<RaceOutcome, RaceError> {
+/// Where a run keeps its files: the instrumented copies and site table (`work`), and the
+/// traces.
+struct Dirs {
+    work: PathBuf,
+    traces: PathBuf,
+}
+
+/// A directory for the trace in memory (`MAPRACE_MEMORY_DIR`, by default Linux's `/dev/shm`)
+/// when it has room for a few processes' windows: on a file system that allocates disk blocks
+/// the program faults on every page of trace it writes (on ext4 that doubled the system time
+/// of a whole run).
+fn memory_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("MAPRACE_MEMORY_DIR").map(PathBuf::from).or_else(|| cfg!(target_os = "linux").then(|| PathBuf::from("/dev/shm")))?;
+    if free_bytes(&base)? < 1 << 30 {
+        return None;
+    }
+    let d = base.join(unique("maprace-race"));
+    fs::create_dir(&d).ok()?;
+    Some(d)
+}
+
+/// Bytes free for an unprivileged user in the file system holding `dir`.
+fn free_bytes(dir: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+        // SAFETY: statvfs only writes into `st`, a plain C struct for which zero is valid;
+        // `c` is a NUL-terminated path.
+        let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+        // SAFETY: as above.
+        if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+            return None;
+        }
+        Some(st.f_bavail as u64 * st.f_frsize as u64)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools, dirs: &Dirs, opts: &RaceOptions) -> Result<RaceOutcome, RaceError> {
+    let work = dirs.work.as_path();
     let ov = work.join("overlay");
-    let traces = work.join("traces");
+    let traces = dirs.traces.clone();
     for d in [&ov, &traces] {
         let _ = fs::remove_dir_all(d);
         fs::create_dir_all(d).map_err(io(d))?;

@@ -397,8 +397,13 @@ impl Mapping {
         if len == 0 {
             return Ok(Mapping { ptr: std::ptr::NonNull::dangling().as_ptr(), len });
         }
+        // The pages at once (the writer made them already), not one fault per 4 KiB.
+        #[cfg(target_os = "linux")]
+        let flags = libc::MAP_SHARED | libc::MAP_POPULATE;
+        #[cfg(not(target_os = "linux"))]
+        let flags = libc::MAP_SHARED;
         // SAFETY: a fresh read-only shared mapping of an open file; unmapped on drop.
-        let ptr = unsafe { libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ, libc::MAP_SHARED, file.as_raw_fd(), 0) };
+        let ptr = unsafe { libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ, flags, file.as_raw_fd(), 0) };
         if ptr == libc::MAP_FAILED {
             return Err(std::io::Error::last_os_error());
         }
