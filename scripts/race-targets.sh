@@ -68,7 +68,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "Measured $(date -u +%Y-%m-%d) with maprace binary sha256 $(sha256sum "$mr" | cut -c1-16) on $(nproc) CPUs, $(go version | cut -d' ' -f3), $runs runs of each command in turn (medians); load average $(cut -d' ' -f1-3 /proc/loadavg) at the start; the machine is shared, seconds are noisy."
 echo
-echo "| workload | events | go test (s) | go test -race (s) | maprace race (s) | -race / plain | maprace / plain | maprace / -race (target ≤ 1.2) | peak RSS of the run (MiB, target ≤ 512) | maprace's own peak (MiB) | trace on disk at most (MiB) | analysis done after exit (s) | engine, M events/s of one core (best / median of 3) |"
+echo "| workload | events | go test (s) | go test -race (s) | maprace race (s) | -race / plain | maprace / plain | maprace / -race (target ≤ 1.2) | peak RSS of the run (MiB, target ≤ 512) | maprace's own peak (MiB) | trace files at most (MiB) | analysis done after exit (s) | engine, M events/s of one core (best / median of 3) |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 verdicts=()
 for i in "${!names[@]}"; do
@@ -89,7 +89,7 @@ for i in "${!names[@]}"; do
     line=$(grep 'finding(s);' "$work/err" | tail -1)
     events=$(echo "$line" | sed -E 's/.*; ([0-9]+) events in.*/\1/')
     echo "$line" | sed -nE "s/.*maprace's peak memory ([0-9]+) MiB.*/\1/p" >>"$work/own"
-    echo "$line" | sed -nE 's/.*trace on disk at most ([0-9]+) MiB.*/\1/p' >>"$work/disk"
+    echo "$line" | sed -nE 's/.*trace files at most ([0-9]+) MiB.*/\1/p' >>"$work/disk"
     echo "$line" | sed -nE 's/.*done ([0-9.]+) s after it ended.*/\1/p' >>"$work/drain"
   done
   p=$(median <"$work/p") r=$(median <"$work/r") m=$(median <"$work/m")
@@ -109,7 +109,7 @@ for i in "${!names[@]}"; do
   verdicts+=("${names[$i]}: time $(ok "$mr_ <= 1.2"), memory $(ok "$rss <= 512"), $engine")
 done
 echo
-echo "Load average $(cut -d' ' -f1-3 /proc/loadavg) at the end. Trace on disk: at most $((16 * 4)) MiB per process while maprace analyses (MAPRACE_TRACE_WINDOW segments of 4 MiB)."
+echo "Load average $(cut -d' ' -f1-3 /proc/loadavg) at the end. Trace files: at most $((16 * 4)) MiB per process while maprace analyses (MAPRACE_TRACE_WINDOW segments of 4 MiB, in /dev/shm when it has room)."
 echo
 for v in "${verdicts[@]}"; do
   echo "- $v"

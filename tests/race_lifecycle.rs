@@ -392,12 +392,12 @@ func main() {
     let events: u64 = stderr.split("; ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
     assert!(events > 2_000_000, "{stderr}");
     let disk: u64 = stderr
-        .split("trace on disk at most ")
+        .split("trace files at most ")
         .nth(1)
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no disk figure: {stderr}"));
-    assert!(disk <= 8, "{disk} MiB on disk: {stderr}");
+        .unwrap_or_else(|| panic!("no trace size: {stderr}"));
+    assert!(disk <= 8, "{disk} MiB of trace files: {stderr}");
 }
 
 #[test]

@@ -79,7 +79,7 @@ pub fn run(args: &RaceArgs) -> i32 {
             String::new()
         };
         eprintln!(
-            "maprace race: {} finding(s); {} events in {} trace(s), {} bytes ({:.1} bytes/event){go}; analysed as the command ran at {:.1} million events/s of one core, done {:.2} s after it ended; trace on disk at most {} MiB{}",
+            "maprace race: {} finding(s); {} events in {} trace(s), {} bytes ({:.1} bytes/event){go}; analysed as the command ran at {:.1} million events/s of one core, done {:.2} s after it ended; trace files at most {} MiB{}",
             outcome.report.findings.len(),
             s.events,
             s.traces,
