@@ -95,7 +95,8 @@ struct CheckArgs {
     /// Also list `//maprace:ignore` and `//nolint` comments that silence nothing (exit 1)
     #[arg(long)]
     report_unused_ignores: bool,
-    /// Print files, lines, seconds, findings and errors to stderr at the end
+    /// Print files, lines, seconds, findings and errors to stderr at the end, then the time
+    /// of each phase (load, parse, model, analysis, rules, triage) and the peak memory
     #[arg(long)]
     stats: bool,
     /// Threads reading and parsing files (default: one per CPU); findings do not depend on it
@@ -221,6 +222,7 @@ fn run_check(args: CheckArgs) -> i32 {
     opts.concurrent_apis = args.concurrent;
     opts.report_unused_ignores = args.report_unused_ignores;
     opts.jobs = args.jobs.unwrap_or(0);
+    opts.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     if args.all_platforms {
         opts.load.target = None;
     }
@@ -255,6 +257,10 @@ fn run_check(args: CheckArgs) -> i32 {
             outcome.lower_confidence,
             if outcome.level_all { "" } else { " (shown with --level all)" }
         );
+        eprintln!("maprace: {}", outcome.stats.describe());
+        for line in outcome.stats.budget_lines() {
+            eprintln!("maprace: {line}");
+        }
     }
     if let Some(path) = &args.write_baseline {
         return match baseline::write(&outcome.report, path, &base) {

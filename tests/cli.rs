@@ -301,3 +301,20 @@ fn jobs_flag_sets_the_threads_not_the_findings() {
     assert_eq!(one.stdout, three.stdout);
     assert_eq!(maprace(dir.path(), &["check", "--jobs", "x", "."]).status.code(), Some(2), "a bad count is a usage error");
 }
+
+#[test]
+fn stats_name_every_phase_and_the_peak_memory() {
+    let dir = module(&[("main.go", RACY.as_bytes())]);
+    let out = maprace(dir.path(), &["check", "--stats", "./..."]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("maprace: 1 files, 11 lines, "), "{stderr}");
+    let phases = stderr.lines().find(|l| l.contains("parse ")).unwrap_or_else(|| panic!("no phase line: {stderr}"));
+    let mut at = 0;
+    for phase in ["load", "parse", "model", "analysis", "rules", "triage"] {
+        let i = phases[at..].find(&format!("{phase} ")).unwrap_or_else(|| panic!("{phase} missing or out of order: {phases}")) + at;
+        at = i + phase.len();
+    }
+    let peak: u64 = phases.rsplit("peak ").next().and_then(|p| p.strip_suffix(" MiB")).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no peak: {phases}"));
+    assert!(peak > 0 && peak < 1024, "{phases}");
+}

@@ -94,9 +94,14 @@ fn method_chain(n: usize) -> String {
     )
 }
 
+/// The longest chain the lowering follows: each `.F()` nests two syntax levels (a call of a
+/// selector), so 199 calls are 398 levels; 200 would pass `syntax::MAX_DEPTH` (400), which
+/// cuts the expression off and names the file (exit 2) instead of analysing it.
+const LONGEST_CHAIN: usize = 199;
+
 #[test]
 fn a_long_method_chain_is_linear() {
-    let dir = module(&[("chain.go", method_chain(150))]);
+    let dir = module(&[("chain.go", method_chain(LONGEST_CHAIN))]);
     let (code, stdout, _) = check(dir.path());
     assert_eq!(code, Some(0), "locked accesses: no finding expected, got:\n{stdout}");
 }
@@ -109,4 +114,32 @@ fn a_race_at_the_end_of_a_long_chain_is_still_found() {
     let (code, stdout, _) = check(dir.path());
     assert_eq!(code, Some(1), "expected the unlocked write to be reported, got:\n{stdout}");
     assert!(stdout.contains("MR001"), "{stdout}");
+}
+
+/// A function whose summary holds 2,000 accesses, called 60 times from one function: the
+/// caller's walk copies more callee accesses than its budget allows.
+fn over_budget() -> String {
+    let mut out = String::from("package gen\n\nvar m = map[int]int{}\n\nfunc Big() {\n");
+    for i in 0..1000 {
+        out.push_str(&format!("\tm[{i}]++\n"));
+    }
+    out.push_str("}\n\nfunc Caller() {\n");
+    for _ in 0..60 {
+        out.push_str("\tBig()\n");
+    }
+    out.push_str("}\n\nfunc Run() {\n\tgo Caller()\n\tCaller()\n}\n");
+    out
+}
+
+#[test]
+fn a_walk_over_its_budget_is_named_in_stats_and_the_run_goes_on() {
+    let dir = module(&[("big.go", over_budget())]);
+    let out = Command::new(env!("CARGO_BIN_EXE_maprace")).args(["check", "--stats", "./..."]).current_dir(dir.path()).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    assert!(stderr.contains("budgets: 1 walk(s) over the per-function budget"), "{stderr}");
+    assert!(stderr.contains("budget: Caller (./big.go)"), "{stderr}");
+    // What the caller copied before its budget ran out is still analysed: the goroutine's
+    // unguarded writes race with the calling goroutine's.
+    assert!(String::from_utf8_lossy(&out.stdout).contains("MR001"), "{}", String::from_utf8_lossy(&out.stdout));
 }

@@ -3,6 +3,7 @@
 //! concurrency, `ServeHTTP`), and collects the facts the rules read: conflicting access pairs,
 //! racy lazy inits, split read-modify-writes, `sync.Map` sequences, writes under `RLock`.
 
+pub mod budget;
 mod pairs;
 pub mod path;
 mod refs;
@@ -88,6 +89,8 @@ pub struct SyncMapFact {
 
 #[derive(Default)]
 pub struct Facts {
+    /// Budgets that fired (see `budget`): where the analysis took a cheaper abstraction.
+    pub budgets: budget::BudgetReport,
     pub conflicts: Vec<Conflict>,
     pub lazy_inits: Vec<LazyInit>,
     pub atomicity: Vec<AtomicityFact>,
@@ -141,13 +144,20 @@ pub struct Analyzer<'p> {
     handler_sites: HashSet<Site>,
     /// What the entry walk saw, for `recheck_aliased`.
     entry_accesses: Vec<Access>,
+    /// Accesses kept in all summaries (the memory budget, see `budget`).
+    kept_accesses: usize,
     /// The last `range` loop scope handed out (see `loop_scope`).
     last_loop_scope: u32,
+    /// Every call instantiated: caller (none: the entry walk), callee, and the locks (by
+    /// class, write mode) the caller holds there (see `entry_locks`).
+    call_locks: Vec<(Option<FuncId>, FuncId, Vec<(TypeId, Rc<str>)>)>,
     /// Calls seen (caller → callee; the entry walk has no caller), and the callees some call
     /// runs twice at once: `Facts::concurrent_funcs` is their closure over the calls.
     calls: HashSet<(Option<FuncId>, FuncId)>,
     concurrent_calls: HashSet<FuncId>,
     pub facts: Facts,
+    /// Told (functions done, functions) as summaries are computed: the progress bar.
+    progress: Option<&'p dyn Fn(usize, usize)>,
 }
 
 /// How an entry method runs in the entry walk.
@@ -183,12 +193,15 @@ impl<'p> Analyzer<'p> {
             handler_sites: HashSet::new(),
             conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
+            kept_accesses: 0,
             calls: HashSet::new(),
             concurrent_calls: HashSet::new(),
+            call_locks: Vec::new(),
             guarded_fields: HashMap::new(),
             concurrent_apis: Vec::new(),
             lock_wrappers: Vec::new(),
             facts: Facts::default(),
+            progress: None,
         }
     }
 
@@ -232,7 +245,9 @@ impl<'p> Analyzer<'p> {
         }
         // In place: nothing else holds a root's summary (no caller names it).
         let compact = Rc::make_mut(s);
+        let before = compact.accesses.len();
         compact.accesses.retain(|a| matches!(a.path.root, Root::Global(..) | Root::TypeRoot(_)));
+        self.kept_accesses -= before - compact.accesses.len();
         compact.accesses.shrink_to_fit();
         self.compacted.insert(id);
     }
@@ -242,7 +257,9 @@ impl<'p> Analyzer<'p> {
     fn summary(&mut self, id: FuncId, depth: u32) -> Option<Rc<Summary>> {
         if self.compacted.remove(&id) {
             // A root after all (a call the name scan could not see): walk it again, whole.
-            self.summaries.remove(&id);
+            if let Some(old) = self.summaries.remove(&id) {
+                self.kept_accesses -= old.accesses.len();
+            }
         }
         if let Some(s) = self.summaries.get(&id) {
             return Some(s.clone());
@@ -255,8 +272,16 @@ impl<'p> Analyzer<'p> {
         self.in_progress.insert(id);
         let mut w = Walk::new(self, Some(id), f.file, f.pkg, depth);
         w.run_function(id);
-        let sum = w.finish();
+        let mut sum = w.finish();
         self.in_progress.remove(&id);
+        if self.kept_accesses > budget::MAX_KEPT_ACCESSES {
+            let merged = budget::merge_accesses(&mut sum.accesses);
+            if merged > 0 {
+                self.facts.budgets.summaries_merged += 1;
+                self.facts.budgets.accesses_merged += merged;
+            }
+        }
+        self.kept_accesses += sum.accesses.len();
         let rc = Rc::new(sum);
         self.summaries.insert(id, rc.clone());
         Some(rc)
@@ -296,7 +321,11 @@ impl<'p> Analyzer<'p> {
     /// Summaries for every function, then the synthetic entries.
     pub fn run(&mut self) {
         let referenced = refs::referenced_names(self.prog);
-        for id in 0..self.prog.funcs.len() as FuncId {
+        let total = self.prog.funcs.len();
+        for id in 0..total as FuncId {
+            if let Some(progress) = self.progress {
+                progress(id as usize, total);
+            }
             self.summary(id, 0);
             if self.is_root(id, &referenced) {
                 self.compact_root(id);
@@ -312,6 +341,73 @@ impl<'p> Analyzer<'p> {
             self.recheck_aliased();
         }
         self.close_concurrent_funcs();
+        self.drop_guarded_by_callers();
+    }
+
+    /// A call of `id` made holding these locks (by class, write mode).
+    fn note_entry_locks(&mut self, caller: Option<FuncId>, id: FuncId, held: Vec<(TypeId, Rc<str>)>) {
+        self.call_locks.push((caller, id, held));
+    }
+
+    /// The locks (by class) an unexported function always runs under: at every call outside
+    /// tests, those the caller holds there or itself always runs under (a greatest fixpoint
+    /// over the calls; exported functions and functions called from the entry walk run under
+    /// none).
+    fn entry_locks(&self) -> HashMap<FuncId, Vec<(TypeId, Rc<str>)>> {
+        let exported = |f: FuncId| self.prog.funcs[f as usize].name.chars().next().is_some_and(char::is_uppercase);
+        // None: not yet constrained (top).
+        let mut entry: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = HashMap::new();
+        for (_, callee, _) in &self.call_locks {
+            if !exported(*callee) {
+                entry.insert(*callee, None);
+            }
+        }
+        for _ in 0..64 {
+            let mut next: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = entry.keys().map(|k| (*k, None)).collect();
+            for (caller, callee, held) in &self.call_locks {
+                let Some(slot) = next.get_mut(callee) else { continue };
+                // Tests call such helpers bare, on objects nothing else touches then (their
+                // own races are judged in the tests' walks); the entry walk calls unexported
+                // methods only for the goroutines they start.
+                let Some(c) = caller else { continue };
+                if self.prog.file_path(self.prog.funcs[*c as usize].file).to_string_lossy().ends_with("_test.go") {
+                    continue;
+                }
+                // What the callee runs under at this call: None (top) when the caller is
+                // itself still unconstrained.
+                let here: Option<Vec<(TypeId, Rc<str>)>> = match entry.get(c) {
+                    Some(None) => None,
+                    Some(Some(outer)) => Some(held.iter().chain(outer).cloned().collect()),
+                    None => Some(held.clone()),
+                };
+                *slot = match (slot.take(), here) {
+                    (None, h) => h,
+                    (s, None) => s,
+                    (Some(a), Some(b)) => Some(a.into_iter().filter(|c| b.contains(c)).collect()),
+                };
+            }
+            if next == entry {
+                break;
+            }
+            entry = next;
+        }
+        entry.into_iter().filter_map(|(f, v)| v.filter(|v| !v.is_empty()).map(|v| (f, v))).collect()
+    }
+
+    /// An unexported function runs under the locks all its callers hold (a helper documented
+    /// "c.mu must be held"): its own walk did not know them. A conflict found there between
+    /// its own code (the caller's goroutine) and another access that holds one of those locks
+    /// is guarded after all (RacerD judges private methods in their callers' context alike).
+    fn drop_guarded_by_callers(&mut self) {
+        let entry = self.entry_locks();
+        self.facts.conflicts.retain(|c| {
+            let WalkId::Function(f) = c.walk else { return true };
+            let Some(classes) = entry.get(&f) else { return true };
+            let covered = |mine: &Access, other: &Access| {
+                mine.thread == Thread::Current && other.locks.iter().any(|l| l.class.as_ref().is_some_and(|k| classes.contains(k)))
+            };
+            !(covered(&c.a, &c.b) || covered(&c.b, &c.a))
+        });
     }
 
     /// Everything a function that runs twice at once calls runs twice at once too.
@@ -536,9 +632,15 @@ impl Analyzer<'_> {
 
 /// Run the static analysis: the rule-neutral facts the rules read.
 pub fn analyze(prog: &Program, concurrent_apis: &[String], lock_wrappers: &[String]) -> Facts {
+    analyze_with_progress(prog, concurrent_apis, lock_wrappers, None)
+}
+
+/// `analyze`, telling `progress` (functions done, functions) as it goes.
+pub fn analyze_with_progress<'p>(prog: &'p Program, concurrent_apis: &[String], lock_wrappers: &[String], progress: Option<&'p dyn Fn(usize, usize)>) -> Facts {
     let mut an = Analyzer::new(prog);
     an.concurrent_apis = concurrent_apis.to_vec();
     an.lock_wrappers = lock_wrappers.to_vec();
+    an.progress = progress;
     an.run();
     an.facts
 }

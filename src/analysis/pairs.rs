@@ -1,11 +1,13 @@
 //! The pair check: which accesses of one analysed function (its own, its callees', and its
 //! goroutines') may run at the same time on the same map without a common guard.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Conflict, WalkId};
 use super::path::{Path, Root, Step};
-use super::summary::{Access, AccessKind, Mode, Site, SyncObj, Thread};
+use super::summary::{Access, AccessKind, Mode, Site, SyncObj, SyncSet, Thread};
 
 /// Alias classes of map slots that hold one map value (MR003): each entry is the list of
 /// slot paths (`m["a"]`, `m["b"]`) that name the same inner map.
@@ -16,8 +18,8 @@ pub type AliasClasses = Vec<Vec<Path>>;
 /// two sides both have a known shape is not returned again.
 pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses, entries: &HashMap<Site, String>, seen: &mut ConflictShapes, walk: WalkId) -> Vec<Conflict> {
     // Accesses are compared within a root; roots joined by an alias class share a bucket.
-    let mut rep: HashMap<Root, Root> = HashMap::new();
-    let find = |rep: &HashMap<Root, Root>, r: &Root| -> Root {
+    let mut rep: FxHashMap<Root, Root> = FxHashMap::default();
+    let find = |rep: &FxHashMap<Root, Root>, r: &Root| -> Root {
         let mut r = r.clone();
         for _ in 0..16 {
             match rep.get(&r) {
@@ -36,7 +38,7 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
             }
         }
     }
-    let mut by_root: HashMap<Root, Vec<usize>> = HashMap::new();
+    let mut by_root: FxHashMap<Root, Vec<usize>> = FxHashMap::default();
     for (i, a) in accesses.iter().enumerate() {
         if a.kind != AccessKind::FieldWrite {
             by_root.entry(find(&rep, &a.path.root)).or_default().push(i);
@@ -45,19 +47,44 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
     let mut out = Vec::new();
     let mut roots: Vec<_> = by_root.into_iter().collect();
     roots.sort_by_key(|(_, v)| v[0]);
+    let mut ordering = OrderingMemo::default();
     for (_, idx) in roots {
         if !idx.iter().any(|&i| matches!(accesses[i].thread, Thread::Spawned { .. })) {
             continue;
         }
+        // Positions (in `idx`) of the partners each kind of access can conflict with: two
+        // accesses of the calling goroutine never run in parallel and two reads never
+        // conflict, so a read of the calling goroutine needs a goroutine's write, and so on.
+        // Partners are still visited in the order of the all-pairs loop.
+        let (mut spawned, mut writes, mut spawned_writes) = (Vec::new(), Vec::new(), Vec::new());
         for (n, &i) in idx.iter().enumerate() {
-            // An access of a goroutine that runs many times at once conflicts with itself.
-            let self_pair = matches!(accesses[i].thread, Thread::Spawned { multi: true, .. });
-            let from = if self_pair { n } else { n + 1 };
-            for &j in &idx[from..] {
-                let (a, b) = (&accesses[i], &accesses[j]);
-                if !a.kind.is_write() && !b.kind.is_write() {
-                    continue;
+            let a = &accesses[i];
+            let s = matches!(a.thread, Thread::Spawned { .. });
+            if s {
+                spawned.push(n);
+            }
+            if a.kind.is_write() {
+                writes.push(n);
+                if s {
+                    spawned_writes.push(n);
                 }
+            }
+        }
+        let everyone: Vec<usize> = (0..idx.len()).collect();
+        for (n, &i) in idx.iter().enumerate() {
+            let a = &accesses[i];
+            // An access of a goroutine that runs many times at once conflicts with itself.
+            let self_pair = matches!(a.thread, Thread::Spawned { multi: true, .. });
+            let from = if self_pair { n } else { n + 1 };
+            let partners = match (matches!(a.thread, Thread::Spawned { .. }), a.kind.is_write()) {
+                (false, false) => &spawned_writes,
+                (false, true) => &spawned,
+                (true, false) => &writes,
+                (true, true) => &everyone,
+            };
+            let first = partners.partition_point(|&m| m < from);
+            for &m in &partners[first..] {
+                let b = &accesses[idx[m]];
                 if a.origin == b.origin && a.origin != 0 && !(a.respawned || b.respawned) {
                     continue;
                 }
@@ -69,7 +96,7 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
                     false if through_alias(a, b, aliases) => true,
                     false => continue,
                 };
-                if in_once(a) || in_once(b) || ordered(a, b, entries) || guarded(a, b) {
+                if in_once(a) || in_once(b) || guarded(a, b) || ordered(a, b, entries, &mut ordering) {
                     continue;
                 }
                 if seen.is_new(a, b, aliased) {
@@ -88,7 +115,7 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
 /// findings. A conflict is kept when one of its sides has a shape not seen before, so what
 /// the rules report (the first conflict per site and diagnosis) does not change.
 #[derive(Default)]
-pub struct ConflictShapes(HashSet<u64>);
+pub struct ConflictShapes(FxHashSet<u64>);
 
 impl ConflictShapes {
     fn is_new(&mut self, a: &Access, b: &Access, aliased: bool) -> bool {
@@ -170,7 +197,7 @@ fn through_alias(a: &Access, b: &Access, aliases: &AliasClasses) -> bool {
                     sb != sa && b.path.starts_with(sb) && {
                         let ra = &a.path.steps[sa.steps.len()..];
                         let rb = &b.path.steps[sb.steps.len()..];
-                        ra.len() == rb.len() && Path { root: Root::Recv, steps: ra.to_vec() }.may_alias(&Path { root: Root::Recv, steps: rb.to_vec() })
+                        super::path::steps_may_alias(ra, rb)
                     }
                 })
         })
@@ -185,7 +212,7 @@ fn in_once(a: &Access) -> bool {
 /// entry method (its calls overlap) and the other was started inside one of its calls: its
 /// orderings are with that call, while other calls go on at the same time (two concurrent
 /// `Add` calls, each arming a timer that deletes what the other one writes).
-fn ordered(a: &Access, b: &Access, entries: &HashMap<Site, String>) -> bool {
+fn ordered(a: &Access, b: &Access, entries: &HashMap<Site, String>, memo: &mut OrderingMemo) -> bool {
     let run_local = |x: &Access, y: &Access| match x.thread {
         Thread::Spawned { site, multi: true } if entries.contains_key(&site) => {
             y.thread != x.thread && y.acq.contains(&SyncObj::Spawn(site))
@@ -195,7 +222,24 @@ fn ordered(a: &Access, b: &Access, entries: &HashMap<Site, String>) -> bool {
     if run_local(a, b) || run_local(b, a) {
         return false;
     }
-    a.rel.iter().any(|s| b.acq.contains(s)) || b.rel.iter().any(|s| a.acq.contains(s))
+    memo.meet(&a.rel, &b.acq) || memo.meet(&b.rel, &a.acq)
+}
+
+/// Whether a released-after set meets an acquired-before set, once per pair of shared sets:
+/// the sets of one function's accesses are few and shared, its pairs many (a pair check of
+/// go-ethereum spent half its time comparing the same two sets again).
+#[derive(Default)]
+struct OrderingMemo(FxHashMap<(usize, usize), bool>);
+
+impl OrderingMemo {
+    fn meet(&mut self, rel: &SyncSet, acq: &SyncSet) -> bool {
+        if rel.is_empty() || acq.is_empty() {
+            return false;
+        }
+        // The sets outlive the memo (the pair check borrows their accesses): their
+        // addresses name them.
+        *self.0.entry((rel.identity(), acq.identity())).or_insert_with(|| rel.iter().any(|s| acq.contains(s)))
+    }
 }
 
 /// A common lock held by both, in write mode by at least one.

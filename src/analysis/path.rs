@@ -49,10 +49,30 @@ pub enum Step {
     Item(u32),
 }
 
+/// A path is shared, not copied: the same path is named by many accesses, their locks and
+/// their callers' copies of them (an access used to carry its own copies of every path it
+/// names, most of its two kilobytes). Equality, hashing and order are by value.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Path(Rc<PathData>);
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Path {
+pub struct PathData {
     pub root: Root,
     pub steps: Vec<Step>,
+}
+
+impl std::ops::Deref for Path {
+    type Target = PathData;
+
+    fn deref(&self) -> &PathData {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Path").field("root", &self.root).field("steps", &self.steps).finish()
+    }
 }
 
 /// Paths longer than this are cut (recursive data structures would otherwise grow them
@@ -61,15 +81,42 @@ const MAX_STEPS: usize = 8;
 
 impl Path {
     pub fn new(root: Root) -> Path {
-        Path { root, steps: Vec::new() }
+        Path(Rc::new(PathData { root, steps: Vec::new() }))
     }
 
     pub fn child(&self, step: Step) -> Path {
-        let mut p = self.clone();
-        if p.steps.len() < MAX_STEPS {
-            p.steps.push(step);
+        if self.steps.len() >= MAX_STEPS {
+            return self.clone();
         }
-        p
+        let mut steps = Vec::with_capacity(self.steps.len() + 1);
+        steps.extend_from_slice(&self.steps);
+        steps.push(step);
+        Path(Rc::new(PathData { root: self.root.clone(), steps }))
+    }
+
+    /// The path without its last step (`m[k]` → `m`).
+    pub fn parent(&self) -> Path {
+        let mut d = (*self.0).clone();
+        d.steps.pop();
+        Path(Rc::new(d))
+    }
+
+    /// The same steps from another root.
+    pub fn with_root(&self, root: Root) -> Path {
+        Path(Rc::new(PathData { root, steps: self.steps.clone() }))
+    }
+
+    /// Identity of the shared path, for memos over paths.
+    pub fn identity(&self) -> usize {
+        Rc::as_ptr(&self.0) as usize
+    }
+
+    /// The local variable this path is, without steps.
+    pub fn local(&self) -> Option<u32> {
+        match self.root {
+            Root::Local(id) if self.steps.is_empty() => Some(id),
+            _ => None,
+        }
     }
 
     /// Number of map-element steps: 0 for the outer map, 1 for an inner map, ...
@@ -80,15 +127,7 @@ impl Path {
     /// Could the two paths name the same map at run time? Keys: `*` matches anything,
     /// distinct constants do not.
     pub fn may_alias(&self, other: &Path) -> bool {
-        if self.root != other.root || self.steps.len() != other.steps.len() {
-            return false;
-        }
-        self.steps.iter().zip(&other.steps).all(|(a, b)| match (a, b) {
-            (Step::Key(Key::Const(x)), Step::Key(Key::Const(y))) => x == y,
-            (Step::Key(_), Step::Key(_)) => true,
-            (Step::Elem | Step::Item(_), Step::Elem | Step::Item(_)) => true,
-            (x, y) => x == y,
-        })
+        self.root == other.root && steps_may_alias(&self.steps, &other.steps)
     }
 
     /// The iteration scopes of the `range` elements this path goes through.
@@ -101,16 +140,19 @@ impl Path {
 
     pub fn starts_with(&self, prefix: &Path) -> bool {
         prefix.steps.len() <= self.steps.len()
-            && Path { root: self.root.clone(), steps: self.steps[..prefix.steps.len()].to_vec() }.may_alias(prefix)
+            && self.root == prefix.root
+            && steps_may_alias(&self.steps[..prefix.steps.len()], &prefix.steps)
     }
 
     /// Replace the prefix `from` by `to`.
     pub fn rebase(&self, from_len: usize, to: &Path) -> Path {
-        let mut p = to.clone();
-        for s in &self.steps[from_len..] {
-            p = p.child(s.clone());
+        let rest = &self.steps[from_len..];
+        if rest.is_empty() {
+            return to.clone();
         }
-        p
+        let mut steps = to.steps.clone();
+        steps.extend(rest.iter().take(MAX_STEPS.saturating_sub(steps.len())).cloned());
+        Path(Rc::new(PathData { root: to.root.clone(), steps }))
     }
 
     pub fn is_function_local(&self) -> bool {
@@ -120,4 +162,15 @@ impl Path {
             _ => false,
         }
     }
+}
+
+/// Step lists that may name the same element (see `Path::may_alias`).
+pub fn steps_may_alias(a: &[Step], b: &[Step]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| match (a, b) {
+            (Step::Key(Key::Const(x)), Step::Key(Key::Const(y))) => x == y,
+            (Step::Key(_), Step::Key(_)) => true,
+            (Step::Elem | Step::Item(_), Step::Elem | Step::Item(_)) => true,
+            (x, y) => x == y,
+        })
 }

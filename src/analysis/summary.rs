@@ -72,6 +72,10 @@ pub struct HeldLock {
     /// `Do` goes on. Code that reads what it set up without calling `Do` relies on program
     /// order the analysis cannot see, so pairs with it are not reported.
     pub once: bool,
+    /// Which mutex this is cannot be told from its name: one reached through a pointer
+    /// (`vs.mu` set to `&d.mu` elsewhere) or an interface (`sync.Locker`). It may be any
+    /// other lock, so no pair is said to hold "different" locks because of it.
+    pub aliasable: bool,
 }
 
 impl HeldLock {
@@ -81,7 +85,43 @@ impl HeldLock {
     /// model; reporting every striped access as unguarded was the largest false-positive class
     /// on real code.
     pub fn same_lock(&self, other: &HeldLock) -> bool {
-        self.lock == other.lock || (self.class.is_some() && self.class == other.class) || self.lock.may_alias(&other.lock)
+        self.lock == other.lock
+            || (self.class.is_some() && self.class == other.class)
+            || self.lock.may_alias(&other.lock)
+            || self.aliasable
+            || other.aliasable
+    }
+}
+
+/// The locks held at an access, shared by every access recorded while the same locks are
+/// held (and by every copy callers make of them): a copy per access was most of an access's
+/// memory. Reads as a slice.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LockSet(Option<Rc<[HeldLock]>>);
+
+impl LockSet {
+    pub fn from_vec(v: Vec<HeldLock>) -> LockSet {
+        LockSet(if v.is_empty() { None } else { Some(Rc::from(v)) })
+    }
+
+    /// A copy with `f` applied to each lock (renaming their paths).
+    pub fn map_locks(&self, f: impl FnMut(&mut HeldLock)) -> LockSet {
+        let mut v = self.to_vec();
+        v.iter_mut().for_each(f);
+        LockSet::from_vec(v)
+    }
+
+    /// Identity of the shared allocation (0 for the empty set), for memos over sets.
+    pub fn identity(&self) -> usize {
+        self.0.as_ref().map_or(0, |r| Rc::as_ptr(r) as *const HeldLock as usize)
+    }
+}
+
+impl std::ops::Deref for LockSet {
+    type Target = [HeldLock];
+
+    fn deref(&self) -> &[HeldLock] {
+        self.0.as_deref().unwrap_or(&[])
     }
 }
 
@@ -105,11 +145,34 @@ pub enum SyncObj {
 /// its 4,000 accesses its own copy of some 150 released objects, and every caller copied
 /// them again (nats-server ran out of memory).
 #[derive(Clone, Debug, Default)]
-pub struct SyncSet(Option<Rc<[SyncObj]>>);
+pub struct SyncSet(Option<Rc<SetObjects>>);
+
+/// A set's objects with their hash, computed once when first asked: callers hash the sets
+/// of every access they instantiate (`Walk::instance_key`), and a set has up to hundreds of
+/// objects.
+#[derive(Debug)]
+struct SetObjects {
+    hash: std::cell::OnceCell<u64>,
+    objs: Box<[SyncObj]>,
+}
+
+impl SetObjects {
+    fn hash(&self) -> u64 {
+        *self.hash.get_or_init(|| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            self.objs.hash(&mut h);
+            h.finish()
+        })
+    }
+}
 
 impl SyncSet {
     pub fn from_vec(v: Vec<SyncObj>) -> SyncSet {
-        SyncSet(if v.is_empty() { None } else { Some(Rc::from(v)) })
+        if v.is_empty() {
+            return SyncSet(None);
+        }
+        SyncSet(Some(Rc::new(SetObjects { hash: std::cell::OnceCell::new(), objs: v.into_boxed_slice() })))
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, SyncObj> {
@@ -117,7 +180,7 @@ impl SyncSet {
     }
 
     pub fn as_slice(&self) -> &[SyncObj] {
-        self.0.as_deref().unwrap_or(&[])
+        self.0.as_ref().map_or(&[], |s| &s.objs)
     }
 
     pub fn contains(&self, s: &SyncObj) -> bool {
@@ -134,66 +197,117 @@ impl SyncSet {
 
     /// This set plus `more` (in order, without repeats).
     pub fn with<'s>(&self, more: impl IntoIterator<Item = &'s SyncObj>) -> SyncSet {
+        let more: Vec<&SyncObj> = more.into_iter().collect();
         let mut v = self.as_slice().to_vec();
-        for s in more {
-            if !v.contains(s) {
-                v.push(s.clone());
+        if v.len() * more.len() <= 64 {
+            for s in more {
+                if !v.contains(s) {
+                    v.push(s.clone());
+                }
+            }
+        } else {
+            // A big function's sets hold hundreds of objects and meet hundreds more at a call.
+            let mut present: rustc_hash::FxHashSet<&SyncObj> = self.iter().collect();
+            for s in more {
+                if present.insert(s) {
+                    v.push(s.clone());
+                }
             }
         }
         if v.len() == self.len() { self.clone() } else { SyncSet::from_vec(v) }
     }
 
-    /// A copy with `f` applied to each object (renaming their paths).
+    /// A copy with `f` applied to each object (renaming their paths); this set itself when
+    /// nothing was renamed, so that the copies callers make stay shared.
     pub fn map_objects(&self, mut f: impl FnMut(&mut SyncObj)) -> SyncSet {
-        SyncSet::from_vec(
-            self.iter()
-                .map(|o| {
-                    let mut o = o.clone();
-                    f(&mut o);
-                    o
-                })
-                .collect(),
-        )
+        let mut changed = false;
+        let v: Vec<SyncObj> = self
+            .iter()
+            .map(|o| {
+                let mut renamed = o.clone();
+                f(&mut renamed);
+                changed |= renamed != *o;
+                renamed
+            })
+            .collect();
+        if changed { SyncSet::from_vec(v) } else { self.clone() }
     }
 
-    /// Identity of the shared allocation (0 for the empty set), for `SetMemo`.
-    fn identity(&self) -> usize {
-        self.0.as_ref().map_or(0, |r| Rc::as_ptr(r) as *const SyncObj as usize)
+    /// Identity of the shared allocation (0 for the empty set), for memos over sets.
+    pub fn identity(&self) -> usize {
+        self.0.as_ref().map_or(0, |r| Rc::as_ptr(r) as usize)
     }
 }
 
 impl PartialEq for SyncSet {
     fn eq(&self, other: &SyncSet) -> bool {
-        self.as_slice() == other.as_slice()
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a.objs == b.objs,
+            (a, b) => a.is_none() && b.is_none(),
+        }
     }
 }
 
 impl std::hash::Hash for SyncSet {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        self.as_slice().hash(h)
+        self.0.as_ref().map_or(0, |s| s.hash()).hash(h)
     }
 }
 
-/// Computes a function of each distinct shared set once. Keeps its inputs alive, so an
-/// allocation's address cannot be reused for another set while the memo lives.
-pub struct SetMemo<K> {
-    done: std::collections::HashMap<(usize, K), (SyncSet, SyncSet)>,
+/// A value behind one shared allocation (sets, paths), which memos name by its address.
+pub trait Shared: Clone {
+    /// The allocation's address (0 for a value without one, such as an empty set).
+    fn identity(&self) -> usize;
 }
 
-impl<K> Default for SetMemo<K> {
+impl Shared for SyncSet {
+    fn identity(&self) -> usize {
+        SyncSet::identity(self)
+    }
+}
+
+impl Shared for LockSet {
+    fn identity(&self) -> usize {
+        LockSet::identity(self)
+    }
+}
+
+impl Shared for Path {
+    fn identity(&self) -> usize {
+        Path::identity(self)
+    }
+}
+
+impl Shared for Rc<[u32]> {
+    fn identity(&self) -> usize {
+        Rc::as_ptr(self) as *const u32 as usize
+    }
+}
+
+/// Computes a function of each distinct shared value once (per extra key `K`). Keeps its
+/// inputs alive, so an allocation's address cannot be reused for another value while the
+/// memo lives.
+pub struct Memo<S, K, V> {
+    done: rustc_hash::FxHashMap<(usize, K), (S, V)>,
+}
+
+/// The memo of a function from ordering sets to ordering sets.
+pub type SetMemo<K> = Memo<SyncSet, K, SyncSet>;
+
+impl<S, K, V> Default for Memo<S, K, V> {
     fn default() -> Self {
-        SetMemo { done: std::collections::HashMap::new() }
+        Memo { done: rustc_hash::FxHashMap::default() }
     }
 }
 
-impl<K: std::hash::Hash + Eq> SetMemo<K> {
-    pub fn get_or(&mut self, set: &SyncSet, key: K, f: impl FnOnce(&SyncSet) -> SyncSet) -> SyncSet {
-        let id = (set.identity(), key);
+impl<S: Shared, K: std::hash::Hash + Eq, V: Clone> Memo<S, K, V> {
+    pub fn get_or(&mut self, input: &S, key: K, f: impl FnOnce(&S) -> V) -> V {
+        let id = (input.identity(), key);
         if let Some((_, out)) = self.done.get(&id) {
             return out.clone();
         }
-        let out = f(set);
-        self.done.insert(id, (set.clone(), out.clone()));
+        let out = f(input);
+        self.done.insert(id, (input.clone(), out.clone()));
         out
     }
 }
@@ -213,7 +327,7 @@ pub enum Thread {
 pub enum Via {
     Direct,
     /// Through a local bound while a lock was held (`inner := m[k]` under `mu`), used after.
-    Escaped { lock_site: Site, sections: Vec<u32> },
+    Escaped { lock_site: Site, sections: Rc<[u32]> },
     /// Through the result of a call that returned it from inside its critical section.
     Returned { func: Rc<str>, site: Site },
 }
@@ -305,7 +419,7 @@ pub struct Access {
     /// The map expression as written at the site (`s.byTenant[t]`).
     pub shown: Rc<str>,
     pub thread: Thread,
-    pub locks: Vec<HeldLock>,
+    pub locks: LockSet,
     /// Position in the function's straight-line order (for ordering against releases).
     pub pos: u32,
     /// Sync objects acquired before this access in its goroutine.
@@ -316,7 +430,7 @@ pub struct Access {
     /// For writes: the value written was made fresh here (`make`, literal, `&T{}`).
     pub fresh_value: bool,
     /// For writes: the value written derives from an earlier read of a map entry.
-    pub value_from: Option<ReadOrigin>,
+    pub value_from: Option<Rc<ReadOrigin>>,
     /// For writes: the value written is parameter `i` (a setter), resolved by callers.
     pub value_param: Option<u16>,
     /// Call-site index in the analysed function this access was instantiated from (0: its

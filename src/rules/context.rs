@@ -90,6 +90,50 @@ impl RuleContext<'_> {
         }
     }
 
+    /// How a message names the map an access touches: the expression at the site, and, when
+    /// that is a local or parameter name, the field or variable it is (`m (v.kvstore)`).
+    pub fn map_name(&self, a: &Access, walk: WalkId) -> String {
+        let shown = a.shown.to_string();
+        match self.path_text(&a.path, walk) {
+            Some(p) if p != shown && !shown.ends_with(&format!(".{}", p.rsplit('.').next().unwrap_or(""))) => format!("{shown} ({p})"),
+            _ => shown,
+        }
+    }
+
+    /// A path as Go code would name it from the walked function: `s.members`,
+    /// `Server.conns` for every instance of a type, `pkg.table`; none for locals.
+    fn path_text(&self, p: &crate::analysis::path::Path, walk: WalkId) -> Option<String> {
+        use crate::analysis::path::{Key, Root, Step};
+        let func = match walk {
+            WalkId::Function(f) => Some(&self.prog.funcs[f as usize]),
+            _ => None,
+        };
+        let mut out = match &p.root {
+            Root::Recv => func?.recv.as_ref()?.name.clone()?,
+            Root::Param(i) => func?.body.sig.params.get(*i as usize)?.name.clone()?,
+            Root::Global(pkg, name) => {
+                let pk = self.prog.packages.get(*pkg as usize)?;
+                match func {
+                    Some(f) if f.pkg == *pkg => name.to_string(),
+                    _ => format!("{}.{name}", pk.name),
+                }
+            }
+            Root::TypeRoot(t) => self.prog.types.get(*t as usize)?.name.clone(),
+            _ => return None,
+        };
+        for s in p.steps.iter() {
+            match s {
+                Step::Field(f) => {
+                    out.push('.');
+                    out.push_str(f);
+                }
+                Step::Key(Key::Const(k)) => out.push_str(&format!("[{k}]")),
+                Step::Key(_) | Step::Elem | Step::Item(_) => out.push_str("[…]"),
+            }
+        }
+        Some(out)
+    }
+
     pub fn locks_of(&self, a: &Access) -> String {
         if a.locks.is_empty() {
             "no lock".to_string()
@@ -131,7 +175,7 @@ impl RuleContext<'_> {
         }
         vec![self.related(
             o.site,
-            format!("conflicting {} of {} in {} ({})", o.kind.verb(), o.shown, self.context_of(o, s.conflict.walk), self.locks_of(o)),
+            format!("conflicting {} of {} in {} ({})", o.kind.verb(), self.map_name(o, s.conflict.walk), self.context_of(o, s.conflict.walk), self.locks_of(o)),
         )]
     }
 

@@ -42,7 +42,7 @@ fn finding(ctx: &RuleContext, s: &Side) -> Finding {
     let msg = format!(
         "{} of {} holds {}, but {} holds {}: no lock is common to both, so they exclude nothing ({})",
         x.kind.verb(),
-        x.shown,
+        ctx.map_name(x, s.conflict.walk),
         ctx.locks_of(x),
         ctx.other_access(s),
         ctx.locks_of(y),

@@ -40,16 +40,19 @@ pub const RULE: Rule = Rule { doc: DOC, facts: None, conflict: Some(ConflictRule
 /// An unlocked access to an inner map: fetched under a lock and used after it, or reached
 /// through its outer map with no lock.
 fn claims(s: &Side) -> bool {
-    s.at.locks.is_empty() && (matches!(s.at.via, Via::Escaped { .. }) || s.at.path.map_depth() >= 1)
+    // An inner map is an element of a map (`m[k]`); a map field of a value found in a map
+    // (`m[k].fields`) is not nested, whatever reached it.
+    let inner = matches!(s.at.path.steps.last(), Some(crate::analysis::path::Step::Key(_)));
+    s.at.locks.is_empty() && inner && (matches!(s.at.via, Via::Escaped { .. }) || s.at.path.map_depth() >= 1)
 }
 
 fn finding(ctx: &RuleContext, s: &Side) -> Finding {
     let (x, y) = (s.at, s.other);
     let how = match &x.via {
         Via::Escaped { lock_site, .. } => {
-            format!("the inner map {} was fetched under the lock taken at {} and is used after it was released", x.shown, ctx.short(*lock_site))
+            format!("the inner map {} was fetched under the lock taken at {} and is used after it was released", ctx.map_name(x, s.conflict.walk), ctx.short(*lock_site))
         }
-        _ => format!("the inner map {} is used with no lock", x.shown),
+        _ => format!("the inner map {} is used with no lock", ctx.map_name(x, s.conflict.walk)),
     };
     let msg = format!(
         "{how}, while it is accessed in {} ({} at {}; {})",

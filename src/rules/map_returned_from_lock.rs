@@ -48,7 +48,7 @@ fn finding(ctx: &RuleContext, s: &Side) -> Finding {
     let msg = format!(
         "{} of {}: {func} returned this map from inside its critical section, so it is used here without the lock while it is accessed in {} ({} at {}; {})",
         x.kind.verb(),
-        x.shown,
+        ctx.map_name(x, s.conflict.walk),
         ctx.context_of(y, s.conflict.walk),
         y.kind.verb(),
         ctx.short(y.site),

@@ -54,7 +54,7 @@ fn finding(ctx: &RuleContext, s: &Side) -> Finding {
     let msg = format!(
         "{} of {} in {} races with {} in {}: no common lock and no ordering ({})",
         x.kind.verb(),
-        x.shown,
+        ctx.map_name(x, s.conflict.walk),
         ctx.context_of(x, s.conflict.walk),
         ctx.other_access(s),
         ctx.other_context(s),

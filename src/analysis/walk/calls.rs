@@ -51,6 +51,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         // concurrent APIs. The receiver is evaluated once, here, and its method resolved from
         // that value.
         let mut resolved = None;
+        // A lock method of a value that is no sync primitive: (receiver, its expression, the
+        // method, the locks held before the call).
+        let mut lock_call: Option<(Path, &Expr, &str, Vec<Path>)> = None;
         if let ExprKind::Selector(recv, name) = &func.kind {
             let rev = match self.qualifier_path(recv) {
                 Some(path) => {
@@ -90,6 +93,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                 return Ev::unknown();
             }
             if let Some(rev) = rev {
+                if args.is_empty() && lock_mode(name).is_some() {
+                    lock_call = rev.path().map(|p| (p.clone(), &**recv, name.as_str(), self.flow.locks.iter().map(|l| l.lock.clone()).collect()));
+                }
                 resolved = Some(match self.select(rev, name).val {
                     Val::Func(t) => Some(t),
                     _ => None,
@@ -100,6 +106,44 @@ impl<'a, 'p> Walk<'a, 'p> {
             Some(t) => t,
             None => self.callee(func),
         };
+        let ev = self.call_target(e, target, args);
+        if let Some((lock, recv, name, before)) = lock_call {
+            self.any_locker(e, lock, recv, name, &before);
+        }
+        ev
+    }
+
+    /// `x.Lock()` on a value that is no sync primitive (a mutex wrapper type, a
+    /// `sync.Locker`, `cond.L`): whatever the method does, it is a lock. When the call showed
+    /// no effect of its own on the locks held (a callee that locks a mutex field already did),
+    /// the receiver itself is taken and released as the lock.
+    fn any_locker(&mut self, e: &Expr, lock: Path, recv: &Expr, name: &str, before: &[Path]) {
+        let Some(mode) = lock_mode(name) else { return };
+        let unchanged = self.flow.locks.len() == before.len() && self.flow.locks.iter().all(|l| before.contains(&l.lock));
+        if !unchanged {
+            return;
+        }
+        match mode {
+            Some(mode) => {
+                let site = self.site(e.span);
+                let class = self.lock_class(recv, &[]);
+                // A Locker interface value can be any lock.
+                if self.static_type(recv).is_none_or(|t| matches!(self.an.prog.underlying(&t), Type::Unknown | Type::Opaque)) {
+                    self.lock_aliasable(lock, mode, site, class);
+                } else {
+                    self.lock(lock, mode, site, class);
+                }
+            }
+            None => self.unlock(&lock),
+        }
+    }
+
+    /// `*sync.Mutex` / `*sync.RWMutex`: a mutex this value does not own.
+    fn is_mutex_pointer(&self, ty: &Type) -> bool {
+        matches!(ty, Type::Pointer(t) if matches!(**t, Type::Sync(SyncKind::Mutex | SyncKind::RWMutex)))
+    }
+
+    fn call_target(&mut self, e: &'p Expr, target: Option<FuncTarget<'p>>, args: &'p [Expr]) -> Ev<'p> {
         let arg_evs = self.eval_args(args);
         match target {
             Some(t) => {
@@ -221,7 +265,11 @@ impl<'a, 'p> Walk<'a, 'p> {
             obj = obj.child(Step::Field(Rc::from(f.as_str())));
         }
         let site = self.site(e.span);
+        // A mutex held by pointer (`mu *sync.Mutex`, set to another object's mutex).
+        let by_pointer = self.is_mutex_pointer(&rev.ty);
         match (kind, name) {
+            (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") if by_pointer => self.lock_aliasable(obj, Mode::Write, site, class),
+            (SyncKind::RWMutex, "RLock" | "TryRLock") if by_pointer => self.lock_aliasable(obj, Mode::Read, site, class),
             (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") => self.lock(obj, Mode::Write, site, class),
             (SyncKind::RWMutex, "RLock" | "TryRLock") => self.lock(obj, Mode::Read, site, class),
             (SyncKind::Mutex | SyncKind::RWMutex, "Unlock") | (SyncKind::RWMutex, "RUnlock") => self.unlock(&obj),
@@ -506,8 +554,35 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// Count `n` accesses copied from a callee; false once the walk's budget is spent (then
+    /// the function is named in the budget report, once).
+    fn within_budget(&mut self, n: usize) -> bool {
+        use super::super::budget::{MAX_ENTRY_WALK_WORK, MAX_WALK_WORK};
+        let budget = if self.func.is_some() { MAX_WALK_WORK } else { MAX_ENTRY_WALK_WORK };
+        if self.work > budget {
+            return false;
+        }
+        self.work += n as u64;
+        if self.work > budget {
+            let name = match self.func {
+                Some(f) => {
+                    let f = &self.an.prog.funcs[f as usize];
+                    format!("{} ({})", f.display, self.an.prog.file_path(f.file).display())
+                }
+                None => "the entry walk (methods that run concurrently)".to_string(),
+            };
+            self.an.facts.budgets.walks_cut.push(name);
+            return false;
+        }
+        true
+    }
+
     /// Instantiate a callee's summary here. Returns what the call evaluates to.
     pub(super) fn call_summary(&mut self, id: FuncId, recv: Option<Path>, args: Vec<Ev<'p>>, spawn: Option<(Site, bool, SyncObj, Option<SyncObj>)>, span: Span) -> Vec<Ev<'p>> {
+        // What the callee runs under: the caller's locks, unless the call starts a goroutine.
+        let held: Vec<(crate::model::TypeId, Rc<str>)> =
+            if spawn.is_some() { Vec::new() } else { self.flow.locks.iter().filter(|l| l.mode == Mode::Write).filter_map(|l| l.class.clone()).collect() };
+        self.an.note_entry_locks(self.func, id, held);
         let Some(sum) = self.an.summary(id, self.depth + 1) else {
             return Vec::new();
         };
@@ -527,7 +602,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             Rc::from(v)
         };
         for r in &sum.returns {
-            if let Some(Path { root: Root::Local(l), .. }) = &r.path {
+            if let Some(Root::Local(l)) = r.path.as_ref().map(|p| &p.root) {
                 let fresh = self.fresh_id();
                 local_map.insert(*l, fresh);
                 self.local_scope.insert(fresh, scope);
@@ -551,12 +626,31 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut substituted_rel = SetMemo::default();
         let mut substituted_acq = SetMemo::default();
         let mut objs = ObjSubst::new(&subst);
-        for a in &sum.accesses {
-            let Some(path) = subst(&a.path) else { continue };
+        // The callee's paths, lock sets and scope lists are shared by many of its accesses:
+        // each is substituted once per call, and the copies share the result.
+        let mut substituted_paths = Memo::default();
+        let mut substituted_locks = Memo::default();
+        let mut substituted_scopes = Memo::default();
+        // Past the walk's budget, calls keep their effects below but copy no accesses.
+        let copied = if self.within_budget(sum.accesses.len()) { sum.accesses.as_slice() } else { &[] };
+        for a in copied {
+            let Some(path) = substituted_paths.get_or(&a.path, (), |p: &Path| subst(p)) else { continue };
             // A branch this call's constant arguments rule out does not run.
             let Some(conds) = self.instantiate_conds(a.conds.as_ref(), &args) else { continue };
-            let mut locks: Vec<HeldLock> =
-                a.locks.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
+            // The caller's locks hold around what the callee does in the caller's goroutine.
+            let with_caller_locks = a.thread == Thread::Current && spawn_info.is_none();
+            let locks = substituted_locks.get_or(&a.locks, with_caller_locks, |set: &LockSet| {
+                let mut locks: Vec<HeldLock> =
+                    set.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
+                if with_caller_locks {
+                    for l in &caller_locks {
+                        if !locks.iter().any(|m| m.lock == l.lock) {
+                            locks.push(l.clone());
+                        }
+                    }
+                }
+                LockSet::from_vec(locks)
+            });
             let rel = substituted_rel.get_or(&a.rel, (), |set| objs.set(set));
             // What the callee acquired before the access, then what the caller had acquired
             // before the call, then the goroutine's start when the call starts one: also for
@@ -569,14 +663,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 (Thread::Current, Some((site, multi, _))) => {
                     Thread::Spawned { site: *site, multi: *multi }
                 }
-                (Thread::Current, None) => {
-                    for l in &caller_locks {
-                        if !locks.iter().any(|m| m.lock == l.lock) {
-                            locks.push(l.clone());
-                        }
-                    }
-                    caller_thread
-                }
+                (Thread::Current, None) => caller_thread,
                 (Thread::Spawned { site, multi }, _) => Thread::Spawned { site, multi: multi || in_loop || spawn_info.as_ref().is_some_and(|s| s.1) },
             };
             let value_from = match a.value_param {
@@ -597,7 +684,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 rel,
                 via: a.via.clone(),
                 fresh_value: a.fresh_value,
-                value_from,
+                value_from: value_from.map(Rc::new),
                 value_param,
                 origin,
                 // A goroutine the callee starts belongs to this call's instance scopes too
@@ -605,7 +692,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 instance_scopes: if a.thread == Thread::Current {
                     spawn_scopes.clone()
                 } else {
-                    spawn_scopes.iter().chain(a.instance_scopes.iter()).copied().collect()
+                    substituted_scopes.get_or(&a.instance_scopes, (), |own: &Rc<[u32]>| spawn_scopes.iter().chain(own.iter()).copied().collect())
                 },
                 lazy_check: a.lazy_check,
                 lazy_covered: a.lazy_covered,
@@ -775,5 +862,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None }
             })
             .collect()
+    }
+}
+
+/// What a method of this name does to a lock: `Some(Some(mode))` acquires, `Some(None)`
+/// releases, `None` is no lock method.
+fn lock_mode(name: &str) -> Option<Option<Mode>> {
+    match name {
+        "Lock" => Some(Some(Mode::Write)),
+        "RLock" => Some(Some(Mode::Read)),
+        "Unlock" | "RUnlock" => Some(None),
+        _ => None,
     }
 }

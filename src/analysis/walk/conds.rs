@@ -168,14 +168,18 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
-    /// At the join after `if cond`: a lock the branch where `cond` is `truth` holds and the
-    /// other does not is held whenever `cond` is `truth` again.
-    pub(super) fn note_cond_locks(&self, joined: &mut Flow, branch: &Flow, other: &Flow, atoms: &[Atom]) {
+    /// At the join after `if cond`: a lock the branch where `cond` is `truth` took (and still
+    /// holds) while the other did not is held whenever `cond` is `truth` again, until a
+    /// variable of the condition is assigned (`forget_cond_locks`).
+    pub(super) fn note_cond_locks(&self, joined: &mut Flow, entry: &Flow, branch: &Flow, other: &Flow, atoms: &[Atom]) {
         if atoms.is_empty() || !branch.live || !other.live {
             return;
         }
         for l in &branch.locks {
-            if other.locks.iter().any(|m| m.lock == l.lock) {
+            // Not one the function runs under and a callee released and took again (a relock
+            // helper): the caller held it on both paths.
+            let callers = self.sum.locks_released.iter().any(|p| p.may_alias(&l.lock));
+            if callers || other.locks.iter().any(|m| m.lock == l.lock) || entry.locks.iter().any(|m| m.lock == l.lock) {
                 continue;
             }
             for (text, truth) in atoms {
@@ -184,6 +188,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                     Rc::make_mut(&mut joined.cond_locks).push(fact);
                 }
             }
+        }
+    }
+
+    /// `name` is assigned: conditions that mention it may mean something else now.
+    pub(super) fn forget_cond_locks(&mut self, name: &str) {
+        let mentions = |text: &str| text.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == name);
+        if self.flow.cond_locks.iter().any(|(t, _, _)| mentions(t)) {
+            Rc::make_mut(&mut self.flow.cond_locks).retain(|(t, _, _)| !mentions(t));
         }
     }
 

@@ -219,6 +219,15 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// method's implementations. A call that also inspects its receiver evaluates it once and
     /// comes here, so a chain `x.F().F()...` is walked once per call, not twice per level.
     pub(super) fn select(&mut self, base: Ev<'p>, f: &str) -> Ev<'p> {
+        // `cond.L`, the Locker a sync.Cond waits with: a lock of its own.
+        let is_cond = |t: &Type| matches!(t, Type::Sync(SyncKind::Cond));
+        let cond = is_cond(self.an.prog.underlying(&base.ty)) || matches!(&base.ty, Type::Pointer(t) if is_cond(t));
+        if f == "L"
+            && cond
+            && let Some(bp) = base.path()
+        {
+            return Ev { val: Val::Path(bp.child(Step::Field(Rc::from("L"))), Via::Direct), ..Ev::unknown() };
+        }
         if let Some((p, ty)) = self.field_of(&base, f) {
             let origin = base.origin.clone();
             let typed = self.typed_field(&base, f);

@@ -6,10 +6,18 @@ use super::*;
 impl<'a, 'p> Walk<'a, 'p> {
     // ----- locks and ordering --------------------------------------------------------
 
+    /// A lock whose identity its name does not tell (see `HeldLock::aliasable`).
+    pub(super) fn lock_aliasable(&mut self, lock: Path, mode: Mode, site: Site, class: Option<(crate::model::TypeId, Rc<str>)>) {
+        self.lock(lock, mode, site, class);
+        if let Some(l) = self.flow.locks.last_mut() {
+            l.aliasable = true;
+        }
+    }
+
     pub(super) fn lock(&mut self, lock: Path, mode: Mode, site: Site, class: Option<(crate::model::TypeId, Rc<str>)>) {
         let section = self.fresh_id();
         self.flow.locks.retain(|l| l.lock != lock);
-        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false });
+        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false, aliasable: false });
     }
 
     /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an
@@ -209,7 +217,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             site,
             shown: Rc::from(expr_text(map_expr)),
             thread: self.thread,
-            locks: self.flow.locks.clone(),
+            locks: self.held_locks(),
             pos,
             acq: self.flow.acq.clone(),
             rel: SyncSet::default(),
@@ -218,7 +226,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             value_from: None,
             value_param: None,
             origin: 0,
-            instance_scopes: Rc::from(self.instance_scopes.clone()),
+            instance_scopes: self.current_instance_scopes(),
             lazy_check: None,
             lazy_covered: false,
             respawned: false,
@@ -226,6 +234,22 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         self.sum.accesses.push(a);
         Some(self.sum.accesses.len() - 1)
+    }
+
+    /// The locks held now, as one shared set for every access recorded while they are.
+    fn held_locks(&mut self) -> LockSet {
+        if self.shared.locks[..] != self.flow.locks[..] {
+            self.shared.locks = LockSet::from_vec(self.flow.locks.clone());
+        }
+        self.shared.locks.clone()
+    }
+
+    /// The instance scopes enclosing this point, shared likewise.
+    fn current_instance_scopes(&mut self) -> Rc<[u32]> {
+        if self.shared.instance_scopes[..] != self.instance_scopes[..] {
+            self.shared.instance_scopes = Rc::from(self.instance_scopes.as_slice());
+        }
+        self.shared.instance_scopes.clone()
     }
 
     /// `f(s.m)`, `x := s.m`, `return s.m`: the field or package variable holding a map is read
@@ -313,14 +337,14 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         let at = report_at.unwrap_or(w.site);
         let func = self.func;
-        self.an.facts.atomicity.push(AtomicityFact { write: w.clone(), read: o.clone(), at, func });
+        self.an.facts.atomicity.push(AtomicityFact { write: w.clone(), read: (**o).clone(), at, func });
     }
 
     pub(super) fn instance_key(&self, a: &Access) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (a.site, a.kind, &a.path, a.thread, &a.key, &a.acq, &a.rel, self.releases.len()).hash(&mut h);
-        for l in &a.locks {
+        for l in a.locks.iter() {
             (&l.lock, l.mode).hash(&mut h);
         }
         (a.lazy_check, a.lazy_covered, a.fresh_value, a.respawned, a.per_receive, &a.typed, std::mem::discriminant(&a.via)).hash(&mut h);

@@ -86,12 +86,12 @@ pub(super) fn subst_path(p: &Path, recv: Option<&Path>, args: &[Ev], local_map: 
 /// kept as it is.
 pub(super) struct ObjSubst<'s, F: Fn(&Path) -> Option<Path>> {
     subst: &'s F,
-    done: HashMap<usize, Option<SyncObj>>,
+    done: rustc_hash::FxHashMap<usize, Option<SyncObj>>,
 }
 
 impl<'s, F: Fn(&Path) -> Option<Path>> ObjSubst<'s, F> {
     pub(super) fn new(subst: &'s F) -> Self {
-        ObjSubst { subst, done: HashMap::new() }
+        ObjSubst { subst, done: rustc_hash::FxHashMap::default() }
     }
 
     pub(super) fn obj(&mut self, s: &SyncObj) -> Option<SyncObj> {

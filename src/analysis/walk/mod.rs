@@ -109,6 +109,13 @@ struct Var<'p> {
     owner: Thread,
 }
 
+/// See `Walk::held_locks`.
+#[derive(Default)]
+struct SharedState {
+    locks: LockSet,
+    instance_scopes: Rc<[u32]>,
+}
+
 #[derive(Clone, Debug)]
 struct Flow {
     locks: Vec<HeldLock>,
@@ -172,13 +179,17 @@ pub(super) struct Walk<'a, 'p> {
     inherited_aliases: Vec<Vec<Path>>,
     /// Outer maps of racy lazy inits in this body: their reads are covered by MR004.
     lazy_paths: Vec<(Path, Thread)>,
+    /// The last lock set and instance scopes handed to an access, shared by the next ones.
+    shared: SharedState,
     /// Instantiated callee accesses already present (see `instance_key`).
-    seen: std::collections::HashSet<u64>,
+    seen: rustc_hash::FxHashSet<u64>,
     /// Conditions on parameters that hold at the current point (see `ParamCond`), and the
     /// shared copy accesses take of them.
     conds: Vec<ParamCond>,
     conds_shared: Option<Rc<[ParamCond]>>,
     depth: u32,
+    /// Accesses copied from callees so far (the per-function budget, see `budget`).
+    work: u64,
 }
 
 impl<'a, 'p> Walk<'a, 'p> {
@@ -212,10 +223,12 @@ impl<'a, 'p> Walk<'a, 'p> {
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
             inherited_aliases: Vec::new(),
-            seen: std::collections::HashSet::new(),
+            shared: SharedState::default(),
+            seen: rustc_hash::FxHashSet::default(),
             conds: Vec::new(),
             conds_shared: None,
             depth,
+            work: 0,
         }
     }
 
@@ -373,13 +386,16 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             None
         };
+        let mut resolved_locks = Memo::default();
         for a in &mut self.sum.accesses {
             if let Some(varies) = resolve(&mut a.path) {
                 a.per_receive |= varies;
             }
-            for l in &mut a.locks {
-                resolve(&mut l.lock);
-            }
+            a.locks = resolved_locks.get_or(&a.locks, (), |set: &LockSet| {
+                set.map_locks(|l| {
+                    resolve(&mut l.lock);
+                })
+            });
         }
     }
 
@@ -397,12 +413,13 @@ impl<'a, 'p> Walk<'a, 'p> {
         let any = Root::TypeRoot(ty);
         let rebase = |p: &mut Path| {
             if p.root == instance {
-                p.root = any.clone();
+                *p = p.with_root(any.clone());
             }
         };
         added.retain(|a| a.thread != Thread::Current);
         let mut rebased_rel = SetMemo::default();
         let mut rebased_acq = SetMemo::default();
+        let mut rebased_locks = Memo::default();
         for a in &mut added {
             // Each call makes its own instance: on "every instance", a goroutine of one call
             // does not meet the same goroutine of another call (several goroutines of one
@@ -411,9 +428,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 *multi = false;
             }
             rebase(&mut a.path);
-            for l in &mut a.locks {
-                rebase(&mut l.lock);
-            }
+            a.locks = rebased_locks.get_or(&a.locks, (), |set: &LockSet| set.map_locks(|l| rebase(&mut l.lock)));
             let rebase_obj = |o: &mut SyncObj| {
                 if let SyncObj::Object(p) = o {
                     rebase(Rc::make_mut(p));
@@ -432,7 +447,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let releases = std::mem::take(&mut self.releases);
         // Per thread, the positions of its releases in order: the releases after an access
         // are named by how many of them come at or before it.
-        let mut positions: HashMap<Thread, Vec<u32>> = HashMap::new();
+        let mut positions: rustc_hash::FxHashMap<Thread, Vec<u32>> = rustc_hash::FxHashMap::default();
         for (t, p, _) in &releases {
             positions.entry(*t).or_default().push(*p);
         }
@@ -542,16 +557,27 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         // Before dropping accesses callers cannot name: the entry walk's pool has copies.
         // The function's own acquires count too: they join its goroutines for its callers.
-        let acquired: HashSet<SyncObj> =
-            self.sum.accesses.iter().flat_map(|a| a.acq.iter()).chain(&self.sum.acquires).cloned().collect();
+        // Each shared set once: thousands of accesses name the same few.
+        let mut sets = rustc_hash::FxHashSet::default();
+        let acquired: rustc_hash::FxHashSet<SyncObj> = self
+            .sum
+            .accesses
+            .iter()
+            .filter(|a| sets.insert(a.acq.identity()))
+            .flat_map(|a| a.acq.iter())
+            .chain(&self.sum.acquires)
+            .cloned()
+            .collect();
         self.sum.accesses.retain(|a| keep(&a.path));
+        // Kept until the analysis ends: the slack of the growing vector would be up to half.
+        self.sum.accesses.shrink_to_fit();
         // A local mutex, channel or WaitGroup still orders and guards the goroutines this
         // function started after it returns: callers see it under a name of its own.
         let func = self.func.unwrap_or(u32::MAX);
         let global = |p: &mut Path| {
             if let Root::Local(l) = p.root
                 && !returned.contains(&l) {
-                    p.root = Root::FuncLocal(func, l);
+                    *p = p.with_root(Root::FuncLocal(func, l));
                 }
         };
         let global_sync = |s: &mut SyncObj| {
@@ -576,8 +602,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         let mut named_rel = SetMemo::default();
         let mut named_acq = SetMemo::default();
+        let mut named_locks = Memo::default();
         for a in &mut self.sum.accesses {
-            a.locks.iter_mut().for_each(|l| global(&mut l.lock));
+            a.locks = named_locks.get_or(&a.locks, (), |set: &LockSet| set.map_locks(|l| global(&mut l.lock)));
             a.acq = named_acq.get_or(&a.acq, (), |set| set.map_objects(global_sync));
             a.rel = named_rel.get_or(&a.rel, (), |set| {
                 SyncSet::from_vec(
@@ -605,12 +632,14 @@ impl<'a, 'p> Walk<'a, 'p> {
         if name == "_" {
             return 0;
         }
-        let id = match &val {
-            Val::Path(Path { root: Root::Local(id), steps }, _) if steps.is_empty() => *id,
-            _ => self.fresh_id(),
+        self.forget_cond_locks(name);
+        let named = match &val {
+            Val::Path(p, _) => p.local(),
+            _ => None,
         };
+        let id = named.unwrap_or_else(|| self.fresh_id());
         let scope = *self.instance_scopes.last().unwrap_or(&0);
-        if matches!(&val, Val::Path(Path { root: Root::Local(l), steps }, _) if *l == id && steps.is_empty()) {
+        if named.is_some() {
             self.local_scope.insert(id, scope);
         }
         let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None, snapshot: false, owner: self.thread };

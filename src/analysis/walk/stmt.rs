@@ -135,6 +135,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     let (when_true, when_false) = (w.conds_of(cond, true), w.conds_of(cond, false));
                     let (atoms_true, atoms_false) = (w.atoms_of(cond, true), w.atoms_of(cond, false));
                     let entry = w.flow.clone();
+                    let entry_flow = entry.clone();
                     w.take_cond_locks(&atoms_true);
                     w.under_conds(when_true, |w| w.block(then));
                     let after_then = std::mem::replace(&mut w.flow, entry);
@@ -147,8 +148,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     let after_else = w.flow.clone();
                     let mut joined = w.join_live(&after_then, &after_else);
-                    w.note_cond_locks(&mut joined, &after_then, &after_else, &atoms_true);
-                    w.note_cond_locks(&mut joined, &after_else, &after_then, &atoms_false);
+                    w.note_cond_locks(&mut joined, &entry_flow, &after_then, &after_else, &atoms_true);
+                    w.note_cond_locks(&mut joined, &entry_flow, &after_else, &after_then, &atoms_false);
                     w.flow = joined;
                 });
                 self.assume(after_else_only);
@@ -409,6 +410,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         match &l.kind {
             ExprKind::Ident(n) if n == "_" => {}
             ExprKind::Ident(n) => {
+                self.forget_cond_locks(n);
                 let Some(var) = self.lookup(n).cloned() else {
                     // A package-level variable.
                     if let Some(g) = self.an.prog.packages[self.pkg as usize].vars.get(n.as_str())
@@ -419,7 +421,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         }
                     return;
                 };
-                let owns_storage = matches!(&var.val, Val::Path(Path { root: Root::Local(id), steps }, _) if *id == var.id && steps.is_empty());
+                let owns_storage = matches!(&var.val, Val::Path(p, _) if p.local() == Some(var.id));
                 if owns_storage {
                     let is_map = self.an.prog.underlying(&var.ty).is_map();
                     if is_map {
@@ -480,7 +482,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let base = self.eval(x);
                 // `o.m = ...` on a struct the function received by value (a value receiver or
                 // parameter) sets a field of its own copy.
-                let own_copy = matches!(base.path(), Some(Path { root: Root::Recv | Root::Param(_), steps }) if steps.is_empty())
+                let own_copy = base.path().is_some_and(|p| matches!(p.root, Root::Recv | Root::Param(_)) && p.steps.is_empty())
                     && matches!(base.ty, Type::Named(_))
                     && matches!(self.an.prog.underlying(&base.ty), Type::Struct(_));
                 if own_copy {
@@ -494,8 +496,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     } else if let Some(bp) = base.path() {
                         // A field write on a value reached through a map (`m[k].n = 1`).
                         if bp.steps.last().is_some_and(|s| matches!(s, Step::Key(_))) {
-                            let mut container = bp.clone();
-                            container.steps.pop();
+                            let container = bp.parent();
                             self.access(container, AccessKind::FieldWrite, KeyText::Unknown, l.span, x, &base);
                         }
                     }
@@ -516,7 +517,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if let Some(i) = idx {
                     let a = &mut self.sum.accesses[i];
                     a.fresh_value = ev.fresh;
-                    a.value_from = if rmw { None } else { ev.origin.clone() };
+                    a.value_from = if rmw { None } else { ev.origin.clone().map(Rc::new) };
                     a.value_param = ev.param.filter(|p| *p != u16::MAX);
                     self.after_write(i);
                 }

@@ -2,8 +2,12 @@
 //! (load → syntax → model → summaries → rules → report). Library entry point for every
 //! caller (CLI, lab, race's `confirmed` marking, tests).
 
+mod progress;
+mod stats;
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -13,6 +17,7 @@ use crate::report::{Confidence, FileError, Report};
 use crate::rules::RuleId;
 use crate::triage::suppress::Directive;
 use crate::triage::{Sources, fingerprint, suppress};
+pub use stats::Stats;
 
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
@@ -38,6 +43,9 @@ pub struct CheckOptions {
     /// Threads for reading and lowering files (`--jobs`); 0: one per CPU. Findings do not
     /// depend on it.
     pub jobs: usize,
+    /// Draw a progress bar on stderr once the run takes more than a moment (the CLI sets it
+    /// when stderr is a terminal).
+    pub progress: bool,
 }
 
 impl CheckOptions {
@@ -54,6 +62,7 @@ impl CheckOptions {
             report_unused_ignores: false,
             read_config: true,
             jobs: 0,
+            progress: false,
         }
     }
 }
@@ -82,19 +91,27 @@ pub struct CheckOutcome {
     pub lower_confidence: usize,
     /// The level in force was `all`: they are in the report.
     pub level_all: bool,
+    /// Time per phase and peak memory (`--stats`).
+    pub stats: Stats,
 }
 
 /// Run the static analysis over `args` (files, directories, `./...` patterns).
 pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
+    let mut stats = Stats::default();
+    let started = Instant::now();
+    let progress = progress::Progress::new(opts.progress);
     let pool = lowering_pool(opts.jobs);
     let loaded = load::load(args, &opts.load);
+    let t = stats.phase("load", started);
     let mut errors: Vec<FileError> = loaded.errors;
     let mut incomplete = loaded.argument_failed;
 
     let jobs: Vec<(usize, &PathBuf)> =
         loaded.dirs.iter().enumerate().flat_map(|(i, d)| d.files.iter().map(move |f| (i, f))).collect();
+    progress.phase("parsing", jobs.len());
     let lower_one = |(i, path): &(usize, &PathBuf)| {
         let r = load::read_source(path, &opts.load).map(|src| src.map(|s| crate::syntax::lower_file(&s)));
+        progress.inc();
         (*i, r)
     };
     let parsed: Vec<(usize, Result<Option<crate::syntax::FileFacts>, FileError>)> = match &pool {
@@ -102,6 +119,7 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         // No threads to be had: the global pool still lowers the files.
         None => jobs.par_iter().map(lower_one).collect(),
     };
+    let t = stats.phase("parse", t);
 
     let mut files_by_dir: Vec<Vec<crate::syntax::FileFacts>> = loaded.dirs.iter().map(|_| Vec::new()).collect();
     let mut files = 0;
@@ -128,7 +146,6 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
             }
         }
     }
-    let debug = std::env::var_os("MAPRACE_DEBUG").is_some();
     let mut opts = opts.clone();
     let configured = if opts.read_config { configure(args, loaded.module_root.as_deref(), &mut opts) } else { Configured::default() };
     if !configured.errors.is_empty() {
@@ -141,8 +158,8 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let no_rule_enabled = configured.no_rule_enabled;
     let concurrent_apis = opts.concurrent_apis.clone();
     let lock_wrappers = opts.lock_wrappers.clone();
-    let t0 = std::time::Instant::now();
     let program = crate::model::Program::build(&loaded.dirs, files_by_dir, loaded.module_path.as_deref());
+    stats.phase("model", t);
     // The analysis recurses through call chains and nested syntax: give it a stack that the
     // depth limits (syntax::MAX_DEPTH, analysis::MAX_CALL_DEPTH) are sized for.
     // Messages name files as the output does: relative to the working directory.
@@ -151,15 +168,25 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         std::thread::Builder::new()
             .stack_size(512 * 1024 * 1024)
             .spawn_scoped(s, || {
-                let facts = crate::analysis::analyze(&program, &concurrent_apis, &lock_wrappers);
-                crate::rules::run_all(&program, &facts, &base)
+                let started = Instant::now();
+                progress.phase("analysing", program.funcs.len());
+                let tick = |done: usize, _: usize| progress.set(done);
+                let facts = crate::analysis::analyze_with_progress(&program, &concurrent_apis, &lock_wrappers, Some(&tick));
+                progress.finish();
+                let analysed = Instant::now();
+                let findings = crate::rules::run_all(&program, &facts, &base);
+                (findings, facts.budgets.clone(), analysed - started, analysed.elapsed())
             })
             .map_err(|e| e.to_string())
             .and_then(|h| h.join().map_err(|p| panic_text(&p)))
     });
-    if debug {
-        eprintln!("maprace debug: model+analysis {:.2} s", t0.elapsed().as_secs_f64());
-    }
+    let t = Instant::now();
+    let analysed = analysed.map(|(findings, budgets, analysis, rules)| {
+        stats.budgets = budgets;
+        stats.phases.push(("analysis", analysis));
+        stats.phases.push(("rules", rules));
+        findings
+    });
     let mut findings = match analysed {
         Ok(f) => f,
         Err(why) => {
@@ -200,6 +227,8 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         unused_ignores = s.unused;
     }
     fingerprint::assign(&mut report, loaded.module_root.as_deref(), &mut sources);
+    stats.phase("triage", t);
+    stats.peak_rss_mib = stats::peak_rss_mib();
     CheckOutcome {
         report,
         incomplete,
@@ -212,6 +241,7 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         unused_ignores,
         lower_confidence,
         level_all: opts.level == Some(Level::All),
+        stats,
     }
 }
 
