@@ -400,7 +400,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         if let Some(v) = self.lookup_mut(name) {
             v.fresh = ev.fresh && v.id == id;
             v.typed = ev.typed.clone();
-            v.snapshot = locked && matches!(&v.val, Val::Path(p, _) if !p.is_function_local());
+            // A field of a local struct (`m := &Manager{}` shared with `go m.Run()`) is as
+            // shared as one of a parameter's: `actual := m.targets` copies it too.
+            v.snapshot = locked && matches!(&v.val, Val::Path(p, _) if !p.is_function_local() || !p.steps.is_empty());
         }
         if let Some(stored) = &ev.stored {
             let dest = Path::new(Root::Local(id));
