@@ -157,7 +157,7 @@ pub(super) struct Walk<'a, 'p> {
     loop_spawn_marks: Vec<usize>,
     loop_depth: u32,
     calls: u32,
-    syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
+    syncmap_loads: Vec<SyncMapLoad>,
     /// Locals whose map value was stored into map slots: local id → slots.
     local_stores: HashMap<Path, Vec<(Path, Option<Path>)>>,
     /// Per channel, the values sent on it (for `Root::Received`), and whether a send in a
@@ -760,4 +760,16 @@ mod tests {
         // Another object's lock.
         assert!(!may_guard(&path(Root::Param(0), &["mu"]), &path(Root::Recv, &["hits"])));
     }
+}
+
+/// A `sync.Map` `Load` the walk saw, for MR005's check-then-act on the same key.
+pub(super) struct SyncMapLoad {
+    pub map: Path,
+    pub key: KeyText,
+    pub site: Site,
+    /// Critical sections held at the Load: a Store in the same one is atomic with it.
+    pub sections: Vec<u32>,
+    /// `_, ok := m.Load(k)`: only presence is checked. A `Delete` after it removes whatever
+    /// is there, as a plain `Delete` would (`SyncMapFact::presence_only`).
+    pub value_unused: bool,
 }

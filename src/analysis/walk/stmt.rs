@@ -344,7 +344,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         let evs: Vec<Ev<'p>> = if rhs.len() == 1 && lhs.len() == 2 {
             // `v, ok := m[k]` / `v, ok := <-ch` / `v, ok := x.(T)`: the first is the value.
+            let loads_before = self.syncmap_loads.len();
             let mut ev = self.eval(&rhs[0]);
+            // `_, ok := m.Load(k)`: only presence is checked (see `SyncMapLoad::value_unused`).
+            if matches!(&lhs[0].kind, ExprKind::Ident(n) if n == "_") {
+                self.syncmap_loads.iter_mut().skip(loads_before).for_each(|l| l.value_unused = true);
+            }
             if matches!(rhs[0].kind, ExprKind::Index(..))
                 && let Some(o) = &mut ev.origin {
                     o.checked = true;
