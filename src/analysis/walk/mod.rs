@@ -150,6 +150,9 @@ pub(super) struct Walk<'a, 'p> {
     pub(super) sum: Summary,
     /// Deferred calls, with the locks held when each was deferred (see `run_deferred`).
     deferred: Vec<(&'p Expr, Vec<HeldLock>)>,
+    /// Flags held as try-locks after a won compare-and-swap (see `conds`), dropped at the
+    /// function's end.
+    flag_locks: Vec<Path>,
     exits: Vec<Flow>,
     /// Instance scopes enclosing the current point (loop bodies and goroutine bodies).
     instance_scopes: Vec<u32>,
@@ -208,6 +211,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             releases: Vec::new(),
             sum: Summary::default(),
             deferred: Vec::new(),
+            flag_locks: Vec::new(),
             exits: Vec::new(),
             instance_scopes: vec![0],
             loop_spawn_marks: Vec::new(),
@@ -295,6 +299,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.pos = u32::MAX - 1;
         let deferred = std::mem::take(&mut self.deferred);
         self.run_deferred(deferred);
+        let flags = std::mem::take(&mut self.flag_locks);
+        self.flow.locks.retain(|l| !flags.contains(&l.lock));
         self.sum.locks_acquired = self.flow.locks.clone();
     }
 
