@@ -114,8 +114,13 @@ impl<'a, 'p> Walk<'a, 'p> {
             .locks
             .iter()
             .filter_map(|l| {
-                let m = b.locks.iter().find(|m| m.lock == l.lock && m.mode == l.mode)?;
+                let m = b.locks.iter().find(|m| m.lock == l.lock)?;
                 let mut j = if m.section == l.section { l.clone() } else { HeldLock { section: l.section.min(m.section), ..l.clone() } };
+                // Write on one path, read on the other (`if cacheEnabled { mu.Lock() } else
+                // { mu.RLock() }`): held in read mode at least.
+                if m.mode != l.mode {
+                    j.mode = Mode::Read;
+                }
                 // Held on one path only under a condition: held under it after the join.
                 if j.when.is_none() {
                     j.when = m.when.clone();
