@@ -808,37 +808,23 @@ func (fr *fileRewriter) readsMap(st ast.Stmt) bool {
 	return found
 }
 
-var methodHooks = map[string]struct {
+// methodHook: a call of the method with go/types full name `name` is rewritten to
+// `__mr.<hook>(&recv, args..., site)`; `site` says whether the hook takes the site id.
+type methodHook struct {
+	name string
 	hook string
 	site bool
-}{
-	"(*sync.Mutex).Lock":           {"Lock", false},
-	"(*sync.Mutex).Unlock":         {"Unlock", false},
-	"(*sync.Mutex).TryLock":        {"TryLock", false},
-	"(*sync.RWMutex).Lock":         {"WLock", false},
-	"(*sync.RWMutex).Unlock":       {"WUnlock", false},
-	"(*sync.RWMutex).TryLock":      {"WTryLock", false},
-	"(*sync.RWMutex).RLock":        {"RLock", false},
-	"(*sync.RWMutex).RUnlock":      {"RUnlock", false},
-	"(*sync.RWMutex).TryRLock":     {"RTryLock", false},
-	"(*sync.WaitGroup).Done":       {"WGDone", false},
-	"(*sync.WaitGroup).Wait":       {"WGWait", false},
-	"(*sync.WaitGroup).Go":         {"WGGo", true},
-	"(*sync.Once).Do":              {"OnceDo", false},
-	"(*sync.Cond).Wait":            {"CondWait", false},
-	"(*sync.Cond).Signal":          {"CondSignal", false},
-	"(*sync.Cond).Broadcast":       {"CondBroadcast", false},
-	"(*sync.Map).Load":             {"SMLoad", true},
-	"(*sync.Map).Store":            {"SMStore", true},
-	"(*sync.Map).Delete":           {"SMDelete", true},
-	"(*sync.Map).LoadOrStore":      {"SMLoadOrStore", true},
-	"(*sync.Map).LoadAndDelete":    {"SMLoadAndDelete", true},
-	"(*sync.Map).Swap":             {"SMSwap", true},
-	"(*sync.Map).CompareAndSwap":   {"SMCompareAndSwap", true},
-	"(*sync.Map).CompareAndDelete": {"SMCompareAndDelete", true},
-	"(*sync.Map).Range":            {"SMRange", true},
-	"(*sync.Map).Clear":            {"SMClear", true},
 }
+
+// methodHooks indexes methodHookList (hooks_gen.go, generated from src/analysis/models.rs,
+// the one table of what library calls do) by name.
+var methodHooks = func() map[string]methodHook {
+	m := make(map[string]methodHook, len(methodHookList))
+	for _, h := range methodHookList {
+		m[h.name] = h
+	}
+	return m
+}()
 
 // recvPtr is the text of a pointer to the receiver of a promoted or direct method call.
 func (fr *fileRewriter) recvPtr(sel *ast.SelectorExpr, selection *types.Selection) (open, path string, ok bool) {

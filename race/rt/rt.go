@@ -24,50 +24,16 @@ import (
 	"unsafe"
 )
 
-// Trace format (version 1): a 32-byte header, then 32-byte records in chunks of chunkSize
-// bytes. Variable payloads (stack and key text) follow their record, padded to 32 bytes.
-const (
-	version   = 1
-	recSize   = 32
-	chunkSize = 4 << 20
-)
-
-// Record kinds; src/race/trace.rs has the same table.
-const (
-	kAlloc    = 1
-	kRead     = 2
-	kWrite    = 3
-	kDelete   = 4
-	kRange    = 5
-	kLen      = 6
-	kClear    = 7
-	kUpdate   = 8 // atomic read-modify-write of one key (sync.Map LoadOrStore, Swap, ...)
-	kFetch    = 9 // an inner map read out of an outer map
-	kFork     = 10
-	kStart    = 11
-	kEnd      = 12
-	kUnknownG = 13
-	kEnter    = 14 // entry of a function that holds a static finding (a probe)
-	kAcquire  = 20
-	kRelease  = 21
-	kSyncRel  = 30
-	kSyncAcq  = 31
-	kStackDef = 50
-	kKeyDef   = 51
-	kBudget   = 253 // recording stopped: the trace reached its disk budget (a: the budget in bytes)
-	kChunkEnd = 254
-)
+// Trace format: a 32-byte header, then 32-byte records in chunks of chunkSize bytes.
+// Variable payloads (stack and key text) follow their record, padded to 32 bytes. The
+// version, record size, record kinds (kAlloc, ...) and flags (fKey, ...) are in kinds_gen.go,
+// generated from src/race/trace.rs, the reader.
+const chunkSize = 4 << 20
 
 // defaultBudgetMB is the disk budget of one process's trace (MAPRACE_TRACE_BUDGET_MB
 // overrides): 1 GiB holds about 33 million records. At the budget, recording stops (with a
 // message on stderr and a record saying so); what was recorded is analysed.
 const defaultBudgetMB = 1024
-
-const (
-	fKey      = 1
-	fReadMode = 2
-	fSyncMap  = 4
-)
 
 var (
 	mu       sync.Mutex

@@ -19,9 +19,13 @@ use crate::race::static_paths::{Probed, confirm, predict, probe_lines};
 use crate::race::trace::Reader;
 use crate::report::{FileError, Report};
 
-const INSTRUMENT_MAIN: &str = include_str!("../../race/instrument/main.go");
+/// The instrumenter's sources (its tests are not shipped). hooks_gen.go is generated from
+/// the library models (`race::gotables`).
+const INSTRUMENT_FILES: [(&str, &str); 2] =
+    [("main.go", include_str!("../../race/instrument/main.go")), ("hooks_gen.go", include_str!("../../race/instrument/hooks_gen.go"))];
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
-const RT_FILES: [(&str, &str); 11] = [
+const RT_FILES: [(&str, &str); 12] = [
+    ("kinds_gen.go", include_str!("../../race/rt/kinds_gen.go")),
     ("ident.go", include_str!("../../race/rt/ident.go")),
     ("rt.go", include_str!("../../race/rt/rt.go")),
     ("hooks.go", include_str!("../../race/rt/hooks.go")),
@@ -506,7 +510,7 @@ fn go_version() -> Result<String, RaceError> {
 fn tools() -> Result<Tools, RaceError> {
     let version = go_version()?;
     let mut h = DefaultHasher::new();
-    (INSTRUMENT_MAIN, INSTRUMENT_MOD, RT_FILES, RT_MOD, &version).hash(&mut h);
+    (INSTRUMENT_FILES, INSTRUMENT_MOD, RT_FILES, RT_MOD, &version).hash(&mut h);
     let base = cache_base().join(format!("{:016x}", h.finish()));
     let instrument = base.join("instrument");
     let rt = base.join("rt");
@@ -518,7 +522,9 @@ fn tools() -> Result<Tools, RaceError> {
         for d in [&src, &rt_staging] {
             fs::create_dir_all(d).map_err(io(d))?;
         }
-        write(&src.join("main.go"), INSTRUMENT_MAIN)?;
+        for (name, text) in INSTRUMENT_FILES {
+            write(&src.join(name), text)?;
+        }
         write(&src.join("go.mod"), INSTRUMENT_MOD)?;
         for (name, text) in RT_FILES {
             write(&rt_staging.join(name), text)?;

@@ -232,7 +232,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             "panic" | "print" | "println" | "copy" | "min" | "max" | "complex" | "real" | "imag" | "close" => {
                 let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
-                if name == "close" {
+                if models::builtin(name) == Some(Effect::CloseChannel) {
                     self.tick();
                     if let Some(p) = evs.first().and_then(|e| e.path()) {
                         self.release(closed(p));
@@ -267,25 +267,30 @@ impl<'a, 'p> Walk<'a, 'p> {
         let site = self.site(e.span);
         // A mutex held by pointer (`mu *sync.Mutex`, set to another object's mutex).
         let by_pointer = self.is_mutex_pointer(&rev.ty);
-        match (kind, name) {
-            (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") if by_pointer => self.lock_aliasable(obj, Mode::Write, site, class),
-            (SyncKind::RWMutex, "RLock" | "TryRLock") if by_pointer => self.lock_aliasable(obj, Mode::Read, site, class),
-            (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") => self.lock(obj, Mode::Write, site, class),
-            (SyncKind::RWMutex, "RLock" | "TryRLock") => self.lock(obj, Mode::Read, site, class),
-            (SyncKind::Mutex | SyncKind::RWMutex, "Unlock") | (SyncKind::RWMutex, "RUnlock") => self.unlock(&obj),
-            (SyncKind::WaitGroup, "Done") => {
+        let effect = models::method(kind, name).map_or(Effect::Inert, |m| m.effect);
+        match effect {
+            Effect::Lock { read } => {
+                let mode = if read { Mode::Read } else { Mode::Write };
+                if by_pointer {
+                    self.lock_aliasable(obj, mode, site, class)
+                } else {
+                    self.lock(obj, mode, site, class)
+                }
+            }
+            Effect::Unlock => self.unlock(&obj),
+            Effect::Release => {
                 self.tick();
                 self.release(SyncObj::Object(Rc::new(obj)));
             }
-            (SyncKind::WaitGroup | SyncKind::ErrGroup, "Wait") => {
+            Effect::Wait => {
                 self.tick();
                 self.acquire(SyncObj::Object(Rc::new(obj)));
             }
-            (SyncKind::WaitGroup | SyncKind::ErrGroup, "Go" | "TryGo") => {
-                let f = args.first()?;
+            Effect::GoInGroup { arg } => {
+                let f = args.get(arg)?;
                 self.spawn_value(f, site, Some(SyncObj::Object(Rc::new(obj))));
             }
-            (SyncKind::Once, "Do") => {
+            Effect::OnceDo => {
                 // The body runs once, before every `Do` returns: a lock for exclusion, and an
                 // ordering edge to whatever follows `Do` in any goroutine.
                 let f = args.first()?;
@@ -300,8 +305,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.release(once.clone());
                 self.acquire(once);
             }
-            (SyncKind::Map, _) => return Some(self.sync_map_call(e, obj, name, args)),
-            (SyncKind::TestingT, "Run") => {
+            Effect::SyncMap(op) => return Some(self.sync_map_call(e, obj, op, args)),
+            Effect::SubTest => {
                 let f = args.get(1)?;
                 for a in &args[..1] {
                     self.eval(a);
@@ -324,9 +329,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.call_value(f, vec![Ev::of_type(rev.ty.clone())]);
                 }
             }
-            (SyncKind::ServeMux, "HandleFunc" | "Handle") => {
-                self.eval(args.first()?);
-                let h = args.get(1)?;
+            Effect::Handler { arg } => {
+                for a in &args[..arg.min(args.len())] {
+                    self.eval(a);
+                }
+                let h = args.get(arg)?;
                 self.spawn_handler(h, site);
             }
             _ => {
@@ -338,22 +345,29 @@ impl<'a, 'p> Walk<'a, 'p> {
         Some(Ev::unknown())
     }
 
+    /// A package function the library models know (`analysis/models.rs`): spawns, handler
+    /// and RPC registration, map reads through printing and encoding, constructors of
+    /// primitives, `maps`.
     pub(super) fn stdlib_call(&mut self, e: &'p Expr, path: &str, name: &str, args: &'p [Expr]) -> Option<Ev<'p>> {
         let site = self.site(e.span);
-        match (path, name) {
-            ("time", "AfterFunc") => {
-                self.eval(args.first()?);
-                self.spawn_value(args.get(1)?, site, None);
+        match models::function(path, name, args.len())? {
+            Effect::Go { arg } => {
+                for a in &args[..arg.min(args.len())] {
+                    self.eval(a);
+                }
+                self.spawn_value(args.get(arg)?, site, None);
                 Some(Ev::unknown())
             }
-            ("net/http", "HandleFunc" | "Handle") => {
-                self.eval(args.first()?);
-                self.spawn_handler(args.get(1)?, site);
+            Effect::Handler { arg } => {
+                for a in &args[..arg.min(args.len())] {
+                    self.eval(a);
+                }
+                self.spawn_handler(args.get(arg)?, site);
                 Some(Ev::unknown())
             }
             // RPC servers: the framework calls the registered value's exported methods per
-            // request, concurrently (net/rpc; gRPC's generated `RegisterXServer`).
-            (p, n) if (p == "net/rpc" && matches!(n, "Register" | "RegisterName")) || (n.starts_with("Register") && n.ends_with("Server") && args.len() == 2) => {
+            // request, concurrently.
+            Effect::RegisterRpc => {
                 let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
                 if let Some(t) = evs.last().and_then(|ev| self.an.prog.named_of(&ev.ty)) {
                     self.an.facts.registered.insert(t);
@@ -361,7 +375,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Some(Ev::unknown())
             }
             // Printing and encoding read every entry of a map handed to them: a range.
-            (p, n) if reads_map_arguments(p, n) => {
+            Effect::ReadsMapArguments => {
                 let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
                 for (a, ev) in args.iter().zip(&evs) {
                     if let Some(path) = ev.path()
@@ -372,35 +386,30 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
                 Some(Ev::of_type(Type::Opaque))
             }
-            // `http.HandlerFunc(f)` is `f`, as a handler.
-            ("net/http", "HandlerFunc") if args.len() == 1 => Some(self.eval(&args[0])),
-            // Constructors of the primitives above: a fresh one, so that `g, ctx :=
-            // errgroup.WithContext(ctx); g.Go(f)` spawns like a declared `var g errgroup.Group`.
-            ("golang.org/x/sync/errgroup", "WithContext") | ("sync", "NewCond") | ("net/http", "NewServeMux") => {
+            Effect::HandlerConversion if args.len() == 1 => Some(self.eval(&args[0])),
+            // A fresh primitive, so that `g, ctx := errgroup.WithContext(ctx); g.Go(f)` spawns
+            // like a declared `var g errgroup.Group`.
+            Effect::New(kind) => {
                 for a in args {
                     self.eval(a);
                 }
-                let kind = match name {
-                    "WithContext" => SyncKind::ErrGroup,
-                    "NewCond" => SyncKind::Cond,
-                    _ => SyncKind::ServeMux,
-                };
                 Some(Ev { fresh: true, ..Ev::of_type(Type::Pointer(Box::new(Type::Sync(kind)))) })
             }
-            ("maps", "Clone") | ("maps", "Copy") => {
+            effect @ (Effect::MapsClone | Effect::MapsCopy) => {
+                let copy = effect == Effect::MapsCopy;
                 let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
-                for (a, ev) in args.iter().zip(&evs).take(if name == "Copy" { 2 } else { 1 }).skip(if name == "Copy" { 1 } else { 0 }) {
+                for (a, ev) in args.iter().zip(&evs).take(if copy { 2 } else { 1 }).skip(if copy { 1 } else { 0 }) {
                     if let Some(p) = ev.path() {
                         self.access(p.clone(), AccessKind::Range, KeyText::Unknown, a.span, a, ev);
                     }
                 }
-                if name == "Copy"
+                if copy
                     && let Some(ev) = evs.first()
                         && let Some(p) = ev.path() {
                             self.access(p.clone(), AccessKind::Write, KeyText::Unknown, args[0].span, &args[0], ev);
                         }
                 let ty = evs.first().map(|e| e.ty.clone()).unwrap_or(Type::Unknown);
-                if name == "Clone" {
+                if !copy {
                     // A map of this call's own: `opts = maps.Clone(opts)` rebinds `opts` to it,
                     // so what follows writes the copy, not the map the caller may share.
                     let id = self.fresh_id();
@@ -409,7 +418,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
                 Some(Ev::of_type(ty))
             }
-            ("maps", "Keys" | "Values" | "All") => {
+            Effect::RangesFirstArgument => {
                 let ev = self.eval(args.first()?);
                 if let Some(p) = ev.path() {
                     self.access(p.clone(), AccessKind::Range, KeyText::Unknown, args[0].span, &args[0], &ev);
@@ -433,7 +442,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             Val::Path(p, _) => self
                 .an
                 .prog
-                .method(&ev.ty, "ServeHTTP")
+                .method(&ev.ty, models::HTTP_HANDLER_METHOD)
                 .and_then(|(_, t)| match t {
                     MethodTarget::Func(id) => Some(FuncTarget::Func(id, Some(p))),
                     MethodTarget::Sync(_) => None,
@@ -471,22 +480,22 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
-    pub(super) fn sync_map_call(&mut self, e: &'p Expr, obj: Path, name: &str, args: &'p [Expr]) -> Ev<'p> {
+    pub(super) fn sync_map_call(&mut self, e: &'p Expr, obj: Path, op: SyncMapOp, args: &'p [Expr]) -> Ev<'p> {
         let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
         let key = match (args.first(), evs.first()) {
             (Some(k), Some(kev)) => self.key_text(k, kev),
             _ => KeyText::Unknown,
         };
         let site = self.site(e.span);
-        match name {
-            "Load" => {
+        match op {
+            SyncMapOp::Load => {
                 let sections = self.flow.locks.iter().map(|l| l.section).collect();
                 self.syncmap_loads.push((obj.clone(), key.clone(), site, sections));
                 let origin = Some(ReadOrigin { path: obj.clone(), key, sections: Vec::new(), site, checked: false, modified: false });
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ty: Type::Unknown, origin, ..Ev::unknown() }
             }
-            "Store" | "Delete" => {
+            SyncMapOp::Store | SyncMapOp::Delete => {
                 let load = self
                     .syncmap_loads
                     .iter()
@@ -503,26 +512,26 @@ impl<'a, 'p> Walk<'a, 'p> {
                         },
                         _ => expr_text(e),
                     };
-                    let recomputed = name == "Store"
+                    let recomputed = op == SyncMapOp::Store
                         && evs.get(1).is_some_and(|v| !v.fresh && !v.origin.as_ref().is_some_and(|o| o.path.may_alias(&obj) && o.key.same_as(&key)));
                     self.an.facts.syncmap.push(SyncMapFact {
                         site,
                         related: load_site,
                         shown: Rc::from(shown),
-                        form: if name == "Store" { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
+                        form: if op == SyncMapOp::Store { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
                         recomputed,
                     });
                 }
                 Ev::unknown()
             }
-            "LoadOrStore" | "Swap" | "LoadAndDelete" | "CompareAndSwap" | "CompareAndDelete" => {
+            SyncMapOp::Atomic => {
                 // The code arbitrated through an atomic operation: a Store that follows is a
                 // deliberate overwrite of what it won, not a check-then-act on the Load.
                 self.syncmap_loads.retain(|(p, k, _, _)| !(p.may_alias(&obj) && k.same_as(&key)));
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ..Ev::unknown() }
             }
-            "Range" => {
+            SyncMapOp::Range => {
                 if let Some(ExprKind::FuncLit(body)) = args.first().map(|a| &a.kind) {
                     let v = Path::new(Root::SyncValue(Rc::new(obj)));
                     let vev = Ev { val: Val::Path(v, Via::Direct), ..Ev::unknown() };
@@ -530,7 +539,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
                 Ev::unknown()
             }
-            _ => Ev::unknown(),
+            SyncMapOp::Clear => Ev::unknown(),
         }
     }
 
@@ -865,13 +874,8 @@ impl<'a, 'p> Walk<'a, 'p> {
     }
 }
 
-/// What a method of this name does to a lock: `Some(Some(mode))` acquires, `Some(None)`
-/// releases, `None` is no lock method.
+/// What a method of this name does to a lock on any receiver (`models::lock_method`):
+/// `Some(Some(mode))` acquires, `Some(None)` releases, `None` is no lock method.
 fn lock_mode(name: &str) -> Option<Option<Mode>> {
-    match name {
-        "Lock" => Some(Some(Mode::Write)),
-        "RLock" => Some(Some(Mode::Read)),
-        "Unlock" | "RUnlock" => Some(None),
-        _ => None,
-    }
+    models::lock_method(name).map(|m| m.map(|read| if read { Mode::Read } else { Mode::Write }))
 }

@@ -12,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use super::models::{self, Effect, SyncMapOp};
 use super::path::{Key, Path, Root, Step};
 use super::summary::*;
 use super::text::{self, expr_text};
@@ -318,7 +319,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn unlocked_by(&self, call: &Expr) -> Option<Path> {
         let ExprKind::Call { func, .. } = &call.kind else { return None };
         match &func.kind {
-            ExprKind::Selector(recv, name) if name == "Unlock" || name == "RUnlock" => self.quiet_field_path(recv),
+            ExprKind::Selector(recv, name) if models::lock_method(name) == Some(None) => self.quiet_field_path(recv),
             _ => None,
         }
     }
