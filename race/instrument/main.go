@@ -220,9 +220,16 @@ func (in *instrumenter) addTestMains() {
 		}
 		src := fmt.Sprintf("package %s\n\nimport (\n\t\"os\"\n\t\"testing\"\n\n\t__mr %q\n)\n\n// TestMain added by maprace race: the tests' goroutines still running at the end are\n// waited for, as in a program's main.\nfunc TestMain(m *testing.M) { os.Exit(__mr.AfterTests(m.Run())) }\n", name, in.rtPath)
 		dst := filepath.Join(in.out, "src", fmt.Sprintf("%d_maprace_testmain_test.go", len(in.overlay)))
-		if err := os.WriteFile(dst, []byte(src), 0o644); err == nil {
-			in.overlay[filepath.Join(dir, "zz_maprace_testmain_test.go")] = dst
+		err := os.MkdirAll(filepath.Dir(dst), 0o755)
+		if err == nil {
+			err = os.WriteFile(dst, []byte(src), 0o644)
 		}
+		if err != nil {
+			// The tests still run; goroutines they leave running are not waited for.
+			in.skipped = append(in.skipped, fmt.Sprintf("%s: cannot write the added TestMain (%v): the exit wait is missing there", dir, err))
+			continue
+		}
+		in.overlay[filepath.Join(dir, "zz_maprace_testmain_test.go")] = dst
 	}
 }
 
@@ -289,14 +296,24 @@ func (in *instrumenter) pkg(p *listedPackage, exports map[string]string) {
 		if outSrc == nil {
 			continue
 		}
-		dst := filepath.Join(in.out, "src", fmt.Sprintf("%d_%s", len(in.overlay), filepath.Base(paths[i])))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err == nil {
-			if err := os.WriteFile(dst, outSrc, 0o644); err == nil {
-				in.overlay[paths[i]] = dst
-				in.files++
-			}
-		}
+		in.writeCopy(paths[i], outSrc)
 	}
+}
+
+// writeCopy writes the instrumented copy of the file at path and overlays it. A copy that
+// cannot be written leaves the file as it is, and the run says so.
+func (in *instrumenter) writeCopy(path string, src []byte) {
+	dst := filepath.Join(in.out, "src", fmt.Sprintf("%d_%s", len(in.overlay), filepath.Base(path)))
+	err := os.MkdirAll(filepath.Dir(dst), 0o755)
+	if err == nil {
+		err = os.WriteFile(dst, src, 0o644)
+	}
+	if err != nil {
+		in.skipped = append(in.skipped, fmt.Sprintf("%s: cannot write the instrumented copy (%v): left as is", path, err))
+		return
+	}
+	in.overlay[path] = dst
+	in.files++
 }
 
 type edit struct {
@@ -313,9 +330,11 @@ type fileRewriter struct {
 	src     []byte
 	path    string
 	pkgName string
-	edits   []edit
-	stack   []ast.Node
-	fn      string
+	// file: the file being rewritten, for the positions of edits reported as not made.
+	file  *token.File
+	edits []edit
+	stack []ast.Node
+	fn    string
 	// preGo120: the file's language version is before Go 1.20.
 	preGo120 bool
 }
@@ -347,6 +366,7 @@ func (fr *fileRewriter) site(n ast.Node, kind, expr string, mapValue bool) strin
 const hookVersion = "go1.21"
 
 func (fr *fileRewriter) rewrite(f *ast.File) []byte {
+	fr.file = fr.fset.File(f.Package)
 	upgrade := ""
 	if v := fr.info.FileVersions[f]; v != "" && version.Compare(v, hookVersion) < 0 {
 		var ok bool
@@ -384,6 +404,13 @@ func (fr *fileRewriter) rewrite(f *ast.File) []byte {
 			fr.edits = append(fr.edits, edit{pos: 0, end: 0, text: upgrade, depth: -2})
 		}
 	}
+	return fr.apply()
+}
+
+// apply writes the source with the edits made, in offset order. An edit that starts inside
+// an earlier replacement cannot be made without corrupting it: it is left out and reported
+// (the operation it instruments goes unrecorded, which the user should know).
+func (fr *fileRewriter) apply() []byte {
 	sort.SliceStable(fr.edits, func(i, j int) bool {
 		a, b := fr.edits[i], fr.edits[j]
 		if a.pos != b.pos {
@@ -395,7 +422,13 @@ func (fr *fileRewriter) rewrite(f *ast.File) []byte {
 	last := 0
 	for _, e := range fr.edits {
 		if e.pos < last {
-			continue // overlaps an earlier replacement: drop rather than corrupt
+			line, col := 0, e.pos+1
+			if fr.file != nil {
+				p := fr.file.Position(fr.file.Pos(e.pos))
+				line, col = p.Line, p.Column
+			}
+			fr.in.skipped = append(fr.in.skipped, fmt.Sprintf("%s:%d:%d: an edit (%q) overlaps an earlier one and was not made: that operation is not recorded", fr.path, line, col, e.text))
+			continue
 		}
 		out.Write(fr.src[last:e.pos])
 		out.WriteString(e.text)
