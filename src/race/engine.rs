@@ -796,13 +796,17 @@ impl Engine {
             self.push(Issue { rule, evidence, map: e.a, map_alloc_site: alloc, at: acc, other: prev, intruder: None, count: 1 });
         }
         for (check, act, intruder) in violations {
-            let rule = if sync_map {
-                RuleId::MR005
-            } else if self.facts.map_value(act.site) || self.facts.map_value(acc.site) {
-                RuleId::MR004
-            } else {
-                RuleId::MR007
-            };
+            // A check-then-act on a sync.Map is MR005; on a plain map, creating an inner map
+            // (a map value stored) is MR004, any other write-back MR007: whichever comes
+            // first in the registry when several fit.
+            let creates_inner = self.facts.map_value(act.site) || self.facts.map_value(acc.site);
+            let rule = RuleId::first_by_priority(|r| match r {
+                RuleId::MR005 => sync_map,
+                RuleId::MR004 => !sync_map && creates_inner,
+                RuleId::MR007 => !sync_map,
+                _ => false,
+            })
+            .unwrap_or(RuleId::MR007);
             let between = intruder.writes() && check.seq < intruder.seq && intruder.seq < act.seq;
             let evidence = if between { Evidence::Observed } else { Evidence::Predicted };
             self.push(Issue { rule, evidence, map: e.a, map_alloc_site: alloc, at: act, other: check, intruder: Some(intruder), count: 1 });
@@ -854,23 +858,25 @@ impl Engine {
         i as usize
     }
 
+    /// The rule of a race: of the rules whose shape it has, the first in the registry (the
+    /// order `check` uses), so both modes name one bug the same way.
     fn race_rule(&self, map: u64, a: &Access, b: &Access) -> RuleId {
-        if let Some(inner) = self.inner.get(&map) {
-            return if inner.paths.len() > 1 { RuleId::MR003 } else { RuleId::MR002 };
-        }
+        let outer_keys = self.inner.get(&map).map(|inner| inner.paths.len());
         let under_read_lock = |x: &Access| x.writes() && !x.held.is_empty() && x.held.iter().all(|h| h.read);
         // One side left a critical section of a lock the other side holds, and had not touched
         // the map inside it: it obtained the map under the lock and uses it outside.
         let returned_from = |x: &Access, y: &Access| x.left_lock != 0 && y.held.holds(x.left_lock);
-        if under_read_lock(a) || under_read_lock(b) {
-            RuleId::MR006
-        } else if returned_from(a, b) || returned_from(b, a) {
-            RuleId::MR008
-        } else if !a.held.is_empty() && !b.held.is_empty() {
-            RuleId::MR009
-        } else {
-            RuleId::MR001
-        }
+        RuleId::first_by_priority(|r| match r {
+            RuleId::MR003 => outer_keys.is_some_and(|n| n > 1),
+            RuleId::MR002 => outer_keys.is_some_and(|n| n <= 1),
+            RuleId::MR006 => under_read_lock(a) || under_read_lock(b),
+            RuleId::MR008 => returned_from(a, b) || returned_from(b, a),
+            RuleId::MR009 => !a.held.is_empty() && !b.held.is_empty(),
+            RuleId::MR001 => true,
+            // Check-then-act rules come from the atomicity check; GORACE is Go's detector.
+            _ => false,
+        })
+        .unwrap_or(RuleId::MR001)
     }
 
     fn push(&mut self, issue: Issue) {
@@ -1269,6 +1275,23 @@ mod tests {
         r.write(2, 10).read(3, 11);
         r.0.event(Event { aux: 2, ..e(Kind::Fetch, 3, 21, 0, 0x5000, M) });
         assert_eq!(r.rules(), vec![(RuleId::MR003, Evidence::Observed)]);
+    }
+
+    #[test]
+    fn race_rules_follow_the_registry_order_like_check() {
+        // A write under a read lock into an inner map has the shape of MR006 and of MR002:
+        // the registry puts MR006 first (as check reports it), whatever the engine asks first.
+        assert!(RuleId::MR006.priority() < RuleId::MR002.priority());
+        let mut r = Run::new();
+        r.go(1, 2).go(1, 3);
+        r.0.event(e(Kind::Fetch, 2, 20, 0, 0x5000, M));
+        r.rlock(2, MU).write(2, 10).runlock(2, MU);
+        r.rlock(3, MU).read(3, 11).runlock(3, MU);
+        assert_eq!(r.rules(), vec![(RuleId::MR006, Evidence::Observed)]);
+        // Every rule the engine can choose is a registered one.
+        for id in [RuleId::MR001, RuleId::MR002, RuleId::MR003, RuleId::MR004, RuleId::MR005, RuleId::MR006, RuleId::MR007, RuleId::MR008, RuleId::MR009] {
+            assert!(id.priority() < crate::rules::REGISTRY.len(), "{id}");
+        }
     }
 
     #[test]
