@@ -2,11 +2,6 @@
 
 package maprace_rt
 
-// The trace format (src/race/trace.rs reads it).
-const version = 1
-
-const recSize = 32
-
 // Record kinds.
 
 // kAlloc: a map was made (a: the map).
@@ -51,6 +46,9 @@ const kUnknownG = 13
 // kEnter: entry of a function that holds a static finding (a probe).
 const kEnter = 14
 
+// kFree: the map at a was freed.
+const kFree = 15
+
 // kAcquire: a lock acquired (fReadMode: in read mode).
 const kAcquire = 20
 
@@ -69,10 +67,13 @@ const kStackDef = 50
 // kKeyDef: a key's text (aux bytes of text follow).
 const kKeyDef = 51
 
+// kStalled: recording stopped: maprace stopped reading the trace.
+const kStalled = 252
+
 // kBudget: recording stopped: the trace reached its disk budget (a: the budget in bytes).
 const kBudget = 253
 
-// kChunkEnd: the rest of this chunk is unused.
+// kChunkEnd: the segment is full: the next record is in the next segment.
 const kChunkEnd = 254
 
 // Flag bits of a record.

@@ -34,6 +34,9 @@ pub struct Conflict {
     pub aliased: bool,
     /// The walk that saw both sides (whose code they run in): for messages and confidence.
     pub walk: WalkId,
+    /// The pair holds a common lock only where a flag parameter says to take it
+    /// (`HeldLock::when`), which no caller seen resolves; the sides show no such lock.
+    pub flag_guarded: bool,
 }
 
 /// Which walk found a conflict.

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::analysis::models::{self, Callee, MODELS};
-use crate::race::trace::{GO_RECORD_FLAGS, GO_RECORD_KINDS, RECORD, VERSION};
+use crate::race::trace::{GO_RECORD_FLAGS, GO_RECORD_KINDS};
 
 /// Where the generated files live, relative to the repository root.
 pub const INSTRUMENT_HOOKS_FILE: &str = "race/instrument/hooks_gen.go";
@@ -32,12 +32,10 @@ pub fn instrument_hooks() -> String {
     out
 }
 
-/// race/rt/kinds_gen.go: the trace format's version, record size, record kinds and flags.
+/// race/rt/kinds_gen.go: the trace's record kinds and flags (its version and sizes are
+/// checked against race/rt/trace.go by a test).
 pub fn record_kinds() -> String {
     let mut out = format!("{HEADER} src/race/trace.rs. DO NOT EDIT.\n\npackage maprace_rt\n\n");
-    out.push_str("// The trace format (src/race/trace.rs reads it).\n");
-    let _ = writeln!(out, "const version = {VERSION}\n");
-    let _ = writeln!(out, "const recSize = {RECORD}\n");
     out.push_str("// Record kinds.\n\n");
     for (byte, name, doc) in GO_RECORD_KINDS {
         let _ = writeln!(out, "// {name}: {doc}.\nconst {name} = {byte}\n");
@@ -143,6 +141,21 @@ mod tests {
                 assert!(GO_RECORD_KINDS.iter().any(|(_, name, _)| *name == k), "{k} is no record kind of trace.rs");
             }
         }
+    }
+
+    /// The header fields race/rt/trace.go writes are the ones trace.rs reads.
+    #[test]
+    fn the_runtime_writes_the_format_the_reader_reads() {
+        use crate::race::trace::{RECORD, SEGMENT, VERSION};
+        let trace_go = include_str!("../../race/rt/trace.go");
+        let value = |name: &str| {
+            let line = trace_go.lines().find(|l| l.trim_start().starts_with(&format!("{name} = "))).unwrap_or_else(|| panic!("no {name} in trace.go"));
+            line.split('=').nth(1).map(|v| v.split("//").next().unwrap_or("").trim().to_string()).unwrap_or_default()
+        };
+        assert_eq!(value("version"), VERSION.to_string());
+        assert_eq!(value("recSize"), RECORD.to_string());
+        assert_eq!(value("segSize"), "4 << 20");
+        assert_eq!(SEGMENT, 4 << 20);
     }
 
     #[test]

@@ -650,7 +650,15 @@ impl<'a, 'p> Walk<'a, 'p> {
             let with_caller_locks = a.thread == Thread::Current && spawn_info.is_none();
             let locks = substituted_locks.get_or(&a.locks, with_caller_locks, |set: &LockSet| {
                 let mut locks: Vec<HeldLock> =
-                    set.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
+                    set.iter()
+                        .filter_map(|l| {
+                            let when = match &l.when {
+                                Some(w) => conds::resolve_when(w, &args)?,
+                                None => None,
+                            };
+                            Some(HeldLock { lock: subst(&l.lock)?, when, ..l.clone() })
+                        })
+                        .collect();
                 if with_caller_locks {
                     for l in &caller_locks {
                         if !locks.iter().any(|m| m.lock == l.lock) {

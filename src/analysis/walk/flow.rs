@@ -17,7 +17,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn lock(&mut self, lock: Path, mode: Mode, site: Site, class: Option<(crate::model::TypeId, Rc<str>)>) {
         let section = self.fresh_id();
         self.flow.locks.retain(|l| l.lock != lock);
-        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false, aliasable: false });
+        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false, aliasable: false, when: None });
     }
 
     /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an
@@ -115,7 +115,12 @@ impl<'a, 'p> Walk<'a, 'p> {
             .iter()
             .filter_map(|l| {
                 let m = b.locks.iter().find(|m| m.lock == l.lock && m.mode == l.mode)?;
-                Some(if m.section == l.section { l.clone() } else { HeldLock { section: l.section.min(m.section), ..l.clone() } })
+                let mut j = if m.section == l.section { l.clone() } else { HeldLock { section: l.section.min(m.section), ..l.clone() } };
+                // Held on one path only under a condition: held under it after the join.
+                if j.when.is_none() {
+                    j.when = m.when.clone();
+                }
+                Some(j)
             })
             .collect();
         let acq = if a.acq == b.acq {
