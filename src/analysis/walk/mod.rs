@@ -5,9 +5,10 @@
 //!
 //! This file owns the walk's state (environment of locals, flow, the summary being built),
 //! its entry points and `finish`; the rest is one file per concern, each an `impl Walk`:
-//! `stmt` (statements), `goroutines` (go targets, closures, function values), `calls` (the
-//! library models and callee summaries), `flow` (locks, orderings, recording accesses),
-//! `expr` (expressions), `helpers` (free functions).
+//! `stmt` (statements), `goroutines` (go targets, closures, function values), `calls`
+//! (builtins, configured APIs, callee summaries), `library` (the library models' effects),
+//! `flow` (locks, orderings, recording accesses), `expr` (expressions), `conds` (conditions),
+//! `helpers` (free functions).
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -26,6 +27,7 @@ mod expr;
 mod flow;
 mod goroutines;
 mod helpers;
+mod library;
 mod stmt;
 
 use helpers::*;
