@@ -21,8 +21,11 @@ use crate::report::{FileError, Report};
 
 /// The instrumenter's sources (its tests are not shipped). hooks_gen.go is generated from
 /// the library models (`race::gotables`).
-const INSTRUMENT_FILES: [(&str, &str); 2] =
-    [("main.go", include_str!("../../race/instrument/main.go")), ("hooks_gen.go", include_str!("../../race/instrument/hooks_gen.go"))];
+const INSTRUMENT_FILES: [(&str, &str); 3] = [
+    ("main.go", include_str!("../../race/instrument/main.go")),
+    ("rewrite.go", include_str!("../../race/instrument/rewrite.go")),
+    ("hooks_gen.go", include_str!("../../race/instrument/hooks_gen.go")),
+];
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
 const RT_FILES: [(&str, &str); 17] = [
     ("kinds_gen.go", include_str!("../../race/rt/kinds_gen.go")),
