@@ -89,6 +89,8 @@ pub struct SyncMapFact {
     /// new object (`v := compute(k); m.Store(k, v)` after a miss): a cache fill, where two
     /// goroutines racing store equivalent values.
     pub recomputed: bool,
+    /// For a Delete: the Load checked presence only (`_, ok := m.Load(k)`).
+    pub presence_only: bool,
 }
 
 #[derive(Default)]

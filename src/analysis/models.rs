@@ -63,6 +63,9 @@ pub enum Callee {
     AnyFunc { prefix: &'static str, suffix: &'static str, arity: usize },
     /// A method of this name on any receiver, whatever its type (`x.Lock()` on a wrapper).
     AnyMethod(&'static str),
+    /// A method or package function whose name starts with this, on any receiver or package
+    /// (`x.CompareAndSwap`, `atomic.CompareAndSwapInt32`).
+    AnyNamePrefix(&'static str),
     /// A builtin function: `close`.
     Builtin(&'static str),
 }
@@ -124,6 +127,9 @@ pub enum Effect {
     CloseChannel,
     /// The goroutine does not continue after the call (`os.Exit`, `t.Fatal`).
     NoReturn,
+    /// An atomic compare-and-swap: code that runs only after winning it on a flag holds the
+    /// flag like a try-lock (`if !busy.CompareAndSwap(false, true) { return }`).
+    CompareAndSwap,
     /// A modelled method with no effect the static walk tracks: listed so that the receiver
     /// type is known to have it (and, for some, so that `maprace race` hooks it).
     Inert,
@@ -302,6 +308,8 @@ pub static MODELS: &[Model] = &[
     any_method("Skip", NoReturn),
     any_method("Skipf", NoReturn),
     any_method("SkipNow", NoReturn),
+    // sync/atomic's compare-and-swap, as a method of atomic.Bool/Int32/... or a function.
+    Model { callee: Callee::AnyNamePrefix("CompareAndSwap"), effect: CompareAndSwap, hook: None },
 ];
 
 /// The method `ServeHTTP` of `http.Handler`: a type that has it serves requests, one
@@ -341,6 +349,12 @@ pub fn function(path: &str, name: &str, arity: usize) -> Option<Effect> {
 /// The effect a method of this name has on any receiver (`Lock`, `Fatal`).
 pub fn any_method_effect(name: &str) -> Option<Effect> {
     MODELS.iter().find(|row| matches!(row.callee, Callee::AnyMethod(n) if n == name)).map(|row| row.effect)
+}
+
+/// The effect of a call named `name` that the table models by name prefix alone, whatever
+/// its receiver or package (`CompareAndSwapInt32`).
+pub fn name_prefix_effect(name: &str) -> Option<Effect> {
+    MODELS.iter().find(|row| matches!(row.callee, Callee::AnyNamePrefix(p) if name.starts_with(p))).map(|row| row.effect)
 }
 
 /// The effect of a builtin the table models (`close`).
@@ -383,6 +397,7 @@ mod tests {
                 Callee::FuncPrefix(path, name) => function(path, &format!("{name}ln"), 1),
                 Callee::AnyFunc { prefix, suffix, arity } => function("example.com/pb", &format!("{prefix}X{suffix}"), arity),
                 Callee::AnyMethod(name) => any_method_effect(name),
+                Callee::AnyNamePrefix(name) => name_prefix_effect(&format!("{name}Int32")),
                 Callee::Builtin(name) => builtin(name),
             };
             // `log.Fatal` is both a printing function (a prefix row, first) and a no-return
@@ -426,5 +441,7 @@ mod tests {
         assert_eq!(lock_method("RUnlock"), Some(None));
         assert_eq!(lock_method("RLock"), Some(Some(true)));
         assert_eq!(lock_method("Fatal"), None);
+        assert_eq!(name_prefix_effect("CompareAndSwapUint64"), Some(CompareAndSwap));
+        assert_eq!(name_prefix_effect("Swap"), None);
     }
 }

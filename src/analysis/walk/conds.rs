@@ -6,6 +6,9 @@
 //! held again in a later `if canCache { ... }` (conditional locks, `Flow::cond_locks`).
 //! A lock taken under a condition on a parameter (`if doLock { mu.Lock() }`) is held after
 //! the `if` under that condition (`HeldLock::when`), resolved by callers passing constants.
+//! Code that runs only after winning a compare-and-swap on a flag (`if !x.CompareAndSwap(
+//! false, true) { return }`, `if atomic.CompareAndSwapInt32(&busy, 0, 1) { ... }`) runs in
+//! one goroutine at a time: the flag is a try-lock (`Walk::flag_locks`).
 
 use super::*;
 
@@ -287,4 +290,43 @@ pub(super) fn resolve_when(when: &[ParamCond], args: &[Ev<'_>]) -> Option<Option
         }
     }
     Some(if kept.is_empty() { None } else { Some(Rc::from(kept)) })
+}
+
+impl<'a, 'p> Walk<'a, 'p> {
+    /// The flag whose compare-and-swap `cond` being `truth` says this goroutine won
+    /// (`x.CompareAndSwap(a, b)`, `atomic.CompareAndSwapInt32(&x, a, b)`, under `!`, `&&`
+    /// when true and `||` when false).
+    pub(super) fn cas_won(&self, cond: &Expr, truth: bool) -> Option<Path> {
+        match &cond.kind {
+            ExprKind::Unary(UnaryOp::Not, x) => self.cas_won(x, !truth),
+            ExprKind::Binary(BinaryOp::And, l, r) if truth => self.cas_won(l, true).or_else(|| self.cas_won(r, true)),
+            ExprKind::Binary(BinaryOp::Or, l, r) if !truth => self.cas_won(l, false).or_else(|| self.cas_won(r, false)),
+            ExprKind::Call { func, args } if truth => match &func.kind {
+                ExprKind::Selector(recv, name) if models::name_prefix_effect(name) == Some(Effect::CompareAndSwap) => {
+                    let (flag, old) = match (args.len(), args.first().map(|a| &a.kind)) {
+                        // atomic.CompareAndSwapInt32(&x, old, new)
+                        (3, Some(ExprKind::Unary(UnaryOp::Addr, x))) => (self.quiet_field_path(x)?, &args[1]),
+                        // x.CompareAndSwap(old, new) on an atomic.Bool/Int32/...
+                        (2, _) => (self.quiet_field_path(recv)?, &args[0]),
+                        _ => return None,
+                    };
+                    // Named with the value it swaps from: winners of one transition exclude
+                    // each other; a state machine's other transitions are other locks.
+                    let old = self.constant_text(old)?;
+                    Some(flag.child(Step::Field(Rc::from(format!("<cas from {old}>")))))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Hold the flag `flag` as a write lock until the function ends (`finish_exit` drops it,
+    /// so callers never see it held).
+    pub(super) fn hold_flag(&mut self, flag: Path, site: Site) {
+        if !self.flow.locks.iter().any(|l| l.lock == flag) {
+            self.lock(flag.clone(), Mode::Write, site, None);
+            self.flag_locks.push(flag);
+        }
+    }
 }

@@ -205,6 +205,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 shown: Rc::from(expr_text(map_expr)),
                 form: SyncMapForm::MutatedValue,
                 recomputed: false,
+                presence_only: false,
             });
         }
         let copied = match &map_expr.kind {

@@ -251,7 +251,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         match op {
             SyncMapOp::Load => {
                 let sections = self.flow.locks.iter().map(|l| l.section).collect();
-                self.syncmap_loads.push((obj.clone(), key.clone(), site, sections));
+                self.syncmap_loads.push(SyncMapLoad { map: obj.clone(), key: key.clone(), site, sections, value_unused: false });
                 let origin = Some(ReadOrigin { path: obj.clone(), key, sections: Vec::new(), site, checked: false, modified: false });
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ty: Type::Unknown, origin, ..Ev::unknown() }
@@ -261,11 +261,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     .syncmap_loads
                     .iter()
                     .rev()
-                    .find(|(p, k, _, _)| p.may_alias(&obj) && k.same_as(&key))
+                    .find(|l| l.map.may_alias(&obj) && l.key.same_as(&key))
                     // Load and Store inside one critical section of an outer lock are atomic.
-                    .filter(|(_, _, _, sections)| !self.flow.locks.iter().any(|l| sections.contains(&l.section)))
-                    .map(|(_, _, s, _)| *s);
-                if let Some(load_site) = load {
+                    .filter(|l| !self.flow.locks.iter().any(|h| l.sections.contains(&h.section)))
+                    .map(|l| (l.site, op == SyncMapOp::Delete && l.value_unused));
+                if let Some((load_site, presence_only)) = load {
                     let shown = match &e.kind {
                         ExprKind::Call { func, .. } => match &func.kind {
                             ExprKind::Selector(r, _) => expr_text(r),
@@ -281,6 +281,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         shown: Rc::from(shown),
                         form: if op == SyncMapOp::Store { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
                         recomputed,
+                        presence_only,
                     });
                 }
                 Ev::unknown()
@@ -288,7 +289,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             SyncMapOp::Atomic => {
                 // The code arbitrated through an atomic operation: a Store that follows is a
                 // deliberate overwrite of what it won, not a check-then-act on the Load.
-                self.syncmap_loads.retain(|(p, k, _, _)| !(p.may_alias(&obj) && k.same_as(&key)));
+                self.syncmap_loads.retain(|l| !(l.map.may_alias(&obj) && l.key.same_as(&key)));
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ..Ev::unknown() }
             }

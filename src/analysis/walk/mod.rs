@@ -153,6 +153,9 @@ pub(super) struct Walk<'a, 'p> {
     pub(super) sum: Summary,
     /// Deferred calls, with the locks held when each was deferred (see `run_deferred`).
     deferred: Vec<(&'p Expr, Vec<HeldLock>)>,
+    /// Flags held as try-locks after a won compare-and-swap (see `conds`), dropped at the
+    /// function's end.
+    flag_locks: Vec<Path>,
     exits: Vec<Flow>,
     /// Instance scopes enclosing the current point (loop bodies and goroutine bodies).
     instance_scopes: Vec<u32>,
@@ -160,7 +163,7 @@ pub(super) struct Walk<'a, 'p> {
     loop_spawn_marks: Vec<usize>,
     loop_depth: u32,
     calls: u32,
-    syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
+    syncmap_loads: Vec<SyncMapLoad>,
     /// Locals whose map value was stored into map slots: local id → slots.
     local_stores: HashMap<Path, Vec<(Path, Option<Path>)>>,
     /// Per channel, the values sent on it (for `Root::Received`), and whether a send in a
@@ -211,6 +214,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             releases: Vec::new(),
             sum: Summary::default(),
             deferred: Vec::new(),
+            flag_locks: Vec::new(),
             exits: Vec::new(),
             instance_scopes: vec![0],
             loop_spawn_marks: Vec::new(),
@@ -298,6 +302,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.pos = u32::MAX - 1;
         let deferred = std::mem::take(&mut self.deferred);
         self.run_deferred(deferred);
+        let flags = std::mem::take(&mut self.flag_locks);
+        self.flow.locks.retain(|l| !flags.contains(&l.lock));
         self.sum.locks_acquired = self.flow.locks.clone();
     }
 
@@ -763,4 +769,16 @@ mod tests {
         // Another object's lock.
         assert!(!may_guard(&path(Root::Param(0), &["mu"]), &path(Root::Recv, &["hits"])));
     }
+}
+
+/// A `sync.Map` `Load` the walk saw, for MR005's check-then-act on the same key.
+pub(super) struct SyncMapLoad {
+    pub map: Path,
+    pub key: KeyText,
+    pub site: Site,
+    /// Critical sections held at the Load: a Store in the same one is atomic with it.
+    pub sections: Vec<u32>,
+    /// `_, ok := m.Load(k)`: only presence is checked. A `Delete` after it removes whatever
+    /// is there, as a plain `Delete` would (`SyncMapFact::presence_only`).
+    pub value_unused: bool,
 }

@@ -138,6 +138,10 @@ impl<'a, 'p> Walk<'a, 'p> {
                     let entry_flow = entry.clone();
                     w.take_cond_locks(&atoms_true);
                     w.apply_conds_to_locks(&when_true);
+                    let cas_site = w.site(cond.span);
+                    if let Some(flag) = w.cas_won(cond, true) {
+                        w.hold_flag(flag, cas_site);
+                    }
                     w.under_conds(when_true.clone(), |w| w.block(then));
                     let after_then = std::mem::replace(&mut w.flow, entry);
                     w.take_cond_locks(&atoms_false);
@@ -145,7 +149,12 @@ impl<'a, 'p> Walk<'a, 'p> {
                     match els {
                         Some(e) => w.under_conds(when_false.clone(), |w| w.stmt(e)),
                         // `if cond { return }`: what follows runs only when cond is false.
-                        None if !after_then.live => after_else_only = when_false.clone(),
+                        None if !after_then.live => {
+                            after_else_only = when_false.clone();
+                            if let Some(flag) = w.cas_won(cond, false) {
+                                w.hold_flag(flag, cas_site);
+                            }
+                        }
                         None => {}
                     }
                     let after_else = w.flow.clone();
@@ -344,7 +353,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         let evs: Vec<Ev<'p>> = if rhs.len() == 1 && lhs.len() == 2 {
             // `v, ok := m[k]` / `v, ok := <-ch` / `v, ok := x.(T)`: the first is the value.
+            let loads_before = self.syncmap_loads.len();
             let mut ev = self.eval(&rhs[0]);
+            // `_, ok := m.Load(k)`: only presence is checked (see `SyncMapLoad::value_unused`).
+            if matches!(&lhs[0].kind, ExprKind::Ident(n) if n == "_") {
+                self.syncmap_loads.iter_mut().skip(loads_before).for_each(|l| l.value_unused = true);
+            }
             if matches!(rhs[0].kind, ExprKind::Index(..))
                 && let Some(o) = &mut ev.origin {
                     o.checked = true;
