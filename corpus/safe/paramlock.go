@@ -7,7 +7,7 @@ import "sync"
 type Index struct {
 	sync.RWMutex
 	cache map[string][]int
-	all   []int
+	index map[string]int
 }
 
 func (x *Index) Match(subject string) []int { return x.match(subject, true) }
@@ -41,7 +41,8 @@ func (x *Index) match(subject string, doLock bool) []int {
 			x.RLock()
 		}
 	}
-	result := append([]int(nil), x.all...)
+	// Held in one mode or the other on both paths: reads are guarded either way.
+	result := []int{len(x.index)}
 	if cacheEnabled {
 		x.cache[subject] = result
 	}
@@ -53,6 +54,12 @@ func (x *Index) match(subject string, doLock bool) []int {
 		}
 	}
 	return result
+}
+
+func (x *Index) Add(k string) {
+	x.Lock()
+	x.index[k] = len(x.index)
+	x.Unlock()
 }
 
 func (x *Index) Reset() {

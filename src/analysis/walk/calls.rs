@@ -270,6 +270,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         self.calls += 1;
         let origin = self.calls;
+        if let Some(want) = std::env::var_os("MAPRACE_DEBUG_CALLS")
+            && self.func.is_some_and(|f| self.an.prog.funcs[f as usize].display == want.to_string_lossy())
+        {
+            let locks: Vec<String> = self.flow.locks.iter().map(|l| format!("{:?}/{:?}", l.lock, l.mode)).collect();
+            eprintln!("call #{origin} at line {}: {} holding {:?}; callee accesses {}", span.line, self.an.prog.funcs[id as usize].display, locks, sum.accesses.len());
+        }
         let call_pos = self.tick();
         let caller_locks = self.flow.locks.clone();
         let caller_acq = self.flow.acq.clone();

@@ -213,9 +213,16 @@ impl<'a, 'p> Walk<'a, 'p> {
             .flow
             .cond_locks
             .iter()
-            .filter(|(text, truth, l)| atoms.iter().any(|(t, v)| t == text && v == truth) && !self.flow.locks.iter().any(|m| m.lock == l.lock))
+            .filter(|(text, truth, l)| {
+                // Not already held, or held only in read mode where the condition says write.
+                atoms.iter().any(|(t, v)| t == text && v == truth)
+                    && !self.flow.locks.iter().any(|m| m.lock == l.lock && (m.mode == Mode::Write || l.mode == Mode::Read))
+            })
             .map(|(_, _, l)| l.clone())
             .collect();
+        for l in &held {
+            self.flow.locks.retain(|m| m.lock != l.lock);
+        }
         self.flow.locks.extend(held);
     }
 }

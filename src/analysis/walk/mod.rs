@@ -131,11 +131,15 @@ struct Flow {
     spawned: Rc<Vec<Site>>,
     /// Locks held whenever a condition holds: (condition text, its value, the lock).
     cond_locks: Rc<Vec<(Rc<str>, bool, HeldLock)>>,
+    /// Locks the caller holds that this path released and has not taken again. A path that
+    /// never touched the caller's lock still holds it: joined with one that released and
+    /// re-took it (`if cb != nil { mu.Unlock(); cb(); mu.Lock() }`), the lock is held.
+    released: Rc<Vec<Path>>,
 }
 
 impl Flow {
     fn start() -> Flow {
-        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, jumped: false, spawned: Rc::default(), cond_locks: Rc::default() }
+        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, jumped: false, spawned: Rc::default(), cond_locks: Rc::default(), released: Rc::default() }
     }
 }
 
@@ -295,7 +299,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn finish_exit(&mut self) {
         let mut exit = match self.exits.split_first() {
             Some((first, rest)) => rest.iter().fold(first.clone(), |a, b| self.join(&a, b)),
-            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, jumped: false, spawned: self.flow.spawned.clone(), cond_locks: Rc::default() },
+            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, jumped: false, spawned: self.flow.spawned.clone(), cond_locks: Rc::default(), released: Rc::default() },
         };
         exit.live = true;
         self.flow = exit;
