@@ -5,13 +5,15 @@
 //!
 //! This file owns the walk's state (environment of locals, flow, the summary being built),
 //! its entry points and `finish`; the rest is one file per concern, each an `impl Walk`:
-//! `stmt` (statements), `goroutines` (go targets, closures, function values), `calls` (the
-//! library models and callee summaries), `flow` (locks, orderings, recording accesses),
-//! `expr` (expressions), `helpers` (free functions).
+//! `stmt` (statements), `goroutines` (go targets, closures, function values), `calls`
+//! (builtins, configured APIs, callee summaries), `library` (the library models' effects),
+//! `flow` (locks, orderings, recording accesses), `expr` (expressions), `conds` (conditions),
+//! `helpers` (free functions).
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use super::models::{self, Effect, SyncMapOp};
 use super::path::{Key, Path, Root, Step};
 use super::summary::*;
 use super::text::{self, expr_text};
@@ -25,6 +27,7 @@ mod expr;
 mod flow;
 mod goroutines;
 mod helpers;
+mod library;
 mod stmt;
 
 use helpers::*;
@@ -329,7 +332,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn unlocked_by(&self, call: &Expr) -> Option<Path> {
         let ExprKind::Call { func, .. } = &call.kind else { return None };
         match &func.kind {
-            ExprKind::Selector(recv, name) if name == "Unlock" || name == "RUnlock" => self.quiet_field_path(recv),
+            ExprKind::Selector(recv, name) if models::lock_method(name) == Some(None) => self.quiet_field_path(recv),
             _ => None,
         }
     }
