@@ -555,7 +555,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None }
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None, iteration: None }
             })
             .collect()
     }

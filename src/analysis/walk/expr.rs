@@ -268,6 +268,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 typed: v.typed.clone(),
                 stored: None,
                 konst: None,
+                iteration: v.iteration,
             };
         }
         let prog = self.an.prog;

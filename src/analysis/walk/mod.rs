@@ -75,11 +75,14 @@ pub(super) struct Ev<'p> {
     pub stored: Option<Rc<[(Key, Path)]>>,
     /// The value is this constant (a literal, `true`, `pkg.Name`): see `ParamCond`.
     pub konst: Option<Rc<str>>,
+    /// The value is a loop's own variable (see `Var::iteration`): a goroutine parameter
+    /// bound to it (`go func(i int) { xs[i] }(i)`) names that iteration's element too.
+    pub iteration: Option<u32>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None, iteration: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
