@@ -21,7 +21,7 @@ use crate::report::{FileError, Report};
 
 const INSTRUMENT_MAIN: &str = include_str!("../../race/instrument/main.go");
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
-const RT_FILES: [(&str, &str); 16] = [
+const RT_FILES: [(&str, &str); 18] = [
     ("ident.go", include_str!("../../race/rt/ident.go")),
     ("ident_go125.go", include_str!("../../race/rt/ident_go125.go")),
     ("ident_go126.go", include_str!("../../race/rt/ident_go126.go")),
@@ -29,6 +29,8 @@ const RT_FILES: [(&str, &str); 16] = [
     ("trace.go", include_str!("../../race/rt/trace.go")),
     ("map_linux.go", include_str!("../../race/rt/map_linux.go")),
     ("map_other.go", include_str!("../../race/rt/map_other.go")),
+    ("mmap_raw.go", include_str!("../../race/rt/mmap_raw.go")),
+    ("mmap_std.go", include_str!("../../race/rt/mmap_std.go")),
     ("hooks.go", include_str!("../../race/rt/hooks.go")),
     ("exit.go", include_str!("../../race/rt/exit.go")),
     ("tab.go", include_str!("../../race/rt/tab.go")),
