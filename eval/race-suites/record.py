@@ -35,8 +35,8 @@ def rawdir(raw):
     if os.path.exists(f"{raw}/dir"):
         return open(f"{raw}/dir").read().strip()
     mv = open(f"{raw}/module").read().split()[0]
-    return os.path.join(os.path.dirname(os.path.dirname(raw)), "src",
-                        os.path.basename(raw) + "@" + mv.rsplit("@", 1)[1])
+    name = os.path.basename(raw)
+    return os.path.join(os.path.dirname(os.path.dirname(raw)), "src", name + "@" + mv.rsplit("@", 1)[1], name)
 
 
 def record(name, raw, out):
@@ -109,13 +109,28 @@ def report(modules_txt, results, md, triage):
         pk = runs["plain"]["packages"]
         ok = sum(v == "ok" for v in pk.values())
         fail = sum(v == "FAIL" for v in pk.values())
-        same = []
+        same, only_mr = [], []
         for a, b in (("plain", "maprace"), ("race", "maprace+race")):
-            if runs[a]["packages"] != runs[b]["packages"] or runs[a]["failed_tests"] != runs[b]["failed_tests"]:
-                diff = sorted(set(runs[a]["failed_tests"]) ^ set(runs[b]["failed_tests"]))
-                pd = sorted(k for k in set(runs[a]["packages"]) | set(runs[b]["packages"])
-                            if runs[a]["packages"].get(k) != runs[b]["packages"].get(k))
-                same.append(f"{a} vs {b}: packages {', '.join(pd) or '-'}; tests {', '.join(diff) or '-'}")
+            fa, fb = set(runs[a]["failed_tests"]), set(runs[b]["failed_tests"])
+            pd = sorted(k for k in set(runs[a]["packages"]) | set(runs[b]["packages"])
+                        if runs[a]["packages"].get(k) != runs[b]["packages"].get(k))
+            if pd or fa != fb:
+                same.append(f"{a} vs {b}: packages that differ: {', '.join(pd) or '-'}; failed only in {a}: "
+                            f"{', '.join(sorted(fa - fb)) or '-'}; failed only in {b}: {', '.join(sorted(fb - fa)) or '-'}")
+                only_mr += sorted(fb - fa) + [p for p in pd if runs[b]["packages"].get(p) == "FAIL"
+                                               and not (fb - fa)]
+        # A test that failed without maprace too (in the other pair) is flaky, not maprace's doing.
+        without = set(runs["plain"]["failed_tests"]) | set(runs["race"]["failed_tests"])
+        flaky = sorted(set(only_mr) & without)
+        only_mr = sorted(set(only_mr) - without)
+        if not same:
+            verdict = "yes"
+        elif only_mr:
+            verdict = f"**NO**: {len(only_mr)} test(s) failed only under maprace (see below)"
+        elif flaky:
+            verdict = "yes, but flaky tests failed on different sides (see below)"
+        else:
+            verdict = "yes, but a test failed only without maprace (see below)"
         uniq = {}
         for f in r["findings"]:
             uniq.setdefault(key(f), f)
@@ -131,7 +146,7 @@ def report(modules_txt, results, md, triage):
         flag = f" `{flags}`" if flags else ""
         lines.append(f"| {mv}{flag} | {ok}/{fail} | {t['plain']:.1f} s | {t['race']:.1f} s | {t['maprace']:.1f} s | "
                      f"{t['maprace+race']:.1f} s | {ratio('maprace')} | {ratio('maprace+race')} | "
-                     f"{'yes' if not same else 'NO'} | {len(uniq)} ({triaged}) |")
+                     f"{verdict} | {len(uniq)} ({triaged}) |")
         for s in same:
             notes.append(f"- {name}: differs, {s}")
         for c in ("maprace", "maprace+race"):
@@ -150,6 +165,10 @@ def report(modules_txt, results, md, triage):
               "`eval/realworld/triage.tsv`."]
     if notes:
         lines += [""] + notes
+    # Hand-written explanations of the differences above (why a test failed on one side).
+    extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
+    if os.path.exists(extra):
+        lines += ["", open(extra, encoding="utf-8").read().strip()]
     open(md, "w", encoding="utf-8").write("\n".join(lines) + "\n")
     print("\n".join(lines))
 
