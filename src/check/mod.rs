@@ -109,8 +109,10 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let jobs: Vec<(usize, &PathBuf)> =
         loaded.dirs.iter().enumerate().flat_map(|(i, d)| d.files.iter().map(move |f| (i, f))).collect();
     progress.phase("parsing", jobs.len());
+    // One interner for the run: every file's `err`, `mu` and `Lock` share one allocation.
+    let interner = crate::syntax::Interner::default();
     let lower_one = |(i, path): &(usize, &PathBuf)| {
-        let r = load::read_source(path, &opts.load).map(|src| src.map(|s| crate::syntax::lower_file(&s)));
+        let r = load::read_source(path, &opts.load).map(|src| src.map(|s| crate::syntax::lower_file_with(&s, &interner)));
         progress.inc();
         (*i, r)
     };
@@ -119,6 +121,7 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         // No threads to be had: the global pool still lowers the files.
         None => jobs.par_iter().map(lower_one).collect(),
     };
+    drop(interner);
     let t = stats.phase("parse", t);
 
     let mut files_by_dir: Vec<Vec<crate::syntax::FileFacts>> = loaded.dirs.iter().map(|_| Vec::new()).collect();

@@ -124,7 +124,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let is_map = self.an.prog.underlying(&ty).is_map();
                 let mut stored = Vec::new();
                 // `http.Server{Handler: h}`: the server runs `h` per request, concurrently.
-                if let TypeExpr::Qualified(pkg, name) = te
+                if let TypeExpr::Qualified(pkg, name) = &**te
                     && name == "Server"
                     && self.an.prog.import_path(self.file, pkg) == Some("net/http")
                     && let Some(h) = elems.iter().find(|el| matches!(&el.key, Some(Expr { kind: ExprKind::Ident(k), .. }) if k == "Handler"))

@@ -27,7 +27,7 @@ pub(super) fn closed(ch: &Path) -> SyncObj {
 pub(super) fn is_binary_semaphore(e: &Expr) -> bool {
     let ExprKind::Call { func, args } = &e.kind else { return false };
     matches!(&func.kind, ExprKind::Ident(n) if n == "make")
-        && matches!(args.first().map(|a| &a.kind), Some(ExprKind::Type(TypeExpr::Chan(_))))
+        && matches!(args.first().map(|a| &a.kind), Some(ExprKind::Type(t)) if matches!(**t, TypeExpr::Chan(_)))
         && matches!(args.get(1).map(|a| &a.kind), Some(ExprKind::IntLit(n)) if n == "1")
 }
 
