@@ -13,6 +13,9 @@ pub struct Stats {
     pub peak_rss_mib: Option<u64>,
     /// Where the analysis exceeded a budget and took a cheaper abstraction.
     pub budgets: crate::analysis::budget::BudgetReport,
+    /// Files whose facts came from the incremental cache, and files lowered while it was on
+    /// (`None`: no cache in use).
+    pub cache: Option<(usize, usize)>,
 }
 
 impl Stats {
@@ -28,6 +31,9 @@ impl Stats {
         let mut parts: Vec<String> = self.phases.iter().map(|(n, d)| format!("{n} {:.2} s", d.as_secs_f64())).collect();
         if let Some(m) = self.peak_rss_mib {
             parts.push(format!("peak {m} MiB"));
+        }
+        if let Some((hits, misses)) = self.cache {
+            parts.push(format!("cache {hits} of {} files", hits + misses));
         }
         parts.join(", ")
     }

@@ -6,18 +6,19 @@
 //! bytes and a `Stmt` 48 (`tests` in this file pin both).
 
 use crate::report::FileError;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 pub use super::name::Name;
 
 /// 1-based line and column (bytes), as `go vet` prints them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub line: u32,
     pub col: u32,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TypeExpr {
     /// A type name of this package or a predeclared one (`int`, `any`, `error`).
     Name(Name),
@@ -36,32 +37,32 @@ pub enum TypeExpr {
     Unknown,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldDecl {
     /// `None` for an embedded field; its name is the type's name.
     pub name: Option<Name>,
     pub ty: TypeExpr,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct Signature {
     pub params: Box<[Param]>,
     pub results: Box<[Param]>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     pub name: Option<Name>,
     pub ty: TypeExpr,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ExprKind {
     Ident(Name),
     Selector(Box<Expr>, Name),
@@ -86,13 +87,13 @@ pub enum ExprKind {
     Other(Box<[Expr]>),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Element {
     pub key: Option<Expr>,
     pub value: Expr,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UnaryOp {
     Addr,
     Deref,
@@ -101,7 +102,7 @@ pub enum UnaryOp {
     Other,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BinaryOp {
     Eq,
     Ne,
@@ -112,14 +113,14 @@ pub enum BinaryOp {
 
 /// One `case` (or `default`) of a switch: the values it compares the tag with (evaluated,
 /// so their reads count) and its body.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SwitchCase {
     pub values: Box<[Expr]>,
     pub default: bool,
     pub body: Box<[Stmt]>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AssignOp {
     /// `:=`
     Define,
@@ -129,7 +130,7 @@ pub enum AssignOp {
     Compound,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Stmt {
     Expr(Expr),
     Assign { lhs: Box<[Expr]>, rhs: Box<[Expr]>, op: AssignOp, span: Span },
@@ -153,14 +154,14 @@ pub enum Stmt {
     Empty,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SendStmt {
     pub chan: Expr,
     pub value: Expr,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct IfStmt {
     pub init: Option<Box<Stmt>>,
     pub cond: Expr,
@@ -168,7 +169,7 @@ pub struct IfStmt {
     pub els: Option<Box<Stmt>>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ForStmt {
     pub init: Option<Box<Stmt>>,
     pub cond: Option<Expr>,
@@ -177,7 +178,7 @@ pub struct ForStmt {
     pub body: Box<[Stmt]>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SwitchStmt {
     pub init: Option<Box<Stmt>>,
     pub tag: Option<Expr>,
@@ -185,7 +186,7 @@ pub struct SwitchStmt {
     pub cases: Box<[SwitchCase]>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RangeClause {
     pub key: Option<Expr>,
     pub value: Option<Expr>,
@@ -193,48 +194,48 @@ pub struct RangeClause {
     pub expr: Expr,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FuncBody {
     pub sig: Signature,
     pub body: Option<Box<[Stmt]>>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Receiver {
     pub name: Option<Name>,
     pub type_name: Name,
     pub pointer: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FuncDecl {
     pub name: Name,
     pub recv: Option<Receiver>,
     pub func: FuncBody,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TypeDecl {
     pub name: Name,
     pub ty: TypeExpr,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct VarSpec {
     pub names: Box<[(Name, Span)]>,
     pub ty: Option<TypeExpr>,
     pub values: Box<[Expr]>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Import {
     /// The name the file uses: the alias, or the last path element.
     pub name: String,
     pub path: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct FileFacts {
     pub path: PathBuf,
     pub package: String,

@@ -10,4 +10,4 @@ mod source;
 
 pub use ir::FileFacts;
 pub use lower::{MAX_DEPTH, lower_file, lower_file_with};
-pub use name::{Interner, Name};
+pub use name::{Interner, Name, decoding_with};

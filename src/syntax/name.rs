@@ -135,8 +135,29 @@ impl serde::Serialize for Name {
 impl<'de> serde::Deserialize<'de> for Name {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Ok(Name::new(&s))
+        // Facts read back from the cache share names like freshly lowered ones do.
+        Ok(DECODING.with(|i| match &*i.borrow() {
+            Some(interner) => interner.intern(&s),
+            None => Name::new(&s),
+        }))
     }
+}
+
+thread_local! {
+    static DECODING: std::cell::RefCell<Option<Arc<Interner>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` (a decode of cached facts) with the `Name`s it deserializes taken from `interner`.
+pub fn decoding_with<T>(interner: &Arc<Interner>, f: impl FnOnce() -> T) -> T {
+    struct Reset(Option<Arc<Interner>>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let old = self.0.take();
+            DECODING.with(|i| *i.borrow_mut() = old);
+        }
+    }
+    let _reset = Reset(DECODING.with(|i| i.borrow_mut().replace(interner.clone())));
+    f()
 }
 
 /// Hands out one `Name` per distinct text. Shared by the threads that lower files (sharded so
