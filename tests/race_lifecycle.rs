@@ -34,9 +34,11 @@ impl Module {
         self.dir.path()
     }
 
+    /// maprace with its own TMPDIR, and its traces there too (instead of /dev/shm), so that
+    /// what it leaves behind can be seen.
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_maprace"));
-        c.args(args).current_dir(self.path()).env("TMPDIR", self.tmp.path()).stdin(Stdio::null());
+        c.args(args).current_dir(self.path()).env("TMPDIR", self.tmp.path()).env("MAPRACE_MEMORY_DIR", self.tmp.path()).stdin(Stdio::null());
         c
     }
 
@@ -356,6 +358,46 @@ func main() {
     assert!(stderr.contains("recording stopped at the trace's disk budget of 8 MiB"), "maprace says so: {stderr}");
     let size: u64 = fs::read_dir(kept.join("traces")).unwrap().flatten().map(|e| e.metadata().unwrap().len()).sum();
     assert!(size <= 8 << 20, "trace of {size} bytes");
+}
+
+#[test]
+fn a_long_run_is_analysed_as_it_runs_within_its_disk_window() {
+    // 2 million records (64 MB of trace) through a window of 2 segments (8 MiB): the program
+    // waits for the analysis whenever it gets two segments ahead, and the race at the end is
+    // still found.
+    let src = r#"package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func main() {
+	m := map[int]int{}
+	for i := 0; i < 2000000; i++ {
+		m[i&1023]++
+	}
+	done := make(chan bool)
+	go func() { m[1] = 1; done <- true }()
+	time.Sleep(20 * time.Millisecond)
+	m[2] = 2
+	<-done
+	fmt.Println(len(m))
+}
+"#;
+    let m = Module::new(&[("main.go", src)]);
+    let (code, stdout, stderr) = m.maprace_env(&["race", "--no-confirm", "--", "go", "run", "."], &[("MAPRACE_TRACE_WINDOW", "2")]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(stdout.contains("MR001"), "{stdout}\n{stderr}");
+    let events: u64 = stderr.split("; ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(events > 2_000_000, "{stderr}");
+    let disk: u64 = stderr
+        .split("trace files at most ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no trace size: {stderr}"));
+    assert!(disk <= 8, "{disk} MiB of trace files: {stderr}");
 }
 
 #[test]

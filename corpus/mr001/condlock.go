@@ -28,13 +28,14 @@ func (c *TransportCache) Get(key string, cacheable bool) int {
 	return v
 }
 
-// Case: the write happens on a path where the lock was not taken.
+// Case: the write happens on a path where the lock was not taken. Lower confidence: it
+// races only if a caller passes false while others write (no caller here says).
 func (c *TransportCache) Put(key string, cacheable bool) {
 	if cacheable {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 	}
-	c.entries[key] = len(key) // want "MR001"
+	c.entries[key] = len(key) // want-low "MR001"
 }
 
 // Safe: the deferred size check runs before the deferred Unlock (last deferred, first run),

@@ -35,11 +35,13 @@ func (p *ConnPool) Get(addr string, maxIdle time.Duration) *PooledConn {
 // sessions maps session ids to user names.
 var sessions sync.Map
 
-// Case: a logout handler checks the session with Load and then deletes it.
+// Case (lower confidence): a logout handler checks the session with Load and then deletes
+// it; two logouts may both answer 204. Only presence is checked, so the Delete removes no
+// more than a plain Delete would.
 func handleLogout(w http.ResponseWriter, r *http.Request) {
 	id := r.FormValue("sid")
 	if _, ok := sessions.Load(id); ok {
-		sessions.Delete(id) // want "MR005"
+		sessions.Delete(id) // want-low "MR005"
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}

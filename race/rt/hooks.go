@@ -73,7 +73,7 @@ func fetch[K comparable](outer uint64, k K, innerp unsafe.Pointer, site uint32) 
 	s := cur()
 	// The inner map's allocation record (if new) before the fetch: the engine resets an inner
 	// map's paths at its allocation.
-	if newMap(innerp) {
+	if newMap(innerp, s.id) {
 		emit(kAlloc, 0, s.id, 0, 0, inner, 0)
 	}
 	emit(kFetch, 0, s.id, site, uint32(h), outer, inner)

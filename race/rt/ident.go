@@ -16,6 +16,9 @@ import (
 // pointers before it frees the memory), and the map now at the address is a new one, for
 // which an allocation record is written (the engine starts its shadow state afresh). Maps made
 // outside instrumented code (json.Unmarshal, other modules) get their record at first sight.
+// Addresses whose maps were freed are swept from the table as it grows, each with a free
+// record: the engine then drops the map's state, so its memory follows the live maps.
+// sync.Map values are tracked the same way from Go 1.26 on (ident_go126.go).
 //
 // Only on amd64 and arm64, where the goroutine's stack bounds are readable (see onStack):
 // elsewhere identity stays the address, as before.
@@ -31,11 +34,11 @@ var (
 )
 
 // newMap reports whether p is a map maprace has not seen at this address since it was made
-// (first sight, or the map seen there before was freed); it then starts tracking it. mu must
-// be held.
+// (first sight, or the map seen there before was freed); it then starts tracking it. g is the
+// calling goroutine's id (for free records). mu must be held.
 //
 //go:norace
-func newMap(p unsafe.Pointer) bool {
+func newMap(p unsafe.Pointer, g uint32) bool {
 	if !identify || p == nil || onStack(p) {
 		return false
 	}
@@ -48,7 +51,7 @@ func newMap(p unsafe.Pointer) bool {
 		return true
 	}
 	if known.n > 2*swept+1024 {
-		sweep()
+		sweep(g)
 	}
 	track(a, p, 0)
 	return true
@@ -83,10 +86,11 @@ func track(a uint64, p unsafe.Pointer, i uint64) {
 }
 
 // sweep forgets the addresses whose maps were freed, so that a program making millions of
-// short-lived maps keeps the table at the size of its live ones.
+// short-lived maps keeps the table at the size of its live ones, and writes a free record for
+// each (by goroutine g).
 //
 //go:norace
-func sweep() {
+func sweep(g uint32) {
 	var dead []uint64
 	for j, u := range known.used {
 		if u && wps[known.vals[j]-1].Value() == nil {
@@ -98,6 +102,7 @@ func sweep() {
 		wps[i-1] = weak.Pointer[byte]{}
 		freeWps = append(freeWps, i)
 		known.del(a)
+		emit(kFree, 0, g, 0, 0, a, 0)
 	}
 	swept = known.n
 }

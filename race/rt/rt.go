@@ -2,8 +2,8 @@
 
 // Package maprace_rt is the runtime support of `maprace race`. The instrumenter rewrites map
 // operations, goroutine creation and sync primitives of the user's module into calls of this
-// package; each call does the real operation and appends a fixed-size record to a trace file
-// mapped into memory, so the records survive os.Exit, panics and fatal runtime errors.
+// package; each call does the real operation and appends a fixed-size record to the trace
+// (trace.go), which maprace analyses while the program runs.
 //
 // One mutex orders all records: the trace is a total order consistent with the run, which
 // lets the analysis process it front to back. Release records are written before the real
@@ -13,23 +13,12 @@ package maprace_rt
 import (
 	"fmt"
 	"hash/maphash"
-	"os"
-	"path/filepath"
 	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"unsafe"
-)
-
-// Trace format (version 1): a 32-byte header, then 32-byte records in chunks of chunkSize
-// bytes. Variable payloads (stack and key text) follow their record, padded to 32 bytes.
-const (
-	version   = 1
-	recSize   = 32
-	chunkSize = 4 << 20
 )
 
 // Record kinds; src/race/trace.rs has the same table.
@@ -48,20 +37,17 @@ const (
 	kEnd      = 12
 	kUnknownG = 13
 	kEnter    = 14 // entry of a function that holds a static finding (a probe)
+	kFree     = 15 // the map at a was freed
 	kAcquire  = 20
 	kRelease  = 21
 	kSyncRel  = 30
 	kSyncAcq  = 31
 	kStackDef = 50
 	kKeyDef   = 51
+	kStalled  = 252 // recording stopped: maprace stopped reading the trace
 	kBudget   = 253 // recording stopped: the trace reached its disk budget (a: the budget in bytes)
-	kChunkEnd = 254
+	kChunkEnd = 254 // the segment is full: the next record is in the next segment
 )
-
-// defaultBudgetMB is the disk budget of one process's trace (MAPRACE_TRACE_BUDGET_MB
-// overrides): 1 GiB holds about 33 million records. At the budget, recording stops (with a
-// message on stderr and a record saying so); what was recorded is analysed.
-const defaultBudgetMB = 1024
 
 const (
 	fKey      = 1
@@ -72,21 +58,17 @@ const (
 var (
 	mu       sync.Mutex
 	enabled  bool
-	file     *os.File
-	region   []byte
-	regOff   int
-	regBase  int64
 	gs       tab       // goid -> goroutine id
 	gstates  []*gstate // by goroutine id (nil once ended)
 	nextG    uint32
 	nextStk  uint32
+	stacks   tab // hash of a stack's program counters -> its stack id
 	seed     = maphash.MakeSeed()
 	keysSeen tab
 	// live counts goroutines forked by instrumented code and not yet ended, records the
 	// records written: AtExit waits on them.
 	live    int
 	records uint64
-	budget  int64 = defaultBudgetMB << 20
 )
 
 type gstate struct {
@@ -94,118 +76,7 @@ type gstate struct {
 	seen tab // site -> stack id of this goroutine's first visit
 }
 
-func init() {
-	dir := os.Getenv("MAPRACE_TRACE_DIR")
-	if dir == "" {
-		return
-	}
-	f, err := os.OpenFile(filepath.Join(dir, "trace-"+strconv.Itoa(os.Getpid())+".bin"), os.O_CREATE|os.O_RDWR|os.O_TRUNC, 0o644)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "maprace: cannot create trace:", err)
-		return
-	}
-	file = f
-	if v, err := strconv.Atoi(os.Getenv("MAPRACE_TRACE_BUDGET_MB")); err == nil && v > 0 {
-		budget = int64(v) << 20
-	}
-	if !mapRegion(0) {
-		return
-	}
-	copy(region, "MRTRACE\x00")
-	put32(region[8:], version)
-	put32(region[12:], recSize)
-	put32(region[16:], chunkSize)
-	regOff = recSize
-	enabled = true
-}
-
-//go:norace
-func mapRegion(base int64) bool {
-	if err := file.Truncate(base + chunkSize); err != nil {
-		fmt.Fprintln(os.Stderr, "maprace: cannot grow trace:", err)
-		enabled = false
-		return false
-	}
-	r, err := syscall.Mmap(int(file.Fd()), base, chunkSize, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "maprace: cannot map trace:", err)
-		enabled = false
-		return false
-	}
-	region, regBase, regOff = r, base, 0
-	return true
-}
-
-// reserve returns n bytes (a multiple of recSize) of trace; mu must be held.
-//
-//go:norace
-func reserve(n int) []byte {
-	if regOff+n+recSize > chunkSize {
-		if regBase+2*chunkSize > budget {
-			// The last record slot is always free (see the condition above).
-			r := region[regOff : regOff+recSize]
-			put64(r[16:], uint64(budget))
-			r[0] = kBudget
-			enabled = false
-			fmt.Fprintf(os.Stderr, "maprace: the trace reached its budget of %d MiB (MAPRACE_TRACE_BUDGET_MB): recording stopped, what was recorded is analysed\n", budget>>20)
-			return nil
-		}
-		region[regOff] = kChunkEnd
-		old := region
-		if !mapRegion(regBase + chunkSize) {
-			return nil
-		}
-		syscall.Munmap(old)
-		if n+recSize > chunkSize {
-			return nil
-		}
-	}
-	b := region[regOff : regOff+n]
-	regOff += n
-	return b
-}
-
-//go:norace
-func put32(b []byte, v uint32) {
-	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
-}
-
-//go:norace
-func put64(b []byte, v uint64) {
-	put32(b, uint32(v))
-	put32(b[4:], uint32(v>>32))
-}
-
-// emit appends one record; mu must be held.
-//
-//go:norace
-func emit(kind, flags byte, g, site, aux uint32, a, b uint64) {
-	r := reserve(recSize)
-	if r == nil {
-		return
-	}
-	records++
-	put32(r[4:], g)
-	put32(r[8:], site)
-	put32(r[12:], aux)
-	put64(r[16:], a)
-	put64(r[24:], b)
-	r[1] = flags
-	r[0] = kind // last: a reader of a crashed run never sees a half-written record as valid
-}
-
-//go:norace
-func emitText(kind byte, id uint64, text string) {
-	n := (recSize + len(text) + recSize - 1) / recSize * recSize
-	r := reserve(n)
-	if r == nil {
-		return
-	}
-	put32(r[12:], uint32(len(text)))
-	put64(r[16:], id)
-	copy(r[recSize:], text)
-	r[0] = kind
-}
+func init() { openTrace() }
 
 // cur returns the calling goroutine's state; mu must be held.
 //
@@ -273,6 +144,8 @@ func addr[P any](p P) uint64 { return uint64(uintptr(ptr(p))) }
 
 // stack returns the id of the goroutine's stack at its first visit of site; mu must be held.
 // skip: frames between runtime.Callers and the user's code (stack, the helper, the hook).
+// Goroutines that run the same code share the id (and its text, written once): a program
+// starting a goroutine per request writes one stack per path, not one per goroutine.
 //
 //go:norace
 func stack(s *gstate, site uint32, skip int) uint32 {
@@ -281,11 +154,19 @@ func stack(s *gstate, site uint32, skip int) uint32 {
 	}
 	var pcs [24]uintptr
 	n := runtime.Callers(skip, pcs[:])
+	h := uint64(14695981039346656037)
+	for _, pc := range pcs[:n] {
+		h = (h ^ uint64(pc)) * 1099511628211
+	}
+	if id, ok := stacks.get(h); ok {
+		s.seen.put(uint64(site), id)
+		return uint32(id)
+	}
 	frames := runtime.CallersFrames(pcs[:n])
 	var sb strings.Builder
 	for {
 		fr, more := frames.Next()
-		if !strings.Contains(fr.Function, "maprace_rt.") && !strings.HasPrefix(fr.Function, "runtime.") && fr.Function != "" {
+		if !strings.HasPrefix(fr.Function, rtPackage) && !strings.HasPrefix(fr.Function, "runtime.") && fr.Function != "" {
 			sb.WriteString(fr.Function)
 			sb.WriteByte('\t')
 			sb.WriteString(fr.File)
@@ -299,9 +180,13 @@ func stack(s *gstate, site uint32, skip int) uint32 {
 	}
 	nextStk++
 	s.seen.put(uint64(site), uint64(nextStk))
+	stacks.put(h, uint64(nextStk))
 	emitText(kStackDef, uint64(nextStk), sb.String())
 	return nextStk
 }
+
+// rtPackage prefixes the functions of this package in stacks (its import path).
+const rtPackage = "maprace.dev/rt."
 
 // newKey reports whether key h still needs its text recorded (and marks it); mu must be held.
 //
@@ -337,7 +222,7 @@ func access[K comparable](kind, flags byte, mp unsafe.Pointer, k K, site uint32)
 	h := maphash.Comparable(seed, k)
 	lock()
 	s := cur()
-	if flags&fSyncMap == 0 && newMap(mp) {
+	if (flags&fSyncMap == 0 || syncMapIdentity) && newMap(mp, s.id) {
 		emit(kAlloc, 0, s.id, 0, 0, m, 0)
 	}
 	text := newKey(h)
@@ -356,7 +241,7 @@ func whole(kind byte, mp unsafe.Pointer, site uint32, plainMap bool) {
 	m := uint64(uintptr(mp))
 	lock()
 	s := cur()
-	if plainMap && newMap(mp) {
+	if (plainMap || syncMapIdentity) && newMap(mp, s.id) {
 		emit(kAlloc, 0, s.id, 0, 0, m, 0)
 	}
 	emit(kind, 0, s.id, site, stack(s, site, 4), m, 0)

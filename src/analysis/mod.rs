@@ -33,6 +33,9 @@ pub struct Conflict {
     pub aliased: bool,
     /// The walk that saw both sides (whose code they run in): for messages and confidence.
     pub walk: WalkId,
+    /// The pair holds a common lock only where a flag parameter says to take it
+    /// (`HeldLock::when`), which no caller seen resolves; the sides show no such lock.
+    pub flag_guarded: bool,
 }
 
 /// Which walk found a conflict.
@@ -85,6 +88,8 @@ pub struct SyncMapFact {
     /// new object (`v := compute(k); m.Store(k, v)` after a miss): a cache fill, where two
     /// goroutines racing store equivalent values.
     pub recomputed: bool,
+    /// For a Delete: the Load checked presence only (`_, ok := m.Load(k)`).
+    pub presence_only: bool,
 }
 
 #[derive(Default)]

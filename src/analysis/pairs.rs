@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Conflict, WalkId};
 use super::path::{Path, Root, Step};
-use super::summary::{Access, AccessKind, Mode, Site, SyncObj, SyncSet, Thread};
+use super::summary::{Access, AccessKind, HeldLock, Mode, Site, SyncObj, SyncSet, Thread};
 
 /// Alias classes of map slots that hold one map value (MR003): each entry is the list of
 /// slot paths (`m["a"]`, `m["b"]`) that name the same inner map.
@@ -100,7 +100,11 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
                     continue;
                 }
                 if seen.is_new(a, b, aliased) {
-                    out.push(Conflict { a: a.clone(), b: b.clone(), aliased, walk });
+                    // Guarded only if a flag parameter says "lock": the pair is shown as
+                    // unguarded (the locks the flag decides are left out), of lower confidence.
+                    let flag_guarded = guarded_if_flags_hold(a, b);
+                    let side = |x: &Access| if flag_guarded { without_conditional_locks(x) } else { x.clone() };
+                    out.push(Conflict { a: side(a), b: side(b), aliased, walk, flag_guarded });
                 }
             }
         }
@@ -242,7 +246,27 @@ impl OrderingMemo {
     }
 }
 
-/// A common lock held by both, in write mode by at least one.
+/// A common lock held by both, in write mode by at least one. A lock held only when a flag
+/// parameter of the entry says so (`HeldLock::when`, unresolved) does not count: the entry's
+/// callers decide (see `guarded_if_flags_hold`).
 pub fn guarded(a: &Access, b: &Access) -> bool {
-    a.locks.iter().any(|la| b.locks.iter().any(|lb| la.same_lock(lb) && (la.mode == Mode::Write || lb.mode == Mode::Write)))
+    guarded_by(a, b, false)
+}
+
+/// `guarded`, counting the locks a flag parameter decides as held.
+pub fn guarded_if_flags_hold(a: &Access, b: &Access) -> bool {
+    guarded_by(a, b, true)
+}
+
+fn without_conditional_locks(x: &Access) -> Access {
+    let locks: Vec<HeldLock> = x.locks.iter().filter(|l| l.when.is_none()).cloned().collect();
+    Access { locks: super::summary::LockSet::from_vec(locks), ..x.clone() }
+}
+
+fn guarded_by(a: &Access, b: &Access, conditional: bool) -> bool {
+    let held = |l: &&HeldLock| conditional || l.when.is_none();
+    a.locks
+        .iter()
+        .filter(held)
+        .any(|la| b.locks.iter().filter(held).any(|lb| la.same_lock(lb) && (la.mode == Mode::Write || lb.mode == Mode::Write)))
 }

@@ -76,6 +76,11 @@ pub struct HeldLock {
     /// (`vs.mu` set to `&d.mu` elsewhere) or an interface (`sync.Locker`). It may be any
     /// other lock, so no pair is said to hold "different" locks because of it.
     pub aliasable: bool,
+    /// Held only when these conditions on the function's parameters hold: the lock was taken
+    /// under `if doLock { mu.Lock() }` and the code after the `if` runs either way. A caller
+    /// passing constants resolves it (held, or not held at all); where nothing resolves it,
+    /// it counts as held, so the analysis stays silent rather than guess.
+    pub when: Option<Rc<[ParamCond]>>,
 }
 
 impl HeldLock {
@@ -412,9 +417,27 @@ pub struct ParamCond {
 }
 
 impl ParamCond {
+    /// Not a parameter: a condition on a value the analysis cannot know (a caller passed a
+    /// variable). Never resolved, never contradicted.
+    pub const OPAQUE: u16 = u16::MAX;
+
     /// Does the condition hold when the parameter is the constant `k`?
     pub fn holds(&self, k: &str) -> bool {
         self.values.iter().any(|v| &**v == k) == self.equal
+    }
+
+    /// Can `self` and `other` never hold together (one parameter, no value satisfying both)?
+    pub fn contradicts(&self, other: &ParamCond) -> bool {
+        if self.param != other.param || self.param == Self::OPAQUE {
+            return false;
+        }
+        let within = |a: &ParamCond, b: &ParamCond| a.values.iter().all(|v| b.values.contains(v));
+        match (self.equal, other.equal) {
+            (true, true) => !self.values.iter().any(|v| other.values.contains(v)),
+            (true, false) => within(self, other),
+            (false, true) => within(other, self),
+            (false, false) => false,
+        }
     }
 }
 

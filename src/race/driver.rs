@@ -8,22 +8,27 @@ use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::check::{CheckOptions, check_paths};
-use crate::race::engine::Engine;
-use crate::race::findings::{SiteTable, entry_stack, findings};
-use crate::race::{gorace, process};
+use crate::race::findings::SiteTable;
 use crate::race::static_paths::{Probed, confirm, predict, probe_lines};
-use crate::race::trace::Reader;
+use crate::race::stream::{Collected, Collector, WINDOW, collect_kept};
+use crate::race::{gorace, process};
 use crate::report::{FileError, Report};
 
 const INSTRUMENT_MAIN: &str = include_str!("../../race/instrument/main.go");
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
-const RT_FILES: [(&str, &str); 11] = [
+const RT_FILES: [(&str, &str); 16] = [
     ("ident.go", include_str!("../../race/rt/ident.go")),
+    ("ident_go125.go", include_str!("../../race/rt/ident_go125.go")),
+    ("ident_go126.go", include_str!("../../race/rt/ident_go126.go")),
     ("rt.go", include_str!("../../race/rt/rt.go")),
+    ("trace.go", include_str!("../../race/rt/trace.go")),
+    ("map_linux.go", include_str!("../../race/rt/map_linux.go")),
+    ("map_other.go", include_str!("../../race/rt/map_other.go")),
     ("hooks.go", include_str!("../../race/rt/hooks.go")),
     ("exit.go", include_str!("../../race/rt/exit.go")),
     ("tab.go", include_str!("../../race/rt/tab.go")),
@@ -58,11 +63,22 @@ pub struct TraceStats {
     pub traces: usize,
     pub events: u64,
     pub bytes: u64,
+    /// CPU time spent reading records and analysing them.
+    pub analysis: Duration,
+    /// How long the analysis went on after the command ended.
+    pub drain: Duration,
+    /// The most bytes of trace on disk at once.
+    pub peak_disk: u64,
 }
 
 impl TraceStats {
     pub fn bytes_per_event(&self) -> f64 {
         if self.events == 0 { 0.0 } else { self.bytes as f64 / self.events as f64 }
+    }
+
+    /// Events analysed per second of the analysing thread's CPU time.
+    pub fn events_per_second(&self) -> f64 {
+        self.events as f64 / self.analysis.as_secs_f64().max(1e-9)
     }
 }
 
@@ -128,23 +144,72 @@ pub fn run_command(dir: &Path, command: &[String], opts: &RaceOptions) -> Result
     let _signals = (!opts.capture_output).then(process::Signals::install);
     let root = module_root(dir)?;
     let tools = tools()?;
-    let work = match &opts.keep {
+    let dirs = match &opts.keep {
         Some(k) => {
             fs::create_dir_all(k).map_err(io(k))?;
-            k.clone()
+            Dirs { work: k.clone(), traces: k.join("traces") }
         }
-        None => temp_dir()?,
+        None => {
+            let work = temp_dir()?;
+            let traces = memory_dir().unwrap_or_else(|| work.join("traces"));
+            Dirs { work, traces }
+        }
     };
-    let result = run_in(&root, dir, program, args, &tools, &work, opts);
+    let result = run_in(&root, dir, program, args, &tools, &dirs, opts);
     if opts.keep.is_none() {
-        let _ = fs::remove_dir_all(&work);
+        let _ = fs::remove_dir_all(&dirs.work);
+        let _ = fs::remove_dir_all(&dirs.traces);
     }
     result
 }
 
-fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools, work: &Path, opts: &RaceOptions) -> Result<RaceOutcome, RaceError> {
+/// Where a run keeps its files: the instrumented copies and site table (`work`), and the
+/// traces.
+struct Dirs {
+    work: PathBuf,
+    traces: PathBuf,
+}
+
+/// A directory for the trace in memory (`MAPRACE_MEMORY_DIR`, by default Linux's `/dev/shm`)
+/// when it has room for a few processes' windows: on a file system that allocates disk blocks
+/// the program faults on every page of trace it writes (on ext4 that doubled the system time
+/// of a whole run).
+fn memory_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("MAPRACE_MEMORY_DIR").map(PathBuf::from).or_else(|| cfg!(target_os = "linux").then(|| PathBuf::from("/dev/shm")))?;
+    if free_bytes(&base)? < 1 << 30 {
+        return None;
+    }
+    let d = base.join(unique("maprace-race"));
+    fs::create_dir(&d).ok()?;
+    Some(d)
+}
+
+/// Bytes free for an unprivileged user in the file system holding `dir`.
+fn free_bytes(dir: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+        // SAFETY: statvfs only writes into `st`, a plain C struct for which zero is valid;
+        // `c` is a NUL-terminated path.
+        let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+        // SAFETY: as above.
+        if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+            return None;
+        }
+        Some(st.f_bavail as u64 * st.f_frsize as u64)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools, dirs: &Dirs, opts: &RaceOptions) -> Result<RaceOutcome, RaceError> {
+    let work = dirs.work.as_path();
     let ov = work.join("overlay");
-    let traces = work.join("traces");
+    let traces = dirs.traces.clone();
     for d in [&ov, &traces] {
         let _ = fs::remove_dir_all(d);
         fs::create_dir_all(d).map_err(io(d))?;
@@ -189,11 +254,18 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     let (args, count_added) = fresh_test_run(program, args);
     let mut cmd = Command::new(program);
     cmd.args(&args).current_dir(dir).env("GOFLAGS", goflags).env("MAPRACE_TRACE_DIR", &traces).env("GOWORK", "off");
+    // The traces are analysed while the command runs; kept ones are kept whole.
+    let keep = opts.keep.is_some();
+    if !keep && std::env::var_os("MAPRACE_TRACE_WINDOW").is_none() {
+        cmd.env("MAPRACE_TRACE_WINDOW", WINDOW.to_string());
+    }
+    let sites = Arc::new(sites);
+    let collector = Collector::start(traces.clone(), Arc::clone(&sites), keep);
     let run_opts = process::RunOpts { passthrough: !opts.capture_output, stdout_to_stderr: opts.stdout_to_stderr, timeout: opts.timeout };
     let ran = process::run(cmd, &run_opts).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
     let (stdout, stderr) = (String::from_utf8_lossy(&ran.stdout).into_owned(), String::from_utf8_lossy(&ran.stderr).into_owned());
 
-    let (mut report, stats, _, probed) = analyze_traces(&traces, &sites)?;
+    let (mut report, stats, probed) = merge(collector.finish());
     confirm(&statics, &mut report.findings);
     let mut predicted = predict(&statics, &sites, &probed, &report.findings);
     report.findings.append(&mut predicted);
@@ -232,7 +304,7 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         cached,
         count_added,
         timed_out: ran.timed_out,
-        skipped: sites.skipped,
+        skipped: sites.skipped.clone(),
         instrumented_files: sites.files,
     })
 }
@@ -373,85 +445,38 @@ pub fn cached_packages(stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// Re-analyse a directory kept with `--keep` (overlay/sites.json and traces/*.bin), timing the
-/// reading and the engine only.
-pub fn analyze_dir(kept: &Path) -> Result<(Report, TraceStats, std::time::Duration), RaceError> {
+/// Re-analyse a directory kept with `--keep` (overlay/sites.json and traces/): the report and
+/// its stats (`analysis` is the time spent reading and in the engine).
+pub fn analyze_dir(kept: &Path) -> Result<(Report, TraceStats), RaceError> {
     let sites_path = kept.join("overlay").join("sites.json");
     let sites: SiteTable = serde_json::from_slice(&fs::read(&sites_path).map_err(io(&sites_path))?)
         .map_err(|e| RaceError::Instrument(format!("{}: {e}", sites_path.display())))?;
-    let (mut report, stats, elapsed, _) = analyze_traces(&kept.join("traces"), &sites)?;
+    let traces = kept.join("traces");
+    fs::read_dir(&traces).map_err(io(&traces))?;
+    let (mut report, stats, _) = merge(collect_kept(&traces, &sites));
     report.normalize();
-    Ok((report, stats, elapsed))
+    Ok((report, stats))
 }
 
-/// Analyse every trace file in `traces` (one per instrumented process); the duration is the
-/// time spent parsing and in the engine.
-fn analyze_traces(traces: &Path, sites: &SiteTable) -> Result<(Report, TraceStats, std::time::Duration, Probed), RaceError> {
-    let mut files: Vec<PathBuf> = fs::read_dir(traces).map_err(io(traces))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    files.sort();
+/// Every trace's findings, errors and probes together.
+fn merge(collected: Collected) -> (Report, TraceStats, Probed) {
     let mut report = Report::default();
-    let mut stats = TraceStats::default();
-    let mut elapsed = std::time::Duration::ZERO;
+    let mut stats = TraceStats { analysis: collected.busy, drain: collected.drain, peak_disk: collected.peak_disk, ..TraceStats::default() };
     let mut probed = Probed::default();
-    for path in files {
-        let bytes = fs::read(&path).map_err(io(&path))?;
-        let start = std::time::Instant::now();
-        let mut one = analyze_trace(&bytes, sites);
-        elapsed += start.elapsed();
+    for mut one in collected.traces {
         stats.traces += 1;
         stats.events += one.stats.events;
         stats.bytes += one.stats.bytes;
         report.findings.append(&mut one.findings);
         if let Some(e) = one.error {
-            report.errors.push(FileError { file: path, message: e });
+            report.errors.push(FileError { file: one.path, message: e });
         }
         for (pair, s) in one.probed.stacks {
             probed.stacks.entry(pair).or_insert(s);
         }
         probed.probes.merge(one.probed.probes);
     }
-    Ok((report, stats, elapsed, probed))
-}
-
-/// What one trace yielded.
-pub struct TraceAnalysis {
-    pub findings: Vec<crate::report::Finding>,
-    /// Of the valid prefix.
-    pub stats: TraceStats,
-    /// Why the trace ended early, if it did.
-    pub error: Option<String>,
-    pub probed: Probed,
-}
-
-/// Analyse one trace: findings, stats of the valid prefix, why it ended early if it did, and
-/// what its entry probes showed.
-pub fn analyze_trace(bytes: &[u8], sites: &SiteTable) -> TraceAnalysis {
-    let mut reader = match Reader::new(bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            return TraceAnalysis { findings: Vec::new(), stats: TraceStats::default(), error: Some(e.to_string()), probed: Probed::default() };
-        }
-    };
-    let mut engine = Engine::new(sites.facts());
-    for rec in reader.by_ref() {
-        engine.feed(rec);
-        if engine.stopped.is_some() {
-            break;
-        }
-    }
-    engine.finish();
-    let stats = TraceStats { traces: 1, events: engine.events, bytes: reader.position() as u64 };
-    let error = reader
-        .error
-        .map(|e| format!("{e}; the valid prefix was analysed"))
-        .or(engine.stopped.clone())
-        .or(reader.budget_reached.map(|b| {
-            format!("recording stopped at the trace's disk budget of {} MiB (MAPRACE_TRACE_BUDGET_MB): later operations were not analysed", b >> 20)
-        }));
-    let stacks = engine.probes.pairs().map(|(pair, (a, b))| (pair, [entry_stack(&engine, sites, &a), entry_stack(&engine, sites, &b)])).collect();
-    let findings = findings(&engine, sites);
-    let probed = Probed { probes: std::mem::take(&mut engine.probes), stacks };
-    TraceAnalysis { findings, stats, error, probed }
+    (report, stats, probed)
 }
 
 /// `maprace check` over the whole module.

@@ -14,6 +14,7 @@ pub mod gorace;
 pub mod process;
 pub mod probes;
 pub mod static_paths;
+pub mod stream;
 pub mod trace;
 
 use std::io::Write as _;
@@ -22,7 +23,7 @@ use std::path::{Path, PathBuf};
 use crate::output::{self, Format};
 use crate::report::Report;
 
-pub use driver::{RaceError, RaceOptions, RaceOutcome, TraceAnalysis, TraceStats, analyze_trace, run_command};
+pub use driver::{RaceError, RaceOptions, RaceOutcome, TraceStats, run_command};
 
 /// What `maprace race` was asked to do (main.rs maps its flags onto this).
 #[derive(Clone, Debug)]
@@ -78,15 +79,26 @@ pub fn run(args: &RaceArgs) -> i32 {
             String::new()
         };
         eprintln!(
-            "maprace race: {} finding(s); {} events in {} trace(s), {} bytes ({:.1} bytes/event){go}",
+            "maprace race: {} finding(s); {} events in {} trace(s), {} bytes ({:.1} bytes/event){go}; analysed as the command ran at {:.1} million events/s of one core, done {:.2} s after it ended; trace files at most {} MiB{}",
             outcome.report.findings.len(),
             s.events,
             s.traces,
             s.bytes,
-            s.bytes_per_event()
+            s.bytes_per_event(),
+            s.events_per_second() / 1e6,
+            s.drain.as_secs_f64(),
+            s.peak_disk.div_ceil(1 << 20),
+            peak_memory().map(|m| format!("; maprace's peak memory {} MiB", m >> 20)).unwrap_or_default(),
         );
     }
     exit_code(&outcome)
+}
+
+/// This process's peak resident memory (Linux: `VmHWM`).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb << 10)
 }
 
 /// 128+signal when maprace was interrupted; 2 when the run could not record what was asked
@@ -139,16 +151,16 @@ fn print(report: &mut Report, dir: &Path, format: Format) {
 
 fn analyze_kept(kept: &Path, dir: &Path, format: Format) -> i32 {
     match driver::analyze_dir(kept) {
-        Ok((mut report, stats, elapsed)) => {
+        Ok((mut report, stats)) => {
             print(&mut report, dir, format);
-            let secs = elapsed.as_secs_f64();
             eprintln!(
-                "maprace race: analysed {} events ({} bytes, {:.1} bytes/event) in {:.3} s: {:.1} million events/s",
+                "maprace race: analysed {} events ({} bytes, {:.1} bytes/event) in {:.3} s of one core: {:.1} million events/s{}",
                 stats.events,
                 stats.bytes,
                 stats.bytes_per_event(),
-                secs,
-                stats.events as f64 / secs.max(1e-9) / 1e6
+                stats.analysis.as_secs_f64(),
+                stats.events_per_second() / 1e6,
+                peak_memory().map(|m| format!("; peak memory {} MiB", m >> 20)).unwrap_or_default(),
             );
             report.exit_code()
         }

@@ -17,7 +17,7 @@ use crate::race::engine::get as clock_of;
 pub struct Visit {
     /// The enter probe's site id.
     pub site: u32,
-    /// Clock slot, trace goroutine id, own clock at the entry.
+    /// Clock slot, trace goroutine id (its identity), own clock at the entry.
     pub slot: u32,
     pub gid: u32,
     pub clock: u32,
@@ -25,7 +25,7 @@ pub struct Visit {
     pub stack: u32,
 }
 
-/// Entries kept per probed function (the latest per goroutine slot).
+/// Entries kept per probed function (the latest per goroutine).
 const VISITS: usize = 64;
 
 #[derive(Default)]
@@ -60,12 +60,12 @@ impl Probes {
             if self.concurrent.contains_key(&pair) {
                 continue;
             }
-            if let Some(w) = visits.iter().find(|w| w.slot != v.slot && w.clock > clock_of(cnl, w.slot)) {
+            if let Some(w) = visits.iter().find(|w| w.gid != v.gid && w.clock > clock_of(cnl, w.slot)) {
                 self.concurrent.insert(pair, (*w, v));
             }
         }
         let visits = self.visits.entry(v.site).or_default();
-        match visits.iter_mut().find(|w| w.slot == v.slot) {
+        match visits.iter_mut().find(|w| w.gid == v.gid) {
             Some(w) => *w = v,
             None => {
                 if visits.len() == VISITS {

@@ -1,17 +1,24 @@
-//! The trace format written by the Go runtime support (race/rt/rt.go) and its reader.
+//! The trace format written by the Go runtime support (race/rt/trace.go) and its readers.
 //!
-//! Version 1: a 32-byte header (`MRTRACE\0`, version, record size, chunk size), then 32-byte
-//! records in chunks. A record is `kind u8, flags u8, 2 bytes padding, goroutine u32, site
-//! u32, aux u32, a u64, b u64` (little endian). Text records (stack and key definitions) carry
-//! `aux` bytes of UTF-8 after the record, padded to 32 bytes. Kind 0 ends the trace (the file
-//! is grown in zeroed chunks); kind 254 ends a chunk. The reader never panics on bad input: it
-//! stops at the first invalid record and says where, and everything before it is analysed.
+//! Version 2. A process writes its trace as segment files `trace-<pid>-<seq>.bin`, all of one
+//! size: a 32-byte header (`MRTRACE\0`, version, record size, segment size, segment number,
+//! pid; little endian u32s), then 32-byte records. A record is `kind u8, flags u8, 2 bytes
+//! padding, goroutine u32, site u32, aux u32, a u64, b u64`. Text records (stack and key
+//! definitions) carry `aux` bytes of UTF-8 after the record, padded to 32 bytes. The writer
+//! stores a record's first word (kind and flags) last, so a record whose kind is 0 is not
+//! written yet (or never will be: the process ended). Kind 254 ends a full segment (the trace
+//! goes on in the next one), 253 stops the trace at its disk budget, 252 when maprace stopped
+//! reading. Readers never panic on bad input: they stop at the first invalid record and say
+//! where, and everything before it is analysed.
 
 use std::fmt;
 
 pub const MAGIC: &[u8; 8] = b"MRTRACE\0";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 pub const RECORD: usize = 32;
+/// The segment size the runtime writes (`segSize` in race/rt/trace.go); the writer of tests
+/// too. A reader takes any multiple of `RECORD` of at least two records from the header.
+pub const SEGMENT: usize = 4 << 20;
 
 /// Record kinds; race/rt/rt.go has the same table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +39,8 @@ pub enum Kind {
     UnknownGoroutine = 13,
     /// Entry of a function holding a static finding (a probe; `aux` is the stack id).
     Enter = 14,
+    /// The map at `a` was freed (the runtime saw its weak pointer cleared).
+    Free = 15,
     Acquire = 20,
     Release = 21,
     SyncRelease = 30,
@@ -39,7 +48,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 18] = {
+    const ALL: [Kind; 19] = {
         use Kind::*;
         [
             Alloc,
@@ -56,6 +65,7 @@ impl Kind {
             End,
             UnknownGoroutine,
             Enter,
+            Free,
             Acquire,
             Release,
             SyncRelease,
@@ -75,16 +85,18 @@ impl Kind {
     };
 
     #[inline]
-    fn from_u8(b: u8) -> Option<Kind> {
+    pub(crate) fn from_u8(b: u8) -> Option<Kind> {
         Kind::BY_BYTE[b as usize]
     }
 }
 
 const KIND_STACK: u8 = 50;
 const KIND_KEY: u8 = 51;
-const KIND_CHUNK_END: u8 = 254;
+const KIND_SEGMENT_END: u8 = 254;
 /// The writer stopped recording at its disk budget (`a`: the budget in bytes); ends the trace.
 const KIND_BUDGET: u8 = 253;
+/// The writer stopped recording because maprace stopped reading; ends the trace.
+const KIND_STALLED: u8 = 252;
 
 /// Flag bits of a record.
 pub const FLAG_KEY: u8 = 1;
@@ -135,20 +147,19 @@ impl fmt::Display for TraceError {
     }
 }
 
-/// Iterates over the records of a trace; after `None`, `error` says whether the trace ended
-/// cleanly.
-pub struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    chunk: usize,
-    pub error: Option<TraceError>,
-    /// The writer stopped at its disk budget of this many bytes: the run went on unrecorded.
-    pub budget_reached: Option<u64>,
-    done: bool,
+/// A segment's header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// The segment's size in bytes.
+    pub size: usize,
+    /// Its number in the process's trace, from 0.
+    pub seq: u32,
+    pub pid: u32,
 }
 
-impl<'a> Reader<'a> {
-    pub fn new(bytes: &'a [u8]) -> Result<Reader<'a>, TraceError> {
+impl Header {
+    /// Reads and checks the header at the start of a segment.
+    pub fn read(bytes: &[u8]) -> Result<Header, TraceError> {
         let err = |m: &str| TraceError { offset: 0, message: m.to_string() };
         if bytes.len() < RECORD || &bytes[..8] != MAGIC {
             return Err(err("not a maprace trace (bad magic)"));
@@ -160,14 +171,89 @@ impl<'a> Reader<'a> {
         if u32le(&bytes[12..]) as usize != RECORD {
             return Err(err("unexpected record size"));
         }
-        let chunk = u32le(&bytes[16..]) as usize;
-        if chunk < 2 * RECORD || !chunk.is_multiple_of(RECORD) {
-            return Err(err("bad chunk size"));
+        let size = u32le(&bytes[16..]) as usize;
+        if size < 2 * RECORD || !size.is_multiple_of(RECORD) {
+            return Err(err("bad segment size"));
         }
-        Ok(Reader { bytes, pos: RECORD, chunk, error: None, budget_reached: None, done: false })
+        Ok(Header { size, seq: u32le(&bytes[20..]), pid: u32le(&bytes[24..]) })
+    }
+}
+
+/// Why a segment's records ended (kind 0, an unwritten record, is not among them: whether it
+/// ends the trace depends on whether the process is still running).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// The segment is full; the trace goes on in the next one.
+    Full,
+    /// The writer stopped at its disk budget of this many bytes: the run went on unrecorded.
+    Budget(u64),
+    /// The writer stopped because maprace stopped reading (after a minute).
+    Stalled,
+}
+
+/// What is at a position of a segment.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step<'a> {
+    /// A record, and the position of the next one.
+    Record(Record<'a>, usize),
+    /// Nothing written there (yet).
+    Unwritten,
+    End(End),
+    /// An invalid record: the segment is corrupt from there on.
+    Bad(String),
+}
+
+/// Decodes the written record at `pos` of a segment of `size` bytes: `r` is its first 32
+/// bytes, `text(start, len)` the `len` bytes at `start`, which the caller checked lie in the
+/// segment. Shared by the reader of whole segments and the reader of segments being written.
+#[inline]
+pub fn decode<'a>(r: &[u8; RECORD], pos: usize, size: usize, text: impl FnOnce(usize, usize) -> &'a [u8]) -> Step<'a> {
+    let kind = r[0];
+    match kind {
+        0 => return Step::Unwritten,
+        KIND_SEGMENT_END => return Step::End(End::Full),
+        KIND_BUDGET => return Step::End(End::Budget(u64le(&r[16..]))),
+        KIND_STALLED => return Step::End(End::Stalled),
+        KIND_STACK | KIND_KEY => {
+            let len = u32le(&r[12..]) as usize;
+            let start = pos + RECORD;
+            if len > size - start {
+                return Step::Bad("text record runs past the end of its segment".into());
+            }
+            let Ok(text) = std::str::from_utf8(text(start, len)) else {
+                return Step::Bad("text record is not UTF-8".into());
+            };
+            let id = u64le(&r[16..]);
+            let rec = if kind == KIND_STACK { Record::Stack(id as u32, text) } else { Record::Key(id, text) };
+            return Step::Record(rec, start + len.div_ceil(RECORD) * RECORD);
+        }
+        _ => {}
+    }
+    match Kind::from_u8(kind) {
+        Some(kind) => Step::Record(Record::Event(decode_event(r, kind)), pos + RECORD),
+        None => Step::Bad(format!("unknown record kind {kind}: the trace is corrupt")),
+    }
+}
+
+/// Iterates over the records of one segment held in memory (a kept trace, a test's); after
+/// `None`, `error` and `end` say how it ended (neither: at an unwritten record or the end of
+/// the bytes).
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    pub header: Header,
+    pub error: Option<TraceError>,
+    pub end: Option<End>,
+    done: bool,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Result<Reader<'a>, TraceError> {
+        let header = Header::read(bytes)?;
+        Ok(Reader { bytes, pos: RECORD, header, error: None, end: None, done: false })
     }
 
-    /// Bytes of records read so far (the size of the valid prefix).
+    /// Bytes of records read so far, the header included (the size of the valid prefix).
     pub fn position(&self) -> usize {
         self.pos
     }
@@ -202,7 +288,7 @@ const _: () = {
 /// then reads the event with wide loads, which a copy field by field would stall).
 #[cfg(target_endian = "little")]
 #[inline(always)]
-fn decode(r: &[u8; RECORD], kind: Kind) -> Event {
+pub(crate) fn decode_event(r: &[u8; RECORD], kind: Kind) -> Event {
     debug_assert_eq!(r[0], kind as u8);
     // SAFETY: `Event` is `repr(C)`, 32 bytes, with every field at its record offset (checked
     // above); its only field with invalid bit patterns is `kind`, whose byte `Kind::from_u8`
@@ -213,7 +299,7 @@ fn decode(r: &[u8; RECORD], kind: Kind) -> Event {
 
 #[cfg(not(target_endian = "little"))]
 #[inline(always)]
-fn decode(r: &[u8; RECORD], kind: Kind) -> Event {
+pub(crate) fn decode_event(r: &[u8; RECORD], kind: Kind) -> Event {
     Event {
         kind,
         flags: r[1],
@@ -230,51 +316,34 @@ impl<'a> Iterator for Reader<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Record<'a>> {
-        loop {
-            if self.done {
-                return None;
+        if self.done {
+            return None;
+        }
+        let size = self.bytes.len().min(self.header.size);
+        let Some(r) = self.bytes[..size].get(self.pos..self.pos + RECORD) else {
+            if self.pos < size {
+                return self.fail("trace truncated inside a record".into());
             }
-            let Some(r) = self.bytes.get(self.pos..self.pos + RECORD) else {
-                if self.pos < self.bytes.len() {
-                    return self.fail("trace truncated inside a record".into());
-                }
+            self.done = true;
+            return None;
+        };
+        let bytes = self.bytes;
+        let step = decode(r.try_into().expect("a record is 32 bytes"), self.pos, size, |start, len| &bytes[start..start + len]);
+        match step {
+            Step::Record(rec, next) => {
+                self.pos = next;
+                Some(rec)
+            }
+            Step::Unwritten => {
                 self.done = true;
-                return None;
-            };
-            let kind = r[0];
-            if kind == 0 {
+                None
+            }
+            Step::End(end) => {
+                self.end = Some(end);
                 self.done = true;
-                return None;
+                None
             }
-            if kind == KIND_BUDGET {
-                self.budget_reached = Some(u64le(&r[16..]));
-                self.done = true;
-                return None;
-            }
-            if kind == KIND_CHUNK_END {
-                self.pos = (self.pos / self.chunk + 1) * self.chunk;
-                continue;
-            }
-            let aux = u32le(&r[12..]);
-            if kind == KIND_STACK || kind == KIND_KEY {
-                let len = aux as usize;
-                let start = self.pos + RECORD;
-                let Some(text) = self.bytes.get(start..start + len) else {
-                    return self.fail("trace truncated inside a text record".into());
-                };
-                let Ok(text) = std::str::from_utf8(text) else {
-                    return self.fail("text record is not UTF-8".into());
-                };
-                let id = u64le(&r[16..]);
-                self.pos = start + len.div_ceil(RECORD) * RECORD;
-                return Some(if kind == KIND_STACK { Record::Stack(id as u32, text) } else { Record::Key(id, text) });
-            }
-            let Some(kind) = Kind::from_u8(kind) else {
-                return self.fail(format!("unknown record kind {kind}: the trace is corrupt"));
-            };
-            let ev = decode(r.try_into().expect("a record is 32 bytes"), kind);
-            self.pos += RECORD;
-            return Some(Record::Event(ev));
+            Step::Bad(message) => self.fail(message),
         }
     }
 }
@@ -286,13 +355,35 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// Segment 0 of process 1, of the runtime's segment size.
     pub fn new() -> Writer {
+        Writer::segment(0, 1, SEGMENT)
+    }
+
+    /// The start of segment `seq` of process `pid`, of `size` bytes.
+    pub fn segment(seq: u32, pid: u32, size: usize) -> Writer {
         let mut bytes = vec![0u8; RECORD];
         bytes[..8].copy_from_slice(MAGIC);
         bytes[8..12].copy_from_slice(&VERSION.to_le_bytes());
         bytes[12..16].copy_from_slice(&(RECORD as u32).to_le_bytes());
-        bytes[16..20].copy_from_slice(&(4u32 << 20).to_le_bytes());
+        bytes[16..20].copy_from_slice(&(size as u32).to_le_bytes());
+        bytes[20..24].copy_from_slice(&seq.to_le_bytes());
+        bytes[24..28].copy_from_slice(&pid.to_le_bytes());
         Writer { bytes }
+    }
+
+    /// Ends the segment (the trace goes on in the next one, or stops).
+    pub fn end(&mut self, end: End) {
+        let mut r = [0u8; RECORD];
+        match end {
+            End::Full => r[0] = KIND_SEGMENT_END,
+            End::Stalled => r[0] = KIND_STALLED,
+            End::Budget(b) => {
+                r[0] = KIND_BUDGET;
+                r[16..24].copy_from_slice(&b.to_le_bytes());
+            }
+        }
+        self.bytes.extend_from_slice(&r);
     }
 
     pub fn event(&mut self, e: Event) {
@@ -369,5 +460,25 @@ mod tests {
         assert!(r.error.as_ref().unwrap().message.contains("truncated"));
 
         assert!(Reader::new(b"garbage").is_err());
+    }
+
+    #[test]
+    fn segments_say_how_they_end() {
+        for end in [End::Full, End::Budget(8 << 20), End::Stalled] {
+            let mut w = Writer::segment(3, 77, 1024);
+            w.event(ev(Kind::Read));
+            w.end(end);
+            w.event(ev(Kind::Write));
+            let mut r = Reader::new(&w.bytes).unwrap();
+            assert_eq!((r.header.seq, r.header.pid, r.header.size), (3, 77, 1024));
+            assert_eq!(r.by_ref().count(), 1);
+            assert_eq!((r.end, r.error), (Some(end), None));
+        }
+        // A text record may not run past its segment.
+        let mut w = Writer::segment(0, 1, 64);
+        w.text(true, 1, "a longer text than the segment holds");
+        let mut r = Reader::new(&w.bytes).unwrap();
+        assert_eq!(r.next(), None);
+        assert!(r.error.unwrap().message.contains("past the end of its segment"));
     }
 }

@@ -28,6 +28,9 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
         // the test really does.
         return Some("only a test runs these two together, and the goroutines are the code under test's own: the test's protocol may keep them apart".to_string());
     }
+    if s.conflict.flag_guarded {
+        return Some("the lock is taken only when a flag parameter says so (`if doLock { mu.Lock() }`) and no caller seen passes a constant: callers that pass true are safe".to_string());
+    }
     if walk == WalkId::Entries
         && let Some(method) = [s.at, s.other].into_iter().find_map(|a| setup_call(ctx, a))
     {

@@ -64,6 +64,10 @@ fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 finding.confidence = Confidence::Low;
                 finding.message.push_str(" [lower confidence: the stored value is computed again, not derived from the Load nor a new object: two goroutines racing here store equivalent values (a cache fill)]");
             }
+            if f.presence_only {
+                finding.confidence = Confidence::Low;
+                finding.message.push_str(" [lower confidence: only presence was checked (`_, ok := Load`): the Delete removes whatever is there, as a plain Delete would; racing callers may both act as if they removed it (LoadAndDelete tells which one did)]");
+            }
             finding
         })
     );

@@ -481,7 +481,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         match name {
             "Load" => {
                 let sections = self.flow.locks.iter().map(|l| l.section).collect();
-                self.syncmap_loads.push((obj.clone(), key.clone(), site, sections));
+                self.syncmap_loads.push(SyncMapLoad { map: obj.clone(), key: key.clone(), site, sections, value_unused: false });
                 let origin = Some(ReadOrigin { path: obj.clone(), key, sections: Vec::new(), site, checked: false, modified: false });
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ty: Type::Unknown, origin, ..Ev::unknown() }
@@ -491,11 +491,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     .syncmap_loads
                     .iter()
                     .rev()
-                    .find(|(p, k, _, _)| p.may_alias(&obj) && k.same_as(&key))
+                    .find(|l| l.map.may_alias(&obj) && l.key.same_as(&key))
                     // Load and Store inside one critical section of an outer lock are atomic.
-                    .filter(|(_, _, _, sections)| !self.flow.locks.iter().any(|l| sections.contains(&l.section)))
-                    .map(|(_, _, s, _)| *s);
-                if let Some(load_site) = load {
+                    .filter(|l| !self.flow.locks.iter().any(|h| l.sections.contains(&h.section)))
+                    .map(|l| (l.site, name == "Delete" && l.value_unused));
+                if let Some((load_site, presence_only)) = load {
                     let shown = match &e.kind {
                         ExprKind::Call { func, .. } => match &func.kind {
                             ExprKind::Selector(r, _) => expr_text(r),
@@ -511,6 +511,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         shown: Rc::from(shown),
                         form: if name == "Store" { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
                         recomputed,
+                        presence_only,
                     });
                 }
                 Ev::unknown()
@@ -518,7 +519,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             "LoadOrStore" | "Swap" | "LoadAndDelete" | "CompareAndSwap" | "CompareAndDelete" => {
                 // The code arbitrated through an atomic operation: a Store that follows is a
                 // deliberate overwrite of what it won, not a check-then-act on the Load.
-                self.syncmap_loads.retain(|(p, k, _, _)| !(p.may_alias(&obj) && k.same_as(&key)));
+                self.syncmap_loads.retain(|l| !(l.map.may_alias(&obj) && l.key.same_as(&key)));
                 let v = Path::new(Root::SyncValue(Rc::new(obj)));
                 Ev { val: Val::Path(v, Via::Direct), ..Ev::unknown() }
             }
@@ -588,6 +589,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         self.calls += 1;
         let origin = self.calls;
+        if let Some(want) = std::env::var_os("MAPRACE_DEBUG_CALLS")
+            && self.func.is_some_and(|f| self.an.prog.funcs[f as usize].display == want.to_string_lossy())
+        {
+            let locks: Vec<String> = self.flow.locks.iter().map(|l| format!("{:?}/{:?}", l.lock, l.mode)).collect();
+            eprintln!("call #{origin} at line {}: {} holding {:?}; callee accesses {}", span.line, self.an.prog.funcs[id as usize].display, locks, sum.accesses.len());
+        }
         let call_pos = self.tick();
         let caller_locks = self.flow.locks.clone();
         let caller_acq = self.flow.acq.clone();
@@ -643,7 +650,15 @@ impl<'a, 'p> Walk<'a, 'p> {
             let with_caller_locks = a.thread == Thread::Current && spawn_info.is_none();
             let locks = substituted_locks.get_or(&a.locks, with_caller_locks, |set: &LockSet| {
                 let mut locks: Vec<HeldLock> =
-                    set.iter().filter_map(|l| Some(HeldLock { lock: subst(&l.lock)?, ..l.clone() })).collect();
+                    set.iter()
+                        .filter_map(|l| {
+                            let when = match &l.when {
+                                Some(w) => conds::resolve_when(w, &args)?,
+                                None => None,
+                            };
+                            Some(HeldLock { lock: subst(&l.lock)?, when, ..l.clone() })
+                        })
+                        .collect();
                 if with_caller_locks {
                     for l in &caller_locks {
                         if !locks.iter().any(|m| m.lock == l.lock) {

@@ -4,6 +4,11 @@
 //! other methods, called with GET under a read lock, does not write under that read lock.
 //! On local conditions: a lock taken under `if canCache { mu.Lock(); defer mu.Unlock() }` is
 //! held again in a later `if canCache { ... }` (conditional locks, `Flow::cond_locks`).
+//! A lock taken under a condition on a parameter (`if doLock { mu.Lock() }`) is held after
+//! the `if` under that condition (`HeldLock::when`), resolved by callers passing constants.
+//! Code that runs only after winning a compare-and-swap on a flag (`if !x.CompareAndSwap(
+//! false, true) { return }`, `if atomic.CompareAndSwapInt32(&busy, 0, 1) { ... }`) runs in
+//! one goroutine at a time: the flag is a try-lock (`Walk::flag_locks`).
 
 use super::*;
 
@@ -179,7 +184,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             // Not one the function runs under and a callee released and took again (a relock
             // helper): the caller held it on both paths.
             let callers = self.sum.locks_released.iter().any(|p| p.may_alias(&l.lock));
-            if callers || other.locks.iter().any(|m| m.lock == l.lock) || entry.locks.iter().any(|m| m.lock == l.lock) {
+            // Held on the other path in another mode (`if cacheEnabled { mu.Lock() } else {
+            // mu.RLock() }`): which mode depends on the condition too.
+            if callers || other.locks.iter().any(|m| m.lock == l.lock && m.mode == l.mode) || entry.locks.iter().any(|m| m.lock == l.lock) {
                 continue;
             }
             for (text, truth) in atoms {
@@ -206,9 +213,127 @@ impl<'a, 'p> Walk<'a, 'p> {
             .flow
             .cond_locks
             .iter()
-            .filter(|(text, truth, l)| atoms.iter().any(|(t, v)| t == text && v == truth) && !self.flow.locks.iter().any(|m| m.lock == l.lock))
+            .filter(|(text, truth, l)| {
+                // Not already held, or held only in read mode where the condition says write.
+                atoms.iter().any(|(t, v)| t == text && v == truth)
+                    && !self.flow.locks.iter().any(|m| m.lock == l.lock && (m.mode == Mode::Write || l.mode == Mode::Read))
+            })
             .map(|(_, _, l)| l.clone())
             .collect();
+        for l in &held {
+            self.flow.locks.retain(|m| m.lock != l.lock);
+        }
         self.flow.locks.extend(held);
+    }
+}
+
+impl<'a, 'p> Walk<'a, 'p> {
+    /// Entering a branch where `conds` hold: a lock held only under a condition they
+    /// contradict is not held here (`if doLock { mu.Unlock() }` has nothing to release on
+    /// its other path); one held under a condition they include is held for sure.
+    pub(super) fn apply_conds_to_locks(&mut self, conds: &[ParamCond]) {
+        if conds.is_empty() {
+            return;
+        }
+        let contradicted = |l: &HeldLock| l.when.as_ref().is_some_and(|w| w.iter().any(|c| conds.iter().any(|d| c.contradicts(d))));
+        let implied = |l: &HeldLock| l.when.as_ref().is_some_and(|w| w.iter().all(|c| c.param != ParamCond::OPAQUE && conds.contains(c)));
+        if self.flow.locks.iter().any(|l| contradicted(l) || implied(l)) {
+            self.flow.locks.retain(|l| !contradicted(l));
+            for l in self.flow.locks.iter_mut().filter(|l| implied(l)) {
+                l.when = None;
+            }
+        }
+        if self.flow.cond_locks.iter().any(|(_, _, l)| contradicted(l)) {
+            Rc::make_mut(&mut self.flow.cond_locks).retain(|(_, _, l)| !contradicted(l));
+        }
+    }
+}
+
+/// At the join after `if cond`: a lock (or conditional lock) the branch where `cond` holds
+/// took and still holds, which the other path does not hold, is held after the join when
+/// `conds` (what `cond` says about parameters) hold.
+pub(super) fn keep_param_cond_locks(joined: &mut Flow, entry: &Flow, branch: &Flow, other: &Flow, conds: &[ParamCond]) {
+    if conds.is_empty() {
+        return;
+    }
+    let with_conds = |l: &HeldLock| {
+        let mut when: Vec<ParamCond> = conds.to_vec();
+        when.extend(l.when.iter().flat_map(|w| w.iter().cloned()));
+        HeldLock { when: Some(Rc::from(when)), ..l.clone() }
+    };
+    for l in &branch.locks {
+        let elsewhere = |f: &Flow| f.locks.iter().any(|m| m.lock == l.lock);
+        if !elsewhere(other) && !elsewhere(entry) && !elsewhere(joined) {
+            joined.locks.push(with_conds(l));
+        }
+    }
+    for (text, truth, l) in branch.cond_locks.iter() {
+        let elsewhere = |f: &Flow| f.cond_locks.iter().any(|(t, v, m)| t == text && v == truth && m.lock == l.lock);
+        if !elsewhere(other) && !elsewhere(entry) && !elsewhere(joined) {
+            Rc::make_mut(&mut joined.cond_locks).push((text.clone(), *truth, with_conds(l)));
+        }
+    }
+}
+
+/// A callee's conditional lock seen from a call: `None` when the arguments falsify its
+/// condition (not held in this call); `Some(None)` when they satisfy it; `Some(Some(c))`
+/// when it still depends on something: the caller's own parameters (which its callers may
+/// resolve), or a value the analysis cannot know (an opaque condition, `ParamCond::OPAQUE`,
+/// that nothing resolves: the pair it would guard is reported with lower confidence).
+pub(super) fn resolve_when(when: &[ParamCond], args: &[Ev<'_>]) -> Option<Option<Rc<[ParamCond]>>> {
+    let mut kept: Vec<ParamCond> = Vec::new();
+    for c in when {
+        let arg = args.get(c.param as usize).filter(|_| c.param != ParamCond::OPAQUE);
+        match arg {
+            Some(arg) if arg.konst.is_some() => {
+                if !c.holds(arg.konst.as_deref().unwrap_or_default()) {
+                    return None;
+                }
+            }
+            Some(arg) if arg.param.is_some_and(|p| p != u16::MAX) => {
+                kept.push(ParamCond { param: arg.param.unwrap_or(ParamCond::OPAQUE), ..c.clone() });
+            }
+            _ => kept.push(ParamCond { param: ParamCond::OPAQUE, ..c.clone() }),
+        }
+    }
+    Some(if kept.is_empty() { None } else { Some(Rc::from(kept)) })
+}
+
+impl<'a, 'p> Walk<'a, 'p> {
+    /// The flag whose compare-and-swap `cond` being `truth` says this goroutine won
+    /// (`x.CompareAndSwap(a, b)`, `atomic.CompareAndSwapInt32(&x, a, b)`, under `!`, `&&`
+    /// when true and `||` when false).
+    pub(super) fn cas_won(&self, cond: &Expr, truth: bool) -> Option<Path> {
+        match &cond.kind {
+            ExprKind::Unary(UnaryOp::Not, x) => self.cas_won(x, !truth),
+            ExprKind::Binary(BinaryOp::And, l, r) if truth => self.cas_won(l, true).or_else(|| self.cas_won(r, true)),
+            ExprKind::Binary(BinaryOp::Or, l, r) if !truth => self.cas_won(l, false).or_else(|| self.cas_won(r, false)),
+            ExprKind::Call { func, args } if truth => match &func.kind {
+                ExprKind::Selector(recv, name) if name.starts_with("CompareAndSwap") => {
+                    let (flag, old) = match (args.len(), args.first().map(|a| &a.kind)) {
+                        // atomic.CompareAndSwapInt32(&x, old, new)
+                        (3, Some(ExprKind::Unary(UnaryOp::Addr, x))) => (self.quiet_field_path(x)?, &args[1]),
+                        // x.CompareAndSwap(old, new) on an atomic.Bool/Int32/...
+                        (2, _) => (self.quiet_field_path(recv)?, &args[0]),
+                        _ => return None,
+                    };
+                    // Named with the value it swaps from: winners of one transition exclude
+                    // each other; a state machine's other transitions are other locks.
+                    let old = self.constant_text(old)?;
+                    Some(flag.child(Step::Field(Rc::from(format!("<cas from {old}>")))))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Hold the flag `flag` as a write lock until the function ends (`finish_exit` drops it,
+    /// so callers never see it held).
+    pub(super) fn hold_flag(&mut self, flag: Path, site: Site) {
+        if !self.flow.locks.iter().any(|l| l.lock == flag) {
+            self.lock(flag.clone(), Mode::Write, site, None);
+            self.flag_locks.push(flag);
+        }
     }
 }

@@ -17,7 +17,10 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn lock(&mut self, lock: Path, mode: Mode, site: Site, class: Option<(crate::model::TypeId, Rc<str>)>) {
         let section = self.fresh_id();
         self.flow.locks.retain(|l| l.lock != lock);
-        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false, aliasable: false });
+        if self.flow.released.contains(&lock) {
+            Rc::make_mut(&mut self.flow.released).retain(|p| *p != lock);
+        }
+        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false, aliasable: false, when: None });
     }
 
     /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an
@@ -82,8 +85,13 @@ impl<'a, 'p> Walk<'a, 'p> {
         if self.flow.cond_locks.iter().any(|(_, _, l)| &l.lock == lock) {
             Rc::make_mut(&mut self.flow.cond_locks).retain(|(_, _, l)| &l.lock != lock);
         }
-        if before == self.flow.locks.len() && self.thread == Thread::Current && !self.sum.locks_released.contains(lock) {
-            self.sum.locks_released.push(lock.clone());
+        if before == self.flow.locks.len() && self.thread == Thread::Current {
+            if !self.sum.locks_released.contains(lock) {
+                self.sum.locks_released.push(lock.clone());
+            }
+            if !self.flow.released.contains(lock) {
+                Rc::make_mut(&mut self.flow.released).push(lock.clone());
+            }
         }
     }
 
@@ -110,14 +118,35 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     /// Locks held on every path; ordering marks acquired on every path that needs them.
     pub(super) fn join(&self, a: &Flow, b: &Flow) -> Flow {
-        let locks = a
+        // A caller's lock re-taken on one path and never released on the other is held.
+        let kept_by_caller = |l: &HeldLock, other: &Flow| {
+            self.sum.locks_released.contains(&l.lock) && !other.released.contains(&l.lock) && !other.locks.iter().any(|m| m.lock == l.lock)
+        };
+        let mut locks: Vec<HeldLock> = a
+            .locks
+            .iter()
+            .filter(|l| kept_by_caller(l, b))
+            .chain(b.locks.iter().filter(|l| kept_by_caller(l, a)))
+            .cloned()
+            .collect();
+        let both = a
             .locks
             .iter()
             .filter_map(|l| {
-                let m = b.locks.iter().find(|m| m.lock == l.lock && m.mode == l.mode)?;
-                Some(if m.section == l.section { l.clone() } else { HeldLock { section: l.section.min(m.section), ..l.clone() } })
-            })
-            .collect();
+                let m = b.locks.iter().find(|m| m.lock == l.lock)?;
+                let mut j = if m.section == l.section { l.clone() } else { HeldLock { section: l.section.min(m.section), ..l.clone() } };
+                // Write on one path, read on the other (`if cacheEnabled { mu.Lock() } else
+                // { mu.RLock() }`): held in read mode at least.
+                if m.mode != l.mode {
+                    j.mode = Mode::Read;
+                }
+                // Held on one path only under a condition: held under it after the join.
+                if j.when.is_none() {
+                    j.when = m.when.clone();
+                }
+                Some(j)
+            });
+        locks.extend(both);
         let acq = if a.acq == b.acq {
             a.acq.clone()
         } else {
@@ -137,7 +166,16 @@ impl<'a, 'p> Walk<'a, 'p> {
         } else {
             Rc::new(a.cond_locks.iter().filter(|c| b.cond_locks.contains(c)).cloned().collect())
         };
-        Flow { locks, acq, live: a.live || b.live, jumped: a.jumped || b.jumped, spawned, cond_locks }
+        let released = if Rc::ptr_eq(&a.released, &b.released) || b.released.is_empty() {
+            a.released.clone()
+        } else if a.released.is_empty() {
+            b.released.clone()
+        } else {
+            let mut v = (*a.released).clone();
+            v.extend(b.released.iter().filter(|p| !a.released.contains(p)).cloned());
+            Rc::new(v)
+        };
+        Flow { locks, acq, live: a.live || b.live, jumped: a.jumped || b.jumped, spawned, cond_locks, released }
     }
 
     /// Join where a path that ended (return, panic) does not constrain the other. Goroutines
@@ -200,6 +238,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 shown: Rc::from(expr_text(map_expr)),
                 form: SyncMapForm::MutatedValue,
                 recomputed: false,
+                presence_only: false,
             });
         }
         let copied = match &map_expr.kind {

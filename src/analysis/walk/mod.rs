@@ -28,6 +28,7 @@ mod helpers;
 mod stmt;
 
 use helpers::*;
+use conds::keep_param_cond_locks;
 pub(super) use helpers::calls_parallel;
 
 /// Summaries larger than this keep their first accesses only: bounded work on huge
@@ -127,11 +128,15 @@ struct Flow {
     spawned: Rc<Vec<Site>>,
     /// Locks held whenever a condition holds: (condition text, its value, the lock).
     cond_locks: Rc<Vec<(Rc<str>, bool, HeldLock)>>,
+    /// Locks the caller holds that this path released and has not taken again. A path that
+    /// never touched the caller's lock still holds it: joined with one that released and
+    /// re-took it (`if cb != nil { mu.Unlock(); cb(); mu.Lock() }`), the lock is held.
+    released: Rc<Vec<Path>>,
 }
 
 impl Flow {
     fn start() -> Flow {
-        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, jumped: false, spawned: Rc::default(), cond_locks: Rc::default() }
+        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, jumped: false, spawned: Rc::default(), cond_locks: Rc::default(), released: Rc::default() }
     }
 }
 
@@ -149,6 +154,9 @@ pub(super) struct Walk<'a, 'p> {
     pub(super) sum: Summary,
     /// Deferred calls, with the locks held when each was deferred (see `run_deferred`).
     deferred: Vec<(&'p Expr, Vec<HeldLock>)>,
+    /// Flags held as try-locks after a won compare-and-swap (see `conds`), dropped at the
+    /// function's end.
+    flag_locks: Vec<Path>,
     exits: Vec<Flow>,
     /// Instance scopes enclosing the current point (loop bodies and goroutine bodies).
     instance_scopes: Vec<u32>,
@@ -156,7 +164,7 @@ pub(super) struct Walk<'a, 'p> {
     loop_spawn_marks: Vec<usize>,
     loop_depth: u32,
     calls: u32,
-    syncmap_loads: Vec<(Path, KeyText, Site, Vec<u32>)>,
+    syncmap_loads: Vec<SyncMapLoad>,
     /// Locals whose map value was stored into map slots: local id → slots.
     local_stores: HashMap<Path, Vec<(Path, Option<Path>)>>,
     /// Per channel, the values sent on it (for `Root::Received`), and whether a send in a
@@ -207,6 +215,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             releases: Vec::new(),
             sum: Summary::default(),
             deferred: Vec::new(),
+            flag_locks: Vec::new(),
             exits: Vec::new(),
             instance_scopes: vec![0],
             loop_spawn_marks: Vec::new(),
@@ -287,13 +296,15 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn finish_exit(&mut self) {
         let mut exit = match self.exits.split_first() {
             Some((first, rest)) => rest.iter().fold(first.clone(), |a, b| self.join(&a, b)),
-            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, jumped: false, spawned: self.flow.spawned.clone(), cond_locks: Rc::default() },
+            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, jumped: false, spawned: self.flow.spawned.clone(), cond_locks: Rc::default(), released: Rc::default() },
         };
         exit.live = true;
         self.flow = exit;
         self.pos = u32::MAX - 1;
         let deferred = std::mem::take(&mut self.deferred);
         self.run_deferred(deferred);
+        let flags = std::mem::take(&mut self.flag_locks);
+        self.flow.locks.retain(|l| !flags.contains(&l.lock));
         self.sum.locks_acquired = self.flow.locks.clone();
     }
 
@@ -534,7 +545,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.an.facts.conflicts.extend(conflicts);
         for a in &self.sum.accesses {
             let write = a.kind.is_write() || a.kind == AccessKind::FieldWrite;
-            if write && !a.path.is_function_local() && !a.locks.is_empty() && a.locks.iter().all(|l| l.mode == Mode::Read) {
+            if write
+                && !a.path.is_function_local()
+                && !a.locks.is_empty()
+                && a.locks.iter().all(|l| l.mode == Mode::Read)
+                && a.locks.iter().any(|l| l.aliasable || may_guard(&l.lock, &a.path))
+            {
                 self.an.facts.rlock_writes.push(a.clone());
             }
         }
@@ -705,4 +721,65 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.scopes.pop();
         r
     }
+}
+
+/// Could the mutex at `lock` be the guard of the map at `map`? Go code keeps a mutex next to
+/// what it guards: in the struct that holds the map (`s.mu` and `s.hits`, `s.mu.m` beside
+/// an embedded mutex, a field or two further down), or a package-level mutex beside
+/// package-level maps. A read lock of another object held around a call that reaches deep
+/// into unrelated state (`p.stateLock.RLock(); p.state.GetNonce()` filling a cache three
+/// objects away) is not the map's guard, and a write under it is no MR006.
+fn may_guard(lock: &Path, map: &Path) -> bool {
+    if let (Root::Global(lp, _), Root::Global(mp, _)) = (&lock.root, &map.root)
+        && lock.steps.len() <= 1
+    {
+        return lp == mp;
+    }
+    if lock.root != map.root {
+        return false;
+    }
+    // The struct the mutex is a field of, or the mutex's own struct when it embeds one.
+    let owners = [lock.steps.len().saturating_sub(1), lock.steps.len()];
+    owners.into_iter().any(|n| {
+        map.steps.len() >= n
+            && map.steps[..n] == lock.steps[..n]
+            && map.steps[n..].iter().take_while(|s| !matches!(s, Step::Key(_))).filter(|s| matches!(s, Step::Field(_))).count() <= 2
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(root: Root, fields: &[&str]) -> Path {
+        fields.iter().fold(Path::new(root), |p, f| p.child(Step::Field(Rc::from(*f))))
+    }
+
+    #[test]
+    fn a_mutex_guards_maps_beside_it_not_deep_in_other_objects() {
+        // s.mu beside s.hits; s.mu.m beside an embedded mutex; s with the mutex embedded.
+        assert!(may_guard(&path(Root::Recv, &["mu"]), &path(Root::Recv, &["hits"])));
+        assert!(may_guard(&path(Root::Recv, &["mu"]), &path(Root::Recv, &["mu", "m"])));
+        assert!(may_guard(&path(Root::Recv, &[]), &path(Root::Recv, &["cache"])));
+        assert!(may_guard(&path(Root::Recv, &["mu"]), &path(Root::Recv, &["inner", "m"]).child(Step::Key(crate::analysis::path::Key::Any))));
+        // A package-level mutex beside a package-level map.
+        let g = |n: &str| path(Root::Global(0, Rc::from(n)), &[]);
+        assert!(may_guard(&g("mu"), &g("registry")));
+        // p.stateLock held around a call that fills a cache three objects away.
+        assert!(!may_guard(&path(Root::Recv, &["stateLock"]), &path(Root::Recv, &["state", "prefetcher", "fetchers"])));
+        // Another object's lock.
+        assert!(!may_guard(&path(Root::Param(0), &["mu"]), &path(Root::Recv, &["hits"])));
+    }
+}
+
+/// A `sync.Map` `Load` the walk saw, for MR005's check-then-act on the same key.
+pub(super) struct SyncMapLoad {
+    pub map: Path,
+    pub key: KeyText,
+    pub site: Site,
+    /// Critical sections held at the Load: a Store in the same one is atomic with it.
+    pub sections: Vec<u32>,
+    /// `_, ok := m.Load(k)`: only presence is checked. A `Delete` after it removes whatever
+    /// is there, as a plain `Delete` would (`SyncMapFact::presence_only`).
+    pub value_unused: bool,
 }

@@ -140,19 +140,34 @@ impl<'a, 'p> Walk<'a, 'p> {
                     let entry = w.flow.clone();
                     let entry_flow = entry.clone();
                     w.take_cond_locks(&atoms_true);
-                    w.under_conds(when_true, |w| w.block(then));
+                    w.apply_conds_to_locks(&when_true);
+                    let cas_site = w.site(cond.span);
+                    if let Some(flag) = w.cas_won(cond, true) {
+                        w.hold_flag(flag, cas_site);
+                    }
+                    w.under_conds(when_true.clone(), |w| w.block(then));
                     let after_then = std::mem::replace(&mut w.flow, entry);
                     w.take_cond_locks(&atoms_false);
+                    w.apply_conds_to_locks(&when_false);
                     match els {
-                        Some(e) => w.under_conds(when_false, |w| w.stmt(e)),
+                        Some(e) => w.under_conds(when_false.clone(), |w| w.stmt(e)),
                         // `if cond { return }`: what follows runs only when cond is false.
-                        None if !after_then.live => after_else_only = when_false,
+                        None if !after_then.live => {
+                            after_else_only = when_false.clone();
+                            if let Some(flag) = w.cas_won(cond, false) {
+                                w.hold_flag(flag, cas_site);
+                            }
+                        }
                         None => {}
                     }
                     let after_else = w.flow.clone();
                     let mut joined = w.join_live(&after_then, &after_else);
                     w.note_cond_locks(&mut joined, &entry_flow, &after_then, &after_else, &atoms_true);
                     w.note_cond_locks(&mut joined, &entry_flow, &after_else, &after_then, &atoms_false);
+                    if after_then.live && after_else.live {
+                        keep_param_cond_locks(&mut joined, &entry_flow, &after_then, &after_else, &when_true);
+                        keep_param_cond_locks(&mut joined, &entry_flow, &after_else, &after_then, &when_false);
+                    }
                     w.flow = joined;
                 });
                 self.assume(after_else_only);
@@ -347,7 +362,12 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         let evs: Vec<Ev<'p>> = if rhs.len() == 1 && lhs.len() == 2 {
             // `v, ok := m[k]` / `v, ok := <-ch` / `v, ok := x.(T)`: the first is the value.
+            let loads_before = self.syncmap_loads.len();
             let mut ev = self.eval(&rhs[0]);
+            // `_, ok := m.Load(k)`: only presence is checked (see `SyncMapLoad::value_unused`).
+            if matches!(&lhs[0].kind, ExprKind::Ident(n) if n == "_") {
+                self.syncmap_loads.iter_mut().skip(loads_before).for_each(|l| l.value_unused = true);
+            }
             if matches!(rhs[0].kind, ExprKind::Index(..))
                 && let Some(o) = &mut ev.origin {
                     o.checked = true;
@@ -403,7 +423,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         if let Some(v) = self.lookup_mut(name) {
             v.fresh = ev.fresh && v.id == id;
             v.typed = ev.typed.clone();
-            v.snapshot = locked && matches!(&v.val, Val::Path(p, _) if !p.is_function_local());
+            // A field of a local struct (`m := &Manager{}` shared with `go m.Run()`) is as
+            // shared as one of a parameter's: `actual := m.targets` copies it too.
+            v.snapshot = locked && matches!(&v.val, Val::Path(p, _) if !p.is_function_local() || !p.steps.is_empty());
         }
         if let Some(stored) = &ev.stored {
             let dest = Path::new(Root::Local(id));

@@ -1,0 +1,366 @@
+//! Shadow state (ThreadSanitizer's `tsan_shadow.h`): what the engine remembers of each live
+//! map. Per map object, the accesses kept for the race check (at most `SHADOW_LIMIT`, each
+//! subsuming what it is ordered after); per (map, key), those kept for check-then-act (at most
+//! `KEY_HISTORY` per list); for a `sync.Map`, each key's clock.
+//!
+//! Everything here is bounded by what is alive, not by the length of the run: a map's state
+//! goes when the runtime reports the map freed (`Kind::Free`) or a new map at its address
+//! (`Kind::Alloc`); key histories go when a map has more than `MAX_KEYS_PER_MAP` keys with
+//! history, or all maps together more than `MAX_KEYS` (a flush, as ThreadSanitizer's shadow
+//! reset: it can hide a check-then-act whose read was flushed, never invent one). Key clocks
+//! of a sync.Map are kept as long as the map: dropping one would drop an ordering edge.
+
+use super::clock::{SyncClock, ThreadClock, get};
+use super::lockset::{LockSet, protected};
+use super::*;
+
+/// Accesses kept per map for the race check; older ones are forgotten.
+const SHADOW_LIMIT: usize = 32;
+
+/// Entries kept per list of a key's history (latest reads, latest writes, check-then-act
+/// pairs: one per goroutine, the oldest goroutine's dropped first).
+const KEY_HISTORY: usize = 4;
+
+/// Keys with history in one map before that map's key history is flushed.
+pub const MAX_KEYS_PER_MAP: usize = 1 << 14;
+
+/// Keys with history over all maps before every map's key history is flushed.
+pub const MAX_KEYS: usize = 1 << 16;
+
+/// A freed map's key table is kept for the next map up to this many keys.
+const REUSED_KEYS: usize = 1024;
+
+/// One map access as the engine remembers it.
+#[derive(Clone, Copy, Debug)]
+pub struct Access {
+    /// The clock slot the goroutine ran in (its component in vector clocks).
+    pub goroutine: u32,
+    /// The goroutine's id in the trace: its identity, and what reports name.
+    pub gid: u32,
+    pub clock: u32,
+    pub seq: u64,
+    pub kind: Kind,
+    pub site: u32,
+    pub stack: u32,
+    /// The key's hash; 0 for whole-map operations.
+    pub key: u64,
+    pub held: LockSet,
+    /// How many locks the goroutine had acquired so far: a check and an act further apart
+    /// than one critical section are not taken as one read-modify-write.
+    pub sections: u32,
+    /// The lock of the critical section the goroutine left last before this access, if it
+    /// did not access this map inside that section and does not hold the lock now (it may
+    /// have obtained the map there: a getter returning the guarded map); 0 otherwise.
+    pub left_lock: u64,
+}
+
+// Accesses are copied into the shadow and key states on every map operation: keep them small.
+const _: () = assert!(std::mem::size_of::<Access>() <= 80);
+
+impl Access {
+    pub(super) fn writes(&self) -> bool {
+        matches!(self.kind, Kind::Write | Kind::Delete | Kind::Clear | Kind::Update)
+    }
+
+    /// Ordered before whatever has learnt `clock` (a goroutine's `c`, `cnl` or `cs`).
+    #[inline]
+    pub(super) fn before(&self, clock: &[u32]) -> bool {
+        self.clock <= get(clock, self.goroutine)
+    }
+}
+
+/// A key's history for check-then-act.
+#[derive(Default)]
+pub(super) struct KeyState {
+    pub(super) last_read: Vec<Access>,
+    pub(super) writes: Vec<Access>,
+    /// (check, act) pairs of one goroutine not inside one critical section.
+    pub(super) pairs: Vec<(Access, Access)>,
+}
+
+impl KeyState {
+    /// Empties it for reuse, keeping its allocations.
+    fn clear(&mut self) {
+        self.last_read.clear();
+        self.writes.clear();
+        self.pairs.clear();
+    }
+}
+
+/// Replaces goroutine `gid`'s entry of `list`, or adds one (dropping the oldest at the limit).
+pub(super) fn remember<T>(list: &mut Vec<T>, gid: u32, of: impl Fn(&T) -> u32, item: T) {
+    match list.iter_mut().find(|x| of(x) == gid) {
+        Some(slot) => *slot = item,
+        None => {
+            if list.len() >= KEY_HISTORY {
+                list.remove(0);
+            }
+            list.push(item);
+        }
+    }
+}
+
+/// One key of a map.
+pub(super) struct Key {
+    /// sync.Map: the per-key order of its operations (kept as long as the map).
+    pub(super) clock: Option<SyncClock>,
+    /// Its history: an index in `Maps::histories`, `NONE` if none.
+    history: u32,
+}
+
+pub(super) struct MapState {
+    /// Unique per map state over the run (0 while this entry is free): a goroutine's cached
+    /// index is valid while it matches.
+    pub(super) generation: u32,
+    pub(super) alloc_site: Option<u32>,
+    /// The goroutine (trace id) that made or first touched the map, until another one does.
+    pub(super) owner: Option<u32>,
+    pub(super) shared: bool,
+    pub(super) shadow: Vec<Access>,
+    /// A lock every access in `shadow` holds, the writes in write mode (a map behind a
+    /// read-write mutex), 0 if none known.
+    pub(super) guard: u64,
+    /// Keys with a clock or a history.
+    pub(super) keys: IdMap<u64, Key>,
+    /// Keys with a history.
+    histories: usize,
+    /// The key of the latest key-level access and its history (`NONE` if none): a write
+    /// usually follows a read of the same key.
+    last_key: (u64, u32),
+}
+
+impl MapState {
+    fn new(generation: u32) -> MapState {
+        MapState {
+            generation,
+            alloc_site: None,
+            owner: None,
+            shared: false,
+            shadow: Vec::new(),
+            guard: 0,
+            keys: IdMap::default(),
+            histories: 0,
+            last_key: (0, NONE),
+        }
+    }
+
+    /// Key `k`'s entry, made if new.
+    pub(super) fn key(&mut self, k: u64) -> &mut Key {
+        self.keys.entry(k).or_insert(Key { clock: None, history: NONE })
+    }
+}
+
+/// The live maps' states, and the key histories they use.
+#[derive(Default)]
+pub(super) struct Maps {
+    index: IdMap<u64, u32>,
+    pub(super) states: Vec<MapState>,
+    free: Vec<u32>,
+    generations: u32,
+    /// Key histories, reused (with their allocations) once their key is flushed or its map
+    /// freed: a program cycling through keys allocates nothing in the steady state.
+    histories: Vec<KeyState>,
+    free_histories: Vec<u32>,
+    /// How many times key histories were flushed to stay within the limits.
+    pub(super) flushes: u64,
+}
+
+impl Maps {
+    /// The index of map `addr`'s state, made if new.
+    pub(super) fn get_or_make(&mut self, addr: u64) -> usize {
+        match self.index.get(&addr) {
+            Some(&i) => i as usize,
+            None => self.make(addr),
+        }
+    }
+
+    fn make(&mut self, addr: u64) -> usize {
+        self.generations += 1;
+        let i = match self.free.pop() {
+            Some(i) => {
+                let s = &mut self.states[i as usize];
+                s.generation = self.generations;
+                i as usize
+            }
+            None => {
+                self.states.push(MapState::new(self.generations));
+                self.states.len() - 1
+            }
+        };
+        self.index.insert(addr, i as u32);
+        i
+    }
+
+    /// A new map at `addr` (made at `site`, 0 if unknown, by goroutine `owner`): whatever was
+    /// there before is gone.
+    pub(super) fn alloc(&mut self, addr: u64, site: u32, owner: u32) {
+        self.free(addr);
+        let i = self.make(addr);
+        let s = &mut self.states[i];
+        s.alloc_site = (site != 0).then_some(site);
+        s.owner = Some(owner);
+    }
+
+    /// The map at `addr` was freed: its state goes. Its allocations are kept for the next map
+    /// when small (the shadow holds at most `SHADOW_LIMIT` accesses; a key table of up to
+    /// `REUSED_KEYS` keys): programs that make a map per request then neither allocate nor
+    /// grow a table per map.
+    pub(super) fn free(&mut self, addr: u64) {
+        let Some(i) = self.index.remove(&addr) else { return };
+        self.flush_keys(i as usize);
+        let old = &mut self.states[i as usize];
+        let mut shadow = std::mem::take(&mut old.shadow);
+        shadow.clear();
+        let mut keys = std::mem::take(&mut old.keys);
+        if keys.capacity() <= REUSED_KEYS {
+            keys.clear();
+        } else {
+            keys = IdMap::default();
+        }
+        self.states[i as usize] = MapState { shadow, keys, ..MapState::new(0) };
+        self.free.push(i);
+    }
+
+    /// Forgets the history of every key of map `mi` (their sync.Map clocks stay).
+    fn flush_keys(&mut self, mi: usize) {
+        let ms = &mut self.states[mi];
+        if ms.histories == 0 {
+            return;
+        }
+        for key in ms.keys.values_mut() {
+            if key.history != NONE {
+                self.histories[key.history as usize].clear();
+                self.free_histories.push(key.history);
+                key.history = NONE;
+            }
+        }
+        ms.keys.retain(|_, k| k.clock.is_some());
+        ms.histories = 0;
+        ms.last_key = (0, NONE);
+    }
+
+    /// The history of key `k` of map `mi`, made if new (flushing histories at the limits).
+    #[inline]
+    pub(super) fn key_state(&mut self, mi: usize, k: u64) -> &mut KeyState {
+        let ms = &self.states[mi];
+        if ms.last_key.0 == k && ms.last_key.1 != NONE {
+            return &mut self.histories[ms.last_key.1 as usize];
+        }
+        let known = ms.keys.get(&k).map_or(NONE, |key| key.history);
+        let h = if known != NONE {
+            known
+        } else {
+            if ms.histories >= MAX_KEYS_PER_MAP {
+                self.flush_keys(mi);
+                self.flushes += 1;
+            }
+            if self.histories.len() - self.free_histories.len() >= MAX_KEYS {
+                for m in 0..self.states.len() {
+                    self.flush_keys(m);
+                }
+                self.flushes += 1;
+            }
+            let h = match self.free_histories.pop() {
+                Some(h) => h,
+                None => {
+                    self.histories.push(KeyState::default());
+                    self.histories.len() as u32 - 1
+                }
+            };
+            let ms = &mut self.states[mi];
+            ms.key(k).history = h;
+            ms.histories += 1;
+            h
+        };
+        self.states[mi].last_key = (k, h);
+        &mut self.histories[h as usize]
+    }
+}
+
+/// How an inner map was reached: (outer map, low bits of the key hash).
+#[derive(Default)]
+pub(super) struct InnerMap {
+    pub(super) paths: Vec<(u64, u32)>,
+}
+
+/// Conflicts of `acc` with the map's remembered accesses: (earlier access, observed?). `t` is
+/// the accessing goroutine's clock.
+///
+/// The shadow keeps, per goroutine, its latest read and its latest write. A write drops the
+/// goroutine's own entries and every entry it is `cnl`-ordered after (it subsumes them), and is
+/// appended; a read replaces the goroutine's previous read in place, or is appended. When the
+/// shadow is full the oldest entry goes. One pass over the shadow does the check and the
+/// compaction.
+pub(super) fn race_check(t: &ThreadClock, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
+    let (c, cnl) = (t.clocks.c(), t.clocks.cnl());
+    let g = acc.gid;
+    let shadow = &mut ms.shadow;
+    // Every remembered access holds `guard`, the writes in write mode: a read holding it, or a
+    // write holding it in write mode, is protected against all of them, and only the shadow's
+    // upkeep is left to do.
+    let guarded = ms.guard != 0 && if acc.writes() { acc.held.holds_write(ms.guard) } else { acc.held.holds(ms.guard) };
+    if acc.writes() {
+        // The new guard: a lock this write holds in write mode that every kept access holds
+        // too, the writes in write mode (the old guard, if this write holds it so: kept
+        // accesses are a subset).
+        let (candidate, known) = if ms.guard != 0 && acc.held.holds_write(ms.guard) {
+            (ms.guard, true)
+        } else {
+            (acc.held.write_lock(), false)
+        };
+        let mut all_hold = candidate != 0;
+        let mut kept = 0;
+        for i in 0..shadow.len() {
+            let prev = &shadow[i];
+            if prev.gid == g || prev.before(cnl) {
+                continue;
+            }
+            if !guarded && !protected(&prev.held, &acc.held) {
+                found.push((*prev, !prev.before(c)));
+            }
+            if !known && all_hold {
+                all_hold = if prev.writes() { prev.held.holds_write(candidate) } else { prev.held.holds(candidate) };
+            }
+            if kept != i {
+                shadow[kept] = shadow[i];
+            }
+            kept += 1;
+        }
+        shadow.truncate(kept);
+        if kept >= SHADOW_LIMIT {
+            shadow.remove(0);
+        }
+        shadow.push(*acc);
+        ms.guard = if all_hold { candidate } else { 0 };
+    } else {
+        let mut own = None;
+        if guarded {
+            own = shadow.iter().position(|p| p.gid == g && !p.writes());
+        } else {
+            for (i, prev) in shadow.iter().enumerate() {
+                if prev.gid == g {
+                    if !prev.writes() {
+                        own = Some(i);
+                    }
+                    continue;
+                }
+                if !prev.writes() || prev.before(cnl) || protected(&prev.held, &acc.held) {
+                    continue;
+                }
+                found.push((*prev, !prev.before(c)));
+            }
+        }
+        match own {
+            Some(i) => shadow[i] = *acc,
+            None => {
+                if shadow.len() >= SHADOW_LIMIT {
+                    shadow.remove(0);
+                }
+                shadow.push(*acc);
+            }
+        }
+        if ms.guard != 0 && !acc.held.holds(ms.guard) {
+            ms.guard = 0;
+        }
+    }
+}
