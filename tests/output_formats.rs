@@ -10,7 +10,8 @@ use maprace::rules::RuleId;
 mod binary;
 use binary::{maprace, text};
 
-/// A module holding corpus/mr004/store.go (five MR004, each with the check as its other side)
+/// A module holding corpus/mr004/store.go (five MR004, each with the check as its other side),
+/// corpus/mr005/templates.go (a lower-confidence MR005 at line 22, shown with `--level all`)
 /// and a racy file with a `%`, `:` and `,` in its name to exercise the escaping.
 fn module() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -18,6 +19,8 @@ fn module() -> tempfile::TempDir {
     fs::write(dir.path().join("go.mod"), "module example.com/m\n\ngo 1.22\n").expect("go.mod");
     fs::create_dir_all(dir.path().join("store")).expect("mkdir");
     fs::copy(root.join("corpus/mr004/store.go"), dir.path().join("store/store.go")).expect("copy corpus case");
+    fs::create_dir_all(dir.path().join("tmpl")).expect("mkdir");
+    fs::copy(root.join("corpus/mr005/templates.go"), dir.path().join("tmpl/templates.go")).expect("copy corpus case");
     fs::write(
         dir.path().join("odd%name,x.go"),
         "package main\n\nimport \"time\"\n\nvar hits = map[string]int{}\n\nfunc main() {\n\tgo func() { hits[\"a\"]++ }()\n\thits[\"b\"] = 1\n\ttime.Sleep(time.Millisecond)\n}\n",
@@ -29,7 +32,8 @@ fn module() -> tempfile::TempDir {
 #[test]
 fn sarif_is_valid_against_the_official_schema() {
     let dir = module();
-    let out = maprace(dir.path(), &["check", "--format", "sarif", "./..."]);
+    // --level all: the lower-confidence finding is in the document too, as a `note`.
+    let out = maprace(dir.path(), &["check", "--format", "sarif", "--level", "all", "./..."]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
 
@@ -67,6 +71,15 @@ fn sarif_is_valid_against_the_official_schema() {
     assert!(first["locations"][0]["physicalLocation"]["region"]["startColumn"].is_number());
     assert_eq!(first["relatedLocations"][0]["physicalLocation"]["region"]["startLine"], 19, "the check is the other side");
     assert!(first["partialFingerprints"]["maprace/v1"].is_string());
+    // The level follows the confidence: a lower-confidence finding is a note.
+    let at = |r: &serde_json::Value| {
+        let l = &r["locations"][0]["physicalLocation"];
+        (l["artifactLocation"]["uri"].as_str().unwrap_or("").to_string(), l["region"]["startLine"].as_u64().unwrap_or(0))
+    };
+    let low = results.iter().find(|r| at(r) == ("tmpl/templates.go".to_string(), 22)).expect("the want-low MR005 of templates.go");
+    assert_eq!((&low["level"], &low["properties"]["confidence"]), (&serde_json::json!("note"), &serde_json::json!("low")), "{low}");
+    let high = results.iter().find(|r| at(r) == ("tmpl/templates.go".to_string(), 37)).expect("the MR005 of templates.go:37");
+    assert_eq!((&high["level"], &high["properties"]["confidence"]), (&serde_json::json!("warning"), &serde_json::json!("high")), "{high}");
     let odd = results.iter().find(|r| r["ruleId"] == "MR001").expect("the racy file's MR001");
     assert_eq!(odd["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "odd%25name,x.go");
 }

@@ -34,6 +34,9 @@ fn sarif_and_json_are_clean_documents_and_exit_1_on_findings() {
     let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "MR007");
+    // A race seen in the run is an error; one only predicted for another schedule a warning.
+    let level = if result["properties"]["evidence"] == "predicted" { "warning" } else { "error" };
+    assert_eq!(result["level"], level, "{result}");
     // The act: the write in Set.
     let line33 = lab_source("get-then-set").lines().nth(32).unwrap_or_default().trim().to_string();
     assert_eq!(line33, "h.n[page] = v", "lab/scenarios/get-then-set moved its write");

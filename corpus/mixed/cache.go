@@ -37,7 +37,7 @@ func (s *Service) Put(tenant, key string, val []byte, ttl time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !ok {
-		s.byTenant[tenant] = make(map[string]entry) // want "MR004"
+		s.byTenant[tenant] = make(map[string]entry) // want "MR004" `^s\.byTenant\[tenant\] is created here under Lock .* but was checked .* outside this critical section`
 	}
 	s.byTenant[tenant][key] = entry{val: val, expires: time.Now().Add(ttl)}
 }
@@ -47,7 +47,7 @@ func (s *Service) Get(tenant, key string) ([]byte, bool) {
 	s.mu.RLock()
 	e, ok := s.byTenant[tenant][key]
 	if ok && time.Now().After(e.expires) {
-		delete(s.byTenant[tenant], key) // want "MR006"
+		delete(s.byTenant[tenant], key) // want "MR006" `^delete of s\.byTenant\[tenant\] while only a read lock is held \(RLock at`
 		ok = false
 	}
 	s.mu.RUnlock()
@@ -55,7 +55,7 @@ func (s *Service) Get(tenant, key string) ([]byte, bool) {
 		return nil, false
 	}
 	s.statsMu.Lock()
-	s.hits[tenant]++ // want "MR009"
+	s.hits[tenant]++ // want "MR009" `^write of s\.hits holds Lock at .*, but the range at .* holds RLock at`
 	s.statsMu.Unlock()
 	return e.val, true
 }
@@ -84,9 +84,9 @@ func (s *Service) Purge(tenant string, now time.Time) int {
 	inner := s.byTenant[tenant]
 	s.mu.RUnlock()
 	n := 0
-	for k, e := range inner { // want "MR002"
+	for k, e := range inner { // want "MR002" `^the inner map inner \(Service\.byTenant\[…\]\) was fetched under the lock.*\(delete at`
 		if now.After(e.expires) {
-			delete(inner, k) // want "MR002"
+			delete(inner, k) // want "MR002" `^the inner map inner \(Service\.byTenant\[…\]\) was fetched under the lock.*\(read at`
 			n++
 		}
 	}
@@ -95,7 +95,7 @@ func (s *Service) Purge(tenant string, now time.Time) int {
 
 // Case (MR001): TenantCount reads the outer map with no lock.
 func (s *Service) TenantCount() int {
-	return len(s.byTenant) // want "MR001"
+	return len(s.byTenant) // want "MR001" `^len of s\.byTenant in .* races with the write`
 }
 
 // Case (MR007): Charge reads the quota under RLock and writes back the reduced value under Lock.
@@ -107,7 +107,7 @@ func (s *Service) Charge(tenant string, n int) bool {
 		return false
 	}
 	s.mu.Lock()
-	s.quotas[tenant] = left - n // want "MR007"
+	s.quotas[tenant] = left - n // want "MR007" `^s\.quotas is written back from a value read at .* in an earlier critical section`
 	s.mu.Unlock()
 	return true
 }

@@ -28,7 +28,7 @@ func (s *Service) Routes(mux *http.ServeMux, m *Metrics) {
 
 // Case (MR008): the handler ranges over the inner map Entries returned, while Put writes it.
 func (s *Service) handleKeys(w http.ResponseWriter, r *http.Request) {
-	for key, e := range s.Entries(r.FormValue("tenant")) { // want "MR008"
+	for key, e := range s.Entries(r.FormValue("tenant")) { // want "MR008" `^range of s\.Entries\(r\.FormValue\("tenant"\)\) \(s\.byTenant\[…\]\): Service\.Entries returned this map from inside its critical section`
 		fmt.Fprintf(w, "%s %d bytes\n", key, len(e.val))
 	}
 }

@@ -24,7 +24,7 @@ func (m *Metrics) Observe(route string, d time.Duration) {
 	v, ok := m.routes.Load(route)
 	if !ok {
 		v = new(atomic.Int64)
-		m.routes.Store(route, v) // want "MR005"
+		m.routes.Store(route, v) // want "MR005" `^Store on m\.routes after a Load of the same key`
 	}
 	v.(*atomic.Int64).Add(1)
 	m.mu.Lock()
@@ -50,5 +50,5 @@ func (m *Metrics) Latencies(route string) []time.Duration {
 
 // Case (MR001): ResetLatency clears the samples without the lock Observe holds.
 func (m *Metrics) ResetLatency() {
-	clear(m.latency) // want "MR001"
+	clear(m.latency) // want "MR001" `^clear of m\.latency in .* races with the read`
 }

@@ -3,20 +3,20 @@ package mr001
 // Case: the branch starts the goroutine and falls through: the write after it races.
 func RecordMaybeAsync(async bool, m map[string]int, k string) {
 	if async {
-		go func() { m[k]++ }() // want "MR001"
+		go func() { m[k]++ }() // want "MR001" `^write of m in .* races with the read`
 	}
-	m[k]++ // want "MR001"
+	m[k]++ // want "MR001" `^write of m in .* races with the read`
 }
 
 // Case: `break` leaves the loop with the goroutine running: the write after the loop races.
 func FirstAsync(jobs []bool, m map[string]int) {
 	for _, async := range jobs {
 		if async {
-			go func() { m["async"]++ }() // want "MR001"
+			go func() { m["async"]++ }() // want "MR001" `^write of m in .* races with the same line`
 			break
 		}
 	}
-	m["done"]++ // want "MR001"
+	m["done"]++ // want "MR001" `^write of m in .* races with the read`
 }
 
 // Bookkeeper closes the channel it returns when its goroutine is done.
@@ -34,5 +34,5 @@ func (b *Bookkeeper) Tally() <-chan struct{} {
 // Case: the caller does not wait on the returned channel before writing.
 func (b *Bookkeeper) TallyAndReset() {
 	b.Tally()
-	delete(b.totals, "tally") // want "MR001"
+	delete(b.totals, "tally") // want "MR001" `^delete of b\.totals in .* races with the read`
 }

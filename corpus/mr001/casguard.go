@@ -34,7 +34,7 @@ func (s *Stream) Sweep() {
 }
 
 func (s *Stream) Annotate(k string) {
-	s.trailers[k] = "x" // want "MR001"
+	s.trailers[k] = "x" // want "MR001" `^write of s\.trailers in .* races with the reassignment`
 }
 
 func ServeStream(s *Stream) {

@@ -15,7 +15,7 @@ func NewHitCounter() *HitCounter {
 	c := &HitCounter{hits: make(map[string]int)}
 	go func() {
 		for range time.Tick(time.Minute) {
-			clear(c.hits) // want "MR001"
+			clear(c.hits) // want "MR001" `^clear of c\.hits in .* races with the read`
 		}
 	}()
 	return c
@@ -92,5 +92,5 @@ func (r *Registry) Lookup(name string) map[string]bool {
 // Case: Count reads the index without the lock; the loop's check-and-create, in a helper
 // called under the lock, is one critical section, not a racy lazy init: the read is the race.
 func (r *Registry) Count() int {
-	return len(r.index) // want "MR001"
+	return len(r.index) // want "MR001" `^len of r\.index in .* races with the write`
 }

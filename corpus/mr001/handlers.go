@@ -17,7 +17,7 @@ func RegisterHitRoutes(mux *http.ServeMux) {
 }
 
 func countHit(w http.ResponseWriter, r *http.Request) {
-	hitsByPath[r.URL.Path]++ // want "MR001"
+	hitsByPath[r.URL.Path]++ // want "MR001" `^write of hitsByPath in .* races with the same line`
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -43,7 +43,7 @@ func NewVisitorLog() *VisitorLog {
 }
 
 func (v *VisitorLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	v.lastSeen[r.RemoteAddr] = time.Now() // want "MR001"
+	v.lastSeen[r.RemoteAddr] = time.Now() // want "MR001" `^write of v\.lastSeen in .* races with the same line`
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -51,7 +51,7 @@ func (v *VisitorLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func RegisterFeatureFlags(mux *http.ServeMux) {
 	flags := map[string]bool{"new-checkout": false}
 	mux.HandleFunc("/flags/enable", func(w http.ResponseWriter, r *http.Request) {
-		flags[r.URL.Query().Get("name")] = true // want "MR001"
+		flags[r.URL.Query().Get("name")] = true // want "MR001" `^write of flags in .* races with the same line`
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("/flags", func(w http.ResponseWriter, r *http.Request) {
@@ -80,6 +80,6 @@ func StartTokenRefresher(mux *http.ServeMux, fetch func() map[string]string, eve
 		}
 	}()
 	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, tokens[r.URL.Query().Get("svc")]) // want "MR001"
+		fmt.Fprint(w, tokens[r.URL.Query().Get("svc")]) // want "MR001" `^read of tokens in .* races with the write`
 	})
 }

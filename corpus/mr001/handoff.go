@@ -9,7 +9,7 @@ func ProduceAndLog(n int) {
 	batches := make(chan map[string]int)
 	go func() {
 		for b := range batches {
-			b["consumed"] = 1 // want "MR001"
+			b["consumed"] = 1 // want "MR001" `^write of b in .* races with the read`
 		}
 	}()
 	for i := 0; i < n; i++ {
@@ -51,7 +51,7 @@ func HandOverThenFix(report chan map[string]string) {
 	}()
 	r := map[string]string{"status": "ok"}
 	report <- r
-	r["status"] = "late" // want "MR001"
+	r["status"] = "late" // want "MR001" `^write of r in .* races with the len`
 }
 
 // Negative: each batch is the consumer's once sent.

@@ -12,7 +12,7 @@ type Pipe struct {
 func (p *Pipe) Start() {
 	p.mu.Lock()
 	go func() {
-		p.bufs[0] = nil // want "MR001"
+		p.bufs[0] = nil // want "MR001" `^write of p\.bufs in .* races with the write`
 	}()
 	p.mu.Unlock()
 }

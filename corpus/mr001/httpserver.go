@@ -11,7 +11,7 @@ type Visits struct {
 }
 
 func (v *Visits) record(w http.ResponseWriter, r *http.Request) {
-	v.byPath[r.URL.Path]++ // want "MR001"
+	v.byPath[r.URL.Path]++ // want "MR001" `^write of v\.byPath in .* races with the same line`
 }
 
 // Case: a method value wrapped in http.HandlerFunc runs per request.
@@ -24,7 +24,7 @@ var agents = map[string]int{}
 // Case: the server's Handler runs per request.
 func NewAgentServer() *http.Server {
 	return &http.Server{Addr: ":8080", Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		agents[r.UserAgent()]++ // want "MR001"
+		agents[r.UserAgent()]++ // want "MR001" `^write of agents in .* races with the same line`
 	})}
 }
 

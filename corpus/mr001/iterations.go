@@ -43,7 +43,7 @@ func MarkGroups(groups map[string]map[string]int) {
 // Case: every goroutine writes the first shard.
 func RebuildFirst(shards []*Shard) {
 	for i := 0; i < len(shards); i++ {
-		go func() { shards[0].entries["rebuilt"] = i }() // want "MR001"
+		go func() { shards[0].entries["rebuilt"] = i }() // want "MR001" `^write of shards\[0\]\.entries in .* races with the same line`
 	}
 }
 
@@ -52,5 +52,5 @@ func PeekWhileWriting(shards []*Shard) {
 	for _, s := range shards {
 		go func() { _ = s.entries["rebuilt"] }()
 	}
-	shards[0].entries["dirty"] = 1 // want "MR001"
+	shards[0].entries["dirty"] = 1 // want "MR001" `^write of shards\[0\]\.entries in .* races with the read`
 }

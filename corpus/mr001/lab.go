@@ -23,7 +23,7 @@ func ImportUsers(rows []string) map[string]int {
 	done := make(chan struct{})
 	go func() {
 		for i, r := range rows {
-			byName[r] = i // want "MR001"
+			byName[r] = i // want "MR001" `^write of byName in .* races with the len`
 			logf("imported %s", r)
 		}
 		close(done)
@@ -56,7 +56,7 @@ func (r *Retrier) Do(key string, f func() error) error {
 		return nil
 	}
 	if errors.Is(err, ErrFatal) {
-		delete(r.failures, key) // want "MR001"
+		delete(r.failures, key) // want "MR001" `^delete of r\.failures in .* races with the same line`
 		return err
 	}
 	r.Fail(key)

@@ -22,7 +22,7 @@ func (p *Presence) Start() { go p.run() }
 
 func (p *Presence) run() {
 	for id := range p.events {
-		p.online[id] = time.Now() // want "MR001"
+		p.online[id] = time.Now() // want "MR001" `^write of p\.online in .* races with the len`
 	}
 }
 
@@ -84,7 +84,7 @@ func LimitedNotExclusive(keys []string) map[string]int {
 	for _, k := range keys {
 		go func() {
 			sem <- struct{}{}
-			out[k] = len(k) // want "MR001"
+			out[k] = len(k) // want "MR001" `^write of out in .* races with the same line`
 			<-sem
 			done <- true
 		}()

@@ -13,7 +13,7 @@ func TestFixtureA(t *testing.T) {
 
 func TestFixtureB(t *testing.T) {
 	t.Parallel()
-	seenFixtures["b"] = true // want "MR001"
+	seenFixtures["b"] = true // want "MR001" `^write of seenFixtures \(mr001\.seenFixtures\) in .* races with the write`
 }
 
 var sequentialFixtures = map[string]bool{}

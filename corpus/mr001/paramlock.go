@@ -26,5 +26,5 @@ func (t *Table) get(k string, doLock bool) int {
 		t.mu.Lock()
 		defer t.mu.Unlock()
 	}
-	return t.rows[k] // want "MR001"
+	return t.rows[k] // want "MR001" `^read of t\.rows in .* races with the write`
 }

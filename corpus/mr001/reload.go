@@ -9,7 +9,7 @@ type Settings struct {
 func (s *Settings) Watch() {
 	go func() {
 		for fresh := range s.events {
-			s.values = fresh // want "MR001"
+			s.values = fresh // want "MR001" `^reassignment of s\.values in .* races with the read`
 		}
 	}()
 }

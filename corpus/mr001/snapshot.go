@@ -42,5 +42,5 @@ func (p *ConnSet) Count() int {
 
 // Case: Peek reads the field with no lock while Reset reassigns it.
 func (p *ConnSet) Peek(c string) bool {
-	return p.conns[c] // want "MR001"
+	return p.conns[c] // want "MR001" `^read of p\.conns in .* races with the reassignment`
 }

@@ -39,13 +39,13 @@ func (s *SessionStore) Get(id string) (Session, bool) {
 
 // Case: Len reads the map without the lock that Put holds.
 func (s *SessionStore) Len() int {
-	return len(s.sessions) // want "MR001"
+	return len(s.sessions) // want "MR001" `^len of s\.sessions in .* races with the write`
 }
 
 // Case: the forced path of Revoke deletes and returns early without taking the lock.
 func (s *SessionStore) Revoke(id string, force bool) {
 	if force {
-		delete(s.sessions, id) // want "MR001"
+		delete(s.sessions, id) // want "MR001" `^delete of s\.sessions in .* races with the read`
 		return
 	}
 	s.mu.Lock()
@@ -78,8 +78,8 @@ func (lm *LockedMap[K, V]) Load(k K) (V, bool) {
 
 // Case: a generic type's Keys method reads len and ranges without the lock.
 func (lm *LockedMap[K, V]) Keys() []K {
-	keys := make([]K, 0, len(lm.m)) // want "MR001"
-	for k := range lm.m {           // want "MR001"
+	keys := make([]K, 0, len(lm.m)) // want "MR001" `^len of lm\.m in .* races with the write`
+	for k := range lm.m {           // want "MR001" `^range of lm\.m in .* races with the write`
 		keys = append(keys, k)
 	}
 	return keys
@@ -105,5 +105,5 @@ func (q *QuotaTable) Charge(tenant string, n int64) bool {
 
 // Case: Reset clears the map without the embedded mutex that Charge takes.
 func (q *QuotaTable) Reset() {
-	clear(q.used) // want "MR001"
+	clear(q.used) // want "MR001" `^clear of q\.used in .* races with the read`
 }

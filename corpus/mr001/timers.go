@@ -17,7 +17,7 @@ func (e *Expiring) Add(id int, v string) {
 	e.mu.Lock()
 	e.items[id] = v
 	e.mu.Unlock()
-	time.AfterFunc(time.Minute, func() { delete(e.items, id) }) // want "MR001"
+	time.AfterFunc(time.Minute, func() { delete(e.items, id) }) // want "MR001" `^delete of e\.items in .* races with the write`
 }
 
 // GuardedExpiring's timers take the lock.

@@ -10,7 +10,7 @@ func RenderThumbnails(images []string, render func(string) []byte) map[string][]
 	var wg sync.WaitGroup
 	for _, img := range images {
 		wg.Go(func() {
-			thumbs[img] = render(img) // want "MR001"
+			thumbs[img] = render(img) // want "MR001" `^write of thumbs in .* races with the same line`
 		})
 	}
 	wg.Wait()

@@ -21,7 +21,7 @@ func (w *Watcher) loop() {
 }
 
 // Case: SetLimit writes the map the loop reads.
-func (w *Watcher) SetLimit(k string, n int) { w.limits[k] = n } // want "MR001"
+func (w *Watcher) SetLimit(k string, n int) { w.limits[k] = n } // want "MR001" `^write of w\.limits in .* races with the read`
 
 // Negative: Limit only reads it, like the loop; nothing shows two clients calling Limit and
 // SetLimit at once.

@@ -28,7 +28,7 @@ func CountKinds(jobs <-chan Job, workers int) map[string]int {
 func countWorker(jobs <-chan Job, counts map[string]int, wg *sync.WaitGroup) {
 	defer wg.Done()
 	for j := range jobs {
-		counts[j.Kind]++ // want "MR001"
+		counts[j.Kind]++ // want "MR001" `^write of counts in .* races with the same line`
 	}
 }
 
@@ -41,7 +41,7 @@ func FetchSizes(urls []string, fetch func(string) (int, error)) map[string]int {
 		go func() {
 			defer wg.Done()
 			if n, err := fetch(u); err == nil {
-				sizes[u] = n // want "MR001"
+				sizes[u] = n // want "MR001" `^write of sizes in .* races with the same line`
 			}
 		}()
 	}
@@ -65,10 +65,10 @@ func BatchEvents(events <-chan Event, window time.Duration, flush func(key strin
 		for k, n := range batch {
 			flush(k, n)
 		}
-		clear(batch) // want "MR001"
+		clear(batch) // want "MR001" `^clear of batch in .* races with the read`
 	})
 	for ev := range events {
-		batch[ev.Key] += ev.Delta // want "MR001"
+		batch[ev.Key] += ev.Delta // want "MR001" `^write of batch in .* races with the range`
 	}
 }
 
@@ -84,7 +84,7 @@ func WarmCaches(users, orgs []string) error {
 	})
 	g.Go(func() error {
 		for _, o := range orgs {
-			loaded["org:"+o] = time.Now() // want "MR001"
+			loaded["org:"+o] = time.Now() // want "MR001" `^write of loaded in .* races with the write`
 		}
 		return nil
 	})
@@ -101,7 +101,7 @@ func TallyVotes(p *Pool, ballots []Ballot) map[string]int {
 	tally := make(map[string]int)
 	for _, b := range ballots {
 		p.Submit(func() {
-			tally[b.Candidate]++ // want "MR001"
+			tally[b.Candidate]++ // want "MR001" `^write of tally in .* races with the same line`
 		})
 	}
 	log.Printf("queued %d ballots, %d candidates so far", len(ballots), len(tally))

@@ -15,7 +15,7 @@ func OuterReadInnerWrite() string {
 	}()
 	go func() {
 		defer wg.Done()
-		m["users"][123] = "alice" // want "MR002"
+		m["users"][123] = "alice" // want "MR002" `^the inner map m\["users"\] is used with no lock.*\(read at`
 	}()
 	wg.Wait()
 	return name
@@ -25,12 +25,12 @@ func OuterReadInnerWrite() string {
 func RotateTenant(usage map[string]map[string]int64, tenant string, emit func(user string, bytes int64)) {
 	perUser := usage[tenant]
 	go drainUsage(perUser, emit)
-	perUser["rotated-by-admin"] = 0 // want "MR002"
+	perUser["rotated-by-admin"] = 0 // want "MR002" `^the inner map perUser \(usage\[…\]\) is used with no lock.*\(range at`
 }
 
 func drainUsage(perUser map[string]int64, emit func(string, int64)) {
 	for user, n := range perUser {
 		emit(user, n)
 	}
-	clear(perUser) // want "MR002"
+	clear(perUser) // want "MR002" `^the inner map perUser \(usage\[…\]\) is used with no lock.*\(write at`
 }

@@ -11,7 +11,7 @@ func TestApplyOverridesParallel(t *testing.T) {
 	for _, tc := range []struct{ name, host string }{{"staging", "db.staging"}, {"prod", "db.prod"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			cfg["db"]["host"] = tc.host // want "MR002"
+			cfg["db"]["host"] = tc.host // want "MR002" `^the inner map cfg\["db"\] is used with no lock.*\(write at`
 			if got := cfg["db"]["host"]; got != tc.host {
 				t.Errorf("host = %q, want %q", got, tc.host)
 			}

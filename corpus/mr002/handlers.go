@@ -35,7 +35,7 @@ func cartTotal(w http.ResponseWriter, r *http.Request) {
 	items := carts[r.FormValue("user")]
 	cartsMu.Unlock()
 	total := 0
-	for _, qty := range items { // want "MR002"
+	for _, qty := range items { // want "MR002" `^the inner map items \(carts\[…\]\) was fetched under the lock.*\(write at`
 		total += qty
 	}
 	fmt.Fprintln(w, total)
@@ -43,7 +43,7 @@ func cartTotal(w http.ResponseWriter, r *http.Request) {
 
 // Case: a handler clears a user's inner map with no lock at all.
 func clearCart(w http.ResponseWriter, r *http.Request) {
-	clear(carts[r.FormValue("user")]) // want "MR002"
+	clear(carts[r.FormValue("user")]) // want "MR002" `^the inner map carts\[r\.FormValue\("user"\)\] \(carts\[…\]\) is used with no lock.*\(read at`
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -36,7 +36,7 @@ func (s *TenantSessions) Touch(tenant, id string, at time.Time) {
 	if !ok {
 		return
 	}
-	sessions[id] = at // want "MR002"
+	sessions[id] = at // want "MR002" `^the inner map sessions \(TenantSessions\.byTenant\[…\]\) was fetched under the lock.*\(range at`
 }
 
 // Case: Active ranges over the inner map after the read lock is released.
@@ -45,7 +45,7 @@ func (s *TenantSessions) Active(tenant string, since time.Time) int {
 	sessions := s.byTenant[tenant]
 	s.mu.RUnlock()
 	n := 0
-	for _, at := range sessions { // want "MR002"
+	for _, at := range sessions { // want "MR002" `^the inner map sessions \(TenantSessions\.byTenant\[…\]\) was fetched under the lock.*\(write at`
 		if at.After(since) {
 			n++
 		}
@@ -91,7 +91,7 @@ func (c *Catalog) Put(tenant, region string, p Product) {
 
 // Case: three-level nesting; Lookup reads the innermost map with no lock while Put writes it.
 func (c *Catalog) Lookup(tenant, region string, id int) (Product, bool) {
-	p, ok := c.products[tenant][region][id] // want "MR002"
+	p, ok := c.products[tenant][region][id] // want "MR002" `^the inner map c\.products\[tenant\] \(Catalog\.products\[…\]\) is used with no lock.*\(write at`
 	return p, ok
 }
 

@@ -27,7 +27,7 @@ func RegisterACLRoutes(mux *http.ServeMux) {
 // Case: granting a permission through the group map races with checking it through the user map.
 func grantToGroup(w http.ResponseWriter, r *http.Request) {
 	if perms, ok := aclByGroup[r.FormValue("group")]; ok {
-		perms[r.FormValue("perm")] = true // want "MR003"
+		perms[r.FormValue("perm")] = true // want "MR003" `^perms and aclByUser\[r\.FormValue\("user"\)\] \(.*\) are one inner map .*this write races with the read`
 	}
 }
 
@@ -49,7 +49,7 @@ func StartFailover(nodes map[int]*Node, check func(*Node) bool, list func(id int
 	go func() {
 		for id, n := range pools["eu"]["web"] {
 			if !check(n) {
-				delete(pools["eu"]["web"], id) // want "MR003"
+				delete(pools["eu"]["web"], id) // want "MR003" `^pools\["eu"\]\["web"\] and pools\["us"\]\["web"\] \(.*\) are one inner map .*this delete races with the range`
 			}
 		}
 	}()

@@ -15,7 +15,7 @@ func SharedInnerAcrossKeys() {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		m["a"][1] = "x" // want "MR003"
+		m["a"][1] = "x" // want "MR003" `^m\["a"\] and m\["b"\] \(.*\) are one inner map .*this write races with the read`
 	}()
 	go func() {
 		defer wg.Done()
@@ -35,7 +35,7 @@ func SharedInnerBothWrite() {
 		m["a"][1] = "x"
 		close(done)
 	}()
-	m["b"][2] = "y" // want "MR003"
+	m["b"][2] = "y" // want "MR003" `^m\["b"\] and m\["a"\] \(.*\) are one inner map .*this write races with the write`
 	<-done
 }
 

@@ -37,7 +37,7 @@ func (d *Directory) SetAttr(name, key, value string) {
 
 // Case: AttrByEmail reads the shared attribute map through the other outer map, without the lock.
 func (d *Directory) AttrByEmail(email, key string) string {
-	return d.byEmail[email][key] // want "MR003"
+	return d.byEmail[email][key] // want "MR003" `^d\.byEmail\[email\] and attrs \(.*\) are one inner map .*this read races with the write`
 }
 
 // Negative: AttrByName reads through byName under the same lock that SetAttr holds.

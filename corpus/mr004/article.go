@@ -11,9 +11,9 @@ func LazyInitNoLock(keys []string) map[string]map[int]string {
 		go func() {
 			defer wg.Done()
 			if m[k] == nil {
-				m[k] = make(map[int]string) // want "MR004"
+				m[k] = make(map[int]string) // want "MR004" `^m\[k\] is checked at .* and created here with no lock`
 			}
-			m[k][i] = "v" // want "MR002"
+			m[k][i] = "v" // want "MR002" `^the inner map m\[k\] is used with no lock.*\(write at`
 		}()
 	}
 	wg.Wait()
@@ -44,9 +44,9 @@ func indexDocs(docs <-chan Doc, postings map[string]map[int]bool, wg *sync.WaitG
 	for d := range docs {
 		for _, term := range d.Terms {
 			if postings[term] == nil {
-				postings[term] = make(map[int]bool) // want "MR004"
+				postings[term] = make(map[int]bool) // want "MR004" `^postings\[term\] is checked at .* and created here with no lock`
 			}
-			postings[term][d.ID] = true // want "MR002"
+			postings[term][d.ID] = true // want "MR002" `^the inner map postings\[term\] is used with no lock.*\(write at`
 		}
 	}
 }

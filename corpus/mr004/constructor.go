@@ -21,7 +21,7 @@ func (s *Shards) shard(n int) map[string][]byte {
 	}
 	m = newShard()
 	s.mu.Lock()
-	s.shards[n] = m // want "MR004"
+	s.shards[n] = m // want "MR004" `^s\.shards\[n\] is created here under Lock .* but was checked .* outside this critical section`
 	s.mu.Unlock()
 	return m
 }

@@ -24,7 +24,7 @@ func handleAPI(w http.ResponseWriter, r *http.Request) {
 	limitsMu.RUnlock()
 	if !ok {
 		limitsMu.Lock()
-		limits[client] = map[string]int{} // want "MR004"
+		limits[client] = map[string]int{} // want "MR004" `^limits\[client\] is created here under Lock .* but was checked .* outside this critical section`
 		limitsMu.Unlock()
 	}
 	limitsMu.Lock()
@@ -50,7 +50,7 @@ type Inbox struct {
 func (h *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	user := r.Header.Get("X-User")
 	if _, ok := h.byUser[user]; !ok {
-		h.byUser[user] = make(map[string]Message) // want "MR004"
+		h.byUser[user] = make(map[string]Message) // want "MR004" `^h\.byUser\[user\] is checked at .* and created here with no lock`
 	}
 	fmt.Fprintf(w, "%d messages\n", len(h.byUser[user]))
 }

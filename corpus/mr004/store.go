@@ -21,7 +21,7 @@ func (r *Rooms) Join(room, user string, c *Conn) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !exists {
-		r.rooms[room] = make(map[string]*Conn) // want "MR004"
+		r.rooms[room] = make(map[string]*Conn) // want "MR004" `^r\.rooms\[room\] is created here under Lock .* but was checked .* outside this critical section`
 	}
 	r.rooms[room][user] = c
 }
@@ -47,7 +47,7 @@ func (s *Series) Observe(name, labels string, v float64) {
 	if inner == nil {
 		inner = make(map[string]float64)
 		s.mu.Lock()
-		s.byName[name] = inner // want "MR004"
+		s.byName[name] = inner // want "MR004" `^s\.byName\[name\] is created here under Lock .* but was checked .* outside this critical section`
 		s.mu.Unlock()
 	}
 	s.mu.Lock()
@@ -72,7 +72,7 @@ func (s *Subscriptions) Subscribe(topic, id string, ch chan<- Event) {
 	if !ok {
 		subs := make(map[string]chan<- Event)
 		s.mu.Lock()
-		s.topics[topic] = subs // want "MR004"
+		s.topics[topic] = subs // want "MR004" `^s\.topics\[topic\] is created here under Lock .* but was checked .* outside this critical section`
 		s.mu.Unlock()
 	}
 	s.mu.Lock()
@@ -109,7 +109,7 @@ func (ix *PageIndex) Put(tenant, coll string, p Page) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if colls == nil {
-		ix.pages[tenant] = map[string]map[int]Page{} // want "MR004"
+		ix.pages[tenant] = map[string]map[int]Page{} // want "MR004" `^ix\.pages\[tenant\] is created here under Lock .* but was checked .* outside this critical section`
 	}
 	if ix.pages[tenant][coll] == nil {
 		ix.pages[tenant][coll] = map[int]Page{}
@@ -131,7 +131,7 @@ func (ix *Index[K, V]) Add(k K, tag string, v V) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if inner == nil {
-		ix.m[k] = map[string][]V{tag: {v}} // want "MR004"
+		ix.m[k] = map[string][]V{tag: {v}} // want "MR004" `^ix\.m\[k\] is created here under Lock .* but was checked .* outside this critical section`
 		return
 	}
 	ix.m[k][tag] = append(ix.m[k][tag], v)

@@ -10,7 +10,7 @@ type TenantQuotas struct {
 // Case: a lazily created inner map: Load misses, Store of a new plain map.
 func (q *TenantQuotas) Ensure(tenant string) {
 	if _, ok := q.byTenant.Load(tenant); !ok {
-		q.byTenant.Store(tenant, map[string]int{}) // want "MR005"
+		q.byTenant.Store(tenant, map[string]int{}) // want "MR005" `^Store on q\.byTenant after a Load of the same key`
 	}
 }
 
@@ -20,7 +20,7 @@ func (q *TenantQuotas) Set(tenant, resource string, n int) {
 	if !ok {
 		return
 	}
-	v.(map[string]int)[resource] = n // want "MR005"
+	v.(map[string]int)[resource] = n // want "MR005" `^v\.\(…\) is a plain map loaded from a sync\.Map and written here`
 }
 
 // Case: the loaded plain map is bound to a local, then incremented and deleted from.
@@ -31,10 +31,10 @@ func (q *TenantQuotas) Consume(tenant, resource string) bool {
 	}
 	quotas := v.(map[string]int)
 	if quotas[resource] <= 0 {
-		delete(quotas, resource) // want "MR005"
+		delete(quotas, resource) // want "MR005" `^quotas is a plain map loaded from a sync\.Map and written here`
 		return false
 	}
-	quotas[resource]-- // want "MR005"
+	quotas[resource]-- // want "MR005" `^quotas is a plain map loaded from a sync\.Map and written here`
 	return true
 }
 

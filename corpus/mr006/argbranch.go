@@ -17,9 +17,9 @@ func treeAccess(method, key string, val any) any {
 	case http.MethodGet:
 		return tree[key]
 	case http.MethodDelete:
-		delete(tree, key) // want "MR006"
+		delete(tree, key) // want "MR006" `^delete of tree while only a read lock is held \(RLock at`
 	default:
-		tree[key] = val // want "MR006"
+		tree[key] = val // want "MR006" `^write of tree while only a read lock is held \(RLock at`
 	}
 	return nil
 }
@@ -54,7 +54,7 @@ func countHit(count bool, key string) int {
 	if !count {
 		return hits[key]
 	}
-	hits[key]++ // want "MR006"
+	hits[key]++ // want "MR006" `^write of hits while only a read lock is held \(RLock at`
 	return hits[key]
 }
 

@@ -32,7 +32,7 @@ func (c *Cache) Get(key string) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	c.hits[key]++ // want "MR006"
+	c.hits[key]++ // want "MR006" `^write of c\.hits while only a read lock is held \(RLock at`
 	return e.value, true
 }
 
@@ -45,7 +45,7 @@ func (c *Cache) Peek(key string) ([]byte, bool) {
 		return nil, false
 	}
 	if time.Now().After(e.expires) {
-		delete(c.items, key) // want "MR006"
+		delete(c.items, key) // want "MR006" `^delete of c\.items while only a read lock is held \(RLock at`
 		return nil, false
 	}
 	return e.value, true
@@ -54,8 +54,8 @@ func (c *Cache) Peek(key string) ([]byte, bool) {
 // Case: Flush clears both maps, but took RLock by mistake.
 func (c *Cache) Flush() {
 	c.mu.RLock()
-	clear(c.items) // want "MR006"
-	clear(c.hits)  // want "MR006"
+	clear(c.items) // want "MR006" `^clear of c\.items while only a read lock is held \(RLock at`
+	clear(c.hits)  // want "MR006" `^clear of c\.hits while only a read lock is held \(RLock at`
 	c.mu.RUnlock()
 }
 

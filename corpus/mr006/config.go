@@ -13,7 +13,7 @@ var (
 // Case: a package-level RWMutex read-locked around a write in an admin handler.
 func setOverride(w http.ResponseWriter, r *http.Request) {
 	overridesMu.RLock()
-	overrides[r.FormValue("key")] = r.FormValue("value") // want "MR006"
+	overrides[r.FormValue("key")] = r.FormValue("value") // want "MR006" `^write of overrides while only a read lock is held \(RLock at`
 	overridesMu.RUnlock()
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -42,7 +42,7 @@ type Registry struct {
 func (r *Registry) AddEndpoint(service, addr string) {
 	r.RLock()
 	defer r.RUnlock()
-	r.endpoints[service] = append(r.endpoints[service], addr) // want "MR006"
+	r.endpoints[service] = append(r.endpoints[service], addr) // want "MR006" `^write of r\.endpoints while only a read lock is held \(RLock at`
 }
 
 // Endpoints returns a copy of the service's endpoints under the read lock.
@@ -65,7 +65,7 @@ func (t *Table[K, V]) GetOrDefault(k K, def V) V {
 	if v, ok := t.rows[k]; ok {
 		return v
 	}
-	t.rows[k] = def // want "MR006"
+	t.rows[k] = def // want "MR006" `^write of t\.rows while only a read lock is held \(RLock at`
 	return def
 }
 

@@ -35,7 +35,7 @@ func (s *Sessions) Touch(tenant, id string, sess *Session) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if _, ok := s.byTenant[tenant]; ok {
-		s.byTenant[tenant][id] = sess // want "MR006"
+		s.byTenant[tenant][id] = sess // want "MR006" `^write of s\.byTenant\[tenant\] while only a read lock is held \(RLock at`
 	}
 }
 
@@ -46,8 +46,8 @@ func (s *Sessions) Seen(tenant, id string, now time.Time) {
 	if _, ok := s.byTenant[tenant][id]; !ok {
 		return
 	}
-	s.byTenant[tenant][id].LastSeen = now // want "MR006"
-	s.byTenant[tenant][id].Requests++     // want "MR006"
+	s.byTenant[tenant][id].LastSeen = now // want "MR006" `^field write of s\.byTenant\[tenant\]\[id\] while only a read lock is held \(RLock at`
+	s.byTenant[tenant][id].Requests++     // want "MR006" `^field write of s\.byTenant\[tenant\]\[id\] while only a read lock is held \(RLock at`
 }
 
 // Negative: Account adds to an atomic counter inside the session; a method call, not a field write.

@@ -28,7 +28,7 @@ func (c *Counters) Set(key string, n int) {
 // Case: get-then-set inside an exported method; each call locks, the pair does not.
 func (c *Counters) Incr(key string) {
 	n := c.Get(key)
-	c.Set(key, n+1) // want "MR007"
+	c.Set(key, n+1) // want "MR007" `^c\.m is written back from a value read at .* in an earlier critical section`
 }
 
 // Negative: Add reads and writes in one critical section.
@@ -73,7 +73,7 @@ func CountWords(c *Counters, words []string) {
 		go func() {
 			defer wg.Done()
 			n := c.Get(w)
-			c.Set(w, n+1) // want "MR007"
+			c.Set(w, n+1) // want "MR007" `^c\.m is written back from a value read at .* in an earlier critical section`
 		}()
 	}
 	wg.Wait()

@@ -22,7 +22,7 @@ func (l *Limiter) Allow(key string) bool {
 		return false
 	}
 	l.mu.Lock()
-	l.counts[key] = n + 1 // want "MR007"
+	l.counts[key] = n + 1 // want "MR007" `^l\.counts is written back from a value read at .* in an earlier critical section`
 	l.mu.Unlock()
 	return true
 }
@@ -63,7 +63,7 @@ func (l *Ledger) Withdraw(acct string, amount int64) error {
 		return ErrInsufficient
 	}
 	l.mu.Lock()
-	l.balances[acct] = bal - amount // want "MR007"
+	l.balances[acct] = bal - amount // want "MR007" `^l\.balances is written back from a value read at .* in an earlier critical section`
 	l.mu.Unlock()
 	return nil
 }
@@ -94,7 +94,7 @@ func (t *Timeline) Publish(user string, p Post) {
 	t.mu.Unlock()
 	p.At = time.Now()
 	t.mu.Lock()
-	t.byUser[user] = append(posts, p) // want "MR007"
+	t.byUser[user] = append(posts, p) // want "MR007" `^t\.byUser is written back from a value read at .* in an earlier critical section`
 	t.mu.Unlock()
 }
 

@@ -42,7 +42,7 @@ func (u *Users) RecordLogin(id string, at time.Time) {
 	}
 	usr.Logins++
 	usr.LastLogin = at
-	u.Put(id, usr) // want "MR007"
+	u.Put(id, usr) // want "MR007" `^u\.byID is written back from a value read at .* in an earlier critical section`
 }
 
 // Negative: Suspend modifies the struct value inside one critical section.
@@ -74,7 +74,7 @@ func (p *PathHits) Record(tenant, path string) {
 		return
 	}
 	p.mu.Lock()
-	p.hits[tenant][path] = n + 1 // want "MR007"
+	p.hits[tenant][path] = n + 1 // want "MR007" `^p\.hits\[tenant\] is written back from a value read at .* in an earlier critical section`
 	p.mu.Unlock()
 }
 
@@ -101,7 +101,7 @@ func (s *Store[K, V]) Save(k K, v V) {
 // Case: a generic Update built from Load and Save.
 func (s *Store[K, V]) Update(k K, f func(V) V) {
 	v := s.Load(k)
-	s.Save(k, f(v)) // want "MR007"
+	s.Save(k, f(v)) // want "MR007" `^s\.m is written back from a value read at .* in an earlier critical section`
 }
 
 // Negative: Modify applies f inside one critical section.

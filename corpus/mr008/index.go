@@ -37,8 +37,8 @@ func (ix *Index) Region(tenant, region string) map[int]Doc {
 // Case: three levels; Titles reads len and ranges over the innermost map after the getter released the lock.
 func (ix *Index) Titles(tenant, region string) []string {
 	docs := ix.Region(tenant, region)
-	titles := make([]string, 0, len(docs)) // want "MR008"
-	for _, d := range docs {               // want "MR008"
+	titles := make([]string, 0, len(docs)) // want "MR008" `^len of docs \(Index\.docs\[…\]\[…\]\): Index\.Region returned this map from inside its critical section`
+	for _, d := range docs {               // want "MR008" `^range of docs \(Index\.docs\[…\]\[…\]\): Index\.Region returned this map from inside its critical section`
 		titles = append(titles, d.Title)
 	}
 	return titles
@@ -82,7 +82,7 @@ func LookupAll[K comparable, V any](s *Snapshotter[K, V], keys []K, found func(K
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if v, ok := s.View()[k]; ok { // want "MR008"
+			if v, ok := s.View()[k]; ok { // want "MR008" `^read of s\.View\(\) \(Snapshotter\.m\): Snapshotter\.View returned this map from inside its critical section`
 				found(k, v)
 			}
 		}()

@@ -35,7 +35,7 @@ func (r *Registry) All() map[string]Endpoint {
 
 // Case: an HTTP handler ranges over the whole map All returned while Register writes it.
 func (r *Registry) handleList(w http.ResponseWriter, req *http.Request) {
-	for name, e := range r.All() { // want "MR008"
+	for name, e := range r.All() { // want "MR008" `^range of r\.All\(\) \(Registry\.endpoints\): Registry\.All returned this map from inside its critical section`
 		fmt.Fprintf(w, "%s %s %d\n", name, e.Addr, e.Weight)
 	}
 }
@@ -43,7 +43,7 @@ func (r *Registry) handleList(w http.ResponseWriter, req *http.Request) {
 // Case: a time.AfterFunc callback reads len of the returned map.
 func (r *Registry) ReportSizeAfter(d time.Duration, report func(int)) {
 	time.AfterFunc(d, func() {
-		report(len(r.All())) // want "MR008"
+		report(len(r.All())) // want "MR008" `^len of r\.All\(\) \(Registry\.endpoints\): Registry\.All returned this map from inside its critical section`
 	})
 }
 
@@ -79,7 +79,7 @@ type VHost struct{}
 
 // Case: ServeHTTP indexes the map routesFor returned while the admin handler adds routes.
 func (VHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h, ok := routesFor(r.Host)[r.URL.Path] // want "MR008"
+	h, ok := routesFor(r.Host)[r.URL.Path] // want "MR008" `^read of routesFor\(r\.Host\) \(mr008\.routes\[…\]\): routesFor returned this map from inside its critical section`
 	if !ok {
 		http.NotFound(w, r)
 		return

@@ -38,7 +38,7 @@ func (s *TenantStore) Sessions(tenant string) map[string]Session {
 // Case: ActiveCount ranges over the map Sessions returned, after Sessions released the lock.
 func (s *TenantStore) ActiveCount(tenant string, now time.Time) int {
 	n := 0
-	for _, sess := range s.Sessions(tenant) { // want "MR008"
+	for _, sess := range s.Sessions(tenant) { // want "MR008" `^range of s\.Sessions\(tenant\) \(TenantStore\.byTenant\[…\]\): TenantStore\.Sessions returned this map from inside its critical section`
 		if sess.Expires.After(now) {
 			n++
 		}
@@ -49,7 +49,7 @@ func (s *TenantStore) ActiveCount(tenant string, now time.Time) int {
 // Case: a caller deletes from the returned inner map.
 func (s *TenantStore) Logout(tenant, id string) {
 	sessions := s.Sessions(tenant)
-	delete(sessions, id) // want "MR008"
+	delete(sessions, id) // want "MR008" `^delete of sessions \(TenantStore\.byTenant\[…\]\): TenantStore\.Sessions returned this map from inside its critical section`
 }
 
 // Negative: SessionsCopy returns maps.Clone of the inner map; callers own the copy.
@@ -109,7 +109,7 @@ func (p *Prefs) For(user string) map[string]string {
 // Case: a caller writes into the inner map For returned, without the lock.
 func (p *Prefs) SetTheme(user, theme string) {
 	prefs := p.For(user)
-	prefs["theme"] = theme // want "MR008"
+	prefs["theme"] = theme // want "MR008" `^write of prefs \(Prefs\.byUser\[…\]\): Prefs\.For returned this map from inside its critical section`
 }
 
 // Negative: a helper that expects the caller to hold p.mu returns the inner map; the caller uses it under the lock.

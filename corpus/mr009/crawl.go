@@ -35,7 +35,7 @@ func Crawl(urls []string, fetch func(string) int) map[string]int {
 			defer wg.Done()
 			code := fetch(u)
 			resultsMu.Lock()
-			results[u] = code // want "MR009"
+			results[u] = code // want "MR009" `^write of results holds Lock at .*, but the len at .* holds Lock at`
 			resultsMu.Unlock()
 		}()
 	}

@@ -22,7 +22,7 @@ var (
 func handleInstall(w http.ResponseWriter, r *http.Request) {
 	p := Plugin{Name: r.FormValue("name"), Version: r.FormValue("version")}
 	registryMu.Lock()
-	plugins[p.Name] = p // want "MR009"
+	plugins[p.Name] = p // want "MR009" `^write of plugins \(mr009\.plugins\) holds Lock at .*, but the read at .* holds Lock at`
 	registryMu.Unlock()
 	w.WriteHeader(http.StatusCreated)
 }
@@ -71,7 +71,7 @@ func StartFlagReloader(mux *http.ServeMux, load func() map[string]bool, every ti
 			next := load()
 			reloadMu.Lock()
 			for name, on := range next {
-				flags[name] = on // want "MR009"
+				flags[name] = on // want "MR009" `^write of flags holds Lock at .*, but the read at .* holds RLock at`
 			}
 			reloadMu.Unlock()
 		}

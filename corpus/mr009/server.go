@@ -15,7 +15,7 @@ type Server struct {
 // Case: Record writes hits under statsMu ...
 func (s *Server) Record(path string) {
 	s.statsMu.Lock()
-	s.hits[path]++ // want "MR009"
+	s.hits[path]++ // want "MR009" `^write of s\.hits holds Lock at .*, but the len at .* holds RLock at`
 	s.statsMu.Unlock()
 }
 
@@ -70,7 +70,7 @@ func (c *LRU) Evict(keys []string) {
 	c.evictMu.Lock()
 	defer c.evictMu.Unlock()
 	for _, k := range keys {
-		delete(c.items, k) // want "MR009"
+		delete(c.items, k) // want "MR009" `^delete of c\.items holds Lock at .*, but the read at .* holds Lock at`
 	}
 }
 

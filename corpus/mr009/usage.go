@@ -23,7 +23,7 @@ func (u *Usage) Add(tenant, metric string, n int64) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if inner, ok := u.byTenant[tenant]; ok {
-		inner[metric] += n // want "MR009"
+		inner[metric] += n // want "MR009" `^write of inner \(Usage\.byTenant\[…\]\) holds Lock at .*, but the range at .* holds Lock at`
 	}
 }
 
@@ -34,7 +34,7 @@ func (u *Usage) Flush(tenant string, emit func(string, int64)) {
 	for metric, n := range u.byTenant[tenant] {
 		emit(metric, n)
 	}
-	clear(u.byTenant[tenant]) // want "MR009"
+	clear(u.byTenant[tenant]) // want "MR009" `^clear of u\.byTenant\[tenant\] \(Usage\.byTenant\[…\]\) holds Lock at .*, but the read at .* holds Lock at`
 }
 
 // Ledger has an account lock and an audit lock.

@@ -21,39 +21,8 @@ import (
 	"unsafe"
 )
 
-// Record kinds; src/race/trace.rs has the same table.
-const (
-	kAlloc    = 1
-	kRead     = 2
-	kWrite    = 3
-	kDelete   = 4
-	kRange    = 5
-	kLen      = 6
-	kClear    = 7
-	kUpdate   = 8 // atomic read-modify-write of one key (sync.Map LoadOrStore, Swap, ...)
-	kFetch    = 9 // an inner map read out of an outer map
-	kFork     = 10
-	kStart    = 11
-	kEnd      = 12
-	kUnknownG = 13
-	kEnter    = 14 // entry of a function that holds a static finding (a probe)
-	kFree     = 15 // the map at a was freed
-	kAcquire  = 20
-	kRelease  = 21
-	kSyncRel  = 30
-	kSyncAcq  = 31
-	kStackDef = 50
-	kKeyDef   = 51
-	kStalled  = 252 // recording stopped: maprace stopped reading the trace
-	kBudget   = 253 // recording stopped: the trace reached its disk budget (a: the budget in bytes)
-	kChunkEnd = 254 // the segment is full: the next record is in the next segment
-)
-
-const (
-	fKey      = 1
-	fReadMode = 2
-	fSyncMap  = 4
-)
+// The record kinds (kAlloc, ...) and flags (fKey, ...) are in kinds_gen.go, generated from
+// src/race/trace.rs, the reader.
 
 var (
 	mu       sync.Mutex

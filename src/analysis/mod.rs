@@ -4,6 +4,7 @@
 //! racy lazy inits, split read-modify-writes, `sync.Map` sequences, writes under `RLock`.
 
 pub mod budget;
+pub mod models;
 mod pairs;
 pub mod path;
 mod refs;
@@ -527,7 +528,7 @@ impl<'p> Analyzer<'p> {
                 // A spawning method of a type whose methods run concurrently is one of them
                 // (an `Add` arming a timer); otherwise it is setup (`Start`): its goroutines
                 // run alongside the entries, its body is left out (below).
-                if spawners.contains(*id) && !(locked || registered) && *name != "ServeHTTP" {
+                if spawners.contains(*id) && !(locked || registered) && *name != models::HTTP_HANDLER_METHOD {
                     continue;
                 }
                 // Setup methods (`Provision`, `Start`, `RegisterX`) run once, before the type is
@@ -537,10 +538,10 @@ impl<'p> Analyzer<'p> {
                     has_entry = true;
                     continue;
                 }
-                if ((locked || registered) && exported) || *name == "ServeHTTP" {
+                if ((locked || registered) && exported) || *name == models::HTTP_HANDLER_METHOD {
                     entries.push((**id, Entry::Concurrent));
                     has_entry = true;
-                    if registered || *name == "ServeHTTP" {
+                    if registered || *name == models::HTTP_HANDLER_METHOD {
                         let f = &prog.funcs[**id as usize];
                         self.handler_sites.insert(Site { file: f.file, span: f.body.span });
                     }

@@ -33,56 +33,9 @@ pub struct FuncType {
     pub results: Vec<Type>,
 }
 
-/// Synchronisation types whose methods the analysis models.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SyncKind {
-    Mutex,
-    RWMutex,
-    WaitGroup,
-    Once,
-    Map,
-    Cond,
-    /// `golang.org/x/sync/errgroup.Group`.
-    ErrGroup,
-    /// `*testing.T` (for `t.Run` / `t.Parallel`).
-    TestingT,
-    /// `*http.ServeMux`.
-    ServeMux,
-}
-
-impl SyncKind {
-    pub fn has_method(self, name: &str) -> bool {
-        match self {
-            SyncKind::Mutex => matches!(name, "Lock" | "Unlock" | "TryLock"),
-            SyncKind::RWMutex => matches!(name, "Lock" | "Unlock" | "TryLock" | "RLock" | "RUnlock" | "TryRLock" | "RLocker"),
-            SyncKind::WaitGroup => matches!(name, "Add" | "Done" | "Wait" | "Go"),
-            SyncKind::Once => name == "Do",
-            SyncKind::Map => matches!(
-                name,
-                "Load" | "Store" | "LoadOrStore" | "LoadAndDelete" | "Delete" | "Swap" | "CompareAndSwap" | "CompareAndDelete" | "Range" | "Clear"
-            ),
-            SyncKind::Cond => matches!(name, "Wait" | "Signal" | "Broadcast"),
-            SyncKind::ErrGroup => matches!(name, "Go" | "Wait" | "TryGo" | "SetLimit"),
-            SyncKind::TestingT => matches!(name, "Run" | "Parallel"),
-            SyncKind::ServeMux => matches!(name, "HandleFunc" | "Handle"),
-        }
-    }
-
-    fn from_qualified(import_path: &str, name: &str) -> Option<SyncKind> {
-        Some(match (import_path, name) {
-            ("sync", "Mutex") => SyncKind::Mutex,
-            ("sync", "RWMutex") => SyncKind::RWMutex,
-            ("sync", "WaitGroup") => SyncKind::WaitGroup,
-            ("sync", "Once") => SyncKind::Once,
-            ("sync", "Map") => SyncKind::Map,
-            ("sync", "Cond") => SyncKind::Cond,
-            ("golang.org/x/sync/errgroup", "Group") => SyncKind::ErrGroup,
-            ("testing", "T") | ("testing", "B") => SyncKind::TestingT,
-            ("net/http", "ServeMux") => SyncKind::ServeMux,
-            _ => return None,
-        })
-    }
-}
+/// The sync primitives are defined with the library models (`analysis/models.rs`, a leaf
+/// module), the one table of what the standard library does.
+pub use crate::analysis::models::SyncKind;
 
 impl Type {
     pub fn is_map(&self) -> bool {
@@ -120,7 +73,7 @@ fn resolve_depth(prog: &Program, file: FileId, te: &TypeExpr, depth: u32) -> Typ
                     None => Type::Unknown,
                 };
             }
-            match prog.import_path(file, pkg_name).and_then(|p| SyncKind::from_qualified(p, name)) {
+            match prog.import_path(file, pkg_name).and_then(|p| crate::analysis::models::sync_type(p, name)) {
                 Some(k) => Type::Sync(k),
                 None => Type::Opaque,
             }

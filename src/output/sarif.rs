@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::report::{Finding, Report};
+use crate::report::{Confidence, Evidence, Finding, Report};
 use crate::rules::RuleId;
 
 /// Where users learn about the tool; SARIF's `informationUri` (from Cargo.toml `homepage`).
@@ -98,11 +98,11 @@ fn result(f: &Finding, base: &Path) -> Value {
     let mut v = json!({
         "ruleId": f.rule.to_string(),
         "ruleIndex": RuleId::all().iter().position(|r| *r == f.rule).unwrap_or(0),
-        "level": "warning",
+        "level": level(f),
         "message": {"text": format!("{} Fix: {}", f.message, f.fix)},
         "locations": [location(&super::repo_path(&f.file, base), f.line, Some(f.column))],
         "relatedLocations": related,
-        "properties": {"evidence": f.evidence.as_str()},
+        "properties": {"evidence": f.evidence.as_str(), "confidence": f.confidence},
     });
     if !stacks.is_empty() {
         v["stacks"] = json!(stacks);
@@ -112,6 +112,18 @@ fn result(f: &Finding, base: &Path) -> Value {
         v["partialFingerprints"] = json!({"maprace/v1": fp});
     }
     v
+}
+
+/// SARIF's `level` from how sure the finding is: a race seen in a run (`race`) is an `error`;
+/// one inferred from the source is a `warning` (the rule's default level); a lower-confidence
+/// one (`--level all`) rests on an assumption the analysis cannot check, so it is a `note`,
+/// which code scanning shows without failing a quality gate.
+fn level(f: &Finding) -> &'static str {
+    match (f.confidence, f.evidence) {
+        (Confidence::Low, _) => "note",
+        (Confidence::High, Evidence::Observed | Evidence::Confirmed) => "error",
+        (Confidence::High, Evidence::Static | Evidence::Predicted) => "warning",
+    }
 }
 
 fn location(path: &str, line: u32, column: Option<u32>) -> Value {

@@ -19,9 +19,16 @@ use crate::race::stream::{Collected, Collector, WINDOW, collect_kept};
 use crate::race::{gorace, process};
 use crate::report::{FileError, Report};
 
-const INSTRUMENT_MAIN: &str = include_str!("../../race/instrument/main.go");
+/// The instrumenter's sources (its tests are not shipped). hooks_gen.go is generated from
+/// the library models (`race::gotables`).
+const INSTRUMENT_FILES: [(&str, &str); 3] = [
+    ("main.go", include_str!("../../race/instrument/main.go")),
+    ("rewrite.go", include_str!("../../race/instrument/rewrite.go")),
+    ("hooks_gen.go", include_str!("../../race/instrument/hooks_gen.go")),
+];
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
-const RT_FILES: [(&str, &str); 16] = [
+const RT_FILES: [(&str, &str); 17] = [
+    ("kinds_gen.go", include_str!("../../race/rt/kinds_gen.go")),
     ("ident.go", include_str!("../../race/rt/ident.go")),
     ("ident_go125.go", include_str!("../../race/rt/ident_go125.go")),
     ("ident_go126.go", include_str!("../../race/rt/ident_go126.go")),
@@ -531,7 +538,7 @@ fn go_version() -> Result<String, RaceError> {
 fn tools() -> Result<Tools, RaceError> {
     let version = go_version()?;
     let mut h = DefaultHasher::new();
-    (INSTRUMENT_MAIN, INSTRUMENT_MOD, RT_FILES, RT_MOD, &version).hash(&mut h);
+    (INSTRUMENT_FILES, INSTRUMENT_MOD, RT_FILES, RT_MOD, &version).hash(&mut h);
     let base = cache_base().join(format!("{:016x}", h.finish()));
     let instrument = base.join("instrument");
     let rt = base.join("rt");
@@ -543,7 +550,9 @@ fn tools() -> Result<Tools, RaceError> {
         for d in [&src, &rt_staging] {
             fs::create_dir_all(d).map_err(io(d))?;
         }
-        write(&src.join("main.go"), INSTRUMENT_MAIN)?;
+        for (name, text) in INSTRUMENT_FILES {
+            write(&src.join(name), text)?;
+        }
         write(&src.join("go.mod"), INSTRUMENT_MOD)?;
         for (name, text) in RT_FILES {
             write(&rt_staging.join(name), text)?;

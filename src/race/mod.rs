@@ -11,6 +11,7 @@ pub mod driver;
 pub mod engine;
 pub mod findings;
 pub mod gorace;
+pub mod gotables;
 pub mod process;
 pub mod probes;
 pub mod static_paths;

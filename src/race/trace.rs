@@ -20,7 +20,8 @@ pub const RECORD: usize = 32;
 /// too. A reader takes any multiple of `RECORD` of at least two records from the header.
 pub const SEGMENT: usize = 4 << 20;
 
-/// Record kinds; race/rt/rt.go has the same table.
+/// Record kinds of events (the reader's view); `GO_RECORD_KINDS` below is the one table of
+/// every record byte, from which race/rt/kinds_gen.go is generated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Kind {
@@ -102,6 +103,39 @@ const KIND_STALLED: u8 = 252;
 pub const FLAG_KEY: u8 = 1;
 pub const FLAG_READ_MODE: u8 = 2;
 pub const FLAG_SYNC_MAP: u8 = 4;
+
+/// Every record byte the runtime writes, with the name race/rt spells it by and what it
+/// means: the single source of the record kinds. race/rt/kinds_gen.go is generated from it
+/// (`race::gotables`, checked by a test), so the writer and this reader cannot disagree.
+pub const GO_RECORD_KINDS: &[(u8, &str, &str)] = &[
+    (Kind::Alloc as u8, "kAlloc", "a map was made (a: the map)"),
+    (Kind::Read as u8, "kRead", "a read of one key"),
+    (Kind::Write as u8, "kWrite", "a write of one key"),
+    (Kind::Delete as u8, "kDelete", "a delete of one key"),
+    (Kind::Range as u8, "kRange", "a range over the whole map"),
+    (Kind::Len as u8, "kLen", "len of the map"),
+    (Kind::Clear as u8, "kClear", "clear of the whole map"),
+    (Kind::Update as u8, "kUpdate", "atomic read-modify-write of one key (sync.Map LoadOrStore, Swap, ...)"),
+    (Kind::Fetch as u8, "kFetch", "an inner map read out of an outer map"),
+    (Kind::Fork as u8, "kFork", "a go statement (a: the child goroutine)"),
+    (Kind::Start as u8, "kStart", "a goroutine started running"),
+    (Kind::End as u8, "kEnd", "a goroutine ended"),
+    (Kind::UnknownGoroutine as u8, "kUnknownG", "a goroutine whose start was not seen"),
+    (Kind::Enter as u8, "kEnter", "entry of a function that holds a static finding (a probe)"),
+    (Kind::Free as u8, "kFree", "the map at a was freed"),
+    (Kind::Acquire as u8, "kAcquire", "a lock acquired (fReadMode: in read mode)"),
+    (Kind::Release as u8, "kRelease", "a lock released"),
+    (Kind::SyncRelease as u8, "kSyncRel", "an ordering release (Done, send, close, Signal, atomic store)"),
+    (Kind::SyncAcquire as u8, "kSyncAcq", "an ordering acquire (Wait, receive, atomic load)"),
+    (KIND_STACK, "kStackDef", "a stack definition (aux bytes of text follow)"),
+    (KIND_KEY, "kKeyDef", "a key's text (aux bytes of text follow)"),
+    (KIND_STALLED, "kStalled", "recording stopped: maprace stopped reading the trace"),
+    (KIND_BUDGET, "kBudget", "recording stopped: the trace reached its disk budget (a: the budget in bytes)"),
+    (KIND_SEGMENT_END, "kChunkEnd", "the segment is full: the next record is in the next segment"),
+];
+
+/// The flag bits, by their race/rt names.
+pub const GO_RECORD_FLAGS: &[(u8, &str)] = &[(FLAG_KEY, "fKey"), (FLAG_READ_MODE, "fReadMode"), (FLAG_SYNC_MAP, "fSyncMap")];
 
 /// One recorded operation. `a` is the object (map, lock, channel, ...); for map accesses `b`
 /// is the key hash and `aux` the stack id; for `Fork` `a` is the child goroutine; for `Fetch`
@@ -425,6 +459,12 @@ mod tests {
         }
         let known = (0..=255u8).filter(|&b| Kind::from_u8(b).is_some()).count();
         assert_eq!(known, Kind::ALL.len());
+        for k in Kind::ALL {
+            assert_eq!(GO_RECORD_KINDS.iter().filter(|(b, _, _)| *b == k as u8).count(), 1, "{k:?} in GO_RECORD_KINDS once");
+        }
+        let bytes: std::collections::HashSet<u8> = GO_RECORD_KINDS.iter().map(|(b, _, _)| *b).collect();
+        assert_eq!(bytes.len(), GO_RECORD_KINDS.len(), "two names for one record byte");
+        assert!(!bytes.contains(&0), "kind 0 ends the trace");
     }
 
     #[test]

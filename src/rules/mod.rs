@@ -117,6 +117,12 @@ impl RuleId {
         REGISTRY.iter().position(|r| r.doc.id == self).unwrap_or(REGISTRY.len())
     }
 
+    /// The most specific rule, in registry order, of those `applies` accepts: how a mode that
+    /// finds several rules fitting one report (the dynamic engine) chooses, like `check`.
+    pub fn first_by_priority(applies: impl Fn(RuleId) -> bool) -> Option<RuleId> {
+        REGISTRY.iter().map(|r| r.doc.id).find(|id| applies(*id))
+    }
+
     /// Accepts `MR004`, `mr004` or the rule's name (`racy-lazy-init`).
     pub fn parse(s: &str) -> Option<RuleId> {
         RuleId::all().iter().copied().find(|r| r.to_string().eq_ignore_ascii_case(s) || r.name() == s)

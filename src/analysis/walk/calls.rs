@@ -1,7 +1,8 @@
-//! Calls: builtins, the standard library and sync primitives (the library models), the
-//! user's configured APIs, and callee summaries instantiated at the call site.
+//! Calls: builtins, the user's configured APIs, and callee summaries instantiated at the
+//! call site. What library calls do is applied in `library.rs`.
 
 use super::*;
+use super::library::lock_mode;
 
 impl<'a, 'p> Walk<'a, 'p> {
     // ----- calls ---------------------------------------------------------------------
@@ -113,36 +114,6 @@ impl<'a, 'p> Walk<'a, 'p> {
         ev
     }
 
-    /// `x.Lock()` on a value that is no sync primitive (a mutex wrapper type, a
-    /// `sync.Locker`, `cond.L`): whatever the method does, it is a lock. When the call showed
-    /// no effect of its own on the locks held (a callee that locks a mutex field already did),
-    /// the receiver itself is taken and released as the lock.
-    fn any_locker(&mut self, e: &Expr, lock: Path, recv: &Expr, name: &str, before: &[Path]) {
-        let Some(mode) = lock_mode(name) else { return };
-        let unchanged = self.flow.locks.len() == before.len() && self.flow.locks.iter().all(|l| before.contains(&l.lock));
-        if !unchanged {
-            return;
-        }
-        match mode {
-            Some(mode) => {
-                let site = self.site(e.span);
-                let class = self.lock_class(recv, &[]);
-                // A Locker interface value can be any lock.
-                if self.static_type(recv).is_none_or(|t| matches!(self.an.prog.underlying(&t), Type::Unknown | Type::Opaque)) {
-                    self.lock_aliasable(lock, mode, site, class);
-                } else {
-                    self.lock(lock, mode, site, class);
-                }
-            }
-            None => self.unlock(&lock),
-        }
-    }
-
-    /// `*sync.Mutex` / `*sync.RWMutex`: a mutex this value does not own.
-    fn is_mutex_pointer(&self, ty: &Type) -> bool {
-        matches!(ty, Type::Pointer(t) if matches!(**t, Type::Sync(SyncKind::Mutex | SyncKind::RWMutex)))
-    }
-
     fn call_target(&mut self, e: &'p Expr, target: Option<FuncTarget<'p>>, args: &'p [Expr]) -> Ev<'p> {
         let arg_evs = self.eval_args(args);
         match target {
@@ -232,7 +203,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             "panic" | "print" | "println" | "copy" | "min" | "max" | "complex" | "real" | "imag" | "close" => {
                 let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
-                if name == "close" {
+                if models::builtin(name) == Some(Effect::CloseChannel) {
                     self.tick();
                     if let Some(p) = evs.first().and_then(|e| e.path()) {
                         self.release(closed(p));
@@ -242,296 +213,6 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Some(Ev { origin, ..Ev::of_type(Type::Opaque) })
             }
             _ => None,
-        }
-    }
-
-    /// sync primitives, sync.Map, WaitGroup/errgroup, Once, testing.T, net/http, time.
-    /// The import path `recv` names when it is a package qualifier (`http` in `http.Get`).
-    pub(super) fn qualifier_path(&self, recv: &Expr) -> Option<String> {
-        match &recv.kind {
-            ExprKind::Ident(pkg) if self.lookup(pkg).is_none() => self.an.prog.import_path(self.file, pkg).map(str::to_string),
-            _ => None,
-        }
-    }
-
-    /// Methods of sync primitives (`mu.Lock`, `wg.Wait`, `once.Do`, `m.Load`, `t.Run`) on an
-    /// already evaluated receiver.
-    pub(super) fn sync_method(&mut self, e: &'p Expr, recv: &'p Expr, rev: &Ev<'p>, name: &str, args: &'p [Expr]) -> Option<Ev<'p>> {
-        let (prefix, target) = self.an.prog.method(&rev.ty, name)?;
-        let MethodTarget::Sync(kind) = target else { return None };
-        let class = self.lock_class(recv, &prefix);
-        let mut obj = rev.path()?.clone();
-        for f in prefix {
-            obj = obj.child(Step::Field(Rc::from(f.as_str())));
-        }
-        let site = self.site(e.span);
-        // A mutex held by pointer (`mu *sync.Mutex`, set to another object's mutex).
-        let by_pointer = self.is_mutex_pointer(&rev.ty);
-        match (kind, name) {
-            (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") if by_pointer => self.lock_aliasable(obj, Mode::Write, site, class),
-            (SyncKind::RWMutex, "RLock" | "TryRLock") if by_pointer => self.lock_aliasable(obj, Mode::Read, site, class),
-            (SyncKind::Mutex | SyncKind::RWMutex, "Lock" | "TryLock") => self.lock(obj, Mode::Write, site, class),
-            (SyncKind::RWMutex, "RLock" | "TryRLock") => self.lock(obj, Mode::Read, site, class),
-            (SyncKind::Mutex | SyncKind::RWMutex, "Unlock") | (SyncKind::RWMutex, "RUnlock") => self.unlock(&obj),
-            (SyncKind::WaitGroup, "Done") => {
-                self.tick();
-                self.release(SyncObj::Object(Rc::new(obj)));
-            }
-            (SyncKind::WaitGroup | SyncKind::ErrGroup, "Wait") => {
-                self.tick();
-                self.acquire(SyncObj::Object(Rc::new(obj)));
-            }
-            (SyncKind::WaitGroup | SyncKind::ErrGroup, "Go" | "TryGo") => {
-                let f = args.first()?;
-                self.spawn_value(f, site, Some(SyncObj::Object(Rc::new(obj))));
-            }
-            (SyncKind::Once, "Do") => {
-                // The body runs once, before every `Do` returns: a lock for exclusion, and an
-                // ordering edge to whatever follows `Do` in any goroutine.
-                let f = args.first()?;
-                let once = SyncObj::Object(Rc::new(obj.clone()));
-                self.lock(obj.clone(), Mode::Write, site, None);
-                if let Some(l) = self.flow.locks.last_mut() {
-                    l.once = true;
-                }
-                self.call_value(f, Vec::new());
-                self.unlock(&obj);
-                self.tick();
-                self.release(once.clone());
-                self.acquire(once);
-            }
-            (SyncKind::Map, _) => return Some(self.sync_map_call(e, obj, name, args)),
-            (SyncKind::TestingT, "Run") => {
-                let f = args.get(1)?;
-                for a in &args[..1] {
-                    self.eval(a);
-                }
-                let parallel = match &f.kind {
-                    ExprKind::FuncLit(body) => body.body.as_ref().is_some_and(|b| calls_parallel(b)),
-                    _ => false,
-                };
-                if parallel {
-                    // Parallel subtests start when the parent test function returns.
-                    let end = SyncObj::ParentEnd(self.site(Span::default()));
-                    self.tick();
-                    self.releases.push((self.thread, u32::MAX, end.clone()));
-                    if let ExprKind::FuncLit(body) = &f.kind {
-                        let multi = true;
-                        self.an.facts.spawn_labels.insert(site, "parallel subtests started at");
-                        self.run_closure(body, vec![Ev::of_type(rev.ty.clone())], Some((site, multi, end, None)));
-                    }
-                } else {
-                    self.call_value(f, vec![Ev::of_type(rev.ty.clone())]);
-                }
-            }
-            (SyncKind::ServeMux, "HandleFunc" | "Handle") => {
-                self.eval(args.first()?);
-                let h = args.get(1)?;
-                self.spawn_handler(h, site);
-            }
-            _ => {
-                for a in args {
-                    self.eval(a);
-                }
-            }
-        }
-        Some(Ev::unknown())
-    }
-
-    pub(super) fn stdlib_call(&mut self, e: &'p Expr, path: &str, name: &str, args: &'p [Expr]) -> Option<Ev<'p>> {
-        let site = self.site(e.span);
-        match (path, name) {
-            ("time", "AfterFunc") => {
-                self.eval(args.first()?);
-                self.spawn_value(args.get(1)?, site, None);
-                Some(Ev::unknown())
-            }
-            ("net/http", "HandleFunc" | "Handle") => {
-                self.eval(args.first()?);
-                self.spawn_handler(args.get(1)?, site);
-                Some(Ev::unknown())
-            }
-            // RPC servers: the framework calls the registered value's exported methods per
-            // request, concurrently (net/rpc; gRPC's generated `RegisterXServer`).
-            (p, n) if (p == "net/rpc" && matches!(n, "Register" | "RegisterName")) || (n.starts_with("Register") && n.ends_with("Server") && args.len() == 2) => {
-                let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
-                if let Some(t) = evs.last().and_then(|ev| self.an.prog.named_of(&ev.ty)) {
-                    self.an.facts.registered.insert(t);
-                }
-                Some(Ev::unknown())
-            }
-            // Printing and encoding read every entry of a map handed to them: a range.
-            (p, n) if reads_map_arguments(p, n) => {
-                let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
-                for (a, ev) in args.iter().zip(&evs) {
-                    if let Some(path) = ev.path()
-                        && self.an.prog.underlying(&ev.ty).is_map()
-                    {
-                        self.access(path.clone(), AccessKind::Range, KeyText::Unknown, a.span, a, ev);
-                    }
-                }
-                Some(Ev::of_type(Type::Opaque))
-            }
-            // `http.HandlerFunc(f)` is `f`, as a handler.
-            ("net/http", "HandlerFunc") if args.len() == 1 => Some(self.eval(&args[0])),
-            // Constructors of the primitives above: a fresh one, so that `g, ctx :=
-            // errgroup.WithContext(ctx); g.Go(f)` spawns like a declared `var g errgroup.Group`.
-            ("golang.org/x/sync/errgroup", "WithContext") | ("sync", "NewCond") | ("net/http", "NewServeMux") => {
-                for a in args {
-                    self.eval(a);
-                }
-                let kind = match name {
-                    "WithContext" => SyncKind::ErrGroup,
-                    "NewCond" => SyncKind::Cond,
-                    _ => SyncKind::ServeMux,
-                };
-                Some(Ev { fresh: true, ..Ev::of_type(Type::Pointer(Box::new(Type::Sync(kind)))) })
-            }
-            ("maps", "Clone") | ("maps", "Copy") => {
-                let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
-                for (a, ev) in args.iter().zip(&evs).take(if name == "Copy" { 2 } else { 1 }).skip(if name == "Copy" { 1 } else { 0 }) {
-                    if let Some(p) = ev.path() {
-                        self.access(p.clone(), AccessKind::Range, KeyText::Unknown, a.span, a, ev);
-                    }
-                }
-                if name == "Copy"
-                    && let Some(ev) = evs.first()
-                        && let Some(p) = ev.path() {
-                            self.access(p.clone(), AccessKind::Write, KeyText::Unknown, args[0].span, &args[0], ev);
-                        }
-                let ty = evs.first().map(|e| e.ty.clone()).unwrap_or(Type::Unknown);
-                if name == "Clone" {
-                    // A map of this call's own: `opts = maps.Clone(opts)` rebinds `opts` to it,
-                    // so what follows writes the copy, not the map the caller may share.
-                    let id = self.fresh_id();
-                    self.local_scope.insert(id, *self.instance_scopes.last().unwrap_or(&0));
-                    return Some(Ev { val: Val::Path(Path::new(Root::Local(id)), Via::Direct), fresh: true, ..Ev::of_type(ty) });
-                }
-                Some(Ev::of_type(ty))
-            }
-            ("maps", "Keys" | "Values" | "All") => {
-                let ev = self.eval(args.first()?);
-                if let Some(p) = ev.path() {
-                    self.access(p.clone(), AccessKind::Range, KeyText::Unknown, args[0].span, &args[0], &ev);
-                }
-                Some(Ev::unknown())
-            }
-            _ => None,
-        }
-    }
-
-    /// `http.HandleFunc(p, f)` / `mux.Handle(p, h)`: the handler runs per request, in parallel
-    /// with itself. For a `Handler` value, its `ServeHTTP` method is the entry.
-    pub(super) fn spawn_handler(&mut self, h: &'p Expr, site: Site) {
-        self.an.facts.spawn_labels.insert(site, "HTTP handlers registered at");
-        let ev = match &h.kind {
-            ExprKind::FuncLit(body) => Ev { val: Val::Func(FuncTarget::Closure(body)), ..Ev::unknown() },
-            _ => self.eval(h),
-        };
-        let target = match ev.val {
-            Val::Func(t) => Some(t),
-            Val::Path(p, _) => self
-                .an
-                .prog
-                .method(&ev.ty, "ServeHTTP")
-                .and_then(|(_, t)| match t {
-                    MethodTarget::Func(id) => Some(FuncTarget::Func(id, Some(p))),
-                    MethodTarget::Sync(_) => None,
-                }),
-            Val::Unknown => None,
-        };
-        if let Some(t) = target {
-            self.tick();
-            self.release(SyncObj::Spawn(site));
-            self.run_target(t, vec![Ev::unknown(), Ev::unknown()], Some((site, true, SyncObj::Spawn(site), None)), h.span);
-        }
-    }
-
-    /// Start the function value `f` as a goroutine that releases `end` when it returns.
-    pub(super) fn spawn_value(&mut self, f: &'p Expr, site: Site, end: Option<SyncObj>) {
-        let ev = match &f.kind {
-            ExprKind::FuncLit(body) => Ev { val: Val::Func(FuncTarget::Closure(body)), ..Ev::unknown() },
-            _ => self.eval(f),
-        };
-        if let Val::Func(t) = ev.val {
-            self.tick();
-            self.release(SyncObj::Spawn(site));
-            let multi = self.loop_depth > 0;
-            self.run_target(t, Vec::new(), Some((site, multi, SyncObj::Spawn(site), end)), f.span);
-        }
-    }
-
-    pub(super) fn call_value(&mut self, f: &'p Expr, args: Vec<Ev<'p>>) {
-        let ev = match &f.kind {
-            ExprKind::FuncLit(body) => Ev { val: Val::Func(FuncTarget::Closure(body)), ..Ev::unknown() },
-            _ => self.eval(f),
-        };
-        if let Val::Func(t) = ev.val {
-            self.run_target(t, args, None, f.span);
-        }
-    }
-
-    pub(super) fn sync_map_call(&mut self, e: &'p Expr, obj: Path, name: &str, args: &'p [Expr]) -> Ev<'p> {
-        let evs: Vec<Ev<'p>> = args.iter().map(|a| self.eval(a)).collect();
-        let key = match (args.first(), evs.first()) {
-            (Some(k), Some(kev)) => self.key_text(k, kev),
-            _ => KeyText::Unknown,
-        };
-        let site = self.site(e.span);
-        match name {
-            "Load" => {
-                let sections = self.flow.locks.iter().map(|l| l.section).collect();
-                self.syncmap_loads.push(SyncMapLoad { map: obj.clone(), key: key.clone(), site, sections, value_unused: false });
-                let origin = Some(ReadOrigin { path: obj.clone(), key, sections: Vec::new(), site, checked: false, modified: false });
-                let v = Path::new(Root::SyncValue(Rc::new(obj)));
-                Ev { val: Val::Path(v, Via::Direct), ty: Type::Unknown, origin, ..Ev::unknown() }
-            }
-            "Store" | "Delete" => {
-                let load = self
-                    .syncmap_loads
-                    .iter()
-                    .rev()
-                    .find(|l| l.map.may_alias(&obj) && l.key.same_as(&key))
-                    // Load and Store inside one critical section of an outer lock are atomic.
-                    .filter(|l| !self.flow.locks.iter().any(|h| l.sections.contains(&h.section)))
-                    .map(|l| (l.site, name == "Delete" && l.value_unused));
-                if let Some((load_site, presence_only)) = load {
-                    let shown = match &e.kind {
-                        ExprKind::Call { func, .. } => match &func.kind {
-                            ExprKind::Selector(r, _) => expr_text(r),
-                            _ => expr_text(func),
-                        },
-                        _ => expr_text(e),
-                    };
-                    let recomputed = name == "Store"
-                        && evs.get(1).is_some_and(|v| !v.fresh && !v.origin.as_ref().is_some_and(|o| o.path.may_alias(&obj) && o.key.same_as(&key)));
-                    self.an.facts.syncmap.push(SyncMapFact {
-                        site,
-                        related: load_site,
-                        shown: Rc::from(shown),
-                        form: if name == "Store" { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
-                        recomputed,
-                        presence_only,
-                    });
-                }
-                Ev::unknown()
-            }
-            "LoadOrStore" | "Swap" | "LoadAndDelete" | "CompareAndSwap" | "CompareAndDelete" => {
-                // The code arbitrated through an atomic operation: a Store that follows is a
-                // deliberate overwrite of what it won, not a check-then-act on the Load.
-                self.syncmap_loads.retain(|l| !(l.map.may_alias(&obj) && l.key.same_as(&key)));
-                let v = Path::new(Root::SyncValue(Rc::new(obj)));
-                Ev { val: Val::Path(v, Via::Direct), ..Ev::unknown() }
-            }
-            "Range" => {
-                if let Some(ExprKind::FuncLit(body)) = args.first().map(|a| &a.kind) {
-                    let v = Path::new(Root::SyncValue(Rc::new(obj)));
-                    let vev = Ev { val: Val::Path(v, Via::Direct), ..Ev::unknown() };
-                    self.run_closure(body, vec![Ev::unknown(), vev], None);
-                }
-                Ev::unknown()
-            }
-            _ => Ev::unknown(),
         }
     }
 
@@ -881,19 +562,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None }
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None, iteration: None }
             })
             .collect()
-    }
-}
-
-/// What a method of this name does to a lock: `Some(Some(mode))` acquires, `Some(None)`
-/// releases, `None` is no lock method.
-fn lock_mode(name: &str) -> Option<Option<Mode>> {
-    match name {
-        "Lock" => Some(Some(Mode::Write)),
-        "RLock" => Some(Some(Mode::Read)),
-        "Unlock" | "RUnlock" => Some(None),
-        _ => None,
     }
 }

@@ -309,7 +309,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Binary(BinaryOp::And, l, r) if truth => self.cas_won(l, true).or_else(|| self.cas_won(r, true)),
             ExprKind::Binary(BinaryOp::Or, l, r) if !truth => self.cas_won(l, false).or_else(|| self.cas_won(r, false)),
             ExprKind::Call { func, args } if truth => match &func.kind {
-                ExprKind::Selector(recv, name) if name.starts_with("CompareAndSwap") => {
+                ExprKind::Selector(recv, name) if models::name_prefix_effect(name) == Some(Effect::CompareAndSwap) => {
                     let (flag, old) = match (args.len(), args.first().map(|a| &a.kind)) {
                         // atomic.CompareAndSwapInt32(&x, old, new)
                         (3, Some(ExprKind::Unary(UnaryOp::Addr, x))) => (self.quiet_field_path(x)?, &args[1]),

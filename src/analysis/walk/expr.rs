@@ -124,10 +124,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let is_map = self.an.prog.underlying(&ty).is_map();
                 let mut stored = Vec::new();
                 // `http.Server{Handler: h}`: the server runs `h` per request, concurrently.
+                let (server_pkg, server_type, handler_field) = models::HTTP_SERVER_HANDLER_FIELD;
                 if let TypeExpr::Qualified(pkg, name) = &**te
-                    && name == "Server"
-                    && self.an.prog.import_path(self.file, pkg) == Some("net/http")
-                    && let Some(h) = elems.iter().find(|el| matches!(&el.key, Some(Expr { kind: ExprKind::Ident(k), .. }) if k == "Handler"))
+                    && name == server_type
+                    && self.an.prog.import_path(self.file, pkg) == Some(server_pkg)
+                    && let Some(h) = elems.iter().find(|el| matches!(&el.key, Some(Expr { kind: ExprKind::Ident(k), .. }) if k == handler_field))
                 {
                     let site = self.site(h.value.span);
                     self.spawn_handler(&h.value, site);
@@ -222,11 +223,11 @@ impl<'a, 'p> Walk<'a, 'p> {
         // `cond.L`, the Locker a sync.Cond waits with: a lock of its own.
         let is_cond = |t: &Type| matches!(t, Type::Sync(SyncKind::Cond));
         let cond = is_cond(self.an.prog.underlying(&base.ty)) || matches!(&base.ty, Type::Pointer(t) if is_cond(t));
-        if f == "L"
+        if f == models::COND_LOCKER_FIELD
             && cond
             && let Some(bp) = base.path()
         {
-            return Ev { val: Val::Path(bp.child(Step::Field(Rc::from("L"))), Via::Direct), ..Ev::unknown() };
+            return Ev { val: Val::Path(bp.child(Step::Field(Rc::from(models::COND_LOCKER_FIELD))), Via::Direct), ..Ev::unknown() };
         }
         if let Some((p, ty)) = self.field_of(&base, f) {
             let origin = base.origin.clone();
@@ -267,6 +268,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 typed: v.typed.clone(),
                 stored: None,
                 konst: None,
+                iteration: v.iteration,
             };
         }
         let prog = self.an.prog;

@@ -121,7 +121,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if matches!(ev.ty, Type::Unknown) {
                     ev.ty = self.an.prog.resolve(self.file, &p.ty);
                 }
+                let iteration = ev.iteration;
                 self.define(n, ev);
+                // `go func(index int) { tries[index] ... }(i)`: each goroutine's parameter is
+                // its own iteration's value, so `tries[index]` is its own element.
+                if spawn.is_some()
+                    && let Some(v) = self.lookup_mut(n)
+                {
+                    v.iteration = iteration;
+                }
             }
         }
         let conds_mark = self.conds.len();

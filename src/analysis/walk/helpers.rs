@@ -40,19 +40,6 @@ pub(super) fn received<'p>(ch: &Ev<'p>, ty: Type) -> Ev<'p> {
     }
 }
 
-/// Standard-library functions that walk a map passed to them (formatting iterates it, as
-/// does encoding), so a map argument is read whole.
-pub(super) fn reads_map_arguments(path: &str, name: &str) -> bool {
-    match path {
-        "fmt" => ["Print", "Sprint", "Fprint", "Append", "Errorf"].iter().any(|p| name.starts_with(p)),
-        "log" => ["Print", "Fatal", "Panic"].iter().any(|p| name.starts_with(p)),
-        "encoding/json" => matches!(name, "Marshal" | "MarshalIndent"),
-        "encoding/xml" => matches!(name, "Marshal" | "MarshalIndent"),
-        "reflect" => name == "DeepEqual",
-        _ => false,
-    }
-}
-
 /// `a, b := f()` spreads one multi-valued call; otherwise values pair up.
 pub(super) fn spread<'p>(mut evs: Vec<Ev<'p>>, n: usize) -> Vec<Ev<'p>> {
     if evs.len() == n {
@@ -136,21 +123,24 @@ pub(super) fn subst_origin(o: &ReadOrigin, subst: &impl Fn(&Path) -> Option<Path
     Some(ReadOrigin { path: subst(&o.path)?, key: subst_key(&o.key), ..o.clone() })
 }
 
-/// Calls after which the goroutine does not continue.
+/// Calls after which the goroutine does not continue: `panic`, and the library's
+/// (`models::is_noreturn`: `os.Exit`, `log.Fatal`, `t.FailNow`, ...).
 pub(super) fn is_noreturn(func: &Expr) -> bool {
     match &func.kind {
         ExprKind::Ident(n) => n == "panic",
-        ExprKind::Selector(x, f) => match (&x.kind, f.as_str()) {
-            (ExprKind::Ident(p), "Exit") if p == "os" => true,
-            (ExprKind::Ident(p), "Fatal" | "Fatalf" | "Fatalln" | "Panic" | "Panicf" | "Panicln") if p == "log" => true,
-            (_, "Fatal" | "Fatalf" | "FailNow" | "Skip" | "Skipf" | "SkipNow") => true,
-            _ => false,
-        },
+        ExprKind::Selector(x, f) => {
+            let qualifier = match &x.kind {
+                ExprKind::Ident(p) => Some(p.as_str()),
+                _ => None,
+            };
+            models::is_noreturn(qualifier, f)
+        }
         _ => false,
     }
 }
 
-/// Does a subtest body call `t.Parallel()` (at its top level)?
+/// Does a subtest body call `t.Parallel()` (at its top level)? By name, like the walk's other
+/// syntactic checks before types are known.
 pub(in crate::analysis) fn calls_parallel(body: &[Stmt]) -> bool {
     body.iter().any(|s| match s {
         Stmt::Expr(Expr { kind: ExprKind::Call { func, .. }, .. }) => {

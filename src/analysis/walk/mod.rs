@@ -5,13 +5,15 @@
 //!
 //! This file owns the walk's state (environment of locals, flow, the summary being built),
 //! its entry points and `finish`; the rest is one file per concern, each an `impl Walk`:
-//! `stmt` (statements), `goroutines` (go targets, closures, function values), `calls` (the
-//! library models and callee summaries), `flow` (locks, orderings, recording accesses),
-//! `expr` (expressions), `helpers` (free functions).
+//! `stmt` (statements), `goroutines` (go targets, closures, function values), `calls`
+//! (builtins, configured APIs, callee summaries), `library` (the library models' effects),
+//! `flow` (locks, orderings, recording accesses), `expr` (expressions), `conds` (conditions),
+//! `helpers` (free functions).
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use super::models::{self, Effect, SyncMapOp};
 use super::path::{Key, Path, Root, Step};
 use super::summary::*;
 use super::text::{self, expr_text};
@@ -25,6 +27,7 @@ mod expr;
 mod flow;
 mod goroutines;
 mod helpers;
+mod library;
 mod stmt;
 
 use helpers::*;
@@ -72,11 +75,14 @@ pub(super) struct Ev<'p> {
     pub stored: Option<Rc<[(Key, Path)]>>,
     /// The value is this constant (a literal, `true`, `pkg.Name`): see `ParamCond`.
     pub konst: Option<Rc<str>>,
+    /// The value is a loop's own variable (see `Var::iteration`): a goroutine parameter
+    /// bound to it (`go func(i int) { xs[i] }(i)`) names that iteration's element too.
+    pub iteration: Option<u32>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None, iteration: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }
@@ -329,7 +335,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     fn unlocked_by(&self, call: &Expr) -> Option<Path> {
         let ExprKind::Call { func, .. } = &call.kind else { return None };
         match &func.kind {
-            ExprKind::Selector(recv, name) if name == "Unlock" || name == "RUnlock" => self.quiet_field_path(recv),
+            ExprKind::Selector(recv, name) if models::lock_method(name) == Some(None) => self.quiet_field_path(recv),
             _ => None,
         }
     }

@@ -234,6 +234,19 @@ fn inner_maps_reached_through_one_or_two_outer_keys() {
 }
 
 #[test]
+fn race_rules_follow_the_registry_order_like_check() {
+    // A write under a read lock into an inner map has the shape of MR006 and of MR002: the
+    // registry puts MR006 first (as check reports it), whatever the engine asks first.
+    assert!(RuleId::MR006.priority() < RuleId::MR002.priority());
+    let mut r = Run::new();
+    r.go(1, 2).go(1, 3);
+    r.0.event(e(Kind::Fetch, 2, 20, 0, 0x5000, M));
+    r.rlock(2, MU).write(2, 10).runlock(2, MU);
+    r.rlock(3, MU).read(3, 11).runlock(3, MU);
+    assert_eq!(r.rules(), vec![(RuleId::MR006, Evidence::Observed)]);
+}
+
+#[test]
 fn a_goroutine_seen_without_its_start_is_ordered_after_everything_so_far() {
     let mut r = Run::new();
     r.write(1, 10);
