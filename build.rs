@@ -12,6 +12,7 @@ use std::{env, fs, io};
 fn main() -> io::Result<()> {
     let root = env::var("CARGO_MANIFEST_DIR").map_err(io::Error::other)?;
     git_revision(Path::new(&root));
+    lowering_fingerprint(Path::new(&root))?;
     compile_grammar(Path::new(&root));
     let scenarios = Path::new(&root).join("lab").join("scenarios");
     println!("cargo::rerun-if-changed={}", scenarios.display());
@@ -60,6 +61,25 @@ fn git_revision(root: &Path) {
             }
         }
     }
+}
+
+/// `MAPRACE_LOWERING`: a fingerprint of everything that decides what a Go file lowers to (the
+/// IR, the lowering, the grammar). The incremental cache (src/check/cache.rs) keys its entries
+/// with it, so a build that lowers differently never reads facts an older build wrote, also
+/// between releases and in an uncommitted tree, without anyone remembering to bump a number.
+fn lowering_fingerprint(root: &Path) -> io::Result<()> {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: the same files give the same fingerprint on every build.
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new();
+    for f in ["src/syntax/ir.rs", "src/syntax/lower.rs", "src/syntax/name.rs", "src/syntax/source.rs", "grammar/tree-sitter-go/src/parser.c"] {
+        let p = root.join(f);
+        println!("cargo::rerun-if-changed={}", p.display());
+        f.hash(&mut h);
+        fs::read(&p)?.hash(&mut h);
+    }
+    println!("cargo::rustc-env=MAPRACE_LOWERING={:016x}", h.finish());
+    Ok(())
 }
 
 /// `grammar/tree-sitter-go/src/parser.c` → the `tree_sitter_go` symbol `syntax::grammar` links.

@@ -67,9 +67,28 @@ done <"$out/selection"
 goroot=$(go env GOROOT)/src
 gover=$(go version | awk '{print $3}')
 echo "== GOROOT/src ($goroot, $gover)" >&2
-run_check "$bin" "$goroot" "$out/raw/goroot"
+# Cold (an empty incremental cache, filled by this run), then warm (every file cached), then as
+# after editing one file: the entry of the largest file removed, so that file alone is parsed.
+gcache=$(mktemp -d)
+run_check "$bin" "$goroot" "$out/raw/goroot" "$gcache"
 python3 "$tool" record "GOROOT/src" "GOROOT/src@$gover" "$goroot" "$out/raw/goroot" "$out/raw/goroot-rec" 2>&1 | sed 's/^/  /' >&2
 mv "$out/raw/goroot-rec/GOROOT_src.json" "$out/goroot.json"
+echo "== GOROOT/src warm" >&2
+run_check "$bin" "$goroot" "$out/raw/goroot-warm" "$gcache"
+largest=$(find "$gcache" -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+[ -n "$largest" ] && rm -f "$largest"
+echo "== GOROOT/src after one file changed" >&2
+run_check "$bin" "$goroot" "$out/raw/goroot-edit" "$gcache"
+rm -rf "$gcache"
+python3 - "$out/goroot.json" "$out/raw/goroot-warm" "$out/raw/goroot-edit" <<'PY'
+import json, re, sys
+r = json.load(open(sys.argv[1]))
+for key, prefix in (("warm", sys.argv[2]), ("edited", sys.argv[3])):
+    nums = [l.split() for l in open(prefix + ".time") if re.match(r"^[\d.]+ \d+$", l.strip())]
+    same = open(prefix + ".json").read() == open(sys.argv[1].replace("goroot.json", "raw/goroot.json")).read()
+    r[key] = {"seconds": float(nums[-1][0]), "peak_mib": int(nums[-1][1]) / 1024, "same_output": same} if nums else None
+json.dump(r, open(sys.argv[1], "w"), indent=1)
+PY
 
 vetjson='null'
 if [ "$vet" = 1 ]; then

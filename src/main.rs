@@ -99,6 +99,10 @@ struct CheckArgs {
     /// of each phase (load, parse, model, analysis, rules, triage) and the peak memory
     #[arg(long)]
     stats: bool,
+    /// Neither read nor write the incremental cache of parsed files (kept under the user's
+    /// cache directory, or `$MAPRACE_CACHE_DIR`); findings do not depend on it
+    #[arg(long)]
+    no_cache: bool,
     /// Threads reading and parsing files (default: one per CPU); findings do not depend on it
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
@@ -222,6 +226,7 @@ fn run_check(args: CheckArgs) -> i32 {
     opts.concurrent_apis = args.concurrent;
     opts.report_unused_ignores = args.report_unused_ignores;
     opts.jobs = args.jobs.unwrap_or(0);
+    opts.cache = !args.no_cache;
     opts.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     if args.all_platforms {
         opts.load.target = None;

@@ -115,7 +115,7 @@ impl Finding {
 }
 
 /// A file (or path argument) the tool could not fully process. The run goes on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FileError {
     pub file: PathBuf,
     pub message: String,

@@ -57,17 +57,21 @@ print(d["Dir"])') || die "could not fetch $mv (the Go module proxy must be reach
   echo "$dst"
 }
 
-# run_check BIN DIR OUT_PREFIX -> writes OUT_PREFIX.json (stdout), .err (stderr), .time
+# run_check BIN DIR OUT_PREFIX [CACHE_DIR] -> writes OUT_PREFIX.json (stdout), .err (stderr), .time
 # (every finding, lower-confidence ones included, each marked with its confidence; the report
 # counts the default level's and says what `--level all` adds)
 # ("seconds peak_KiB") and .rc. One module at a time: never two big checks at once.
+# The incremental cache is CACHE_DIR, or an empty directory of its own: a cold run, which
+# parses every file and writes the cache as a first run does (never the user's cache).
 run_check() {
-  local bin=$1 dir=$2 out=$3 rc
+  local bin=$1 dir=$2 out=$3 cache=${4:-} rc own=
+  if [ -z "$cache" ]; then cache=$(mktemp -d); own=1; fi
   set +e
-  ( cd "$dir" && ulimit -v "$MEM_KB" && exec timeout "$TIMEOUT" /usr/bin/time -f '%e %M' -o "$out.time" \
+  ( cd "$dir" && ulimit -v "$MEM_KB" && MAPRACE_CACHE_DIR=$cache exec timeout "$TIMEOUT" /usr/bin/time -f '%e %M' -o "$out.time" \
       "$bin" check --stats --level all --format json ./... >"$out.json" 2>"$out.err" )
   rc=$?
   set -e
+  if [ -n "$own" ]; then rm -rf "$cache"; fi
   echo "$rc" >"$out.rc"
   # Which binary made the numbers: bench-scale.sh --reuse takes a result only from this one.
   sha256sum "$bin" | cut -c1-16 >"$out.bin"

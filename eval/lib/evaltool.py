@@ -381,6 +381,14 @@ def bench(results_dir, summary_md, goroot_json=None):
                          f"{g['tree_bytes'] / 1e6 / g['seconds']:.1f} MB/s (target ≥ 20 MB/s: {'met' if g['tree_bytes'] / 1e6 / g['seconds'] >= 20 else 'NOT met'}).")
         else:
             notes.append(f"GOROOT/src: {g['status']} under the caps (targets ≤ 400 MiB, ≥ 20 MB/s: NOT met).")
+        w, e = g.get("warm"), g.get("edited")
+        if w and e and g["status"] == "ok" and g["seconds"]:
+            ratio = e["seconds"] / g["seconds"]
+            same = "identical" if w["same_output"] and e["same_output"] else "**different**"
+            notes.append(f"GOROOT/src with the incremental cache: warm (every file cached) {w['seconds']:.1f} s, "
+                         f"{g['tree_bytes'] / 1e6 / w['seconds']:.1f} MB/s, {w['peak_mib']:.0f} MiB; after one file changed "
+                         f"(the largest file's entry removed) {e['seconds']:.1f} s = {100 * ratio:.0f}% of the cold run "
+                         f"(target < 10%: {'met' if ratio < 0.1 else 'NOT met'}); output {same} to the cold run's.")
         v = g.get("vet")
         if v:
             if v.get("status") == "ok" and g["status"] == "ok" and g["seconds"]:

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use crate::model::Program;
-use crate::syntax::ir::{Expr, ExprKind, FuncBody, RangeClause, Stmt};
+use crate::syntax::ir::{Expr, ExprKind, ForStmt, FuncBody, IfStmt, RangeClause, Stmt, SwitchStmt};
 
 /// Every identifier and selector name used in function bodies and package variable
 /// initialisers.
@@ -39,19 +39,21 @@ fn stmt<'p>(s: &'p Stmt, out: &mut HashSet<&'p str>) {
     match s {
         Stmt::Expr(e) | Stmt::IncDec(e) | Stmt::Go(e) | Stmt::Defer(e) => expr(e, out),
         Stmt::Assign { lhs, rhs, .. } => lhs.iter().chain(rhs).for_each(|e| expr(e, out)),
-        Stmt::VarDecl { values, .. } => values.iter().for_each(|e| expr(e, out)),
+        Stmt::VarDecl(v) => v.values.iter().for_each(|e| expr(e, out)),
         Stmt::Return(es, _) => es.iter().for_each(|e| expr(e, out)),
-        Stmt::Send { chan, value, .. } => {
-            expr(chan, out);
-            expr(value, out);
+        Stmt::Send(send) => {
+            expr(&send.chan, out);
+            expr(&send.value, out);
         }
-        Stmt::If { init, cond, then, els } => {
+        Stmt::If(i) => {
+            let IfStmt { init, cond, then, els } = &**i;
             init.iter().for_each(|s| stmt(s, out));
             expr(cond, out);
             then.iter().for_each(|s| stmt(s, out));
             els.iter().for_each(|s| stmt(s, out));
         }
-        Stmt::For { init, cond, post, range, body } => {
+        Stmt::For(f) => {
+            let ForStmt { init, cond, post, range, body } = &**f;
             init.iter().chain(post).for_each(|s| stmt(s, out));
             cond.iter().for_each(|e| expr(e, out));
             if let Some(RangeClause { key, value, expr: x, .. }) = range {
@@ -59,7 +61,8 @@ fn stmt<'p>(s: &'p Stmt, out: &mut HashSet<&'p str>) {
             }
             body.iter().for_each(|s| stmt(s, out));
         }
-        Stmt::Switch { init, tag, cases, .. } => {
+        Stmt::Switch(sw) => {
+            let SwitchStmt { init, tag, cases, .. } = &**sw;
             init.iter().for_each(|s| stmt(s, out));
             tag.iter().for_each(|e| expr(e, out));
             for case in cases {

@@ -305,6 +305,14 @@ impl<S, K, V> Default for Memo<S, K, V> {
     }
 }
 
+impl<S, K, V> Memo<S, K, V> {
+    /// A memo that will see up to `n` distinct inputs: a call instantiating a callee of
+    /// thousands of accesses grew its memos by rehashing, a sixth of nats-server's analysis.
+    pub fn with_capacity(n: usize) -> Self {
+        Memo { done: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()) }
+    }
+}
+
 impl<S: Shared, K: std::hash::Hash + Eq, V: Clone> Memo<S, K, V> {
     pub fn get_or(&mut self, input: &S, key: K, f: impl FnOnce(&S) -> V) -> V {
         let id = (input.identity(), key);

@@ -2,6 +2,7 @@
 //! (load → syntax → model → summaries → rules → report). Library entry point for every
 //! caller (CLI, lab, race's `confirmed` marking, tests).
 
+pub mod cache;
 mod progress;
 mod stats;
 
@@ -46,6 +47,10 @@ pub struct CheckOptions {
     /// Draw a progress bar on stderr once the run takes more than a moment (the CLI sets it
     /// when stderr is a terminal).
     pub progress: bool,
+    /// Read and write the incremental cache of lowered files (`cache.rs`). Off by default in
+    /// the library, so that tests and embedders never write under the user's home; the CLI
+    /// turns it on unless `--no-cache`.
+    pub cache: bool,
 }
 
 impl CheckOptions {
@@ -63,6 +68,7 @@ impl CheckOptions {
             read_config: true,
             jobs: 0,
             progress: false,
+            cache: false,
         }
     }
 }
@@ -109,8 +115,11 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
     let jobs: Vec<(usize, &PathBuf)> =
         loaded.dirs.iter().enumerate().flat_map(|(i, d)| d.files.iter().map(move |f| (i, f))).collect();
     progress.phase("parsing", jobs.len());
+    // One interner for the run: every file's `err`, `mu` and `Lock` share one allocation.
+    let interner = Arc::new(crate::syntax::Interner::default());
+    let cache = if opts.cache { cache::Cache::open() } else { None };
     let lower_one = |(i, path): &(usize, &PathBuf)| {
-        let r = load::read_source(path, &opts.load).map(|src| src.map(|s| crate::syntax::lower_file(&s)));
+        let r = load::read_source(path, &opts.load).map(|src| src.map(|s| lower_cached(&s, cache.as_ref(), &interner)));
         progress.inc();
         (*i, r)
     };
@@ -119,6 +128,8 @@ pub fn check_paths(args: &[String], opts: &CheckOptions) -> CheckOutcome {
         // No threads to be had: the global pool still lowers the files.
         None => jobs.par_iter().map(lower_one).collect(),
     };
+    drop(interner);
+    stats.cache = cache.map(|c| (c.hits.into_inner(), c.misses.into_inner()));
     let t = stats.phase("parse", t);
 
     let mut files_by_dir: Vec<Vec<crate::syntax::FileFacts>> = loaded.dirs.iter().map(|_| Vec::new()).collect();
@@ -331,6 +342,19 @@ fn lowering_pool(jobs: usize) -> Option<Arc<rayon::ThreadPool>> {
     let pool = Arc::new(rayon::ThreadPoolBuilder::new().num_threads(jobs).stack_size(64 * 1024 * 1024).build().ok()?);
     pools.push((jobs, pool.clone()));
     Some(pool)
+}
+
+/// A file's facts: from the cache when an entry for its path and text is there, else lowered
+/// (and stored for the next run).
+fn lower_cached(src: &load::SourceFile, cache: Option<&cache::Cache>, interner: &Arc<crate::syntax::Interner>) -> crate::syntax::FileFacts {
+    let Some(cache) = cache else { return crate::syntax::lower_file_with(src, interner) };
+    let key = cache::Cache::key(&src.path, &src.text);
+    if let Some(facts) = cache.load(key, interner) {
+        return facts;
+    }
+    let facts = crate::syntax::lower_file_with(src, interner);
+    cache.store(key, &facts);
+    facts
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {

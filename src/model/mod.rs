@@ -123,15 +123,15 @@ impl Program {
                     prog.files.push(SourceInfo { path: f.path, pkg: pkg_id, imports: f.imports });
                     for t in f.types {
                         let tid = prog.types.len() as TypeId;
-                        prog.types.push(NamedType { pkg: pkg_id, name: t.name.clone(), underlying: Type::Unknown, methods: HashMap::new() });
-                        pkg.types.insert(t.name, tid);
+                        prog.types.push(NamedType { pkg: pkg_id, name: t.name.to_string(), underlying: Type::Unknown, methods: HashMap::new() });
+                        pkg.types.insert(t.name.to_string(), tid);
                         pending_types.push((tid, file_id, t.ty));
                     }
                     for v in f.vars {
                         let single = v.names.len() == v.values.len();
                         for (i, (name, span)) in v.names.into_iter().enumerate() {
                             let init = if single { v.values.get(i).cloned() } else { None };
-                            pending_vars.push((pkg_id, file_id, name, v.ty.clone(), init, span));
+                            pending_vars.push((pkg_id, file_id, name.to_string(), v.ty.clone(), init, span));
                         }
                     }
                     for func in f.funcs {
@@ -147,32 +147,32 @@ impl Program {
             if let TypeExpr::Interface(methods) = &te
                 && !methods.is_empty()
             {
-                interfaces.push((tid, methods.clone()));
+                interfaces.push((tid, methods.iter().map(|m| m.to_string()).collect()));
             }
             prog.types[tid as usize].underlying = prog.resolve(file, &te);
         }
         for (pkg, file, func) in pending_funcs {
             let fid = prog.funcs.len() as FuncId;
             let recv = func.recv.as_ref().and_then(|r| {
-                let ty = *prog.packages[pkg as usize].types.get(&r.type_name)?;
-                Some(RecvInfo { name: r.name.clone(), ty, pointer: r.pointer })
+                let ty = *prog.packages[pkg as usize].types.get(r.type_name.as_str())?;
+                Some(RecvInfo { name: r.name.as_ref().map(|n| n.to_string()), ty, pointer: r.pointer })
             });
             let display = match &recv {
                 Some(r) => format!("{}.{}", prog.types[r.ty as usize].name, func.name),
-                None => func.name.clone(),
+                None => func.name.to_string(),
             };
             match &recv {
                 Some(r) => {
-                    prog.types[r.ty as usize].methods.insert(func.name.clone(), fid);
+                    prog.types[r.ty as usize].methods.insert(func.name.to_string(), fid);
                 }
                 None if func.recv.is_none() && func.name != "init" && func.name != "_" => {
-                    prog.packages[pkg as usize].funcs.insert(func.name.clone(), fid);
+                    prog.packages[pkg as usize].funcs.insert(func.name.to_string(), fid);
                 }
                 None => {}
             }
             let params = func.func.sig.params.iter().map(|p| prog.resolve(file, &p.ty)).collect();
             let results = func.func.sig.results.iter().map(|p| prog.resolve(file, &p.ty)).collect();
-            prog.funcs.push(Func { pkg, file, display, name: func.name, recv, body: func.func, params, results });
+            prog.funcs.push(Func { pkg, file, display, name: func.name.to_string(), recv, body: func.func, params, results });
         }
         prog.implementations = prog.implementations_of(&interfaces);
         for (pkg, file, name, te, init, span) in pending_vars {

@@ -61,14 +61,14 @@ fn resolve_depth(prog: &Program, file: FileId, te: &TypeExpr, depth: u32) -> Typ
     match te {
         TypeExpr::Name(n) => {
             let pkg = prog.files[file as usize].pkg;
-            match prog.packages.get(pkg as usize).and_then(|p| p.types.get(n)) {
+            match prog.packages.get(pkg as usize).and_then(|p| p.types.get(n.as_str())) {
                 Some(id) => Type::Named(*id),
                 None => Type::Opaque,
             }
         }
         TypeExpr::Qualified(pkg_name, name) => {
             if let Some(pkg) = prog.imported_package(file, pkg_name) {
-                return match prog.packages[pkg as usize].types.get(name) {
+                return match prog.packages[pkg as usize].types.get(name.as_str()) {
                     Some(id) => Type::Named(*id),
                     None => Type::Unknown,
                 };
@@ -88,7 +88,7 @@ fn resolve_depth(prog: &Program, file: FileId, te: &TypeExpr, depth: u32) -> Typ
                 .map(|f| {
                     let ty = r(&f.ty);
                     let (name, embedded) = match &f.name {
-                        Some(n) => (n.clone(), false),
+                        Some(n) => (n.to_string(), false),
                         None => (embedded_name(&f.ty), true),
                     };
                     Field { name, ty, embedded }
@@ -107,8 +107,8 @@ fn resolve_depth(prog: &Program, file: FileId, te: &TypeExpr, depth: u32) -> Typ
 /// An embedded field is named after its type: `sync.Mutex` → `Mutex`, `*Base` → `Base`.
 fn embedded_name(te: &TypeExpr) -> String {
     match te {
-        TypeExpr::Name(n) => n.clone(),
-        TypeExpr::Qualified(_, n) => n.clone(),
+        TypeExpr::Name(n) => n.to_string(),
+        TypeExpr::Qualified(_, n) => n.to_string(),
         TypeExpr::Pointer(t) => embedded_name(t),
         _ => "?".to_string(),
     }

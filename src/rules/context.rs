@@ -110,7 +110,7 @@ impl RuleContext<'_> {
         };
         let mut out = match &p.root {
             Root::Recv => func?.recv.as_ref()?.name.clone()?,
-            Root::Param(i) => func?.body.sig.params.get(*i as usize)?.name.clone()?,
+            Root::Param(i) => func?.body.sig.params.get(*i as usize)?.name.as_ref()?.to_string(),
             Root::Global(pkg, name) => {
                 let pk = self.prog.packages.get(*pkg as usize)?;
                 match func {

@@ -1,93 +1,99 @@
 //! The compact per-file model: what the rules need of a Go file, and nothing of the syntax
 //! tree. A `FileFacts` is about 1/10 of the tree it came from and owns no tree-sitter data,
-//! so the tree can be dropped right after lowering.
+//! so the tree can be dropped right after lowering. Sizes matter (GOROOT/src lowers to millions
+//! of nodes, all held until the analysis ends): names are shared `Name`s, lists are boxed
+//! slices (no spare capacity), and rare or large variants are boxed so that an `Expr` is 40
+//! bytes and a `Stmt` 48 (`tests` in this file pin both).
 
 use crate::report::FileError;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+pub use super::name::Name;
+
 /// 1-based line and column (bytes), as `go vet` prints them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub line: u32,
     pub col: u32,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TypeExpr {
     /// A type name of this package or a predeclared one (`int`, `any`, `error`).
-    Name(String),
+    Name(Name),
     /// `pkg.Name`, with the import's local name.
-    Qualified(String, String),
+    Qualified(Name, Name),
     Pointer(Box<TypeExpr>),
     Map(Box<TypeExpr>, Box<TypeExpr>),
     /// Slices and arrays: both index to their element.
     Slice(Box<TypeExpr>),
-    Struct(Vec<FieldDecl>),
+    Struct(Box<[FieldDecl]>),
     Func(Box<Signature>),
     Chan(Box<TypeExpr>),
     /// The names of the methods it declares (embedded interfaces and constraints are not
     /// listed).
-    Interface(Vec<String>),
+    Interface(Box<[Name]>),
     Unknown,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldDecl {
     /// `None` for an embedded field; its name is the type's name.
-    pub name: Option<String>,
+    pub name: Option<Name>,
     pub ty: TypeExpr,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct Signature {
-    pub params: Vec<Param>,
-    pub results: Vec<Param>,
+    pub params: Box<[Param]>,
+    pub results: Box<[Param]>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Param {
-    pub name: Option<String>,
+    pub name: Option<Name>,
     pub ty: TypeExpr,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ExprKind {
-    Ident(String),
-    Selector(Box<Expr>, String),
+    Ident(Name),
+    Selector(Box<Expr>, Name),
     /// `x[i]`; also a generic instantiation `F[int]`, which the model tells apart.
     Index(Box<Expr>, Box<Expr>),
     /// `x[a:b]`: reads `x`.
-    SliceOf(Box<Expr>, Vec<Expr>),
-    Call { func: Box<Expr>, args: Vec<Expr> },
+    SliceOf(Box<Expr>, Box<[Expr]>),
+    Call { func: Box<Expr>, args: Box<[Expr]> },
     FuncLit(Box<FuncBody>),
     /// `T{k: v, ...}`; a nested `{...}` without a type is a `Composite` of `Unknown`.
-    Composite(TypeExpr, Vec<Element>),
+    Composite(Box<TypeExpr>, Box<[Element]>),
     /// `&x`, `*x`, `!x`, `-x`, `<-x` (receive).
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
-    TypeAssert(Box<Expr>, TypeExpr),
+    TypeAssert(Box<Expr>, Box<TypeExpr>),
     /// A type used as an expression: `make(map[K]V)`'s first argument, conversions.
-    Type(TypeExpr),
-    StringLit(String),
-    IntLit(String),
+    Type(Box<TypeExpr>),
+    StringLit(Name),
+    IntLit(Name),
     Nil,
     /// Anything else (other literals, `true`); its sub-expressions are kept for walking.
-    Other(Vec<Expr>),
+    Other(Box<[Expr]>),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Element {
     pub key: Option<Expr>,
     pub value: Expr,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UnaryOp {
     Addr,
     Deref,
@@ -96,7 +102,7 @@ pub enum UnaryOp {
     Other,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BinaryOp {
     Eq,
     Ne,
@@ -107,14 +113,14 @@ pub enum BinaryOp {
 
 /// One `case` (or `default`) of a switch: the values it compares the tag with (evaluated,
 /// so their reads count) and its body.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SwitchCase {
-    pub values: Vec<Expr>,
+    pub values: Box<[Expr]>,
     pub default: bool,
-    pub body: Vec<Stmt>,
+    pub body: Box<[Stmt]>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AssignOp {
     /// `:=`
     Define,
@@ -124,22 +130,22 @@ pub enum AssignOp {
     Compound,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Stmt {
     Expr(Expr),
-    Assign { lhs: Vec<Expr>, rhs: Vec<Expr>, op: AssignOp, span: Span },
+    Assign { lhs: Box<[Expr]>, rhs: Box<[Expr]>, op: AssignOp, span: Span },
     /// `x++` / `x--`: reads and writes `x`.
     IncDec(Expr),
-    VarDecl { names: Vec<(String, Span)>, ty: Option<TypeExpr>, values: Vec<Expr> },
+    VarDecl(Box<VarSpec>),
     Go(Expr),
     Defer(Expr),
-    Return(Vec<Expr>, Span),
-    Send { chan: Expr, value: Expr, span: Span },
-    If { init: Option<Box<Stmt>>, cond: Expr, then: Vec<Stmt>, els: Option<Box<Stmt>> },
-    For { init: Option<Box<Stmt>>, cond: Option<Expr>, post: Option<Box<Stmt>>, range: Option<RangeClause>, body: Vec<Stmt> },
-    Switch { init: Option<Box<Stmt>>, tag: Option<Expr>, type_bind: Option<String>, cases: Vec<SwitchCase> },
-    Select { cases: Vec<(Option<Box<Stmt>>, Vec<Stmt>)> },
-    Block(Vec<Stmt>),
+    Return(Box<[Expr]>, Span),
+    Send(Box<SendStmt>),
+    If(Box<IfStmt>),
+    For(Box<ForStmt>),
+    Switch(Box<SwitchStmt>),
+    Select { cases: Box<[(Option<Box<Stmt>>, Box<[Stmt]>)]> },
+    Block(Box<[Stmt]>),
     Labeled(Box<Stmt>),
     /// `break`, `continue`, `goto`, `fallthrough`: ends the straight-line path.
     Jump,
@@ -148,7 +154,39 @@ pub enum Stmt {
     Empty,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SendStmt {
+    pub chan: Expr,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct IfStmt {
+    pub init: Option<Box<Stmt>>,
+    pub cond: Expr,
+    pub then: Box<[Stmt]>,
+    pub els: Option<Box<Stmt>>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ForStmt {
+    pub init: Option<Box<Stmt>>,
+    pub cond: Option<Expr>,
+    pub post: Option<Box<Stmt>>,
+    pub range: Option<RangeClause>,
+    pub body: Box<[Stmt]>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SwitchStmt {
+    pub init: Option<Box<Stmt>>,
+    pub tag: Option<Expr>,
+    pub type_bind: Option<Name>,
+    pub cases: Box<[SwitchCase]>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RangeClause {
     pub key: Option<Expr>,
     pub value: Option<Expr>,
@@ -156,48 +194,48 @@ pub struct RangeClause {
     pub expr: Expr,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FuncBody {
     pub sig: Signature,
-    pub body: Option<Vec<Stmt>>,
+    pub body: Option<Box<[Stmt]>>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Receiver {
-    pub name: Option<String>,
-    pub type_name: String,
+    pub name: Option<Name>,
+    pub type_name: Name,
     pub pointer: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FuncDecl {
-    pub name: String,
+    pub name: Name,
     pub recv: Option<Receiver>,
     pub func: FuncBody,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TypeDecl {
-    pub name: String,
+    pub name: Name,
     pub ty: TypeExpr,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct VarSpec {
-    pub names: Vec<(String, Span)>,
+    pub names: Box<[(Name, Span)]>,
     pub ty: Option<TypeExpr>,
-    pub values: Vec<Expr>,
+    pub values: Box<[Expr]>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Import {
     /// The name the file uses: the alias, or the last path element.
     pub name: String,
     pub path: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct FileFacts {
     pub path: PathBuf,
     pub package: String,
@@ -208,4 +246,18 @@ pub struct FileFacts {
     pub lines: u32,
     /// Syntax errors tree-sitter recovered from, and nesting cut off: named, not fatal.
     pub errors: Vec<FileError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Millions of these are alive at once on a large tree: a growing node is a memory
+    /// regression (box the new variant's payload instead).
+    #[test]
+    fn node_sizes() {
+        assert!(std::mem::size_of::<Expr>() <= 40, "Expr is {} bytes", std::mem::size_of::<Expr>());
+        assert!(std::mem::size_of::<Stmt>() <= 48, "Stmt is {} bytes", std::mem::size_of::<Stmt>());
+        assert!(std::mem::size_of::<TypeExpr>() <= 40, "TypeExpr is {} bytes", std::mem::size_of::<TypeExpr>());
+    }
 }

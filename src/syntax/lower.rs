@@ -2,11 +2,13 @@
 //! inside `lower_file`. Lowering is total: unknown or broken syntax becomes `Other`/`Empty`,
 //! never a panic, and nesting deeper than `MAX_DEPTH` is cut off with an error naming the file.
 
+use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Parser};
 
 use super::ir::*;
 use crate::load::SourceFile;
 use crate::report::FileError;
+use super::name::{Interner, Name};
 
 /// Deeper expressions than this are not lowered (real Go code stays far below; generated
 /// or hostile input does not). Keeps every recursive pass of the analysis within its stack.
@@ -16,9 +18,19 @@ struct Lowerer<'a> {
     src: &'a str,
     depth: u32,
     too_deep: Option<Span>,
+    interner: &'a Interner,
+    /// This file's names: most repeat within a file, so the shared interner (a lock) is asked
+    /// once per distinct text.
+    names: FxHashMap<&'a str, Name>,
 }
 
+/// Lower one file with names of its own (tests, the fuzz harness).
 pub fn lower_file(file: &SourceFile) -> FileFacts {
+    lower_file_with(file, &Interner::default())
+}
+
+/// Lower one file, sharing names with every other file lowered through `interner`.
+pub fn lower_file_with(file: &SourceFile, interner: &Interner) -> FileFacts {
     let lines = file.text.lines().count() as u32;
     let mut facts = FileFacts {
         path: file.path.clone(),
@@ -48,7 +60,7 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
                 message: format!("syntax error at {}:{}; analysed the parts that parsed", at.line, at.col),
             });
         }
-    let mut lw = Lowerer { src: &text, depth: 0, too_deep: None };
+    let mut lw = Lowerer { src: &text, depth: 0, too_deep: None, interner, names: FxHashMap::default() };
     let mut cur = root.walk();
     for item in root.named_children(&mut cur) {
         match item.kind() {
@@ -137,6 +149,20 @@ impl<'a> Lowerer<'a> {
         self.src.get(n.byte_range()).unwrap_or("")
     }
 
+    fn name(&mut self, n: Node) -> Name {
+        let t = self.text(n);
+        self.intern(t)
+    }
+
+    fn intern(&mut self, t: &'a str) -> Name {
+        if let Some(n) = self.names.get(t) {
+            return n.clone();
+        }
+        let n = self.interner.intern(t);
+        self.names.insert(t, n.clone());
+        n
+    }
+
     fn enter(&mut self, n: Node) -> bool {
         if self.depth >= MAX_DEPTH {
             self.too_deep.get_or_insert(span(n));
@@ -157,11 +183,12 @@ impl<'a> Lowerer<'a> {
         }
         for s in specs {
             let Some(p) = s.child_by_field_name("path") else { continue };
-            let path = self.text(p).trim_matches(|c| c == '"' || c == '`').to_string();
+            let path = self.text(p).trim_matches(|c| c == '"' || c == '`');
             let name = match s.child_by_field_name("name") {
                 Some(n) => self.text(n).to_string(),
-                None => path.rsplit('/').next().unwrap_or(&path).to_string(),
+                None => path.rsplit('/').next().unwrap_or(path).to_string(),
             };
+            let path = path.to_string();
             out.push(Import { name, path });
         }
     }
@@ -174,7 +201,7 @@ impl<'a> Lowerer<'a> {
             let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
                 continue;
             };
-            out.push(TypeDecl { name: self.text(name).to_string(), ty: self.type_expr(ty) });
+            out.push(TypeDecl { name: self.name(name), ty: self.type_expr(ty) });
         }
     }
 
@@ -190,7 +217,7 @@ impl<'a> Lowerer<'a> {
         specs
             .into_iter()
             .map(|s| VarSpec {
-                names: field_children(s, "name").into_iter().map(|n| (self.text(n).to_string(), span(n))).collect(),
+                names: field_children(s, "name").into_iter().map(|n| (self.name(n), span(n))).collect(),
                 ty: s.child_by_field_name("type").map(|t| self.type_expr(t)),
                 values: s.child_by_field_name("value").map(|v| self.expr_list(v)).unwrap_or_default(),
             })
@@ -202,10 +229,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn func_decl(&mut self, n: Node) -> Option<FuncDecl> {
-        let name = self.text(n.child_by_field_name("name")?).to_string();
+        let name = self.name(n.child_by_field_name("name")?);
         let recv = n.child_by_field_name("receiver").and_then(|r| {
             let p = named_children(r).into_iter().find(|c| c.kind() == "parameter_declaration")?;
-            let name = p.child_by_field_name("name").map(|x| self.text(x).to_string());
+            let name = p.child_by_field_name("name").map(|x| self.name(x));
             let mut ty = p.child_by_field_name("type")?;
             let mut pointer = false;
             if ty.kind() == "pointer_type" {
@@ -215,7 +242,7 @@ impl<'a> Lowerer<'a> {
             if ty.kind() == "generic_type" {
                 ty = ty.child_by_field_name("type")?;
             }
-            Some(Receiver { name, type_name: self.text(ty).to_string(), pointer })
+            Some(Receiver { name, type_name: self.name(ty), pointer })
         });
         let func = self.func_body(n);
         Some(FuncDecl { name, recv, func })
@@ -231,13 +258,13 @@ impl<'a> Lowerer<'a> {
         let params = n.child_by_field_name("parameters").map(|p| self.params(p)).unwrap_or_default();
         let results = match n.child_by_field_name("result") {
             Some(r) if r.kind() == "parameter_list" => self.params(r),
-            Some(r) => vec![Param { name: None, ty: self.type_expr(r) }],
-            None => Vec::new(),
+            Some(r) => Box::new([Param { name: None, ty: self.type_expr(r) }]),
+            None => Box::default(),
         };
         Signature { params, results }
     }
 
-    fn params(&mut self, list: Node) -> Vec<Param> {
+    fn params(&mut self, list: Node) -> Box<[Param]> {
         let mut out = Vec::new();
         for p in named_children(list) {
             let variadic = p.kind() == "variadic_parameter_declaration";
@@ -253,11 +280,11 @@ impl<'a> Lowerer<'a> {
                 out.push(Param { name: None, ty });
             } else {
                 for nm in names {
-                    out.push(Param { name: Some(self.text(nm).to_string()), ty: ty.clone() });
+                    out.push(Param { name: Some(self.name(nm)), ty: ty.clone() });
                 }
             }
         }
-        out
+        out.into_boxed_slice()
     }
 
     fn type_expr(&mut self, n: Node) -> TypeExpr {
@@ -272,9 +299,9 @@ impl<'a> Lowerer<'a> {
     fn type_expr_inner(&mut self, n: Node) -> TypeExpr {
         let first = || named_children(n).into_iter().next();
         match n.kind() {
-            "type_identifier" | "identifier" => TypeExpr::Name(self.text(n).to_string()),
+            "type_identifier" | "identifier" => TypeExpr::Name(self.name(n)),
             "qualified_type" => match (n.child_by_field_name("package"), n.child_by_field_name("name")) {
-                (Some(p), Some(nm)) => TypeExpr::Qualified(self.text(p).to_string(), self.text(nm).to_string()),
+                (Some(p), Some(nm)) => TypeExpr::Qualified(self.name(p), self.name(nm)),
                 _ => TypeExpr::Unknown,
             },
             "pointer_type" => first().map(|c| TypeExpr::Pointer(Box::new(self.type_expr(c)))).unwrap_or(TypeExpr::Unknown),
@@ -304,12 +331,12 @@ impl<'a> Lowerer<'a> {
                             fields.push(FieldDecl { name: None, ty });
                         } else {
                             for nm in names {
-                                fields.push(FieldDecl { name: Some(self.text(nm).to_string()), ty: ty.clone() });
+                                fields.push(FieldDecl { name: Some(self.name(nm)), ty: ty.clone() });
                             }
                         }
                     }
                 }
-                TypeExpr::Struct(fields)
+                TypeExpr::Struct(fields.into_boxed_slice())
             }
             "function_type" => TypeExpr::Func(Box::new(self.signature(n))),
             "interface_type" => {
@@ -318,7 +345,7 @@ impl<'a> Lowerer<'a> {
                     .named_children(&mut cursor)
                     .filter(|c| c.kind() == "method_elem")
                     .filter_map(|c| c.child_by_field_name("name"))
-                    .map(|name| self.text(name).to_string())
+                    .map(|name| self.name(name))
                     .collect();
                 TypeExpr::Interface(methods)
             }
@@ -329,7 +356,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn block(&mut self, n: Node) -> Vec<Stmt> {
+    fn block(&mut self, n: Node) -> Box<[Stmt]> {
         let mut out = Vec::new();
         for c in named_children(n) {
             if c.kind() == "statement_list" {
@@ -340,14 +367,14 @@ impl<'a> Lowerer<'a> {
                 self.stmt_into(c, &mut out);
             }
         }
-        out
+        out.into_boxed_slice()
     }
 
     fn stmt_into(&mut self, n: Node, out: &mut Vec<Stmt>) {
         if n.kind() == "var_declaration" {
             // `var ( a T; b U )` declares in the enclosing block, not a block of its own.
             for s in self.var_specs(n) {
-                out.push(Stmt::VarDecl { names: s.names, ty: s.ty, values: s.values });
+                out.push(Stmt::VarDecl(Box::new(s)));
             }
             return;
         }
@@ -395,11 +422,8 @@ impl<'a> Lowerer<'a> {
             },
             "var_declaration" => {
                 let specs = self.var_specs(n);
-                let mut stmts: Vec<Stmt> = specs
-                    .into_iter()
-                    .map(|s| Stmt::VarDecl { names: s.names, ty: s.ty, values: s.values })
-                    .collect();
-                if stmts.len() == 1 { stmts.pop().unwrap_or(Stmt::Empty) } else { Stmt::Block(stmts) }
+                let mut stmts: Vec<Stmt> = specs.into_iter().map(|s| Stmt::VarDecl(Box::new(s))).collect();
+                if stmts.len() == 1 { stmts.pop().unwrap_or(Stmt::Empty) } else { Stmt::Block(stmts.into_boxed_slice()) }
             }
             "go_statement" | "defer_statement" => match named_children(n).into_iter().next() {
                 Some(e) => {
@@ -413,17 +437,17 @@ impl<'a> Lowerer<'a> {
                 Stmt::Return(vals, span(n))
             }
             "send_statement" => match (n.child_by_field_name("channel"), n.child_by_field_name("value")) {
-                (Some(c), Some(v)) => Stmt::Send { chan: self.expr(c), value: self.expr(v), span: span(n) },
+                (Some(c), Some(v)) => Stmt::Send(Box::new(SendStmt { chan: self.expr(c), value: self.expr(v), span: span(n) })),
                 _ => Stmt::Empty,
             },
             "if_statement" => {
                 let init = self.opt_stmt(n.child_by_field_name("initializer"));
-                let cond = n.child_by_field_name("condition").map(|c| self.expr(c)).unwrap_or(Expr { kind: ExprKind::Other(vec![]), span: span(n) });
+                let cond = n.child_by_field_name("condition").map(|c| self.expr(c)).unwrap_or(Expr { kind: ExprKind::Other(Box::default()), span: span(n) });
                 let then = n.child_by_field_name("consequence").map(|b| self.block(b)).unwrap_or_default();
                 let els = n.child_by_field_name("alternative").map(|a| {
                     Box::new(if a.kind() == "block" { Stmt::Block(self.block(a)) } else { self.stmt(a) })
                 });
-                Stmt::If { init, cond, then, els }
+                Stmt::If(Box::new(IfStmt { init, cond, then, els }))
             }
             "for_statement" => {
                 let body = n.child_by_field_name("body").map(|b| self.block(b)).unwrap_or_default();
@@ -454,7 +478,7 @@ impl<'a> Lowerer<'a> {
                         _ => {}
                     }
                 }
-                Stmt::For { init, cond, post, range, body }
+                Stmt::For(Box::new(ForStmt { init, cond, post, range, body }))
             }
             "expression_switch_statement" | "type_switch_statement" => {
                 let init = self.opt_stmt(n.child_by_field_name("initializer"));
@@ -462,7 +486,7 @@ impl<'a> Lowerer<'a> {
                 let type_bind = n
                     .child_by_field_name("alias")
                     .and_then(|a| named_children(a).into_iter().next())
-                    .map(|a| self.text(a).to_string());
+                    .map(|a| self.name(a));
                 let mut cases = Vec::new();
                 for c in named_children(n) {
                     if matches!(c.kind(), "expression_case" | "default_case" | "type_case") {
@@ -473,10 +497,10 @@ impl<'a> Lowerer<'a> {
                                 self.stmt_into(s, &mut body);
                             }
                         }
-                        cases.push(SwitchCase { values, default: c.kind() == "default_case", body });
+                        cases.push(SwitchCase { values, default: c.kind() == "default_case", body: body.into_boxed_slice() });
                     }
                 }
-                Stmt::Switch { init, tag, type_bind, cases }
+                Stmt::Switch(Box::new(SwitchStmt { init, tag, type_bind, cases: cases.into_boxed_slice() }))
             }
             "select_statement" => {
                 let mut cases = Vec::new();
@@ -487,15 +511,16 @@ impl<'a> Lowerer<'a> {
                         cases.push((comm, body));
                     }
                 }
-                Stmt::Select { cases }
+                Stmt::Select { cases: cases.into_boxed_slice() }
             }
             "receive_statement" => {
                 let lhs = n.child_by_field_name("left").map(|l| self.expr_list(l)).unwrap_or_default();
                 let Some(r) = n.child_by_field_name("right") else { return Stmt::Empty };
-                let rhs = vec![self.expr(r)];
+                let rhs = self.expr(r);
                 if lhs.is_empty() {
-                    return Stmt::Expr(rhs.into_iter().next().unwrap_or(Expr { kind: ExprKind::Nil, span: span(n) }));
+                    return Stmt::Expr(rhs);
                 }
+                let rhs: Box<[Expr]> = Box::new([rhs]);
                 let define = {
                     let mut cur = n.walk();
                     n.children(&mut cur).any(|t| t.kind() == ":=")
@@ -512,18 +537,18 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn expr_list(&mut self, n: Node) -> Vec<Expr> {
+    fn expr_list(&mut self, n: Node) -> Box<[Expr]> {
         if n.kind() == "expression_list" {
             named_children(n).into_iter().map(|e| self.expr(e)).collect()
         } else {
-            vec![self.expr(n)]
+            Box::new([self.expr(n)])
         }
     }
 
     fn expr(&mut self, n: Node) -> Expr {
         let sp = span(n);
         if !self.enter(n) {
-            return Expr { kind: ExprKind::Other(Vec::new()), span: sp };
+            return Expr { kind: ExprKind::Other(Box::default()), span: sp };
         }
         let kind = self.expr_kind(n);
         self.depth -= 1;
@@ -533,21 +558,24 @@ impl<'a> Lowerer<'a> {
     fn boxed(&mut self, n: Option<Node>, at: Node) -> Box<Expr> {
         Box::new(match n {
             Some(n) => self.expr(n),
-            None => Expr { kind: ExprKind::Other(Vec::new()), span: span(at) },
+            None => Expr { kind: ExprKind::Other(Box::default()), span: span(at) },
         })
     }
 
     fn expr_kind(&mut self, n: Node) -> ExprKind {
         match n.kind() {
             "identifier" | "field_identifier" | "package_identifier" | "type_identifier" => {
-                ExprKind::Ident(self.text(n).to_string())
+                ExprKind::Ident(self.name(n))
             }
             "nil" => ExprKind::Nil,
             // The predeclared constants, named like the identifiers they are in Go's spec.
-            "true" | "false" => ExprKind::Ident(self.text(n).to_string()),
+            "true" | "false" => ExprKind::Ident(self.name(n)),
             "selector_expression" => {
                 let operand = self.boxed(n.child_by_field_name("operand"), n);
-                let field = n.child_by_field_name("field").map(|f| self.text(f).to_string()).unwrap_or_default();
+                let field = match n.child_by_field_name("field") {
+                    Some(f) => self.name(f),
+                    None => self.intern(""),
+                };
                 ExprKind::Selector(operand, field)
             }
             "index_expression" => {
@@ -559,7 +587,7 @@ impl<'a> Lowerer<'a> {
                 // `F[int]` parsed as a type in expression position: the function itself.
                 match n.child_by_field_name("type") {
                     Some(t) => self.expr(t).kind,
-                    None => ExprKind::Other(Vec::new()),
+                    None => ExprKind::Other(Box::default()),
                 }
             }
             "slice_expression" => {
@@ -578,7 +606,7 @@ impl<'a> Lowerer<'a> {
                     .map(|a| {
                         named_children(a)
                             .into_iter()
-                            .map(|x| if is_type_node(x.kind()) { Expr { kind: ExprKind::Type(self.type_expr(x)), span: span(x) } } else { self.expr(x) })
+                            .map(|x| if is_type_node(x.kind()) { Expr { kind: ExprKind::Type(Box::new(self.type_expr(x))), span: span(x) } } else { self.expr(x) })
                             .collect()
                     })
                     .unwrap_or_default();
@@ -591,7 +619,7 @@ impl<'a> Lowerer<'a> {
                 if let Some(body) = n.child_by_field_name("body") {
                     self.literal_elems(body, &mut elems);
                 }
-                ExprKind::Composite(ty, elems)
+                ExprKind::Composite(Box::new(ty), elems.into_boxed_slice())
             }
             "unary_expression" => {
                 let op = match n.child_by_field_name("operator").map(|o| self.text(o)) {
@@ -618,7 +646,7 @@ impl<'a> Lowerer<'a> {
             "type_assertion_expression" => {
                 let operand = self.boxed(n.child_by_field_name("operand"), n);
                 let ty = n.child_by_field_name("type").map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown);
-                ExprKind::TypeAssert(operand, ty)
+                ExprKind::TypeAssert(operand, Box::new(ty))
             }
             "type_conversion_expression" => {
                 let operand = n.child_by_field_name("operand").map(|o| self.expr(o));
@@ -630,14 +658,14 @@ impl<'a> Lowerer<'a> {
                 while inner.kind() == "parenthesized_expression" {
                     match named_children(inner).into_iter().next() {
                         Some(c) => inner = c,
-                        None => return ExprKind::Other(Vec::new()),
+                        None => return ExprKind::Other(Box::default()),
                     }
                 }
                 self.expr(inner).kind
             }
-            "interpreted_string_literal" | "raw_string_literal" => ExprKind::StringLit(self.text(n).to_string()),
-            "int_literal" | "rune_literal" => ExprKind::IntLit(self.text(n).to_string()),
-            k if is_type_node(k) => ExprKind::Type(self.type_expr(n)),
+            "interpreted_string_literal" | "raw_string_literal" => ExprKind::StringLit(self.name(n)),
+            "int_literal" | "rune_literal" => ExprKind::IntLit(self.name(n)),
+            k if is_type_node(k) => ExprKind::Type(Box::new(self.type_expr(n))),
             _ => ExprKind::Other(named_children(n).into_iter().map(|c| self.expr(c)).collect()),
         }
     }
@@ -673,7 +701,7 @@ impl<'a> Lowerer<'a> {
         if inner.kind() == "literal_value" {
             let mut elems = Vec::new();
             self.literal_elems(inner, &mut elems);
-            return Some(Expr { kind: ExprKind::Composite(TypeExpr::Unknown, elems), span: span(inner) });
+            return Some(Expr { kind: ExprKind::Composite(Box::new(TypeExpr::Unknown), elems.into_boxed_slice()), span: span(inner) });
         }
         Some(self.expr(inner))
     }

@@ -5,7 +5,9 @@
 mod grammar;
 pub mod ir;
 mod lower;
+mod name;
 mod source;
 
 pub use ir::FileFacts;
-pub use lower::{MAX_DEPTH, lower_file};
+pub use lower::{MAX_DEPTH, lower_file, lower_file_with};
+pub use name::{Interner, Name, decoding_with};

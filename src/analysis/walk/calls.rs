@@ -311,12 +311,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             Thread::Current => None,
         };
         let mut new_accesses = Vec::new();
-        let mut substituted_rel = SetMemo::default();
-        let mut substituted_acq = SetMemo::default();
+        // Sized for the callee: at most one entry per access (see `Memo::with_capacity`).
+        let n = sum.accesses.len();
+        let mut substituted_rel = SetMemo::with_capacity(n);
+        let mut substituted_acq = SetMemo::with_capacity(n);
         let mut objs = ObjSubst::new(&subst);
         // The callee's paths, lock sets and scope lists are shared by many of its accesses:
         // each is substituted once per call, and the copies share the result.
-        let mut substituted_paths = Memo::default();
+        let mut substituted_paths = Memo::with_capacity(n);
         let mut substituted_locks = Memo::default();
         let mut substituted_scopes = Memo::default();
         // Past the walk's budget, calls keep their effects below but copy no accesses.
@@ -344,6 +346,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                             locks.push(l.clone());
                         }
                     }
+                }
+                // Unchanged (locks on globals or every instance of a type, no caller locks):
+                // keep sharing the callee's set, as every caller's copies of it then do.
+                if locks.len() == set.len() && locks.iter().zip(set.iter()).all(|(x, y)| x == y) {
+                    return set.clone();
                 }
                 LockSet::from_vec(locks)
             });

@@ -125,7 +125,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let mut stored = Vec::new();
                 // `http.Server{Handler: h}`: the server runs `h` per request, concurrently.
                 let (server_pkg, server_type, handler_field) = models::HTTP_SERVER_HANDLER_FIELD;
-                if let TypeExpr::Qualified(pkg, name) = te
+                if let TypeExpr::Qualified(pkg, name) = &**te
                     && name == server_type
                     && self.an.prog.import_path(self.file, pkg) == Some(server_pkg)
                     && let Some(h) = elems.iter().find(|el| matches!(&el.key, Some(Expr { kind: ExprKind::Ident(k), .. }) if k == handler_field))

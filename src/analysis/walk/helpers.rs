@@ -27,7 +27,7 @@ pub(super) fn closed(ch: &Path) -> SyncObj {
 pub(super) fn is_binary_semaphore(e: &Expr) -> bool {
     let ExprKind::Call { func, args } = &e.kind else { return false };
     matches!(&func.kind, ExprKind::Ident(n) if n == "make")
-        && matches!(args.first().map(|a| &a.kind), Some(ExprKind::Type(TypeExpr::Chan(_))))
+        && matches!(args.first().map(|a| &a.kind), Some(ExprKind::Type(t)) if matches!(**t, TypeExpr::Chan(_)))
         && matches!(args.get(1).map(|a| &a.kind), Some(ExprKind::IntLit(n)) if n == "1")
 }
 
@@ -94,13 +94,28 @@ impl<'s, F: Fn(&Path) -> Option<Path>> ObjSubst<'s, F> {
     }
 
     pub(super) fn set(&mut self, set: &SyncSet) -> SyncSet {
-        let out: Vec<SyncObj> = set.iter().filter_map(|s| self.obj(s)).collect();
-        let same = out.len() == set.len()
-            && out.iter().zip(set.iter()).all(|(a, b)| match (a, b) {
-                (SyncObj::Object(x), SyncObj::Object(y)) => Rc::ptr_eq(x, y),
-                (x, y) => x == y,
-            });
-        if same { set.clone() } else { SyncSet::from_vec(out) }
+        // Most objects keep their name: find the first one that does not before copying
+        // anything, so that an unchanged set costs no allocation.
+        let objs = set.as_slice();
+        let kept = |a: &Option<SyncObj>, b: &SyncObj| match (a, b) {
+            (Some(SyncObj::Object(x)), SyncObj::Object(y)) => Rc::ptr_eq(x, y),
+            (Some(x), y) => x == y,
+            (None, _) => false,
+        };
+        let mut first_renamed = None;
+        for (i, s) in objs.iter().enumerate() {
+            let r = self.obj(s);
+            if !kept(&r, s) {
+                first_renamed = Some((i, r));
+                break;
+            }
+        }
+        let Some((i, r)) = first_renamed else { return set.clone() };
+        let mut out: Vec<SyncObj> = Vec::with_capacity(objs.len());
+        out.extend(objs[..i].iter().cloned());
+        out.extend(r);
+        out.extend(objs[i + 1..].iter().filter_map(|s| self.obj(s)));
+        SyncSet::from_vec(out)
     }
 }
 

@@ -28,7 +28,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             Stmt::Expr(e) => self.expr_stmt(e),
             Stmt::Assign { lhs, rhs, op, span } => self.assign(lhs, rhs, *op, *span),
             Stmt::IncDec(e) => self.assign_target(e, None, true),
-            Stmt::VarDecl { names, ty, values } => {
+            Stmt::VarDecl(v) => {
+                let VarSpec { names, ty, values } = &**v;
                 let declared = ty.as_ref().map(|t| self.an.prog.resolve(self.file, t));
                 let evs: Vec<Ev<'p>> = values
                     .iter()
@@ -103,7 +104,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.exits.push(self.flow.clone());
                 self.flow.live = false;
             }
-            Stmt::Send { chan, value, span } => {
+            Stmt::Send(send) => {
+                let SendStmt { chan, value, span } = &**send;
                 let v = self.eval(value);
                 let ch = self.eval(chan);
                 self.tick();
@@ -125,7 +127,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     self.release(SyncObj::Object(Rc::new(p.clone())));
                 }
             }
-            Stmt::If { init, cond, then, els } => {
+            Stmt::If(i) => {
+                let IfStmt { init, cond, then, els } = &**i;
                 let mut after_else_only = Vec::new();
                 self.with_scope(|w| {
                     if let Some(i) = init {
@@ -169,7 +172,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                 });
                 self.assume(after_else_only);
             }
-            Stmt::For { init, cond, post, range, body } => self.with_scope(|w| {
+            Stmt::For(f) => {
+                let ForStmt { init, cond, post, range, body } = &**f;
+                self.with_scope(|w| {
                 if let Some(i) = init {
                     w.stmt(i);
                 }
@@ -212,8 +217,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     // its body, comes what the closer did before `close`.
                     w.acquire(closed(&ch));
                 }
-            }),
-            Stmt::Switch { init, tag, type_bind, cases } => self.with_scope(|w| {
+                })
+            }
+            Stmt::Switch(sw) => {
+                let SwitchStmt { init, tag, type_bind, cases } = &**sw;
+                self.with_scope(|w| {
                 if let Some(i) = init {
                     w.stmt(i);
                 }
@@ -246,7 +254,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     Some(o) => w.join_live(&o, &entry),
                     None => entry,
                 };
-            }),
+                })
+            }
             Stmt::Select { cases } => {
                 let entry = self.flow.clone();
                 let mut out: Option<Flow> = None;
