@@ -17,7 +17,8 @@ use std::path::Path;
 
 use maprace::load::SourceFile;
 use maprace::syntax::FileFacts;
-use maprace::syntax::ir::{
+use maprace::syntax::Name;
+use maprace::syntax::ir::{ForStmt, SwitchStmt, 
     AssignOp, BinaryOp, Element, Expr, ExprKind, FuncBody, Param, Signature, Span, Stmt, TypeExpr, UnaryOp,
 };
 use maprace::syntax::lower_file;
@@ -34,7 +35,7 @@ fn span(s: Span) -> String {
 
 fn ty(t: &TypeExpr) -> String {
     match t {
-        TypeExpr::Name(n) => n.clone(),
+        TypeExpr::Name(n) => n.to_string(),
         TypeExpr::Qualified(p, n) => format!("{p}.{n}"),
         TypeExpr::Pointer(t) => format!("*{}", ty(t)),
         TypeExpr::Map(k, v) => format!("map[{}]{}", ty(k), ty(v)),
@@ -100,14 +101,14 @@ impl Render {
 
     fn expr(&mut self, e: &Expr) -> String {
         match &e.kind {
-            ExprKind::Ident(n) => n.clone(),
+            ExprKind::Ident(n) => n.to_string(),
             ExprKind::Selector(x, f) => format!("{}.{f}", self.expr(x)),
             ExprKind::Index(x, i) => format!("{}[{}]@{}", self.expr(x), self.expr(i), span(e.span)),
             ExprKind::SliceOf(x, bounds) => format!("slice({}; {})", self.expr(x), self.exprs(bounds)),
             ExprKind::Call { func, args } => format!("{}({})", self.expr(func), self.exprs(args)),
             ExprKind::FuncLit(f) => self.func_lit(f, e.span),
             ExprKind::Composite(t, elems) => {
-                let t = match t {
+                let t = match &**t {
                     TypeExpr::Unknown => "?".to_string(),
                     t => ty(t),
                 };
@@ -136,7 +137,7 @@ impl Render {
             ExprKind::TypeAssert(x, t) => format!("{}.({})", self.expr(x), ty(t)),
             ExprKind::Type(t) => format!("type({})", ty(t)),
             ExprKind::StringLit(s) => format!("str({s})"),
-            ExprKind::IntLit(s) => s.clone(),
+            ExprKind::IntLit(s) => s.to_string(),
             ExprKind::Nil => "nil".to_string(),
             ExprKind::Other(subs) => format!("other({})", self.exprs(subs)),
         }
@@ -205,9 +206,9 @@ impl Render {
                 let t = self.expr(e);
                 self.line(Some(e.span), &format!("incdec {t}"));
             }
-            Stmt::VarDecl { names, ty: t, values } => {
-                let t = var_spec(self, names, t.as_ref(), values);
-                self.line(names.first().map(|n| n.1), &format!("var {t}"));
+            Stmt::VarDecl(v) => {
+                let t = var_spec(self, &v.names, v.ty.as_ref(), &v.values);
+                self.line(v.names.first().map(|n| n.1), &format!("var {t}"));
             }
             Stmt::Go(e) => {
                 let t = self.expr(e);
@@ -221,12 +222,13 @@ impl Render {
                 let t = self.exprs(es);
                 self.line(Some(*span), &format!("return {t}").trim_end().to_string());
             }
-            Stmt::Send { chan, value, span } => {
-                let t = format!("send {} <- {}", self.expr(chan), self.expr(value));
-                self.line(Some(*span), &t);
+            Stmt::Send(send) => {
+                let t = format!("send {} <- {}", self.expr(&send.chan), self.expr(&send.value));
+                self.line(Some(send.span), &t);
             }
-            Stmt::If { init, cond, then, els } => self.if_stmt(init.as_deref(), cond, then, els.as_deref(), "if"),
-            Stmt::For { init, cond, post, range, body } => {
+            Stmt::If(i) => self.if_stmt(i.init.as_deref(), &i.cond, &i.then, i.els.as_deref(), "if"),
+            Stmt::For(f) => {
+                let ForStmt { init, cond, post, range, body } = &**f;
                 let head = match range {
                     Some(r) => {
                         let vars: Vec<String> = [&r.key, &r.value].into_iter().flatten().map(|e| self.expr(e)).collect();
@@ -245,7 +247,8 @@ impl Render {
                 self.block(body);
                 self.close("}");
             }
-            Stmt::Switch { init, tag, type_bind, cases } => {
+            Stmt::Switch(sw) => {
+                let SwitchStmt { init, tag, type_bind, cases } = &**sw;
                 let mut head = "switch".to_string();
                 if let Some(init) = init.as_deref() {
                     head += &format!(" {{{}}};", self.simple(init));
@@ -304,7 +307,7 @@ impl Render {
         self.block(then);
         match els {
             None => self.close("}"),
-            Some(Stmt::If { init, cond, then, els }) => self.if_stmt(init.as_deref(), cond, then, els.as_deref(), "} else if"),
+            Some(Stmt::If(i)) => self.if_stmt(i.init.as_deref(), &i.cond, &i.then, i.els.as_deref(), "} else if"),
             Some(Stmt::Block(stmts)) => {
                 self.close("} else {");
                 self.block(stmts);
@@ -319,7 +322,7 @@ impl Render {
     }
 }
 
-fn var_spec(r: &mut Render, names: &[(String, Span)], t: Option<&TypeExpr>, values: &[Expr]) -> String {
+fn var_spec(r: &mut Render, names: &[(Name, Span)], t: Option<&TypeExpr>, values: &[Expr]) -> String {
     let names: Vec<String> = names.iter().map(|(n, s)| format!("{n}@{}", span(*s))).collect();
     let mut out = names.join(", ");
     if let Some(t) = t {
