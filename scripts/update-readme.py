@@ -4,11 +4,12 @@ from the scripts that measure them. Nothing in those blocks is typed by hand.
 
 usage: scripts/update-readme.py [--skip-lab] [--skip-race] [--skip-superset]
 
-The real-world, scale and race-targets blocks (`realworld`, `bench-scale`, `race-targets`) are
-copied from the summaries that scripts/realworld.sh, scripts/bench-scale.sh and
-scripts/race-targets.sh write (eval/realworld/summary.md, eval/bench-scale.md,
-eval/race-targets.md): those scripts fetch modules over the network and take minutes, so this
-script never runs them; run them first to refresh the numbers.
+The real-world, scale, race-targets and race-suites blocks (`realworld`, `bench-scale`,
+`race-targets`, `race-suites`) are copied from the summaries that scripts/realworld.sh,
+scripts/bench-scale.sh, scripts/race-targets.sh and scripts/race-suites.sh write
+(eval/realworld/summary.md, eval/bench-scale.md, eval/race-targets.md, eval/race-suites.md):
+those scripts fetch modules over the network and take minutes, so this script never runs them;
+run them first to refresh the numbers.
 """
 import collections, json, os, re, subprocess, sys
 
@@ -100,7 +101,8 @@ def main():
     text = replace(text, "racetest", racetest_block())
     text = replace(text, "goroot", goroot_block())
     # Summaries written by the developer scripts of issues #8 and #9 (see the docstring).
-    for name, path in (("realworld", "eval/realworld/summary.md"), ("bench-scale", "eval/bench-scale.md"), ("race-targets", "eval/race-targets.md")):
+    for name, path in (("realworld", "eval/realworld/summary.md"), ("bench-scale", "eval/bench-scale.md"), ("race-targets", "eval/race-targets.md"),
+                       ("race-suites", "eval/race-suites.md")):
         if f"<!-- BEGIN {name} -->" in text and os.path.exists(os.path.join(ROOT, path)):
             text = replace(text, name, open(os.path.join(ROOT, path), encoding="utf-8").read().strip())
     text = replace(text, "parity", parity_block())

@@ -188,6 +188,66 @@ fn go_test_race_twice_reports_both_times_and_sarif_has_gorace() {
     }
 }
 
+/// Under -race the trace lock is invisible to the detector (RaceDisable), so whatever the
+/// runtime support does under it must share nothing the detector checks. Opening a trace
+/// segment once went through syscall.Mmap, whose package-level table of mappings (guarded by a
+/// mutex the detector then ignored) was reported as a data race between two goroutines that
+/// each mapped something: gin's suite failed under `maprace race -- go test -race` and not
+/// under `go test -race`. Here a goroutine fills a map just past the first 4 MiB segment (131,072
+/// records), so it opens the next one, and the test goroutine then maps a file itself, ordered
+/// after it only by a marker file (no synchronisation the detector sees).
+#[test]
+fn go_test_race_sees_no_race_in_the_runtime_supports_segment_mapping() {
+    let test = r#"package main
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestMapAfterRotation(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "done")
+	go func() {
+		m := map[string]int{}
+		for i := 0; i < 131100; i++ {
+			m["k"] = i
+		}
+		os.WriteFile(marker, nil, 0o644)
+	}()
+	for start := time.Now(); time.Since(start) < time.Minute; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "region"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.Truncate(4096)
+	b, err := syscall.Mmap(int(f.Fd()), 0, 4096, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syscall.Munmap(b)
+}
+"#;
+    let m = Module::new(&[("map_test.go", test)]);
+    let (code, stdout, stderr) =
+        m.maprace_env(&["race", "--no-confirm", "--", "go", "test", "-race", "."], &[("GORACE", "history_size=7")]);
+    // The command's output (go test's stdout) reaches stdout in the text format.
+    let all = format!("{stdout}{stderr}");
+    assert!(!all.contains("WARNING: DATA RACE") && !all.contains("mmapper"), "{all}");
+    assert!(all.contains("ok  \tscenario"), "{all}");
+    // The goroutine did open a second segment.
+    let bytes: u64 = stderr.split(" bytes").next().and_then(|s| s.rsplit(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(bytes > 4 << 20, "{stderr}");
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
 #[test]
 fn a_command_that_records_nothing_says_so_and_exits_2() {
     let m = Module::new(&[("main.go", &racy_main("", ""))]);

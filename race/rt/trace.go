@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"time"
 	"unsafe"
 )
@@ -91,7 +90,7 @@ func openSegment(n int) bool {
 		fmt.Fprintln(os.Stderr, "maprace: cannot grow trace:", err)
 		return false
 	}
-	r, err := syscall.Mmap(int(f.Fd()), 0, segSize, syscall.PROT_READ|syscall.PROT_WRITE, mapFlags)
+	r, err := mmap(int(f.Fd()), segSize)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "maprace: cannot map trace:", err)
 		return false
@@ -104,11 +103,11 @@ func openSegment(n int) bool {
 	put32(r[24:], uint32(os.Getpid()))
 	if err := os.Rename(tmp, name); err != nil {
 		fmt.Fprintln(os.Stderr, "maprace: cannot create trace:", err)
-		syscall.Munmap(r)
+		munmap(r)
 		return false
 	}
 	if region != nil {
-		syscall.Munmap(region)
+		munmap(region)
 	}
 	region, regOff, seg = r, recSize, n
 	return true

@@ -27,7 +27,7 @@ const INSTRUMENT_FILES: [(&str, &str); 3] = [
     ("hooks_gen.go", include_str!("../../race/instrument/hooks_gen.go")),
 ];
 const INSTRUMENT_MOD: &str = include_str!("../../race/instrument/go.mod");
-const RT_FILES: [(&str, &str); 17] = [
+const RT_FILES: [(&str, &str); 19] = [
     ("kinds_gen.go", include_str!("../../race/rt/kinds_gen.go")),
     ("ident.go", include_str!("../../race/rt/ident.go")),
     ("ident_go125.go", include_str!("../../race/rt/ident_go125.go")),
@@ -36,6 +36,8 @@ const RT_FILES: [(&str, &str); 17] = [
     ("trace.go", include_str!("../../race/rt/trace.go")),
     ("map_linux.go", include_str!("../../race/rt/map_linux.go")),
     ("map_other.go", include_str!("../../race/rt/map_other.go")),
+    ("mmap_raw.go", include_str!("../../race/rt/mmap_raw.go")),
+    ("mmap_std.go", include_str!("../../race/rt/mmap_std.go")),
     ("hooks.go", include_str!("../../race/rt/hooks.go")),
     ("exit.go", include_str!("../../race/rt/exit.go")),
     ("tab.go", include_str!("../../race/rt/tab.go")),
