@@ -33,20 +33,20 @@ func FillRegistry(r *Registry, names []string) {
 	wg.Wait()
 }
 
-// Tally guards its counts with whatever sync.Locker it is given.
-type Tally struct {
+// LockedTally guards its counts with whatever sync.Locker it is given.
+type LockedTally struct {
 	l      sync.Locker
 	counts map[string]int
 }
 
-func (t *Tally) Inc(k string) {
+func (t *LockedTally) Inc(k string) {
 	t.l.Lock()
 	defer t.l.Unlock()
 	t.counts[k]++
 }
 
 // Safe: the Locker is held around every increment.
-func CountAll(t *Tally, keys []string) {
+func CountAll(t *LockedTally, keys []string) {
 	var wg sync.WaitGroup
 	for _, k := range keys {
 		wg.Add(1)

@@ -2,9 +2,9 @@ package safe
 
 // Audit walks a ledger on a goroutine and reports problems on the channel it returns, which
 // it closes when done.
-type Ledger struct{ seen map[string]int }
+type AuditLog struct{ seen map[string]int }
 
-func (l *Ledger) Audit() <-chan error {
+func (l *AuditLog) Audit() <-chan error {
 	errs := make(chan error)
 	go func() {
 		defer close(errs)
@@ -15,7 +15,7 @@ func (l *Ledger) Audit() <-chan error {
 
 // Safe: ranging over the returned channel waits for the close, so the audit's writes come
 // before the reset (and the call in the range header runs once: one audit goroutine).
-func (l *Ledger) AuditAndReset() int {
+func (l *AuditLog) AuditAndReset() int {
 	n := 0
 	for range l.Audit() {
 		n++
@@ -25,7 +25,7 @@ func (l *Ledger) AuditAndReset() int {
 }
 
 // Safe: a single receive of the zero value also waits for the close.
-func (l *Ledger) AuditOnce() {
+func (l *AuditLog) AuditOnce() {
 	<-l.Audit()
 	l.seen["done"] = 1
 }
