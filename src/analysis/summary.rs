@@ -81,6 +81,10 @@ pub struct HeldLock {
     /// passing constants resolves it (held, or not held at all); where nothing resolves it,
     /// it counts as held, so the analysis stays silent rather than guess.
     pub when: Option<Rc<[ParamCond]>>,
+    /// Not a mutex: a compare-and-swap flag this code won (`walk::conds`), held to the end
+    /// of the function. It excludes other winners of the same swap; the rules never name it
+    /// as a lock a side holds, and callers never see it held.
+    pub try_flag: bool,
 }
 
 impl HeldLock {

@@ -270,8 +270,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         self.calls += 1;
         let origin = self.calls;
-        if let Some(want) = std::env::var_os("MAPRACE_DEBUG_CALLS")
-            && self.func.is_some_and(|f| self.an.prog.funcs[f as usize].display == want.to_string_lossy())
+        if let Some(want) = debug_calls()
+            && self.func.is_some_and(|f| self.an.prog.funcs[f as usize].display == want)
         {
             let locks: Vec<String> = self.flow.locks.iter().map(|l| format!("{:?}/{:?}", l.lock, l.mode)).collect();
             eprintln!("call #{origin} at line {}: {} holding {:?}; callee accesses {}", span.line, self.an.prog.funcs[id as usize].display, locks, sum.accesses.len());
@@ -566,4 +566,11 @@ impl<'a, 'p> Walk<'a, 'p> {
             })
             .collect()
     }
+}
+
+/// `MAPRACE_DEBUG_CALLS=<function>`: print each call of that function's walk with the locks
+/// held (a triage aid). Read once: `call_summary` runs millions of times on large modules.
+fn debug_calls() -> Option<&'static str> {
+    static WANT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    WANT.get_or_init(|| std::env::var("MAPRACE_DEBUG_CALLS").ok()).as_deref()
 }

@@ -8,7 +8,7 @@
 //! the `if` under that condition (`HeldLock::when`), resolved by callers passing constants.
 //! Code that runs only after winning a compare-and-swap on a flag (`if !x.CompareAndSwap(
 //! false, true) { return }`, `if atomic.CompareAndSwapInt32(&busy, 0, 1) { ... }`) runs in
-//! one goroutine at a time: the flag is a try-lock (`Walk::flag_locks`).
+//! one goroutine at a time: the flag is a try-lock (`HeldLock::try_flag`).
 
 use super::*;
 
@@ -126,17 +126,8 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// one (the access cannot run in this call); else the conditions on this function's own
     /// parameters it still depends on, plus the conditions holding at the call.
     pub(super) fn instantiate_conds(&mut self, conds: Option<&Rc<[ParamCond]>>, args: &[Ev<'p>]) -> Option<Option<Rc<[ParamCond]>>> {
-        let mut kept: Vec<ParamCond> = Vec::new();
-        for c in conds.map(|c| c.iter()).into_iter().flatten() {
-            let Some(arg) = args.get(c.param as usize) else { continue };
-            if let Some(k) = &arg.konst {
-                if !c.holds(k) {
-                    return None;
-                }
-            } else if let Some(p) = arg.param.filter(|p| *p != u16::MAX) {
-                kept.push(ParamCond { param: p, ..c.clone() });
-            }
-        }
+        // An argument the analysis cannot know drops the condition: the access may run.
+        let mut kept = resolve_conds(conds.map_or(&[][..], |c| &c[..]), args, Unknown::Drop)?;
         if kept.is_empty() {
             return Some(self.current_conds());
         }
@@ -281,22 +272,36 @@ pub(super) fn keep_param_cond_locks(joined: &mut Flow, entry: &Flow, branch: &Fl
 /// resolve), or a value the analysis cannot know (an opaque condition, `ParamCond::OPAQUE`,
 /// that nothing resolves: the pair it would guard is reported with lower confidence).
 pub(super) fn resolve_when(when: &[ParamCond], args: &[Ev<'_>]) -> Option<Option<Rc<[ParamCond]>>> {
-    let mut kept: Vec<ParamCond> = Vec::new();
-    for c in when {
+    let kept = resolve_conds(when, args, Unknown::Opaque)?;
+    Some(if kept.is_empty() { None } else { Some(Rc::from(kept)) })
+}
+
+/// What a condition on an argument the analysis cannot know becomes.
+#[derive(Clone, Copy, PartialEq)]
+enum Unknown {
+    /// Forgotten (an access's branch condition: the access may run).
+    Drop,
+    /// Kept as `ParamCond::OPAQUE` (a lock's condition: held or not, nobody can tell).
+    Opaque,
+}
+
+/// Conditions on a callee's parameters seen from a call: `None` when a constant argument
+/// falsifies one; otherwise the ones still open, renamed to the caller's parameters.
+fn resolve_conds(conds: &[ParamCond], args: &[Ev<'_>], unknown: Unknown) -> Option<Vec<ParamCond>> {
+    let mut kept = Vec::new();
+    for c in conds {
         let arg = args.get(c.param as usize).filter(|_| c.param != ParamCond::OPAQUE);
-        match arg {
-            Some(arg) if arg.konst.is_some() => {
-                if !c.holds(arg.konst.as_deref().unwrap_or_default()) {
-                    return None;
-                }
+        if let Some(k) = arg.and_then(|a| a.konst.as_deref()) {
+            if !c.holds(k) {
+                return None;
             }
-            Some(arg) if arg.param.is_some_and(|p| p != u16::MAX) => {
-                kept.push(ParamCond { param: arg.param.unwrap_or(ParamCond::OPAQUE), ..c.clone() });
-            }
-            _ => kept.push(ParamCond { param: ParamCond::OPAQUE, ..c.clone() }),
+        } else if let Some(p) = arg.and_then(|a| a.param).filter(|p| *p != u16::MAX) {
+            kept.push(ParamCond { param: p, ..c.clone() });
+        } else if unknown == Unknown::Opaque {
+            kept.push(ParamCond { param: ParamCond::OPAQUE, ..c.clone() });
         }
     }
-    Some(if kept.is_empty() { None } else { Some(Rc::from(kept)) })
+    Some(kept)
 }
 
 impl<'a, 'p> Walk<'a, 'p> {
@@ -332,8 +337,10 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// so callers never see it held).
     pub(super) fn hold_flag(&mut self, flag: Path, site: Site) {
         if !self.flow.locks.iter().any(|l| l.lock == flag) {
-            self.lock(flag.clone(), Mode::Write, site, None);
-            self.flag_locks.push(flag);
+            self.lock(flag, Mode::Write, site, None);
+            if let Some(l) = self.flow.locks.last_mut() {
+                l.try_flag = true;
+            }
         }
     }
 }

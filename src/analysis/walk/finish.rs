@@ -16,8 +16,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.pos = u32::MAX - 1;
         let deferred = std::mem::take(&mut self.deferred);
         self.run_deferred(deferred);
-        let flags = std::mem::take(&mut self.flag_locks);
-        self.flow.locks.retain(|l| !flags.contains(&l.lock));
+        self.flow.locks.retain(|l| !l.try_flag);
         self.sum.locks_acquired = self.flow.locks.clone();
     }
 

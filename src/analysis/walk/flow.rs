@@ -20,7 +20,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if self.flow.released.contains(&lock) {
             Rc::make_mut(&mut self.flow.released).retain(|p| *p != lock);
         }
-        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false, aliasable: false, when: None });
+        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false, aliasable: false, when: None, try_flag: false });
     }
 
     /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an

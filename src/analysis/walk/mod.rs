@@ -164,9 +164,6 @@ pub(super) struct Walk<'a, 'p> {
     pub(super) sum: Summary,
     /// Deferred calls, with the locks held when each was deferred (see `run_deferred`).
     deferred: Vec<(&'p Expr, Vec<HeldLock>)>,
-    /// Flags held as try-locks after a won compare-and-swap (see `conds`), dropped at the
-    /// function's end.
-    flag_locks: Vec<Path>,
     exits: Vec<Flow>,
     /// Instance scopes enclosing the current point (loop bodies and goroutine bodies).
     instance_scopes: Vec<u32>,
@@ -225,7 +222,6 @@ impl<'a, 'p> Walk<'a, 'p> {
             releases: Vec::new(),
             sum: Summary::default(),
             deferred: Vec::new(),
-            flag_locks: Vec::new(),
             exits: Vec::new(),
             instance_scopes: vec![0],
             loop_spawn_marks: Vec::new(),
