@@ -16,8 +16,10 @@ func TestPoolPutDirect(t *testing.T) {
 	}
 }
 
-// Case: the test itself starts the goroutines that call put without the lock: the race is
-// the test's own doing and shows in put (component.go).
+// Lower confidence: the test itself starts the goroutines that call put without the lock:
+// the race is the test's own doing and shows in put (component.go), but goroutines a test
+// starts on the code under test meet only as the test's protocol says (which instance each
+// gets, what it waits for), and running the test (`maprace race -- go test`) shows it.
 func TestPoolPutConcurrent(t *testing.T) {
 	p := NewConnPool()
 	var wg sync.WaitGroup

@@ -101,7 +101,9 @@ pub struct Facts {
     pub lazy_inits: Vec<LazyInit>,
     pub atomicity: Vec<AtomicityFact>,
     pub syncmap: Vec<SyncMapFact>,
-    pub rlock_writes: Vec<Access>,
+    /// Writes under a read lock only, each with the function whose walk saw it (`None`: the
+    /// entry walk): a walk per caller up the chain, so one write comes with every caller.
+    pub rlock_writes: Vec<(Access, Option<FuncId>)>,
     /// Entry methods (declared concurrency, ServeHTTP) by their goroutine site, for messages.
     pub entry_names: HashMap<Site, String>,
     /// What started a goroutine, when not a `go` statement ("HTTP handlers registered at").

@@ -302,6 +302,13 @@ pub static MODELS: &[Model] = &[
     f("log", "Panic", NoReturn),
     f("log", "Panicf", NoReturn),
     f("log", "Panicln", NoReturn),
+    // testify: `require.Fail` and the `FailNow`s end the test goroutine (`t.FailNow`).
+    f("require", "Fail", NoReturn),
+    f("require", "Failf", NoReturn),
+    f("require", "FailNow", NoReturn),
+    f("require", "FailNowf", NoReturn),
+    f("assert", "FailNow", NoReturn),
+    f("assert", "FailNowf", NoReturn),
     any_method("Fatal", NoReturn),
     any_method("Fatalf", NoReturn),
     any_method("FailNow", NoReturn),
@@ -438,6 +445,8 @@ mod tests {
         assert_eq!(function("example.com/pb", "RegisterGreeterServer", 2), Some(RegisterRpc));
         assert_eq!(function("example.com/pb", "RegisterGreeterServer", 3), None);
         assert!(is_noreturn(Some("os"), "Exit") && is_noreturn(None, "FailNow") && !is_noreturn(Some("os"), "Getenv"));
+        // testify's require.Fail ends the test; assert.Fail only marks it failed.
+        assert!(is_noreturn(Some("require"), "Fail") && !is_noreturn(Some("assert"), "Fail"));
         assert_eq!(lock_method("RUnlock"), Some(None));
         assert_eq!(lock_method("RLock"), Some(Some(true)));
         assert_eq!(lock_method("Fatal"), None);

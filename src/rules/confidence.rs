@@ -28,6 +28,16 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
         // the test really does.
         return Some("only a test runs these two together, and the goroutines are the code under test's own: the test's protocol may keep them apart".to_string());
     }
+    let test_walk = matches!(walk, WalkId::Function(f) if is_test_file(ctx, ctx.prog.funcs[f as usize].file));
+    let test_driven = test_walk || started_by_test_code(ctx, s.at) || started_by_test_code(ctx, s.other);
+    if test_driven && !(is_test_file(ctx, s.at.site.file) && is_test_file(ctx, s.other.site.file)) {
+        // Test code starts the goroutines and one side is the code under test: which
+        // instance each goroutine gets, and what the test waits for before it looks (a
+        // polled getter, a callback, a channel its mock sends on), is the test's protocol,
+        // which the analysis does not follow. A race inside the test's own state (both
+        // sides in test code) stays confident; `maprace race -- go test` runs the rest.
+        return Some("test code starts these goroutines and drives the code under test: which instances they share and what the test waits for is the test's protocol".to_string());
+    }
     if s.conflict.flag_guarded {
         return Some("the lock is taken only when a flag parameter says so (`if doLock { mu.Lock() }`) and no caller seen passes a constant: callers that pass true are safe".to_string());
     }

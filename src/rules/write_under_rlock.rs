@@ -28,25 +28,59 @@ if _, ok := s.hits[k]; !ok {
 Take `Lock` (not `RLock`) for writes."#,
 };
 
-use crate::report::Finding;
+use std::collections::HashMap;
+
+use crate::analysis::summary::{Access, Thread};
+use crate::model::FuncId;
+use crate::report::{Confidence, Finding};
 
 use super::{Rule, RuleContext};
 
 pub const RULE: Rule = Rule { doc: DOC, facts: Some(findings), conflict: None };
 
 fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
-    out.extend(ctx.facts
-        .rlock_writes
-        .iter()
-        .map(|a| {
-            let msg = format!(
-                "{} of {} while only a read lock is held ({}); readers run in parallel, so this write races with other holders of the read lock",
-                a.kind.verb(),
-                a.shown,
-                ctx.locks_of(a)
-            );
-            let related = a.locks.iter().map(|l| ctx.related(l.site, "RLock taken here".into())).collect();
-            Finding::new(DOC.id, ctx.location(a.site), msg, related)
-        })
-    );
+    // One write is seen by the walk of every function up its call chain: it races when any
+    // of them shows the code running twice at once.
+    let mut by_site: HashMap<_, (&Access, bool)> = HashMap::new();
+    let mut order = Vec::new();
+    let debug = std::env::var_os("MAPRACE_DEBUG").is_some();
+    for (a, func) in &ctx.facts.rlock_writes {
+        let twice = runs_twice(ctx, a, *func);
+        if debug && twice {
+            let walk = func.map_or("the entry walk".to_string(), |f| ctx.prog.funcs[f as usize].display.clone());
+            eprintln!("[debug: MR006 at {} runs twice in the walk of {walk} ({:?})]", ctx.short(a.site), a.thread);
+        }
+        let e = by_site.entry(a.site).or_insert_with(|| {
+            order.push(a.site);
+            (a, twice)
+        });
+        e.1 |= twice;
+    }
+    out.extend(order.into_iter().map(|site| {
+        let (a, twice) = by_site[&site];
+        let msg = format!(
+            "{} of {} while only a read lock is held ({}); readers run in parallel, so this write races with other holders of the read lock",
+            a.kind.verb(),
+            a.shown,
+            ctx.locks_of(a)
+        );
+        let related = a.locks.iter().map(|l| ctx.related(l.site, "RLock taken here".into())).collect();
+        let mut f = Finding::new(DOC.id, ctx.location(a.site), msg, related);
+        if !twice {
+            // A read lock taken by one goroutine (a run loop that also guards other state
+            // with it) excludes no one from this write: it races only with another holder.
+            f.confidence = Confidence::Low;
+            f.message.push_str(" [lower confidence: nothing shows two goroutines running this code at once]");
+        }
+        f
+    }));
+}
+
+/// In a goroutine started many times (in that walk), or under an exported function: an API
+/// that takes a read lock is there to be called by many goroutines at once, while an
+/// unexported helper's callers (a run loop) are all in view. Not "some call runs it twice"
+/// (`concurrent_funcs`): that counts runs on different instances, which hold different
+/// read locks on different maps (a constructor's loop, started once per instance).
+fn runs_twice(ctx: &RuleContext, a: &Access, func: Option<FuncId>) -> bool {
+    matches!(a.thread, Thread::Spawned { multi: true, .. }) || func.is_some_and(|f| ctx.prog.funcs[f as usize].name.starts_with(char::is_uppercase))
 }

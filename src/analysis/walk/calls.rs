@@ -231,7 +231,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             Thread::Spawned { multi: true, .. } => true,
             _ => *self.callee_threads.entry(id).or_insert(thread) != thread,
         };
-        if twice {
+        // A test that runs the code under test twice at once (parallel subtests, a loop of
+        // `go`) usually gives each run its own instance; it shows nothing about how the
+        // code's own callers run it (`race` mode runs the test itself).
+        let test_drives_code = |an: &Analyzer| {
+            let is_test = |f: FuncId| an.prog.file_path(an.prog.funcs[f as usize].file).to_string_lossy().ends_with("_test.go");
+            self.func.is_some_and(is_test) && !is_test(id)
+        };
+        if twice && !test_drives_code(self.an) {
             self.an.concurrent_calls.insert(id);
         }
     }

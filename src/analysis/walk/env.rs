@@ -16,7 +16,10 @@ impl<'a, 'p> Walk<'a, 'p> {
         let id = named.unwrap_or_else(|| self.fresh_id());
         let scope = *self.instance_scopes.last().unwrap_or(&0);
         if named.is_some() {
-            self.local_scope.insert(id, scope);
+            // A new name for a local that already has a scope (a closure's parameter bound
+            // to the caller's variable) does not move that variable into this scope: a map
+            // declared once per goroutine stays one per goroutine when a loop passes it on.
+            self.local_scope.entry(id).or_insert(scope);
         }
         let var = Var { id, ty, val, origin, param, fresh: false, typed: None, iteration: None, snapshot: false, owner: self.thread };
         if let Some(s) = self.scopes.last_mut() {

@@ -123,6 +123,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let ty = self.an.prog.resolve(self.file, te);
                 let is_map = self.an.prog.underlying(&ty).is_map();
                 let mut stored = Vec::new();
+                // A struct literal holding a fresh container (`&entry{m: map[..]..{}}`).
+                let mut fills = false;
                 // `http.Server{Handler: h}`: the server runs `h` per request, concurrently.
                 let (server_pkg, server_type, handler_field) = models::HTTP_SERVER_HANDLER_FIELD;
                 if let TypeExpr::Qualified(pkg, name) = &**te
@@ -143,20 +145,25 @@ impl<'a, 'p> Walk<'a, 'p> {
                             self.eval(k);
                         }
                     let v = self.eval(&el.value);
+                    fills |= v.fresh;
                     // `map[K]map[..]..{"a": shared, "b": shared}`: one map under two keys.
                     if let (true, Some(k), Some(p)) = (is_map, &el.key, v.path())
                         && self.an.prog.underlying(&v.ty).is_map() {
                             stored.push((key_abs(k), p.clone()));
                         }
                 }
-                // Only containers that callers go on to fill make a lost creation lose data.
-                Ev { fresh: is_map, stored: (!stored.is_empty()).then(|| Rc::from(stored)), ..Ev::of_type(ty) }
+                // Only containers that callers go on to fill make a lost creation lose data: a
+                // map, a struct literal around one, or an empty object (`&counter{}`) that is
+                // there to be filled. A struct of computed values (`&info{addr: a}`) built from
+                // the key is what another goroutine would build too (a cache fill).
+                // (`&counter{}` is fresh at the `&`.)
+                Ev { fresh: is_map || fills, stored: (!stored.is_empty()).then(|| Rc::from(stored)), ..Ev::of_type(ty) }
             }
             ExprKind::Unary(op, x) => match op {
                 UnaryOp::Addr => {
                     let ev = self.eval(x);
                     let ty = Type::Pointer(Box::new(ev.ty.clone()));
-                    let fresh = ev.fresh || matches!(x.kind, ExprKind::Composite(..));
+                    let fresh = ev.fresh || matches!(&x.kind, ExprKind::Composite(_, elems) if elems.is_empty());
                     Ev { ty, fresh, ..ev }
                 }
                 UnaryOp::Deref => {

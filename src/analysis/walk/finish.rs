@@ -174,7 +174,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 && a.locks.iter().all(|l| l.mode == Mode::Read)
                 && a.locks.iter().any(|l| l.aliasable || may_guard(&l.lock, &a.path))
             {
-                self.an.facts.rlock_writes.push(a.clone());
+                self.an.facts.rlock_writes.push((a.clone(), self.func));
             }
         }
 
