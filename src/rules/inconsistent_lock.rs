@@ -26,6 +26,7 @@ func (s *S) Get(k string) int { s.readMu.Lock(); defer s.readMu.Unlock(); return
 Pick one lock that owns the map and hold it at every access."#,
 };
 
+use crate::analysis::path::may_guard;
 use crate::report::Finding;
 
 use super::{ConflictRule, Rule, RuleContext, Side};
@@ -48,5 +49,16 @@ fn finding(ctx: &RuleContext, s: &Side) -> Finding {
         ctx.locks_of(y),
         ctx.why_parallel(s)
     );
-    Finding::new(DOC.id, ctx.location(x.site), msg, ctx.other_side(s))
+    let mut f = Finding::new(DOC.id, ctx.location(x.site), msg, ctx.other_side(s));
+    // Locks held far up the callers' chains (two clients' locks around calls that reach a
+    // logger's registry) say nothing about this map: when neither side holds a lock that
+    // sits beside the map, they are not two guards of it, only unrelated locks, and whether
+    // the sides meet is what an unlocked pair would need shown. One side under the map's
+    // own lock and the other under a lock beside something else is the bug itself.
+    let guarded = |a: &crate::analysis::summary::Access| a.locks.iter().any(|l| l.aliasable || may_guard(&l.lock, &a.path));
+    if !(guarded(x) || guarded(y)) {
+        f.confidence = crate::report::Confidence::Low;
+        f.message.push_str(" [lower confidence: a side's locks are not beside the map (another object's or package's), so they may not be meant to guard it]");
+    }
+    f
 }

@@ -172,7 +172,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 && !a.path.is_function_local()
                 && !a.locks.is_empty()
                 && a.locks.iter().all(|l| l.mode == Mode::Read)
-                && a.locks.iter().any(|l| l.aliasable || may_guard(&l.lock, &a.path))
+                && a.locks.iter().any(|l| l.aliasable || crate::analysis::path::may_guard(&l.lock, &a.path))
             {
                 self.an.facts.rlock_writes.push((a.clone(), self.func));
             }
@@ -289,54 +289,5 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.sum.locks_acquired.iter_mut().for_each(|h| global(&mut h.lock));
         self.sum.locks_released.iter_mut().for_each(global);
         self.sum
-    }
-}
-
-/// Could the mutex at `lock` be the guard of the map at `map`? Go code keeps a mutex next to
-/// what it guards: in the struct that holds the map (`s.mu` and `s.hits`, `s.mu.m` beside
-/// an embedded mutex, a field or two further down), or a package-level mutex beside
-/// package-level maps. A read lock of another object held around a call that reaches deep
-/// into unrelated state (`p.stateLock.RLock(); p.state.GetNonce()` filling a cache three
-/// objects away) is not the map's guard, and a write under it is no MR006.
-fn may_guard(lock: &Path, map: &Path) -> bool {
-    if let (Root::Global(lp, _), Root::Global(mp, _)) = (&lock.root, &map.root)
-        && lock.steps.len() <= 1
-    {
-        return lp == mp;
-    }
-    if lock.root != map.root {
-        return false;
-    }
-    // The struct the mutex is a field of, or the mutex's own struct when it embeds one.
-    let owners = [lock.steps.len().saturating_sub(1), lock.steps.len()];
-    owners.into_iter().any(|n| {
-        map.steps.len() >= n
-            && map.steps[..n] == lock.steps[..n]
-            && map.steps[n..].iter().take_while(|s| !matches!(s, Step::Key(_))).filter(|s| matches!(s, Step::Field(_))).count() <= 2
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn path(root: Root, fields: &[&str]) -> Path {
-        fields.iter().fold(Path::new(root), |p, f| p.child(Step::Field(Rc::from(*f))))
-    }
-
-    #[test]
-    fn a_mutex_guards_maps_beside_it_not_deep_in_other_objects() {
-        // s.mu beside s.hits; s.mu.m beside an embedded mutex; s with the mutex embedded.
-        assert!(may_guard(&path(Root::Recv, &["mu"]), &path(Root::Recv, &["hits"])));
-        assert!(may_guard(&path(Root::Recv, &["mu"]), &path(Root::Recv, &["mu", "m"])));
-        assert!(may_guard(&path(Root::Recv, &[]), &path(Root::Recv, &["cache"])));
-        assert!(may_guard(&path(Root::Recv, &["mu"]), &path(Root::Recv, &["inner", "m"]).child(Step::Key(crate::analysis::path::Key::Any))));
-        // A package-level mutex beside a package-level map.
-        let g = |n: &str| path(Root::Global(0, Rc::from(n)), &[]);
-        assert!(may_guard(&g("mu"), &g("registry")));
-        // p.stateLock held around a call that fills a cache three objects away.
-        assert!(!may_guard(&path(Root::Recv, &["stateLock"]), &path(Root::Recv, &["state", "prefetcher", "fetchers"])));
-        // Another object's lock.
-        assert!(!may_guard(&path(Root::Param(0), &["mu"]), &path(Root::Recv, &["hits"])));
     }
 }
