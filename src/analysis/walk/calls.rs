@@ -272,6 +272,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let held: Vec<(crate::model::TypeId, Rc<str>)> =
             if spawn.is_some() { Vec::new() } else { self.flow.locks.iter().filter(|l| l.mode == Mode::Write).filter_map(|l| l.class.clone()).collect() };
         self.an.note_entry_locks(self.func, id, held);
+        let value_recv = self.an.prog.funcs[id as usize].recv.as_ref().is_some_and(|r| !r.pointer);
         let Some(sum) = self.an.summary(id, self.depth + 1) else {
             return Vec::new();
         };
@@ -410,7 +411,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 // A callee's access to a map passed as a parameter reaches the map value the
                 // caller passed: reassigning the variable it was read from does not touch it
                 // (the read of that variable, in the caller, is what meets the reassignment).
-                copied: a.copied || matches!(a.path.root, Root::Param(_) if a.path.steps.is_empty()),
+                // So does a method's on a map-typed value receiver (`func (md MD) Copy()`).
+                copied: a.copied || (a.path.steps.is_empty() && (matches!(a.path.root, Root::Param(_)) || (a.path.root == Root::Recv && value_recv))),
                 conds,
                 per_receive: a.per_receive,
                 respawned: match (a.thread, thread) {
