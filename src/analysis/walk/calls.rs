@@ -375,7 +375,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                     Thread::Spawned { site: *site, multi: *multi }
                 }
                 (Thread::Current, None) => caller_thread,
-                (Thread::Spawned { site, multi }, _) => Thread::Spawned { site, multi: multi || in_loop || spawn_info.as_ref().is_some_and(|s| s.1) },
+                (Thread::Spawned { site, multi }, _) => {
+                    // A goroutine the callee waits for before it returns is over when the call
+                    // is: calls one after another (a caller's loop) do not overlap their
+                    // goroutines, nor do concurrent calls made under a caller's write lock.
+                    let joined = a.rel.iter().any(|r| sum.acquires.contains(r));
+                    let caller_multi = matches!(caller_thread, Thread::Spawned { multi: true, .. });
+                    let repeated = if joined { caller_multi && !caller_locks.iter().any(|l| l.mode == Mode::Write) } else { in_loop };
+                    Thread::Spawned { site, multi: multi || repeated || spawn_info.as_ref().is_some_and(|s| s.1) }
+                }
             };
             let value_from = match a.value_param {
                 Some(j) => args.get(j as usize).and_then(|ev| ev.origin.clone()),
