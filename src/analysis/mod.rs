@@ -515,7 +515,10 @@ impl<'p> Analyzer<'p> {
             // A lock around a map field says the methods run concurrently with each other; a
             // background goroutine alone says only that they run alongside it.
             all_spawners.extend(spawners.iter().copied());
-            let locked = !guarded.is_empty();
+            // A type documented as not safe for concurrent use is used by one goroutine at a
+            // time whatever locks it keeps (for its background goroutines): its methods are
+            // one client's calls, not concurrent entries.
+            let locked = !guarded.is_empty() && !t.single_goroutine;
             let declares = locked || !spawned.is_empty();
             if declares {
                 guarded.extend(spawned.into_iter().map(|f| vec![f]));
@@ -526,7 +529,7 @@ impl<'p> Analyzer<'p> {
             let mut has_entry = false;
             for (name, id) in &ms {
                 let exported = name.chars().next().is_some_and(char::is_uppercase);
-                let registered = self.facts.registered.contains(&(tid as TypeId));
+                let registered = self.facts.registered.contains(&(tid as TypeId)) && !t.single_goroutine;
                 // A spawning method of a type whose methods run concurrently is one of them
                 // (an `Add` arming a timer); otherwise it is setup (`Start`): its goroutines
                 // run alongside the entries, its body is left out (below).

@@ -47,6 +47,8 @@ pub struct NamedType {
     pub name: String,
     pub underlying: Type,
     pub methods: HashMap<String, FuncId>,
+    /// Documented as not safe for concurrent use (`TypeDecl::single_goroutine`).
+    pub single_goroutine: bool,
 }
 
 pub struct Func {
@@ -123,7 +125,7 @@ impl Program {
                     prog.files.push(SourceInfo { path: f.path, pkg: pkg_id, imports: f.imports });
                     for t in f.types {
                         let tid = prog.types.len() as TypeId;
-                        prog.types.push(NamedType { pkg: pkg_id, name: t.name.to_string(), underlying: Type::Unknown, methods: HashMap::new() });
+                        prog.types.push(NamedType { pkg: pkg_id, name: t.name.to_string(), underlying: Type::Unknown, methods: HashMap::new(), single_goroutine: t.single_goroutine });
                         pkg.types.insert(t.name.to_string(), tid);
                         pending_types.push((tid, file_id, t.ty));
                     }

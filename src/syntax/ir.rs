@@ -219,6 +219,9 @@ pub struct FuncDecl {
 pub struct TypeDecl {
     pub name: Name,
     pub ty: TypeExpr,
+    /// Its doc comment says values are not safe for concurrent use ("X is not safe for
+    /// concurrent use"): the documented contract, which callers are held to.
+    pub single_goroutine: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

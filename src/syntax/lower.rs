@@ -194,15 +194,34 @@ impl<'a> Lowerer<'a> {
     }
 
     fn type_decls(&mut self, decl: Node, out: &mut Vec<TypeDecl>) {
-        for spec in named_children(decl) {
-            if !matches!(spec.kind(), "type_spec" | "type_alias") {
-                continue;
-            }
+        let specs: Vec<Node> = named_children(decl).into_iter().filter(|s| matches!(s.kind(), "type_spec" | "type_alias")).collect();
+        let alone = specs.len() == 1;
+        for spec in specs {
             let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
                 continue;
             };
-            out.push(TypeDecl { name: self.name(name), ty: self.type_expr(ty) });
+            // `// T is ...` above `type T` (or above the spec inside a group).
+            let doc = if alone { self.doc_comment(decl) } else { self.doc_comment(spec) };
+            let single_goroutine = says_not_concurrency_safe(&doc);
+            out.push(TypeDecl { name: self.name(name), ty: self.type_expr(ty), single_goroutine });
         }
+    }
+
+    /// The `//` comment lines directly above a declaration, joined.
+    fn doc_comment(&self, n: Node) -> String {
+        let mut lines = Vec::new();
+        let mut next_row = n.start_position().row;
+        let mut cur = n.prev_sibling();
+        while let Some(c) = cur {
+            if c.kind() != "comment" || c.end_position().row + 1 != next_row {
+                break;
+            }
+            lines.push(self.text(c).trim_start_matches("//").trim().to_string());
+            next_row = c.start_position().row;
+            cur = c.prev_sibling();
+        }
+        lines.reverse();
+        lines.join(" ")
     }
 
     fn var_specs(&mut self, decl: Node) -> Vec<VarSpec> {
@@ -712,4 +731,30 @@ fn is_type_node(kind: &str) -> bool {
         kind,
         "map_type" | "slice_type" | "array_type" | "pointer_type" | "channel_type" | "struct_type" | "function_type" | "interface_type" | "qualified_type"
     )
+}
+
+/// Does a type's doc comment put it outside concurrent use? Go's convention: "X is not safe
+/// for concurrent use", "... not safe for use by multiple goroutines", "must not be used
+/// concurrently", "not thread-safe" / "not goroutine-safe".
+pub fn says_not_concurrency_safe(doc: &str) -> bool {
+    let d = doc.to_ascii_lowercase().replace('-', " ");
+    let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+    ["not safe for concurrent", "not safe to use concurrently", "not safe to be used concurrently", "not safe for use by multiple goroutines", "not safe for use from multiple goroutines",
+     "must not be used concurrently", "should not be used concurrently", "not thread safe", "not goroutine safe", "not concurrency safe", "not safe for simultaneous use"]
+        .iter()
+        .any(|p| d.contains(p))
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::says_not_concurrency_safe;
+
+    #[test]
+    fn reads_the_usual_phrasings_of_a_single_goroutine_contract() {
+        assert!(says_not_concurrency_safe("PgConn is a low-level connection handle. It is not safe for concurrent usage."));
+        assert!(says_not_concurrency_safe("A Builder is not thread-safe."));
+        assert!(says_not_concurrency_safe("Decoder must not be used concurrently from multiple goroutines"));
+        assert!(!says_not_concurrency_safe("Cache is safe for concurrent use by multiple goroutines."));
+        assert!(!says_not_concurrency_safe(""));
+    }
 }
