@@ -126,7 +126,7 @@ fn atomicity(t: &ThreadClock, ks: &mut KeyState, acc: Access, previous: u64, fou
                     found.push((*check, *act, acc));
                 }
             }
-            remember(&mut ks.last_read, g, |r| r.gid, acc);
+            ks.last_read.remember(g, |r| r.gid, acc);
         }
         Kind::Write | Kind::Delete | Kind::Update => {
             // This write may fall between another goroutine's check and act.
@@ -142,14 +142,14 @@ fn atomicity(t: &ThreadClock, ks: &mut KeyState, acc: Access, previous: u64, fou
                 && !same_section(&check.held, &acc.held)
                 && acc.sections - check.sections <= 2
             {
-                for w in &ks.writes {
+                for w in ks.writes.iter() {
                     if w.gid != g && !w.before(cs) {
                         found.push((check, acc, *w));
                     }
                 }
                 remember(&mut ks.pairs, g, |(c, _)| c.gid, (check, acc));
             }
-            remember(&mut ks.writes, g, |w| w.gid, acc);
+            ks.writes.remember(g, |w| w.gid, acc);
         }
         _ => {}
     }

@@ -24,6 +24,9 @@ pub(super) const MAX_HELD: usize = 2;
 pub(super) const PRESENT: u32 = 2;
 
 impl LockSet {
+    /// No lock (`Default`, usable in constants).
+    pub(super) const EMPTY: LockSet = LockSet { locks: [0; MAX_HELD], tags: [0; MAX_HELD] };
+
     pub(super) fn at(&self, i: usize) -> Held {
         Held { lock: self.locks[i], read: self.tags[i] & 1 != 0, section: self.tags[i] >> 2 }
     }
