@@ -77,3 +77,30 @@ func (x *Index) Add(team, member string) {
 	b.members[member] = true
 	b.mu.Unlock()
 }
+
+// limits is what a runtime allows, parsed from its annotation.
+type limits struct {
+	types []string
+}
+
+// parseLimits builds the value and fills it before returning it: a finished value.
+func parseLimits(spec string) *limits {
+	l := &limits{}
+	for _, t := range strings.Split(spec, ",") {
+		l.types = append(l.types, t)
+	}
+	return l
+}
+
+var limitsByRuntime sync.Map // string -> *limits
+
+// Lower confidence: a miss parses the runtime's limits and stores them; two callers that
+// both miss parse the same annotation into equal values.
+func limitsFor(runtime, spec string) *limits {
+	if v, ok := limitsByRuntime.Load(runtime); ok {
+		return v.(*limits)
+	}
+	l := parseLimits(spec)
+	limitsByRuntime.Store(runtime, l) // want-low "MR005" `^Store on limitsByRuntime after a Load of the same key.*\[lower confidence`
+	return l
+}

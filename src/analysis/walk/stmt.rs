@@ -78,6 +78,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     if self.sum.returns.len() <= i {
                         self.sum.returns.push(Returned::default());
                     }
+                    let container = ev.fresh && self.holds_map(&ev.ty);
                     let r = &mut self.sum.returns[i];
                     // A map, or a struct made in this call (a constructor's instance, whose
                     // maps goroutines it started may still be using).
@@ -99,7 +100,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     if r.typed.is_none() {
                         r.typed = ev.typed.clone();
                     }
-                    r.fresh |= ev.fresh;
+                    // What a constructor returns is fresh to its callers when it is a container
+                    // they go on to fill (a map, a struct holding one); an object the callee built
+                    // and filled itself (`caps := &Caps{}; caps.Types = ...; return caps`) is a
+                    // finished value, like one computed from the key.
+                    r.fresh |= container;
                 }
                 self.exits.push(self.flow.clone());
                 self.flow.live = false;
@@ -603,5 +608,19 @@ impl<'a, 'p> Walk<'a, 'p> {
                 return;
             }
         self.eval(e);
+    }
+
+    /// A map, or a struct (or pointer to one) with a map field.
+    fn holds_map(&self, ty: &Type) -> bool {
+        let prog = self.an.prog;
+        let ty = match prog.underlying(ty) {
+            Type::Pointer(t) => prog.underlying(&t),
+            t => t,
+        };
+        match ty {
+            Type::Map(..) => true,
+            Type::Struct(fields) => fields.iter().any(|f| prog.underlying(&f.ty).is_map()),
+            _ => false,
+        }
     }
 }
