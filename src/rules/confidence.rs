@@ -7,6 +7,7 @@
 
 use super::{RuleContext, Side};
 use crate::analysis::WalkId;
+use crate::analysis::path::Step;
 use crate::analysis::summary::{Access, Thread};
 use crate::model::FuncId;
 use crate::report::Finding;
@@ -30,12 +31,15 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
     }
     let test_walk = matches!(walk, WalkId::Function(f) if is_test_file(ctx, ctx.prog.funcs[f as usize].file));
     let test_driven = test_walk || started_by_test_code(ctx, s.at) || started_by_test_code(ctx, s.other);
-    if test_driven && !(is_test_file(ctx, s.at.site.file) && is_test_file(ctx, s.other.site.file)) {
-        // Test code starts the goroutines and one side is the code under test: which
-        // instance each goroutine gets, and what the test waits for before it looks (a
-        // polled getter, a callback, a channel its mock sends on), is the test's protocol,
-        // which the analysis does not follow. A race inside the test's own state (both
-        // sides in test code) stays confident; `maprace race -- go test` runs the rest.
+    let in_object = |a: &Access| a.path.steps.iter().any(|s| matches!(s, Step::Field(_)));
+    let test_own_state = is_test_file(ctx, s.at.site.file) && is_test_file(ctx, s.other.site.file) && !in_object(s.at);
+    if test_driven && !test_own_state {
+        // Test code starts the goroutines and one side is the code under test, or the map
+        // is an object's field: which instance each goroutine gets, and what the test waits
+        // for before it looks (a polled getter, a callback, a channel its mock sends on),
+        // is the test's protocol, which the analysis does not follow. A race on the test's
+        // own variables (a map local to the test, a package variable) stays confident;
+        // `maprace race -- go test` runs the rest.
         return Some("test code starts these goroutines and drives the code under test: which instances they share and what the test waits for is the test's protocol".to_string());
     }
     if s.conflict.flag_guarded {
