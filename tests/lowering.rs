@@ -295,6 +295,7 @@ impl Render {
                 self.line(None, "label:");
                 self.stmt(s);
             }
+            Stmt::Break => self.line(None, "break"),
             Stmt::Jump => self.line(None, "jump"),
             Stmt::Empty => self.line(None, "empty"),
         }

@@ -78,7 +78,7 @@ fn stmt<'p>(s: &'p Stmt, out: &mut HashSet<&'p str>) {
         }
         Stmt::Block(b) => b.iter().for_each(|s| stmt(s, out)),
         Stmt::Labeled(s) => stmt(s, out),
-        Stmt::Jump | Stmt::Empty => {}
+        Stmt::Break | Stmt::Jump | Stmt::Empty => {}
     }
 }
 

@@ -147,7 +147,10 @@ pub enum Stmt {
     Select { cases: Box<[(Option<Box<Stmt>>, Box<[Stmt]>)]> },
     Block(Box<[Stmt]>),
     Labeled(Box<Stmt>),
-    /// `break`, `continue`, `goto`, `fallthrough`: ends the straight-line path.
+    /// An unlabeled `break`: the path goes on after the innermost `for`, `switch` or
+    /// `select` (an infinite loop's only way out).
+    Break,
+    /// `continue`, `goto`, `fallthrough`, a labeled `break`: ends the straight-line path.
     Jump,
     /// A call that never returns (`panic`, `os.Exit`, `log.Fatal`, `t.Fatal`) is an `Expr`;
     /// the analysis recognises it. Unknown statements lower to nothing.

@@ -551,6 +551,7 @@ impl<'a> Lowerer<'a> {
                 Some(s) => Stmt::Labeled(Box::new(self.stmt(s))),
                 None => Stmt::Empty,
             },
+            "break_statement" if named_child_of_kind(n, "label_name").is_none() => Stmt::Break,
             "break_statement" | "continue_statement" | "goto_statement" | "fallthrough_statement" => Stmt::Jump,
             _ => Stmt::Empty,
         }

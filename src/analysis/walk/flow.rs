@@ -181,6 +181,13 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// Join where a path that ended (return, panic) does not constrain the other. Goroutines
     /// that only the ended path started do not exist on the other (`if async { go work(m);
     /// return }; m[k] = 1`): what follows acquires their end.
+    /// The join of several paths (at least one).
+    pub(super) fn join_all(&self, flows: Vec<Flow>) -> Flow {
+        let mut it = flows.into_iter();
+        let first = it.next().unwrap_or_else(|| Flow { live: false, ..Flow::start() });
+        it.fold(first, |o, f| self.join_live(&o, &f))
+    }
+
     pub(super) fn join_live(&self, a: &Flow, b: &Flow) -> Flow {
         match (a.live, b.live) {
             (true, false) => never_started(a, b),

@@ -169,6 +169,9 @@ pub(super) struct Walk<'a, 'p> {
     instance_scopes: Vec<u32>,
     /// Per enclosing loop, how many goroutines the path had started when its body began.
     loop_spawn_marks: Vec<usize>,
+    /// The flows at each unlabeled `break` of the `for`/`switch`/`select` statements being
+    /// walked, innermost last: where those paths rejoin.
+    breaks: Vec<Vec<Flow>>,
     loop_depth: u32,
     calls: u32,
     syncmap_loads: Vec<SyncMapLoad>,
@@ -225,6 +228,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             exits: Vec::new(),
             instance_scopes: vec![0],
             loop_spawn_marks: Vec::new(),
+            breaks: Vec::new(),
             loop_depth: 0,
             calls: 0,
             syncmap_loads: Vec::new(),

@@ -198,6 +198,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 w.instance_scopes.push(scope);
                 w.loop_depth += 1;
                 w.loop_spawn_marks.push(w.flow.spawned.len());
+                w.breaks.push(Vec::new());
                 if let Some(c) = cond {
                     w.eval(c);
                 }
@@ -215,8 +216,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                 w.loop_depth -= 1;
                 w.instance_scopes.pop();
                 w.loop_spawn_marks.pop();
+                let breaks = w.breaks.pop().unwrap_or_default();
                 let infinite = cond.is_none() && range.is_none();
-                w.flow = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { w.join_live(&entry, &w.flow) };
+                w.flow = if infinite && !breaks.is_empty() {
+                    // `for { ...; if !ok { break } }`: only a break leaves it, with what was
+                    // done before the break (a receive that saw the channel closed).
+                    w.join_all(breaks)
+                } else {
+                    let out = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { w.join_live(&entry, &w.flow) };
+                    breaks.iter().fold(out, |o, b| w.join_live(&o, b))
+                };
                 if let Some(ch) = channel {
                     // A range over a channel ends when it is closed: after the loop, not in
                     // its body, comes what the closer did before `close`.
@@ -234,6 +243,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let case_conds = w.case_conds(tag.as_ref(), cases);
                 let entry = w.flow.clone();
                 let mut out: Option<Flow> = None;
+                w.breaks.push(Vec::new());
                 for (i, case) in cases.iter().enumerate() {
                     w.flow = entry.clone();
                     for v in &case.values {
@@ -255,15 +265,18 @@ impl<'a, 'p> Walk<'a, 'p> {
                         None => w.flow.clone(),
                     });
                 }
-                w.flow = match out {
+                let breaks = w.breaks.pop().unwrap_or_default();
+                let out = match out {
                     Some(o) => w.join_live(&o, &entry),
                     None => entry,
                 };
+                w.flow = breaks.iter().fold(out, |o, b| w.join_live(&o, b));
                 })
             }
             Stmt::Select { cases } => {
                 let entry = self.flow.clone();
                 let mut out: Option<Flow> = None;
+                self.breaks.push(Vec::new());
                 for (comm, body) in cases {
                     self.flow = entry.clone();
                     self.with_scope(|w| {
@@ -279,12 +292,22 @@ impl<'a, 'p> Walk<'a, 'p> {
                         None => self.flow.clone(),
                     });
                 }
-                self.flow = out.unwrap_or(entry);
+                let breaks = self.breaks.pop().unwrap_or_default();
+                let out = out.unwrap_or(entry);
+                self.flow = breaks.iter().fold(out, |o, b| self.join_live(&o, b));
             }
             Stmt::Block(b) => self.block(b),
             Stmt::Labeled(s) => self.stmt(s),
+            Stmt::Break => {
+                // The path goes on after the innermost breakable statement, which joins it.
+                if let Some(out) = self.breaks.last_mut() {
+                    out.push(self.flow.clone());
+                }
+                self.flow.live = false;
+                self.flow.jumped = true;
+            }
             Stmt::Jump => {
-                // break/continue leave the straight line; the loop join keeps the entry state.
+                // continue/goto leave the straight line; the loop join keeps the entry state.
                 self.flow.live = false;
                 self.flow.jumped = true;
             }
