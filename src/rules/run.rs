@@ -22,12 +22,45 @@ pub fn run_all(prog: &Program, facts: &Facts, base: &Path) -> Vec<Finding> {
             findings(&ctx, &mut all);
         }
     }
+    let mut grouped: Vec<(Finding, String)> = Vec::new();
     for c in &facts.conflicts {
-        if let Some(f) = conflict_finding(&ctx, c) {
-            all.push(f);
+        if let Some((f, cause)) = conflict_finding(&ctx, c) {
+            match cause {
+                Some(key) => grouped.push((f, key)),
+                None => all.push(f),
+            }
         }
     }
+    all.extend(one_per_cause(grouped));
     one_per_line(all)
+}
+
+/// Findings with one cause, one finding: a map kept under two locks (MR009) is one mistake
+/// however many of its accesses pair up, so the first of them (in file order) is reported
+/// with the others' lines in `related`.
+fn one_per_cause(mut found: Vec<(Finding, String)>) -> Vec<Finding> {
+    found.sort_by(|(a, _), (b, _)| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    let mut out: Vec<Finding> = Vec::new();
+    let mut first: HashMap<(String, Confidence), usize> = HashMap::new();
+    for (f, key) in found {
+        match first.get(&(key.clone(), f.confidence)) {
+            Some(&i) => {
+                let best = &mut out[i];
+                if best.file == f.file && best.line == f.line {
+                    best.related.extend(f.related.into_iter().filter(|r| !best.related.iter().any(|b| b.file == r.file && b.line == r.line)).collect::<Vec<_>>());
+                } else if best.related.len() < MAX_RELATED && !best.related.iter().any(|b| b.file == f.file && b.line == f.line) {
+                    let what = f.message.split(" holds ").next().unwrap_or_default().to_string();
+                    best.related.push(crate::report::Related { file: f.file, line: f.line, message: format!("{what}: the same locks meet here too") });
+                }
+                best.related.truncate(MAX_RELATED);
+            }
+            None => {
+                first.insert((key, f.confidence), out.len());
+                out.push(f);
+            }
+        }
+    }
+    out
 }
 
 /// The first rule that claims this side, unless a rule before it silences the side.
@@ -47,7 +80,7 @@ fn classify(side: &Side) -> Option<&'static Rule> {
 /// One finding per conflict, at the side to fix: the side a more specific rule claims (the
 /// unguarded one, the escaped inner map, the unlocked lazy init); between equals, the write;
 /// between two writes, the later one.
-fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<Finding> {
+fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<String>)> {
     let a = Side { at: &c.a, other: &c.b, conflict: c };
     let b = Side { at: &c.b, other: &c.a, conflict: c };
     let (side, rule) = match (classify(&a), classify(&b)) {
@@ -71,7 +104,21 @@ fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<Finding> {
     if std::env::var_os("MAPRACE_DEBUG").is_some() {
         f.message.push_str(&format!(" [debug: {}]", debug_sides(ctx, &side)));
     }
-    Some(f)
+    // MR009's cause is the map and the locks kept around it, not the pair of lines.
+    let cause = (rule.doc.id == super::RuleId::MR009).then(|| {
+        // By the lock's identity (its type and field when known), not where it was taken.
+        let mut locks: Vec<String> = [side.at, side.other]
+            .iter()
+            .flat_map(|a| a.locks.iter().map(|l| match &l.class {
+                Some((ty, field)) => format!("{ty}.{field}"),
+                None => format!("{:?}", l.lock),
+            }))
+            .collect();
+        locks.sort();
+        locks.dedup();
+        format!("{}|{}", ctx.map_name(side.at, c.walk), locks.join(","))
+    });
+    Some((f, cause))
 }
 
 /// For triage (`MAPRACE_DEBUG=1`): which walk paired the sides, and how each was reached.
