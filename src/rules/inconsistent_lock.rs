@@ -14,7 +14,10 @@ Every access holds a lock, but not the same one: a writer under `a.mu` and a rea
 unordered in the test.
 
 ## Silent on
-One lock held at every access.
+One lock held at every access. Lower confidence (`--level all`) when neither side's lock
+sits beside the map (two objects' own locks held around calls that reach a third's map).
+A map kept under the same two locks at several accesses is one finding, the other
+accesses in `related`.
 
 ## Example
 ```go

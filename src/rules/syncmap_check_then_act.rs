@@ -16,6 +16,9 @@ Also reported: a plain `map` stored as a `sync.Map` value and then written by wh
 
 ## Silent on
 `LoadOrStore`, `LoadAndDelete`, `CompareAndSwap`, `Swap`; values that are immutable after `Store`.
+Lower confidence (`--level all`): a cache fill whose stored value is computed from the key
+(a struct of computed fields, an object a constructor built), a presence-only Load before a
+Delete, and a test's own Load-then-Store.
 
 ## Example
 ```go

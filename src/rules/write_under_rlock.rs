@@ -13,7 +13,10 @@ reached through the map — while the only lock held on the map's guard is `RLoc
 hold `RLock` at once, so two of them writing is a data race.
 
 ## Silent on
-Writes under `Lock`.
+Writes under `Lock`. Lower confidence (`--level all`) when nothing shows two goroutines
+holding the read lock there at once: a run loop's own read lock, taken by one goroutine,
+excludes no one (the write is confident in an exported function or a goroutine started
+many times).
 
 ## Example
 ```go
