@@ -510,6 +510,9 @@ pub struct ParamCall {
     /// Locks the function holds around a synchronous call of the function value (a wrapper
     /// `withLock(f)` that locks, calls `f`, unlocks): the value runs under them.
     pub locks: Vec<HeldLock>,
+    /// Run on a goroutine the function waits for before it returns (`g.Go(func() { f(i) })`
+    /// then `g.Wait()`): the caller's code after the call comes after the value's runs.
+    pub joined: bool,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -542,9 +542,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                 }
             }
             let before = self.sum.accesses.len();
+            let joined_site = sp.as_ref().filter(|_| pc.joined).map(|(site, ..)| *site);
             self.run_target(t, Vec::new(), sp, span);
             for l in &taken {
                 self.unlock(l);
+            }
+            // The callee waited for the goroutines running the value before returning.
+            if let Some(site) = joined_site {
+                self.acquire(SyncObj::Finished(site));
             }
             let rel: Vec<SyncObj> = pc.rel.iter().filter_map(|s| objs.obj(s)).collect();
             let mut with_rel = SetMemo::default();

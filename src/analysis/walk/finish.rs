@@ -104,6 +104,10 @@ impl<'a, 'p> Walk<'a, 'p> {
                     pc.rel.push(s.clone());
                 }
             }
+            // Joined when what its goroutine releases at its end (the group's, its own
+            // `Finished`) is acquired on the way out (`g.Wait()`), also through the group's
+            // local, which callers cannot name.
+            pc.joined = pc.spawn.is_some() && pc.rel.iter().any(|s| self.flow.acq.contains(s) || self.sum.acquires.contains(s));
         }
         let mut aliases: crate::analysis::pairs::AliasClasses = self.an.global_aliases.clone();
         let stores = std::mem::take(&mut self.local_stores);

@@ -80,7 +80,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     };
                     let thread = self.thread;
                     let locks = if sp.is_none() { self.flow.locks.clone() } else { Vec::new() };
-                    self.sum.param_calls.push(ParamCall { param: i, spawn: sp, thread, pos, rel: Vec::new(), locks });
+                    self.sum.param_calls.push(ParamCall { param: i, spawn: sp, thread, pos, rel: Vec::new(), locks, joined: false });
                 }
                 Vec::new()
             }
