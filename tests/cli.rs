@@ -318,3 +318,72 @@ fn stats_name_every_phase_and_the_peak_memory() {
     let peak: u64 = phases.rsplit("peak ").next().and_then(|p| p.strip_suffix(" MiB")).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no peak: {phases}"));
     assert!(peak > 0 && peak < 1024, "{phases}");
 }
+
+/// Errgroups inside errgroups: workers a helper runs on its own errgroup and waits for, the
+/// helper run inside an outer errgroup goroutine, and a read after the outer Wait.
+const NESTED_GROUPS: &str = r#"package m
+
+import (
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+)
+
+type prefetcher struct {
+	mu       sync.Mutex
+	fetchers map[string]int
+}
+
+func (p *prefetcher) prefetch(k string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.fetchers[k]++
+}
+
+func (p *prefetcher) count() int { return len(p.fetchers) }
+
+func parallel(n int, apply func(int) error) error {
+	var g errgroup.Group
+	for range 4 {
+		g.Go(func() error {
+			for i := 0; i < n; i++ {
+				if err := apply(i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+type state struct{ p *prefetcher }
+
+func (s *state) apply(keys []string) error {
+	return parallel(len(keys), func(i int) error { s.p.prefetch(keys[i]); return nil })
+}
+
+func After(s *state, keys []string) int {
+	var outer errgroup.Group
+	outer.Go(func() error { return s.apply(keys) })
+	_ = outer.Wait()
+	return s.p.count()
+}
+
+func During(s *state, keys []string) int {
+	var outer errgroup.Group
+	outer.Go(func() error { return s.apply(keys) })
+	n := s.p.count()
+	_ = outer.Wait()
+	return n
+}
+"#;
+
+#[test]
+fn nested_errgroups_order_the_workers_before_the_outer_wait() {
+    let dir = module(&[("m.go", NESTED_GROUPS.as_bytes())]);
+    let out = maprace(dir.path(), &["check", "."]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("m.go:20:43: MR001") && stdout.contains("in During"), "the read before the outer Wait races with the workers:\n{stdout}");
+    assert!(!stdout.contains("in After"), "the read after the outer Wait comes after the workers:\n{stdout}");
+}

@@ -98,6 +98,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 set.with(releases.iter().filter(|(t, p, _)| *t == thread && *p > pos).map(|(_, _, s)| s))
             });
         }
+        self.relay_orderings(&releases);
         for pc in &mut self.sum.param_calls {
             for (t, p, s) in &releases {
                 if *t == pc.thread && *p > pc.pos && !pc.rel.contains(s) {

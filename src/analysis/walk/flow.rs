@@ -109,8 +109,46 @@ impl<'a, 'p> Walk<'a, 'p> {
         if !self.flow.acq.contains(&s) {
             self.flow.acq = self.flow.acq.with([&s]);
         }
+        if matches!(self.thread, Thread::Spawned { .. }) && self.acquired_at.len() < MAX_RELAYS {
+            self.acquired_at.push((self.thread, self.pos, s.clone()));
+        }
         if self.thread == Thread::Current && !self.sum.acquires.contains(&s) {
             self.sum.acquires.push(s);
+        }
+    }
+
+    /// Ordering passed on by a goroutine: an access released `x`, goroutine T acquired `x`
+    /// (waited for the goroutines it started) and then released `y` (its own end, a send):
+    /// the access comes before whatever acquires `y` too (errgroups inside errgroups).
+    /// `rel` sets only name their own goroutine's later releases; this adds the relayed
+    /// ones, a few rounds deep.
+    pub(super) fn relay_orderings(&mut self, releases: &[(Thread, u32, SyncObj)]) {
+        let acquired = std::mem::take(&mut self.acquired_at);
+        if acquired.is_empty() || releases.is_empty() {
+            return;
+        }
+        for _ in 0..3 {
+            let mut changed = false;
+            let mut memo = SetMemo::default();
+            for a in &mut self.sum.accesses {
+                let thread = a.thread;
+                let new = memo.get_or(&a.rel, thread, |set: &SyncSet| {
+                    let extra: Vec<&SyncObj> = acquired
+                        .iter()
+                        .filter(|(t, _, x)| *t != thread && set.contains(x))
+                        .flat_map(|(t, p, _)| releases.iter().filter(move |(t2, p2, _)| t2 == t && p2 > p).map(|(_, _, s)| s))
+                        .filter(|s| !set.contains(s))
+                        .collect();
+                    if extra.is_empty() { set.clone() } else { set.with(extra) }
+                });
+                if new.identity() != a.rel.identity() {
+                    a.rel = new;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
         }
     }
 
@@ -420,3 +458,6 @@ fn never_started(live: &Flow, ended: &Flow) -> Flow {
     }
     out
 }
+
+/// Bound on recorded goroutine acquisitions per walk (`Walk::relay_orderings`).
+const MAX_RELAYS: usize = 4096;

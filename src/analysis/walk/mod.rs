@@ -161,6 +161,9 @@ pub(super) struct Walk<'a, 'p> {
     pos: u32,
     next_id: u32,
     releases: Vec<(Thread, u32, SyncObj)>,
+    /// Objects goroutines of this walk acquired, with where (`finish` relays ordering
+    /// through them: a goroutine that waits for its own workers passes their end on).
+    acquired_at: Vec<(Thread, u32, SyncObj)>,
     pub(super) sum: Summary,
     /// Deferred calls, with the locks held when each was deferred (see `run_deferred`).
     deferred: Vec<(&'p Expr, Vec<HeldLock>)>,
@@ -223,6 +226,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             pos: 0,
             next_id: 0,
             releases: Vec::new(),
+            acquired_at: Vec::new(),
             sum: Summary::default(),
             deferred: Vec::new(),
             exits: Vec::new(),
