@@ -39,29 +39,29 @@ func CountWarmUps(keys []string) int {
 	return total
 }
 
-// Index is filled by workers under its lock; Count reads it without the lock.
-type Index struct {
+// KeyIndex is filled by workers under its lock; Count reads it without the lock.
+type KeyIndex struct {
 	mu      sync.Mutex
 	entries map[string]int
 }
 
-func (x *Index) add(key string) {
+func (x *KeyIndex) add(key string) {
 	x.mu.Lock()
 	x.entries[key]++
 	x.mu.Unlock()
 }
 
-func (x *Index) fill(keys []string) {
+func (x *KeyIndex) fill(keys []string) {
 	forEachParallel(len(keys), 4, func(i int) { x.add(keys[i]) })
 }
 
-func (x *Index) count() int { return len(x.entries) }
+func (x *KeyIndex) count() int { return len(x.entries) }
 
 // Negative: the workers run inside a goroutine that waits for them, and that goroutine is
 // waited for in turn: the read after the outer wait comes after every worker's write
 // (errgroups inside errgroups).
 func BuildIndex(keys []string) int {
-	x := &Index{entries: map[string]int{}}
+	x := &KeyIndex{entries: map[string]int{}}
 	var outer sync.WaitGroup
 	outer.Add(1)
 	go func() {

@@ -99,6 +99,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             });
         }
         self.relay_orderings(&releases);
+        self.inherit_joined_locks();
         for pc in &mut self.sum.param_calls {
             for (t, p, s) in &releases {
                 if *t == pc.thread && *p > pc.pos && !pc.rel.contains(s) {

@@ -112,6 +112,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         if matches!(self.thread, Thread::Spawned { .. }) && self.acquired_at.len() < MAX_RELAYS {
             self.acquired_at.push((self.thread, self.pos, s.clone()));
         }
+        if self.thread == Thread::Current && !self.spawn_locks.is_empty() && !self.flow.locks.is_empty() && self.joins_at.len() < MAX_RELAYS {
+            self.joins_at.push((s.clone(), self.flow.locks.iter().map(|l| l.section).collect()));
+        }
         if self.thread == Thread::Current && !self.sum.acquires.contains(&s) {
             self.sum.acquires.push(s);
         }
@@ -149,6 +152,35 @@ impl<'a, 'p> Walk<'a, 'p> {
             if !changed {
                 break;
             }
+        }
+    }
+
+    /// A goroutine started while this function held a write lock and waited for before that
+    /// critical section ended (`mu.Lock(); defer mu.Unlock(); ...; go work(); wg.Wait()`)
+    /// runs entirely inside it: its accesses hold the lock, so other holders of it (another
+    /// call of the same function) are excluded, as the starter itself is by the start and
+    /// the wait.
+    pub(super) fn inherit_joined_locks(&mut self) {
+        if self.spawn_locks.is_empty() || self.joins_at.is_empty() {
+            return;
+        }
+        let spawn_locks = std::mem::take(&mut self.spawn_locks);
+        let joins = std::mem::take(&mut self.joins_at);
+        let mut memo: std::collections::HashMap<(Site, usize), LockSet> = std::collections::HashMap::new();
+        for a in &mut self.sum.accesses {
+            let Thread::Spawned { site, .. } = a.thread else { continue };
+            let Some(held) = spawn_locks.get(&site) else { continue };
+            let inside: Vec<&HeldLock> = held
+                .iter()
+                .filter(|l| joins.iter().any(|(obj, sections)| a.rel.contains(obj) && sections.contains(&l.section)))
+                .filter(|l| !a.locks.iter().any(|m| m.lock == l.lock))
+                .collect();
+            if inside.is_empty() {
+                continue;
+            }
+            let key = (site, a.locks.identity());
+            let locks = memo.entry(key).or_insert_with(|| LockSet::from_vec(a.locks.iter().cloned().chain(inside.into_iter().cloned()).collect()));
+            a.locks = locks.clone();
         }
     }
 

@@ -100,6 +100,10 @@ impl<'a, 'p> Walk<'a, 'p> {
         let saved_pos = self.pos;
         let scope = self.fresh_id();
         if let Some((site, multi, start, _)) = &spawn {
+            if self.thread == Thread::Current && self.flow.locks.iter().any(|l| l.mode == Mode::Write && !l.once && !l.try_flag) {
+                let held = self.flow.locks.iter().filter(|l| l.mode == Mode::Write && !l.once && !l.try_flag).cloned().collect();
+                self.spawn_locks.insert(*site, held);
+            }
             let multi = *multi || self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. });
             self.thread = Thread::Spawned { site: *site, multi };
             // A goroutine that unlocks (deferred) a lock its parent held when starting it runs

@@ -164,6 +164,11 @@ pub(super) struct Walk<'a, 'p> {
     /// Objects goroutines of this walk acquired, with where (`finish` relays ordering
     /// through them: a goroutine that waits for its own workers passes their end on).
     acquired_at: Vec<(Thread, u32, SyncObj)>,
+    /// Write locks the walked function's goroutine held when it started a goroutine here,
+    /// and the critical sections it held at each of its later acquires: a goroutine started
+    /// and waited for inside one critical section runs under that lock (`finish`).
+    spawn_locks: HashMap<Site, Vec<HeldLock>>,
+    joins_at: Vec<(SyncObj, Vec<u32>)>,
     pub(super) sum: Summary,
     /// Deferred calls, with the locks held when each was deferred (see `run_deferred`).
     deferred: Vec<(&'p Expr, Vec<HeldLock>)>,
@@ -227,6 +232,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             next_id: 0,
             releases: Vec::new(),
             acquired_at: Vec::new(),
+            spawn_locks: HashMap::new(),
+            joins_at: Vec::new(),
             sum: Summary::default(),
             deferred: Vec::new(),
             exits: Vec::new(),
