@@ -321,6 +321,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut substituted_paths = Memo::with_capacity(n);
         let mut substituted_locks = Memo::default();
         let mut substituted_scopes = Memo::default();
+        let mut substituted_sites: rustc_hash::FxHashMap<usize, Rc<AccessSite>> = rustc_hash::FxHashMap::default();
         // Past the walk's budget, calls keep their effects below but copy no accesses.
         let copied = if self.within_budget(sum.accesses.len()) { sum.accesses.as_slice() } else { &[] };
         for a in copied {
@@ -374,19 +375,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                 None => a.value_from.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key)),
             };
             let value_param = a.value_param.and_then(|j| args.get(j as usize).and_then(|ev| ev.param)).filter(|p| *p != u16::MAX);
+            // The site part is shared with the callee's access, unless a parameter key is
+            // substituted (once per distinct site part and call).
+            let at = if matches!(a.key, KeyText::Param(..)) {
+                substituted_sites.entry(Rc::as_ptr(&a.at) as usize).or_insert_with(|| Rc::new(AccessSite { key: subst_key(&a.key), ..(*a.at).clone() })).clone()
+            } else {
+                a.at.clone()
+            };
             let acc = Access {
                 path,
-                kind: a.kind,
-                key: subst_key(&a.key),
-                site: a.site,
-                shown: a.shown.clone(),
                 thread,
                 locks,
                 pos: if a.thread == Thread::Current && spawn_info.is_none() { call_pos } else { a.pos },
                 acq,
                 rel,
-                via: a.via.clone(),
-                fresh_value: a.fresh_value,
                 value_from: value_from.map(Rc::new),
                 value_param,
                 origin,
@@ -397,20 +399,17 @@ impl<'a, 'p> Walk<'a, 'p> {
                 } else {
                     substituted_scopes.get_or(&a.instance_scopes, (), |own: &Rc<[u32]>| spawn_scopes.iter().chain(own.iter()).copied().collect())
                 },
-                lazy_check: a.lazy_check,
-                lazy_covered: a.lazy_covered,
-                typed: a.typed.clone(),
                 // A callee's access to a map passed as a parameter reaches the map value the
                 // caller passed: reassigning the variable it was read from does not touch it
                 // (the read of that variable, in the caller, is what meets the reassignment).
                 copied: a.copied || matches!(a.path.root, Root::Param(_) if a.path.steps.is_empty()),
                 conds,
-                per_receive: a.per_receive,
                 respawned: match (a.thread, thread) {
                     (Thread::Current, Thread::Spawned { .. }) => true,
                     (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
                     _ => false,
                 },
+                at,
             };
             new_accesses.push((acc, a.value_param.is_some()));
         }
