@@ -1,9 +1,11 @@
-//! Hash-consing of the lock sets and ordering sets that summaries keep: each distinct value
+//! Hash-consing of the lock sets, ordering sets and instance scope lists that summaries keep: each distinct value
 //! once per run. A walk shares a set among the accesses it records under the same locks or
 //! ordering, and a call among the copies it makes, but walks and calls make the same
 //! values again and again (nats-server kept 1.9 million lock sets of which most repeat,
 //! and four times as many ordering-set objects as distinct ones). Values only, never
 //! meaning: a set is replaced by an equal one, so nothing an analysis reads changes.
+
+use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -13,6 +15,7 @@ use super::summary::{Access, LockSet, Shared, SyncSet};
 pub struct Interner {
     locks: FxHashSet<LockSet>,
     sets: FxHashSet<SyncSet>,
+    scopes: FxHashSet<Rc<[u32]>>,
 }
 
 impl Interner {
@@ -23,7 +26,9 @@ impl Interner {
         // up (hashed, compared) once.
         let mut locks = FxHashMap::default();
         let mut sets = FxHashMap::default();
+        let mut scopes = FxHashMap::default();
         for a in accesses {
+            a.instance_scopes = canonical(&mut scopes, &mut self.scopes, &a.instance_scopes);
             a.locks = canonical(&mut locks, &mut self.locks, &a.locks);
             a.acq = canonical(&mut sets, &mut self.sets, &a.acq);
             a.rel = canonical(&mut sets, &mut self.sets, &a.rel);
