@@ -217,7 +217,9 @@ impl SyncSet {
             }
         } else {
             // A big function's sets hold hundreds of objects and meet hundreds more at a call.
-            let mut present: rustc_hash::FxHashSet<&SyncObj> = self.iter().collect();
+            // Sized for both up front: growing the table was a tenth of nats-server's analysis.
+            let mut present = rustc_hash::FxHashSet::with_capacity_and_hasher(v.len() + more.len(), Default::default());
+            present.extend(self.iter());
             for s in more {
                 if present.insert(s) {
                     v.push(s.clone());

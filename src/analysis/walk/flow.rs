@@ -100,7 +100,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             Rc::make_mut(&mut self.flow.spawned).push(*site);
         }
         self.releases.push((self.thread, self.pos, s.clone()));
-        if self.thread == Thread::Current && !self.sum.releases.contains(&s) {
+        if self.thread == Thread::Current && self.own_effects.insert((true, s.clone())) {
             self.sum.releases.push(s);
         }
     }
@@ -109,7 +109,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if !self.flow.acq.contains(&s) {
             self.flow.acq = self.flow.acq.with([&s]);
         }
-        if self.thread == Thread::Current && !self.sum.acquires.contains(&s) {
+        if self.thread == Thread::Current && self.own_effects.insert((false, s.clone())) {
             self.sum.acquires.push(s);
         }
     }
