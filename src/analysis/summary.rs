@@ -229,6 +229,28 @@ impl SyncSet {
         if v.len() == self.len() { self.clone() } else { SyncSet::from_vec(v) }
     }
 
+    /// `self.with(more)` for the many sets that meet the same objects at one call: the
+    /// objects are indexed once, not each set.
+    pub fn with_appended(&self, more: &Appended<'_>) -> SyncSet {
+        let mut present = vec![false; more.objs.len()];
+        let mut n = 0;
+        for s in self.iter() {
+            if let Some(&i) = more.index.get(s)
+                && !present[i]
+            {
+                present[i] = true;
+                n += 1;
+            }
+        }
+        if n == more.objs.len() {
+            return self.clone();
+        }
+        let mut v = Vec::with_capacity(self.len() + more.objs.len() - n);
+        v.extend_from_slice(self.as_slice());
+        v.extend(more.objs.iter().zip(&present).filter(|(_, p)| !**p).map(|(o, _)| (*o).clone()));
+        SyncSet::from_vec(v)
+    }
+
     /// A copy with `f` applied to each object (renaming their paths); this set itself when
     /// nothing was renamed, so that the copies callers make stay shared.
     pub fn map_objects(&self, mut f: impl FnMut(&mut SyncObj)) -> SyncSet {
@@ -248,6 +270,26 @@ impl SyncSet {
     /// Identity of the shared allocation (0 for the empty set), for memos over sets.
     pub fn identity(&self) -> usize {
         self.0.as_ref().map_or(0, |r| Rc::as_ptr(r) as usize)
+    }
+}
+
+/// Objects appended to many sets (`SyncSet::with_appended`), without repeats, in order,
+/// with each one's position.
+pub struct Appended<'s> {
+    objs: Vec<&'s SyncObj>,
+    index: rustc_hash::FxHashMap<&'s SyncObj, usize>,
+}
+
+impl<'s> Appended<'s> {
+    pub fn new(more: impl IntoIterator<Item = &'s SyncObj>) -> Appended<'s> {
+        let mut out = Appended { objs: Vec::new(), index: rustc_hash::FxHashMap::default() };
+        for o in more {
+            if !out.index.contains_key(o) {
+                out.index.insert(o, out.objs.len());
+                out.objs.push(o);
+            }
+        }
+        out
     }
 }
 

@@ -312,6 +312,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut substituted_rel = SetMemo::with_capacity(n);
         let mut substituted_acq = SetMemo::with_capacity(n);
         let mut objs = ObjSubst::new(&subst);
+        // What every copied access acquired before the call, indexed on first use.
+        let mut appended: Option<Appended> = None;
         // The callee's paths, lock sets and scope lists are shared by many of its accesses:
         // each is substituted once per call, and the copies share the result.
         let mut substituted_paths = Memo::with_capacity(n);
@@ -355,9 +357,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             // What the callee acquired before the access, then what the caller had acquired
             // before the call, then the goroutine's start when the call starts one: also for
             // the goroutines that goroutine starts in turn, which start after it did.
-            let start = spawn_info.as_ref().map(|(_, _, start)| start);
-            let acq = substituted_acq.get_or(&a.acq, start.is_some(), |set| {
-                objs.set(set).with(caller_acq.iter().chain(start))
+            let acq = substituted_acq.get_or(&a.acq, (), |set| {
+                let appended = appended.get_or_insert_with(|| Appended::new(caller_acq.iter().chain(spawn_info.as_ref().map(|(_, _, start)| start))));
+                objs.set(set).with_appended(appended)
             });
             let thread = match (a.thread, &spawn_info) {
                 (Thread::Current, Some((site, multi, _))) => {
