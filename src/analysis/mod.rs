@@ -4,6 +4,7 @@
 //! racy lazy inits, split read-modify-writes, `sync.Map` sequences, writes under `RLock`.
 
 pub mod budget;
+mod intern;
 pub mod models;
 mod pairs;
 pub mod path;
@@ -154,6 +155,10 @@ pub struct Analyzer<'p> {
     entry_accesses: Vec<Access>,
     /// Accesses kept in all summaries (the memory budget, see `budget`).
     kept_accesses: usize,
+    /// The canonical lock and ordering sets of the summaries kept whole (see `intern`).
+    interner: intern::Interner,
+    /// Functions no code names (see `is_root`): their summaries are cut, then interned.
+    roots: HashSet<FuncId>,
     /// The last `range` loop scope handed out (see `loop_scope`).
     last_loop_scope: u32,
     /// Every call instantiated: caller (none: the entry walk), callee, and the locks (by
@@ -202,6 +207,8 @@ impl<'p> Analyzer<'p> {
             conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
             kept_accesses: 0,
+            interner: intern::Interner::default(),
+            roots: HashSet::new(),
             calls: HashSet::new(),
             concurrent_calls: HashSet::new(),
             call_locks: Vec::new(),
@@ -248,15 +255,17 @@ impl<'p> Analyzer<'p> {
     /// functions of a large module each kept thousands of accesses nobody would read again.
     fn compact_root(&mut self, id: FuncId) {
         let Some(s) = self.summaries.get_mut(&id) else { return };
-        if s.accesses.iter().all(|a| matches!(a.path.root, Root::Global(..) | Root::TypeRoot(_))) {
-            return;
-        }
         // In place: nothing else holds a root's summary (no caller names it).
         let compact = Rc::make_mut(s);
+        if compact.accesses.iter().all(|a| matches!(a.path.root, Root::Global(..) | Root::TypeRoot(_))) {
+            self.interner.accesses(&mut compact.accesses);
+            return;
+        }
         let before = compact.accesses.len();
         compact.accesses.retain(|a| matches!(a.path.root, Root::Global(..) | Root::TypeRoot(_)));
         self.kept_accesses -= before - compact.accesses.len();
         compact.accesses.shrink_to_fit();
+        self.interner.accesses(&mut compact.accesses);
         self.compacted.insert(id);
     }
 
@@ -290,6 +299,10 @@ impl<'p> Analyzer<'p> {
             }
         }
         self.kept_accesses += sum.accesses.len();
+        // A root's summary is interned once it is cut (`compact_root`): most of it goes.
+        if !self.roots.contains(&id) {
+            self.interner.accesses(&mut sum.accesses);
+        }
         let rc = Rc::new(sum);
         self.summaries.insert(id, rc.clone());
         Some(rc)
@@ -330,12 +343,13 @@ impl<'p> Analyzer<'p> {
     pub fn run(&mut self) {
         let referenced = refs::referenced_names(self.prog);
         let total = self.prog.funcs.len();
+        self.roots = (0..total as FuncId).filter(|id| self.is_root(*id, &referenced)).collect();
         for id in 0..total as FuncId {
             if let Some(progress) = self.progress {
                 progress(id as usize, total);
             }
             self.summary(id, 0);
-            if self.is_root(id, &referenced) {
+            if self.roots.contains(&id) {
                 self.compact_root(id);
             }
         }

@@ -292,11 +292,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut local_map: HashMap<u32, u32> = HashMap::new();
         // Locals a spawned callee returns belong to each of its instances.
         let scope = if spawn.is_some() { self.fresh_id() } else { *self.instance_scopes.last().unwrap_or(&0) };
-        let spawn_scopes: Rc<[u32]> = {
-            let mut v = self.instance_scopes.clone();
-            v.push(scope);
-            Rc::from(v)
-        };
+        let spawn_scopes: Rc<[u32]> = scope_set(self.instance_scopes.iter().chain([&scope]));
         for r in &sum.returns {
             if let Some(Root::Local(l)) = r.path.as_ref().map(|p| &p.root) {
                 let fresh = self.fresh_id();
@@ -324,11 +320,14 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut substituted_rel = SetMemo::with_capacity(n);
         let mut substituted_acq = SetMemo::with_capacity(n);
         let mut objs = ObjSubst::new(&subst);
+        // What every copied access acquired before the call, indexed on first use.
+        let mut appended: Option<Appended> = None;
         // The callee's paths, lock sets and scope lists are shared by many of its accesses:
         // each is substituted once per call, and the copies share the result.
         let mut substituted_paths = Memo::with_capacity(n);
         let mut substituted_locks = Memo::default();
         let mut substituted_scopes = Memo::default();
+        let mut substituted_sites: rustc_hash::FxHashMap<usize, Rc<AccessSite>> = rustc_hash::FxHashMap::default();
         // Past the walk's budget, calls keep their effects below but copy no accesses.
         let copied = if self.within_budget(sum.accesses.len()) { sum.accesses.as_slice() } else { &[] };
         for a in copied {
@@ -366,9 +365,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             // What the callee acquired before the access, then what the caller had acquired
             // before the call, then the goroutine's start when the call starts one: also for
             // the goroutines that goroutine starts in turn, which start after it did.
-            let start = spawn_info.as_ref().map(|(_, _, start)| start);
-            let acq = substituted_acq.get_or(&a.acq, start.is_some(), |set| {
-                objs.set(set).with(caller_acq.iter().chain(start))
+            let acq = substituted_acq.get_or(&a.acq, (), |set| {
+                let appended = appended.get_or_insert_with(|| Appended::new(caller_acq.iter().chain(spawn_info.as_ref().map(|(_, _, start)| start))));
+                objs.set(set).with_appended(appended)
             });
             let thread = match (a.thread, &spawn_info) {
                 (Thread::Current, Some((site, multi, _))) => {
@@ -390,19 +389,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                 None => a.value_from.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key)),
             };
             let value_param = a.value_param.and_then(|j| args.get(j as usize).and_then(|ev| ev.param)).filter(|p| *p != u16::MAX);
+            // The site part is shared with the callee's access, unless a parameter key is
+            // substituted (once per distinct site part and call).
+            let at = if matches!(a.key, KeyText::Param(..)) {
+                substituted_sites.entry(Rc::as_ptr(&a.at) as usize).or_insert_with(|| Rc::new(AccessSite { key: subst_key(&a.key), ..(*a.at).clone() })).clone()
+            } else {
+                a.at.clone()
+            };
             let acc = Access {
                 path,
-                kind: a.kind,
-                key: subst_key(&a.key),
-                site: a.site,
-                shown: a.shown.clone(),
                 thread,
                 locks,
                 pos: if a.thread == Thread::Current && spawn_info.is_none() { call_pos } else { a.pos },
                 acq,
                 rel,
-                via: a.via.clone(),
-                fresh_value: a.fresh_value,
                 value_from: value_from.map(Rc::new),
                 value_param,
                 origin,
@@ -411,23 +411,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                 instance_scopes: if a.thread == Thread::Current {
                     spawn_scopes.clone()
                 } else {
-                    substituted_scopes.get_or(&a.instance_scopes, (), |own: &Rc<[u32]>| spawn_scopes.iter().chain(own.iter()).copied().collect())
+                    substituted_scopes.get_or(&a.instance_scopes, (), |own: &Rc<[u32]>| scope_set(spawn_scopes.iter().chain(own.iter())))
                 },
-                lazy_check: a.lazy_check,
-                lazy_covered: a.lazy_covered,
-                typed: a.typed.clone(),
                 // A callee's access to a map passed as a parameter reaches the map value the
                 // caller passed: reassigning the variable it was read from does not touch it
                 // (the read of that variable, in the caller, is what meets the reassignment).
                 // So does a method's on a map-typed value receiver (`func (md MD) Copy()`).
                 copied: a.copied || (a.path.steps.is_empty() && (matches!(a.path.root, Root::Param(_)) || (a.path.root == Root::Recv && value_recv))),
                 conds,
-                per_receive: a.per_receive,
                 respawned: match (a.thread, thread) {
                     (Thread::Current, Thread::Spawned { .. }) => true,
                     (Thread::Spawned { multi: false, .. }, Thread::Spawned { multi: true, .. }) => true,
                     _ => false,
                 },
+                at,
             };
             new_accesses.push((acc, a.value_param.is_some()));
         }
@@ -588,6 +585,19 @@ impl<'a, 'p> Walk<'a, 'p> {
             })
             .collect()
     }
+}
+
+/// Instance scopes without repeats: only membership is asked of them (`pairs::parallel`),
+/// and each level of calls used to add the caller's list again (nats-server's lists took
+/// 300 MiB).
+fn scope_set<'s>(scopes: impl Iterator<Item = &'s u32>) -> Rc<[u32]> {
+    let mut v: Vec<u32> = Vec::new();
+    for s in scopes {
+        if !v.contains(s) {
+            v.push(*s);
+        }
+    }
+    Rc::from(v)
 }
 
 /// `MAPRACE_DEBUG_CALLS=<function>`: print each call of that function's walk with the locks

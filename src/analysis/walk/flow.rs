@@ -100,7 +100,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             Rc::make_mut(&mut self.flow.spawned).push(*site);
         }
         self.releases.push((self.thread, self.pos, s.clone()));
-        if self.thread == Thread::Current && !self.sum.releases.contains(&s) {
+        if self.thread == Thread::Current && self.own_effects.insert((true, s.clone())) {
             self.sum.releases.push(s);
         }
     }
@@ -115,7 +115,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if self.thread == Thread::Current && !self.spawn_locks.is_empty() && !self.flow.locks.is_empty() && self.joins_at.len() < MAX_RELAYS {
             self.joins_at.push((s.clone(), self.flow.locks.iter().map(|l| l.section).collect()));
         }
-        if self.thread == Thread::Current && !self.sum.acquires.contains(&s) {
+        if self.thread == Thread::Current && self.own_effects.insert((false, s.clone())) {
             self.sum.acquires.push(s);
         }
     }
@@ -325,28 +325,30 @@ impl<'a, 'p> Walk<'a, 'p> {
         let conds = self.current_conds();
         let a = Access {
             conds,
-            per_receive: false,
             copied,
             path,
-            kind,
-            key,
-            site,
-            shown: Rc::from(expr_text(map_expr)),
             thread: self.thread,
             locks: self.held_locks(),
             pos,
             acq: self.flow.acq.clone(),
             rel: SyncSet::default(),
-            via,
-            fresh_value: false,
             value_from: None,
             value_param: None,
             origin: 0,
             instance_scopes: self.current_instance_scopes(),
-            lazy_check: None,
-            lazy_covered: false,
             respawned: false,
-            typed: ev.typed.clone(),
+            at: Rc::new(AccessSite {
+                kind,
+                key,
+                site,
+                shown: Rc::from(expr_text(map_expr)),
+                via,
+                fresh_value: false,
+                lazy_check: None,
+                lazy_covered: false,
+                typed: ev.typed.clone(),
+                per_receive: false,
+            }),
         };
         self.sum.accesses.push(a);
         Some(self.sum.accesses.len() - 1)

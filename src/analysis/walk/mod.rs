@@ -207,6 +207,9 @@ pub(super) struct Walk<'a, 'p> {
     lazy_paths: Vec<(Path, Thread)>,
     /// The last lock set and instance scopes handed to an access, shared by the next ones.
     shared: SharedState,
+    /// What `sum.releases` (true) and `sum.acquires` (false) hold: a function with hundreds
+    /// of releases searched its list at each one.
+    own_effects: rustc_hash::FxHashSet<(bool, SyncObj)>,
     /// Instantiated callee accesses already present (see `instance_key`).
     seen: rustc_hash::FxHashSet<u64>,
     /// Conditions on parameters that hold at the current point (see `ParamCond`), and the
@@ -255,6 +258,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             inherited_aliases: Vec::new(),
             shared: SharedState::default(),
             seen: rustc_hash::FxHashSet::default(),
+            own_effects: rustc_hash::FxHashSet::default(),
             conds: Vec::new(),
             conds_shared: None,
             depth,
