@@ -330,6 +330,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mut substituted_sites: rustc_hash::FxHashMap<usize, Rc<AccessSite>> = rustc_hash::FxHashMap::default();
         // Past the walk's budget, calls keep their effects below but copy no accesses.
         let copied = if self.within_budget(sum.accesses.len()) { sum.accesses.as_slice() } else { &[] };
+        let mut callee_acquires: Option<rustc_hash::FxHashSet<&SyncObj>> = None;
+        let mut joined_rel: rustc_hash::FxHashMap<usize, bool> = rustc_hash::FxHashMap::default();
         for a in copied {
             let Some(path) = substituted_paths.get_or(&a.path, (), |p: &Path| subst(p)) else { continue };
             // A branch this call's constant arguments rule out does not run.
@@ -378,9 +380,13 @@ impl<'a, 'p> Walk<'a, 'p> {
                     // A goroutine the callee waits for before it returns is over when the call
                     // is: calls one after another (a caller's loop) do not overlap their
                     // goroutines, nor do concurrent calls made under a caller's write lock.
-                    let joined = a.rel.iter().any(|r| sum.acquires.contains(r));
-                    let caller_multi = matches!(caller_thread, Thread::Spawned { multi: true, .. });
-                    let repeated = if joined { caller_multi && !caller_locks.iter().any(|l| l.mode == Mode::Write) } else { in_loop };
+                    // Asked only where it matters (the call repeats), once per shared `rel`.
+                    let repeated = !multi && in_loop && {
+                        let acquires = callee_acquires.get_or_insert_with(|| sum.acquires.iter().collect::<rustc_hash::FxHashSet<_>>());
+                        let joined = *joined_rel.entry(a.rel.identity()).or_insert_with(|| a.rel.iter().any(|r| acquires.contains(r)));
+                        let caller_multi = matches!(caller_thread, Thread::Spawned { multi: true, .. });
+                        if joined { caller_multi && !caller_locks.iter().any(|l| l.mode == Mode::Write) } else { true }
+                    };
                     Thread::Spawned { site, multi: multi || repeated || spawn_info.as_ref().is_some_and(|s| s.1) }
                 }
             };
