@@ -24,3 +24,41 @@ func (m *PoolManager) Reload(names []string) {
 	m.mtx.Unlock()
 	wg.Wait()
 }
+
+// Rule keeps its active alerts under its own mutex.
+type Rule struct {
+	mu     sync.Mutex
+	active map[string]int
+}
+
+// Active counts the alerts under the rule's mutex.
+func (r *Rule) Active() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.active)
+}
+
+// RuleManager copies rule state in goroutines it starts and waits for under its own lock.
+type RuleManager struct {
+	mtx   sync.Mutex
+	rules []*Rule
+}
+
+// Case: the goroutines run under m.mtx (started and waited for inside its critical
+// section), but m.mtx is not the rule's lock: the write is unguarded as far as Active's
+// callers are concerned, and the finding names no lock it did not take (MR001, not MR009).
+func (m *RuleManager) Update(state map[string]int) {
+	m.mtx.Lock()
+	defer m.mtx.Unlock()
+	var wg sync.WaitGroup
+	for _, r := range m.rules {
+		wg.Add(1)
+		go func(r *Rule) {
+			defer wg.Done()
+			for k, v := range state {
+				r.active[k] = v // want "MR001" `^write of r\.active in goroutines started at .* races with the len`
+			}
+		}(r)
+	}
+	wg.Wait()
+}

@@ -103,7 +103,7 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
                     // Guarded only if a flag parameter says "lock": the pair is shown as
                     // unguarded (the locks the flag decides are left out), of lower confidence.
                     let flag_guarded = guarded_if_flags_hold(a, b);
-                    let side = |x: &Access| if flag_guarded || x.locks.iter().any(|l| l.try_flag) { without_conditional_locks(x) } else { x.clone() };
+                    let side = |x: &Access| if flag_guarded || x.locks.iter().any(|l| l.try_flag || l.inherited) { without_conditional_locks(x) } else { x.clone() };
                     out.push(Conflict { a: side(a), b: side(b), aliased, walk, flag_guarded });
                 }
             }
@@ -258,10 +258,10 @@ pub fn guarded_if_flags_hold(a: &Access, b: &Access) -> bool {
     guarded_by(a, b, true)
 }
 
-/// The side as the rules see it: without locks a flag parameter decides and without
-/// compare-and-swap flags.
+/// The side as the rules see it: without locks a flag parameter decides, compare-and-swap
+/// flags and locks inherited from a goroutine's starter.
 fn without_conditional_locks(x: &Access) -> Access {
-    let locks: Vec<HeldLock> = x.locks.iter().filter(|l| l.when.is_none() && !l.try_flag).cloned().collect();
+    let locks: Vec<HeldLock> = x.locks.iter().filter(|l| l.when.is_none() && !l.try_flag && !l.inherited).cloned().collect();
     Access { locks: super::summary::LockSet::from_vec(locks), ..x.clone() }
 }
 

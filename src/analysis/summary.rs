@@ -85,6 +85,10 @@ pub struct HeldLock {
     /// of the function. It excludes other winners of the same swap; the rules never name it
     /// as a lock a side holds, and callers never see it held.
     pub try_flag: bool,
+    /// Held by the goroutine's starter from before the `go` until after it waited for the
+    /// goroutine (`walk::flow::inherit_joined_locks`): it excludes other holders, but it is
+    /// not a lock this code chose for the map, so the rules never name it either.
+    pub inherited: bool,
 }
 
 impl HeldLock {

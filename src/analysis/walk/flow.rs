@@ -20,7 +20,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if self.flow.released.contains(&lock) {
             Rc::make_mut(&mut self.flow.released).retain(|p| *p != lock);
         }
-        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false, aliasable: false, when: None, try_flag: false });
+        self.flow.locks.push(HeldLock { lock, mode, section, site, class, once: false, aliasable: false, when: None, try_flag: false, inherited: false });
     }
 
     /// The named type and field a mutex expression names (`s.mu` → (S, mu); `s` with an
@@ -179,7 +179,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 continue;
             }
             let key = (site, a.locks.identity());
-            let locks = memo.entry(key).or_insert_with(|| LockSet::from_vec(a.locks.iter().cloned().chain(inside.into_iter().cloned()).collect()));
+            let locks = memo.entry(key).or_insert_with(|| LockSet::from_vec(a.locks.iter().cloned().chain(inside.into_iter().map(|l| HeldLock { inherited: true, ..l.clone() })).collect()));
             a.locks = locks.clone();
         }
     }
