@@ -392,7 +392,7 @@ impl<'p> Analyzer<'p> {
                 // own races are judged in the tests' walks); the entry walk calls unexported
                 // methods only for the goroutines they start.
                 let Some(c) = caller else { continue };
-                if self.prog.file_path(self.prog.funcs[*c as usize].file).to_string_lossy().ends_with("_test.go") {
+                if self.prog.is_test_file(self.prog.funcs[*c as usize].file) {
                     continue;
                 }
                 // What the callee runs under at this call: None (top) when the caller is
@@ -589,7 +589,7 @@ impl<'p> Analyzer<'p> {
         for (id, f) in prog.funcs.iter().enumerate() {
             let is_test = f.recv.is_none()
                 && f.name.starts_with("Test")
-                && prog.file_path(f.file).to_string_lossy().ends_with("_test.go")
+                && prog.is_test_file(f.file)
                 && f.body.body.as_ref().is_some_and(|b| walk::calls_parallel(b));
             if is_test {
                 entries.push((id as FuncId, Entry::Concurrent));

@@ -223,6 +223,11 @@ impl Program {
         &self.files[f as usize].path
     }
 
+    /// A `_test.go` file: test code, whose concurrency the analysis weighs apart.
+    pub fn is_test_file(&self, f: FileId) -> bool {
+        self.files[f as usize].path.file_name().is_some_and(|n| n.to_string_lossy().ends_with("_test.go"))
+    }
+
     /// The module package a file imports under `name`, if it is part of the analysed module.
     pub fn imported_package(&self, file: FileId, name: &str) -> Option<PkgId> {
         let imp = self.files[file as usize].imports.iter().find(|i| i.name == name)?;

@@ -17,11 +17,9 @@ pub use crate::report::Confidence;
 /// Why a conflict is of lower confidence, if it is.
 pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
     let walk = s.conflict.walk;
-    if let WalkId::Function(f) = walk
-        && is_test_file(ctx, ctx.prog.funcs[f as usize].file)
-        && !started_by_test_code(ctx, s.at)
-        && !started_by_test_code(ctx, s.other)
-    {
+    let test_walk = matches!(walk, WalkId::Function(f) if ctx.prog.is_test_file(ctx.prog.funcs[f as usize].file));
+    let test_started = started_by_test_code(ctx, s.at) || started_by_test_code(ctx, s.other);
+    if test_walk && !test_started {
         // A test that drives a component: the goroutines are the component's own (its
         // background loops, its workers), and the test decides when it pokes the
         // component's state (after waiting for an event, before any work is requested).
@@ -29,10 +27,9 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
         // the test really does.
         return Some("only a test runs these two together, and the goroutines are the code under test's own: the test's protocol may keep them apart".to_string());
     }
-    let test_walk = matches!(walk, WalkId::Function(f) if is_test_file(ctx, ctx.prog.funcs[f as usize].file));
-    let test_driven = test_walk || started_by_test_code(ctx, s.at) || started_by_test_code(ctx, s.other);
+    let test_driven = test_walk || test_started;
     let in_object = |a: &Access| a.path.steps.iter().any(|s| matches!(s, Step::Field(_)));
-    let test_own_state = is_test_file(ctx, s.at.site.file) && is_test_file(ctx, s.other.site.file) && !in_object(s.at);
+    let test_own_state = ctx.prog.is_test_file(s.at.site.file) && ctx.prog.is_test_file(s.other.site.file) && !in_object(s.at);
     if test_driven && !test_own_state {
         // Test code starts the goroutines and one side is the code under test, or the map
         // is an object's field: which instance each goroutine gets, and what the test waits
@@ -74,14 +71,10 @@ pub(super) fn check_then_act(ctx: &RuleContext, write: &Access, func: Option<Fun
     }
 }
 
-fn is_test_file(ctx: &RuleContext, file: crate::model::FileId) -> bool {
-    ctx.prog.file_path(file).to_string_lossy().ends_with("_test.go")
-}
-
 /// A goroutine started in a `_test.go` file: the test itself runs things concurrently.
 fn started_by_test_code(ctx: &RuleContext, a: &Access) -> bool {
     match a.thread {
-        Thread::Spawned { site, .. } => is_test_file(ctx, site.file),
+        Thread::Spawned { site, .. } => ctx.prog.is_test_file(site.file),
         Thread::Current => false,
     }
 }

@@ -22,11 +22,11 @@ pub fn run_all(prog: &Program, facts: &Facts, base: &Path) -> Vec<Finding> {
             findings(&ctx, &mut all);
         }
     }
-    let mut grouped: Vec<(Finding, String)> = Vec::new();
+    let mut grouped: Vec<(Finding, Cause)> = Vec::new();
     for c in &facts.conflicts {
         if let Some((f, cause)) = conflict_finding(&ctx, c) {
             match cause {
-                Some(key) => grouped.push((f, key)),
+                Some(cause) => grouped.push((f, cause)),
                 None => all.push(f),
             }
         }
@@ -35,27 +35,31 @@ pub fn run_all(prog: &Program, facts: &Facts, base: &Path) -> Vec<Finding> {
     one_per_line(all)
 }
 
+/// What one finding is about beyond its pair of lines: for MR009, the map and the locks kept
+/// around it (`key`), and how another access of it reads in `related` (`label`).
+struct Cause {
+    key: String,
+    label: String,
+}
+
 /// Findings with one cause, one finding: a map kept under two locks (MR009) is one mistake
 /// however many of its accesses pair up, so the first of them (in file order) is reported
-/// with the others' lines in `related`.
-fn one_per_cause(mut found: Vec<(Finding, String)>) -> Vec<Finding> {
+/// with the others' lines in `related`. (Findings on one line are merged by `one_per_line`.)
+fn one_per_cause(mut found: Vec<(Finding, Cause)>) -> Vec<Finding> {
     found.sort_by(|(a, _), (b, _)| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let mut out: Vec<Finding> = Vec::new();
     let mut first: HashMap<(String, Confidence), usize> = HashMap::new();
-    for (f, key) in found {
-        match first.get(&(key.clone(), f.confidence)) {
-            Some(&i) => {
+    for (f, cause) in found {
+        match first.get(&(cause.key.clone(), f.confidence)) {
+            Some(&i) if out[i].file != f.file || out[i].line != f.line => {
                 let best = &mut out[i];
-                if best.file == f.file && best.line == f.line {
-                    best.related.extend(f.related.into_iter().filter(|r| !best.related.iter().any(|b| b.file == r.file && b.line == r.line)).collect::<Vec<_>>());
-                } else if best.related.len() < MAX_RELATED && !best.related.iter().any(|b| b.file == f.file && b.line == f.line) {
-                    let what = f.message.split(" holds ").next().unwrap_or_default().to_string();
-                    best.related.push(crate::report::Related { file: f.file, line: f.line, message: format!("{what}: the same locks meet here too") });
+                if best.related.len() < MAX_RELATED && !best.related.iter().any(|b| b.file == f.file && b.line == f.line) {
+                    best.related.push(crate::report::Related { file: f.file, line: f.line, message: format!("{}: the same locks meet here too", cause.label) });
                 }
-                best.related.truncate(MAX_RELATED);
             }
+            Some(_) => out.push(f),
             None => {
-                first.insert((key, f.confidence), out.len());
+                first.insert((cause.key, f.confidence), out.len());
                 out.push(f);
             }
         }
@@ -80,7 +84,7 @@ fn classify(side: &Side) -> Option<&'static Rule> {
 /// One finding per conflict, at the side to fix: the side a more specific rule claims (the
 /// unguarded one, the escaped inner map, the unlocked lazy init); between equals, the write;
 /// between two writes, the later one.
-fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<String>)> {
+fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<Cause>)> {
     let a = Side { at: &c.a, other: &c.b, conflict: c };
     let b = Side { at: &c.b, other: &c.a, conflict: c };
     let (side, rule) = match (classify(&a), classify(&b)) {
@@ -116,7 +120,8 @@ fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<
             .collect();
         locks.sort();
         locks.dedup();
-        format!("{}|{}", ctx.map_name(side.at, c.walk), locks.join(","))
+        let map = ctx.map_name(side.at, c.walk);
+        Cause { key: format!("{map}|{}", locks.join(",")), label: format!("{} of {map}", side.at.kind.verb()) }
     });
     Some((f, cause))
 }

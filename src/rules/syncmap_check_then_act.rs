@@ -67,7 +67,7 @@ fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 finding.confidence = Confidence::Low;
                 finding.message.push_str(" [lower confidence: the stored value is computed again, not derived from the Load nor a new object: two goroutines racing here store equivalent values (a cache fill)]");
             }
-            if ctx.prog.file_path(f.site.file).to_string_lossy().ends_with("_test.go") {
+            if ctx.prog.is_test_file(f.site.file) {
                 // A test's own Load-then-Store on the code under test's map: whether another
                 // goroutine stores the key in between is the test's protocol (see
                 // `confidence::of_conflict`), which `race` mode runs for real.

@@ -235,7 +235,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         // `go`) usually gives each run its own instance; it shows nothing about how the
         // code's own callers run it (`race` mode runs the test itself).
         let test_drives_code = |an: &Analyzer| {
-            let is_test = |f: FuncId| an.prog.file_path(an.prog.funcs[f as usize].file).to_string_lossy().ends_with("_test.go");
+            let is_test = |f: FuncId| an.prog.is_test_file(an.prog.funcs[f as usize].file);
             self.func.is_some_and(is_test) && !is_test(id)
         };
         if twice && !test_drives_code(self.an) {
