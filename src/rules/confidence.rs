@@ -40,7 +40,7 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
         return Some("test code starts these goroutines and drives the code under test: which instances they share and what the test waits for is the test's protocol".to_string());
     }
     if s.conflict.flag_guarded {
-        return Some("the lock is taken only when a flag parameter says so (`if doLock { mu.Lock() }`) and no caller seen passes a constant: callers that pass true are safe".to_string());
+        return Some("the common lock is taken only under a condition the analysis cannot relate to this access (a flag parameter, `if doLock { mu.Lock() }`, that no caller seen passes as a constant, or a test such as `if addr.IsUnix() { mu.Lock() }` whose branch the access may be on): where the condition holds, the pair is guarded".to_string());
     }
     if walk == WalkId::Entries
         && let Some(method) = [s.at, s.other].into_iter().find_map(|a| setup_call(ctx, a))

@@ -524,6 +524,10 @@ impl<'a, 'p> Walk<'a, 'p> {
             // its own goroutine, named by this call site.
             let here = self.site(span);
             let sp = match (pc.spawn, &spawn) {
+                // One goroutine the callee waits for before it returns (a wrapper that runs
+                // `f` on a locked OS thread and receives its result): the value runs as if
+                // called here, in this goroutine, under this goroutine's locks.
+                (Some((_, false)), None) if pc.joined => None,
                 (Some((_, multi)), _) => Some((here, multi || in_loop, SyncObj::Spawn(here), None)),
                 (None, Some((site, multi, start, end))) => Some((*site, *multi, start.clone(), end.clone())),
                 (None, None) => None,

@@ -189,16 +189,64 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// At the join after `if cond`, once the conditions on parameters have been kept: a lock
+    /// the `truth` branch took and still holds, held on no other path, is held after the
+    /// join under a condition nobody resolves. Code that does not test `cond` again (a callee
+    /// reached on the locked path: `if na.IsUnix() { mu.Lock(); defer mu.Unlock() }` then
+    /// `listen()` touching the socket table on its unix branch) may or may not run under the
+    /// lock, and the analysis cannot tell which branch correlates with the condition. A pair
+    /// the lock would guard is then of lower confidence (`pairs::guarded_if_flags_hold`).
+    pub(super) fn hold_under_opaque_cond(&self, joined: &mut Flow, entry: &Flow, branch: &Flow, other: &Flow, atoms: &[Atom]) {
+        let Some((text, truth)) = atoms.first() else { return };
+        if !branch.live || !other.live {
+            return;
+        }
+        for l in &branch.locks {
+            let callers = self.sum.locks_released.iter().any(|p| p.may_alias(&l.lock));
+            let elsewhere = |f: &Flow| f.locks.iter().any(|m| m.lock == l.lock);
+            if callers || elsewhere(other) || elsewhere(entry) || elsewhere(joined) {
+                continue;
+            }
+            let opaque = ParamCond { param: ParamCond::OPAQUE, values: Rc::from(vec![text.clone()]), equal: *truth };
+            let mut when: Vec<ParamCond> = vec![opaque];
+            when.extend(l.when.iter().flat_map(|w| w.iter().cloned()));
+            joined.locks.push(HeldLock { when: Some(Rc::from(when)), ..l.clone() });
+        }
+    }
+
     /// `name` is assigned: conditions that mention it may mean something else now.
     pub(super) fn forget_cond_locks(&mut self, name: &str) {
         let mentions = |text: &str| text.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == name);
         if self.flow.cond_locks.iter().any(|(t, _, _)| mentions(t)) {
             Rc::make_mut(&mut self.flow.cond_locks).retain(|(t, _, _)| !mentions(t));
         }
+        if self.flow.cond_acqs.iter().any(|(t, _, _)| mentions(t)) {
+            Rc::make_mut(&mut self.flow.cond_acqs).retain(|(t, _, _)| !mentions(t));
+        }
+    }
+
+    /// At the join after `if cond`: what the branch where `cond` is `truth` waited for
+    /// (`if len(out) == 0 { close(jobs); wg.Wait() }`) and the other path did not is
+    /// waited for whenever `cond` is `truth` again, until a variable of it is assigned.
+    pub(super) fn note_cond_acqs(&self, joined: &mut Flow, entry: &Flow, branch: &Flow, other: &Flow, atoms: &[Atom]) {
+        if atoms.is_empty() || !branch.live || !other.live || branch.acq == joined.acq {
+            return;
+        }
+        for s in branch.acq.iter() {
+            if joined.acq.contains(s) || entry.acq.contains(s) {
+                continue;
+            }
+            for (text, truth) in atoms {
+                let fact = (text.clone(), *truth, s.clone());
+                if !joined.cond_acqs.contains(&fact) {
+                    Rc::make_mut(&mut joined.cond_acqs).push(fact);
+                }
+            }
+        }
     }
 
     /// Entering a branch where `atoms` hold: the locks taken under the same condition before
-    /// are held here.
+    /// are held here, and what was waited for under it has been waited for.
     pub(super) fn take_cond_locks(&mut self, atoms: &[Atom]) {
         let held: Vec<HeldLock> = self
             .flow
@@ -206,8 +254,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             .iter()
             .filter(|(text, truth, l)| {
                 // Not already held, or held only in read mode where the condition says write.
+                // (One held only under an unresolved condition is taken for sure now.)
                 atoms.iter().any(|(t, v)| t == text && v == truth)
-                    && !self.flow.locks.iter().any(|m| m.lock == l.lock && (m.mode == Mode::Write || l.mode == Mode::Read))
+                    && !self.flow.locks.iter().any(|m| m.lock == l.lock && m.when.is_none() && (m.mode == Mode::Write || l.mode == Mode::Read))
             })
             .map(|(_, _, l)| l.clone())
             .collect();
@@ -215,6 +264,11 @@ impl<'a, 'p> Walk<'a, 'p> {
             self.flow.locks.retain(|m| m.lock != l.lock);
         }
         self.flow.locks.extend(held);
+        let waited: Vec<SyncObj> =
+            self.flow.cond_acqs.iter().filter(|(text, truth, _)| atoms.iter().any(|(t, v)| t == text && v == truth)).map(|(_, _, s)| s.clone()).collect();
+        for s in waited {
+            self.acquire(s);
+        }
     }
 }
 

@@ -9,7 +9,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn finish_exit(&mut self) {
         let mut exit = match self.exits.split_first() {
             Some((first, rest)) => rest.iter().fold(first.clone(), |a, b| self.join(&a, b)),
-            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, jumped: false, spawned: self.flow.spawned.clone(), cond_locks: Rc::default(), released: Rc::default() },
+            None => Flow { locks: Vec::new(), acq: self.flow.acq.clone(), live: false, jumped: false, spawned: self.flow.spawned.clone(), cond_locks: Rc::default(), cond_acqs: Rc::default(), released: Rc::default() },
         };
         exit.live = true;
         self.flow = exit;

@@ -236,6 +236,11 @@ impl<'a, 'p> Walk<'a, 'p> {
         } else {
             Rc::new(a.cond_locks.iter().filter(|c| b.cond_locks.contains(c)).cloned().collect())
         };
+        let cond_acqs = if Rc::ptr_eq(&a.cond_acqs, &b.cond_acqs) {
+            a.cond_acqs.clone()
+        } else {
+            Rc::new(a.cond_acqs.iter().filter(|c| b.cond_acqs.contains(c)).cloned().collect())
+        };
         let released = if Rc::ptr_eq(&a.released, &b.released) || b.released.is_empty() {
             a.released.clone()
         } else if a.released.is_empty() {
@@ -245,7 +250,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             v.extend(b.released.iter().filter(|p| !a.released.contains(p)).cloned());
             Rc::new(v)
         };
-        Flow { locks, acq, live: a.live || b.live, jumped: a.jumped || b.jumped, spawned, cond_locks, released }
+        Flow { locks, acq, live: a.live || b.live, jumped: a.jumped || b.jumped, spawned, cond_locks, cond_acqs, released }
     }
 
     /// Join where a path that ended (return, panic) does not constrain the other. Goroutines

@@ -138,6 +138,9 @@ struct Flow {
     spawned: Rc<Vec<Site>>,
     /// Locks held whenever a condition holds: (condition text, its value, the lock).
     cond_locks: Rc<Vec<(Rc<str>, bool, HeldLock)>>,
+    /// Orderings acquired whenever a condition holds: `if len(out) == 0 { close(jobs);
+    /// wg.Wait() }` then, later, `if len(out) == 0 { for _, s := range shards { ... } }`.
+    cond_acqs: Rc<Vec<(Rc<str>, bool, SyncObj)>>,
     /// Locks the caller holds that this path released and has not taken again. A path that
     /// never touched the caller's lock still holds it: joined with one that released and
     /// re-took it (`if cb != nil { mu.Unlock(); cb(); mu.Lock() }`), the lock is held.
@@ -146,7 +149,7 @@ struct Flow {
 
 impl Flow {
     fn start() -> Flow {
-        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, jumped: false, spawned: Rc::default(), cond_locks: Rc::default(), released: Rc::default() }
+        Flow { locks: Vec::new(), acq: SyncSet::default(), live: true, jumped: false, spawned: Rc::default(), cond_locks: Rc::default(), cond_acqs: Rc::default(), released: Rc::default() }
     }
 }
 

@@ -120,7 +120,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     // `sem <- x` on a channel of capacity one takes it like a mutex.
                     let site = self.site(*span);
                     self.lock(p.clone(), Mode::Write, site, None);
-                } else if let Some(p) = ch.path() {
+                }
+                // Also a message, on a channel of capacity one too: `errc := make(chan error,
+                // 1); go func() { errc <- do() }(); err := <-errc` orders the goroutine's
+                // work before the receive.
+                if let Some(p) = ch.path() {
                     if let Some(vp) = v.path() {
                         let each_time = self.loop_depth > 0 && self.new_each_iteration(vp);
                         let (values, varies) = self.sent.entry(p.clone()).or_default();
@@ -169,10 +173,14 @@ impl<'a, 'p> Walk<'a, 'p> {
                     let mut joined = w.join_live(&after_then, &after_else);
                     w.note_cond_locks(&mut joined, &entry_flow, &after_then, &after_else, &atoms_true);
                     w.note_cond_locks(&mut joined, &entry_flow, &after_else, &after_then, &atoms_false);
+                    w.note_cond_acqs(&mut joined, &entry_flow, &after_then, &after_else, &atoms_true);
+                    w.note_cond_acqs(&mut joined, &entry_flow, &after_else, &after_then, &atoms_false);
                     if after_then.live && after_else.live {
                         keep_param_cond_locks(&mut joined, &entry_flow, &after_then, &after_else, &when_true);
                         keep_param_cond_locks(&mut joined, &entry_flow, &after_else, &after_then, &when_false);
                     }
+                    w.hold_under_opaque_cond(&mut joined, &entry_flow, &after_then, &after_else, &atoms_true);
+                    w.hold_under_opaque_cond(&mut joined, &entry_flow, &after_else, &after_then, &atoms_false);
                     w.flow = joined;
                 });
                 self.assume(after_else_only);
@@ -490,7 +498,13 @@ impl<'a, 'p> Walk<'a, 'p> {
                     // `pending = make(map...)` after handing the old map to a goroutine: from
                     // here on the variable names another map. (Not in a goroutine sharing the
                     // variable with its parent: there the variable itself is what both touch.)
-                    let renamed = (is_map && ev.fresh && var.owner == self.thread).then(|| {
+                    // So does a pointer local set to a fresh object or to nil after handing its
+                    // object over (`go runReorg(dirty); dirty = nil`, later `dirty = req`):
+                    // what it points to from here on is not what the goroutine got.
+                    let is_pointer = matches!(var.ty, Type::Pointer(_));
+                    let nil = ev.konst.as_deref() == Some("nil");
+                    let replaced = (is_map && ev.fresh) || (is_pointer && (ev.fresh || nil));
+                    let renamed = (replaced && var.owner == self.thread).then(|| {
                         let id = self.fresh_id();
                         let scope = self.local_scope.get(&var.id).copied().unwrap_or(0);
                         self.local_scope.insert(id, scope);
