@@ -18,7 +18,8 @@ Also reported: a plain `map` stored as a `sync.Map` value and then written by wh
 `LoadOrStore`, `LoadAndDelete`, `CompareAndSwap`, `Swap`; values that are immutable after `Store`.
 Lower confidence (`--level all`): a cache fill whose stored value is computed from the key
 (a struct of computed fields, an object a constructor built), a presence-only Load before a
-Delete, and a test's own Load-then-Store.
+Delete, an eviction (Load, then Delete) from a map named as a cache, whose lost entry is
+fetched again, and a test's own Load-then-Store.
 
 ## Example
 ```go
@@ -73,6 +74,15 @@ fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
                 // `confidence::of_conflict`), which `race` mode runs for real.
                 finding.confidence = Confidence::Low;
                 finding.message.push_str(" [lower confidence: test code: whether anything stores the key in between is the test's protocol]");
+            }
+            // Evicting from a cache (`if expired(v) { cache.Delete(k) }`): an entry stored in
+            // between is dropped and fetched again, a lost refill rather than lost data. The
+            // map's own name is what says it is a cache (`rmsCache`, `cache`, `dnsCache`).
+            let evicts_from_cache = f.form == SyncMapForm::LoadThenDelete
+                && f.shown.rsplit('.').next().is_some_and(|name| name.to_ascii_lowercase().contains("cache"));
+            if evicts_from_cache && finding.confidence != Confidence::Low {
+                finding.confidence = Confidence::Low;
+                finding.message.push_str(" [lower confidence: an eviction from a cache: an entry stored in between is dropped and fetched again, not lost]");
             }
             if f.presence_only {
                 finding.confidence = Confidence::Low;
