@@ -25,6 +25,10 @@ pub enum SyncKind {
     TestingT,
     /// `*http.ServeMux`.
     ServeMux,
+    /// `sync/atomic.Bool`: a flag one goroutine sets after publishing what others read once
+    /// they see it set. (Counters and other atomic values are not modelled: nothing acquires
+    /// what their stores release, and releasing on every `Add` costs memory for nothing.)
+    AtomicBool,
 }
 
 impl SyncKind {
@@ -47,6 +51,7 @@ pub static SYNC_TYPES: &[(&str, &str, SyncKind)] = &[
     ("testing", "T", SyncKind::TestingT),
     ("testing", "B", SyncKind::TestingT),
     ("net/http", "ServeMux", SyncKind::ServeMux),
+    ("sync/atomic", "Bool", SyncKind::AtomicBool),
 ];
 
 /// What a model applies to.
@@ -94,6 +99,9 @@ pub enum Effect {
     Release,
     /// Waits for the receiver's releases (`wg.Wait()`, `g.Wait()`).
     Wait,
+    /// An atomic load: code on the branch where it saw a flag set (`if ready.Load() { ... }`,
+    /// through a method returning it, `if ev.HasFired()`) comes after the store that set it.
+    AtomicLoad,
     /// Runs argument `arg` as a goroutine whose end releases the receiver (`wg.Go(f)`,
     /// `g.Go(f)`).
     GoInGroup { arg: usize },
@@ -253,6 +261,12 @@ pub static MODELS: &[Model] = &[
     m(Map, "CompareAndDelete", SyncMap(SyncMapOp::Atomic), hook("SMCompareAndDelete", true, &[KeyUpdate])),
     m(Map, "Range", SyncMap(SyncMapOp::Range), hook("SMRange", true, &[WholeRange])),
     m(Map, "Clear", SyncMap(SyncMapOp::Clear), hook("SMClear", true, &[WholeClear])),
+    // atomic.Bool: a store releases, a load that saw the flag set acquires (on the branch
+    // where it was seen set, `walk::conds::saw_atomic_flag`).
+    m(AtomicBool, "Store", Release, None),
+    m(AtomicBool, "Swap", Release, None),
+    m(AtomicBool, "CompareAndSwap", Release, None),
+    m(AtomicBool, "Load", AtomicLoad, None),
     // Tests.
     m(TestingT, "Run", SubTest, None),
     m(TestingT, "Parallel", Inert, None),

@@ -603,6 +603,9 @@ pub struct Returned {
     pub typed: Option<Path>,
     /// A map or pointer made in the call (a constructor): the caller owns a fresh value.
     pub fresh: bool,
+    /// An atomic load of this variable (`func (e *Event) HasFired() bool { return
+    /// e.fired.Load() }`), and the value it is compared with (see `Ev::observes`).
+    pub observes: Option<(Rc<Path>, bool)>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -86,6 +86,8 @@ pub struct Program {
     /// interface can reach: those of the module's types that have every method the
     /// interface declares (class hierarchy analysis, by name).
     pub implementations: HashMap<(TypeId, String), Vec<FuncId>>,
+    /// Names of the flags some file sets to true atomically (`FileFacts::published_flags`).
+    pub published_flags: std::collections::HashSet<String>,
 }
 
 impl Program {
@@ -120,6 +122,7 @@ impl Program {
                     funcs: HashMap::new(),
                 };
                 for f in files {
+                    prog.published_flags.extend(f.published_flags);
                     let file_id = prog.files.len() as FileId;
                     pkg.files.push(file_id);
                     prog.files.push(SourceInfo { path: f.path, pkg: pkg_id, imports: f.imports });

@@ -250,6 +250,10 @@ pub struct FileFacts {
     pub vars: Vec<VarSpec>,
     pub funcs: Vec<FuncDecl>,
     pub lines: u32,
+    /// Names of the flags this file sets to true atomically (`x.ready.Store(true)`,
+    /// `done.CompareAndSwap(false, true)`, `x.f.Swap(true)`): the field or variable name.
+    /// Only a load of a flag somebody sets orders anything (`walk::conds::saw_atomic_flag`).
+    pub published_flags: Vec<String>,
     /// Syntax errors tree-sitter recovered from, and nesting cut off: named, not fatal.
     pub errors: Vec<FileError>,
 }

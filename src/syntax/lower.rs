@@ -22,6 +22,8 @@ struct Lowerer<'a> {
     /// This file's names: most repeat within a file, so the shared interner (a lock) is asked
     /// once per distinct text.
     names: FxHashMap<&'a str, Name>,
+    /// See `FileFacts::published_flags`.
+    published_flags: Vec<String>,
 }
 
 /// Lower one file with names of its own (tests, the fuzz harness).
@@ -40,6 +42,7 @@ pub fn lower_file_with(file: &SourceFile, interner: &Interner) -> FileFacts {
         vars: Vec::new(),
         funcs: Vec::new(),
         lines,
+        published_flags: Vec::new(),
         errors: Vec::new(),
     };
     let text = super::source::parse_text(&file.text, &file.path, &mut facts.errors);
@@ -60,7 +63,7 @@ pub fn lower_file_with(file: &SourceFile, interner: &Interner) -> FileFacts {
                 message: format!("syntax error at {}:{}; analysed the parts that parsed", at.line, at.col),
             });
         }
-    let mut lw = Lowerer { src: &text, depth: 0, too_deep: None, interner, names: FxHashMap::default() };
+    let mut lw = Lowerer { src: &text, depth: 0, too_deep: None, interner, names: FxHashMap::default(), published_flags: Vec::new() };
     let mut cur = root.walk();
     for item in root.named_children(&mut cur) {
         match item.kind() {
@@ -80,6 +83,9 @@ pub fn lower_file_with(file: &SourceFile, interner: &Interner) -> FileFacts {
             _ => {}
         }
     }
+    facts.published_flags = std::mem::take(&mut lw.published_flags);
+    facts.published_flags.sort_unstable();
+    facts.published_flags.dedup();
     if facts.package.is_empty() {
         // Go rejects a file without a package clause: nothing of it joins any package.
         if !root.has_error() {
@@ -145,6 +151,27 @@ fn field_children<'t>(n: Node<'t>, field: &str) -> Vec<Node<'t>> {
 }
 
 impl<'a> Lowerer<'a> {
+    /// `x.ready.Store(true)`, `x.ready.Swap(true)`, `x.ready.CompareAndSwap(false, true)`:
+    /// remember `ready` as a flag this program sets.
+    fn note_published_flag(&mut self, func: &Expr, args: &[Expr]) {
+        let is = |e: &Expr, v: &str| matches!(&e.kind, ExprKind::Ident(n) if n.as_str() == v);
+        let ExprKind::Selector(flag, method) = &func.kind else { return };
+        let sets_true = match (method.as_str(), args) {
+            ("Store" | "Swap", [v]) => is(v, "true"),
+            ("CompareAndSwap", [old, new]) => is(old, "false") && is(new, "true"),
+            _ => false,
+        };
+        if !sets_true {
+            return;
+        }
+        let name = match &flag.kind {
+            ExprKind::Selector(_, f) => f.as_str(),
+            ExprKind::Ident(n) => n.as_str(),
+            _ => return,
+        };
+        self.published_flags.push(name.to_string());
+    }
+
     fn text(&self, n: Node) -> &'a str {
         self.src.get(n.byte_range()).unwrap_or("")
     }
@@ -621,7 +648,7 @@ impl<'a> Lowerer<'a> {
             }
             "call_expression" => {
                 let func = self.boxed(n.child_by_field_name("function"), n);
-                let args = n
+                let args: Vec<Expr> = n
                     .child_by_field_name("arguments")
                     .map(|a| {
                         named_children(a)
@@ -630,7 +657,8 @@ impl<'a> Lowerer<'a> {
                             .collect()
                     })
                     .unwrap_or_default();
-                ExprKind::Call { func, args }
+                self.note_published_flag(&func, args.as_slice());
+                ExprKind::Call { func, args: args.into_boxed_slice() }
             }
             "func_literal" => ExprKind::FuncLit(Box::new(self.func_body(n))),
             "composite_literal" => {

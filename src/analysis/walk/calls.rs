@@ -591,7 +591,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     None => Val::Unknown,
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
-                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None, iteration: None }
+                let observes = r.observes.as_ref().and_then(|(p, truth)| Some((Rc::new(subst(p)?), *truth)));
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None, iteration: None, observes }
             })
             .collect()
     }

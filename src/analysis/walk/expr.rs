@@ -160,6 +160,10 @@ impl<'a, 'p> Walk<'a, 'p> {
                 Ev { fresh: is_map || fills, stored: (!stored.is_empty()).then(|| Rc::from(stored)), ..Ev::of_type(ty) }
             }
             ExprKind::Unary(op, x) => match op {
+                UnaryOp::Not => {
+                    let ev = self.eval(x);
+                    Ev { origin: ev.origin, observes: ev.observes.map(|(p, truth)| (p, !truth)), ..Ev::of_type(Type::Opaque) }
+                }
                 UnaryOp::Addr => {
                     let ev = self.eval(x);
                     let ty = Type::Pointer(Box::new(ev.ty.clone()));
@@ -276,6 +280,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 stored: None,
                 konst: None,
                 iteration: v.iteration,
+                observes: None,
             };
         }
         let prog = self.an.prog;

@@ -47,6 +47,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.tick();
                 self.acquire(SyncObj::Object(Rc::new(obj)));
             }
+            Effect::AtomicLoad => return Some(Ev { observes: Some((Rc::new(obj), true)), ..Ev::unknown() }),
             Effect::GoInGroup { arg } => {
                 let f = args.get(arg)?;
                 self.spawn_value(f, site, Some(SyncObj::Object(Rc::new(obj))));

@@ -82,11 +82,15 @@ pub(super) struct Ev<'p> {
     /// The value is a loop's own variable (see `Var::iteration`): a goroutine parameter
     /// bound to it (`go func(i int) { xs[i] }(i)`) names that iteration's element too.
     pub iteration: Option<u32>,
+    /// The value is an atomic load of this variable (`ready.Load()`, or a method returning
+    /// one): where it is `true` (the flag's value when it equals the bool), the code comes
+    /// after the store that set it.
+    pub observes: Option<(Rc<Path>, bool)>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None, iteration: None }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None, iteration: None, observes: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }

@@ -83,15 +83,17 @@ impl<'a, 'p> Walk<'a, 'p> {
                     // A map, or a struct made in this call (a constructor's instance, whose
                     // maps goroutines it started may still be using).
                     let named = |p: &Path| matches!(p.root, Root::Local(_)) && self.an.prog.named_of(&ev.ty).is_some();
-                    // A channel made here: the caller's receives meet what this call's
-                    // goroutines send or close (`for err := range tx.Check()`).
-                    let channel = |p: &Path| matches!(p.root, Root::Local(_)) && matches!(self.an.prog.underlying(&ev.ty), Type::Chan(_));
+                    // A channel made here, or one a field holds (`func (e *Event) Done() <-chan
+                    // struct{} { return e.c }`): the caller's receives meet what this call's
+                    // goroutines, or the field's closer, send or close.
+                    let is_channel = matches!(self.an.prog.underlying(&ev.ty), Type::Chan(_));
+                    let channel = |_: &Path| is_channel;
                     if let Some(p) = ev.path()
                         && (matches!(ev.ty, Type::Map(..)) || named(p) || channel(p))
                         && r.path.is_none() {
                             r.path = Some(p.clone());
                             // A map made in this call is the caller's alone.
-                            r.under_lock = under_lock && !matches!(p.root, Root::Local(_));
+                            r.under_lock = under_lock && !matches!(p.root, Root::Local(_)) && !is_channel;
                             r.site = Some(site);
                         }
                     if r.read_origin.is_none() {
@@ -99,6 +101,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     if r.typed.is_none() {
                         r.typed = ev.typed.clone();
+                    }
+                    if r.observes.is_none() {
+                        r.observes = ev.observes.clone();
                     }
                     // What a constructor returns is fresh to its callers when it is a container
                     // they go on to fill (a map, a struct holding one); an object the callee built
@@ -143,13 +148,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                     if let Some(i) = init {
                         w.stmt(i);
                     }
-                    w.eval(cond);
+                    let observed = w.eval(cond).observes;
                     let (when_true, when_false) = (w.conds_of(cond, true), w.conds_of(cond, false));
                     let (atoms_true, atoms_false) = (w.atoms_of(cond, true), w.atoms_of(cond, false));
                     let entry = w.flow.clone();
                     let entry_flow = entry.clone();
                     w.take_cond_locks(&atoms_true);
                     w.apply_conds_to_locks(&when_true);
+                    // On the branch itself only when it returns what the flag published (`if
+                    // ev.HasFired() { return s.trailers }`): a long branch run when a mode flag
+                    // is on (`if s.clustered.Load() { ... }`) is no read of published state,
+                    // and its ordering sets would multiply for nothing.
+                    if matches!(then.last(), Some(Stmt::Return(..))) {
+                        w.saw_atomic_flag(observed.as_ref(), true);
+                    }
                     let cas_site = w.site(cond.span);
                     if let Some(flag) = w.cas_won(cond, true) {
                         w.hold_flag(flag, cas_site);
@@ -158,6 +170,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     let after_then = std::mem::replace(&mut w.flow, entry);
                     w.take_cond_locks(&atoms_false);
                     w.apply_conds_to_locks(&when_false);
+                    w.saw_atomic_flag(observed.as_ref(), false);
                     match els {
                         Some(e) => w.under_conds(when_false.clone(), |w| w.stmt(e)),
                         // `if cond { return }`: what follows runs only when cond is false.
