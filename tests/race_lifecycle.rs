@@ -227,7 +227,7 @@ func TestLeak(t *testing.T) {
 }
 "#;
     // Both waits 3 s: the old double wait took over 6 s from the test's start to maprace's end.
-    let env = [("MAPRACE_ATEXIT_MS", "3000"), ("GORACE", "atexit_sleep_ms=3000")];
+    let env = [("MAPRACE_ATEXIT_MS", "3000"), ("GORACE", "atexit_sleep_ms=3000"), ("MAPRACE_TIMES", "1")];
     for fail in [false, true] {
         let m = Module::new(&[("leak_test.go", leak)]);
         let mut env = env.to_vec();
@@ -249,6 +249,8 @@ func TestLeak(t *testing.T) {
         assert!(rules(&json(&stdout)).contains(&"MR001".to_string()), "fail={fail}: {stdout}\n{stderr}");
         assert!(waited >= Duration::from_millis(2900), "fail={fail}: {waited:?}: the exit wait was skipped\n{stderr}");
         assert!(waited < Duration::from_millis(5000), "fail={fail}: {waited:?}: maprace's exit wait came on top of the race runtime's\n{stderr}");
+        // MAPRACE_TIMES: where maprace's own time went.
+        assert!(stderr.contains("maprace race: times: go version, tools ") && stderr.contains(", command "), "{stderr}");
     }
 }
 
