@@ -188,6 +188,72 @@ fn go_test_race_twice_reports_both_times_and_sarif_has_gorace() {
     }
 }
 
+/// A test leaves a janitor running (recording every millisecond, forever) and two goroutines
+/// that race on a map 300 ms after the test has returned. Under -race the test binary's exit
+/// already sleeps atexit_sleep_ms with the goroutines running, so maprace's own exit wait
+/// (MAPRACE_ATEXIT_MS) must not come on top of it: it once did, which cost go-cache's one-package
+/// suite a second (1.65x of `go test -race`). The late race is still recorded. A failing run
+/// exits with code 1, for which the race runtime does not sleep: maprace waits in full.
+#[test]
+fn under_race_the_exit_wait_is_the_race_runtimes_sleep_not_both() {
+    let leak = r#"package leak
+
+import (
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestLeak(t *testing.T) {
+	os.WriteFile("t0", []byte(strconv.FormatInt(time.Now().UnixNano(), 10)), 0o644)
+	var mu sync.Mutex
+	tick := map[int]int{}
+	go func() {
+		for i := 0; ; i++ {
+			mu.Lock()
+			tick[i%8] = i
+			mu.Unlock()
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	m := map[int]int{}
+	go func() { time.Sleep(300 * time.Millisecond); m[1] = 1 }()
+	go func() { time.Sleep(300 * time.Millisecond); _ = m[1] }()
+	if os.Getenv("LEAK_FAIL") != "" {
+		t.Fail()
+	}
+}
+"#;
+    // Both waits 3 s: the old double wait took over 6 s from the test's start to maprace's end.
+    let env = [("MAPRACE_ATEXIT_MS", "3000"), ("GORACE", "atexit_sleep_ms=3000"), ("MAPRACE_TIMES", "1")];
+    for fail in [false, true] {
+        let m = Module::new(&[("leak_test.go", leak)]);
+        let mut env = env.to_vec();
+        if fail {
+            env.push(("LEAK_FAIL", "1"));
+        }
+        let before = snapshot(m.path());
+        let mut c = m.command(&["race", "--no-confirm", "--format", "json", "--", "go", "test", "-race", "."]);
+        c.envs(env);
+        let out = c.output().unwrap();
+        let end = std::time::SystemTime::now();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let t0 = fs::read_to_string(m.path().join("t0")).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+        fs::remove_file(m.path().join("t0")).unwrap();
+        m.assert_untouched(&before, &stderr);
+        let t0 = std::time::UNIX_EPOCH + Duration::from_nanos(t0.trim().parse().unwrap());
+        let waited = end.duration_since(t0).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(rules(&json(&stdout)).contains(&"MR001".to_string()), "fail={fail}: {stdout}\n{stderr}");
+        assert!(waited >= Duration::from_millis(2900), "fail={fail}: {waited:?}: the exit wait was skipped\n{stderr}");
+        assert!(waited < Duration::from_millis(5000), "fail={fail}: {waited:?}: maprace's exit wait came on top of the race runtime's\n{stderr}");
+        // MAPRACE_TIMES: where maprace's own time went.
+        assert!(stderr.contains("maprace race: times: go version, tools ") && stderr.contains(", command "), "{stderr}");
+    }
+}
+
 /// Under -race the trace lock is invisible to the detector (RaceDisable), so whatever the
 /// runtime support does under it must share nothing the detector checks. Opening a trace
 /// segment once went through syscall.Mmap, whose package-level table of mappings (guarded by a

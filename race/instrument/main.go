@@ -72,21 +72,25 @@ func main() {
 	pkgs := flag.String("pkgs", "", "newline-separated package patterns the command builds, relative to -dir (default: ./... in -root)")
 	dir := flag.String("dir", "", "directory the command runs in (for -pkgs)")
 	buildFlags := flag.String("buildflags", "", "newline-separated build flags of the command that change what is compiled (-race, -tags=...)")
+	waitProbes := flag.Bool("wait-probes", false, "read -probes only once stdin is closed (maprace writes it while go list runs)")
 	flag.Parse()
 	if *out == "" || *rtDir == "" {
 		fmt.Fprintln(os.Stderr, "usage: instrument -root DIR -out DIR -rt DIR")
 		os.Exit(2)
 	}
-	lines, err := readProbes(*probes)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "maprace instrument:", err)
-		os.Exit(2)
+	probeLines := func() (map[string][]int, error) {
+		if *waitProbes {
+			if _, err := io.Copy(io.Discard, os.Stdin); err != nil {
+				return nil, err
+			}
+		}
+		return readProbes(*probes)
 	}
 	patterns, listDir := []string{"./..."}, *root
 	if p := strings.Fields(*pkgs); len(p) > 0 {
 		patterns, listDir = p, *dir
 	}
-	if err := run(*root, listDir, strings.Fields(*buildFlags), patterns, *out, *rtDir, lines); err != nil {
+	if err := run(*root, listDir, strings.Fields(*buildFlags), patterns, *out, *rtDir, probeLines); err != nil {
 		fmt.Fprintln(os.Stderr, "maprace instrument:", err)
 		os.Exit(2)
 	}
@@ -116,11 +120,12 @@ func readProbes(path string) (map[string][]int, error) {
 }
 
 // run instruments the main module's packages among patterns and their dependencies (listed
-// in listDir): only what the command builds.
+// in listDir): only what the command builds. probes gives the probe lines; it is called after
+// go list, the slow part, so that maprace can run `check` meanwhile.
 //
 // buildFlags (-race, -tags) select the same files and the same API as the command's build:
 // under -race, runtime.RaceDisable exists and race-tagged files are compiled.
-func run(root, listDir string, buildFlags, patterns []string, out, rtDir string, probes map[string][]int) error {
+func run(root, listDir string, buildFlags, patterns []string, out, rtDir string, probeLines func() (map[string][]int, error)) error {
 	args := append([]string{"list", "-e", "-json", "-deps", "-export", "-test"}, buildFlags...)
 	cmd := exec.Command("go", append(args, patterns...)...)
 	cmd.Dir = listDir
@@ -157,6 +162,10 @@ func run(root, listDir string, buildFlags, patterns []string, out, rtDir string,
 		if p.ForTest != "" && p.ForTest == strings.SplitN(p.ImportPath, " ", 2)[0] {
 			hasVariant[p.ForTest] = true
 		}
+	}
+	probes, err := probeLines()
+	if err != nil {
+		return fmt.Errorf("probes: %v", err)
 	}
 	in := &instrumenter{rtPath: rtModule, out: out, overlay: map[string]string{}, done: map[string]bool{}, probes: probes, testPkgs: map[string]string{}, testMains: map[string]bool{}}
 	for _, p := range pkgs {

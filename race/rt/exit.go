@@ -4,7 +4,9 @@ package maprace_rt
 
 import (
 	"os"
+	"runtime"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -37,14 +39,39 @@ const (
 // alive and still recording, and at most MAPRACE_ATEXIT_MS milliseconds (default 1000, 0 turns
 // it off).
 //
+// Under -race, when main returns (rather than panics or calls runtime.Goexit) the race
+// runtime's own sleep follows, and the goroutines go on recording through it (the trace is
+// mapped memory): this waits only for what that sleep leaves of the limit, nothing by default.
+// Waiting both ways added a second to every run of every -race test binary.
+//
 //go:norace
 func AtExit() {
-	if !enabled {
-		return
+	if enabled {
+		wait(!unwinding())
 	}
+}
+
+// AfterTests is AtExit for a test binary: `os.Exit(AfterTests(m.Run()))` in TestMain (the
+// instrumenter adds one, or wraps the user's `m.Run()`). os.Exit(0) runs the race runtime's
+// exit sleep; another code does not, so a failed run waits in full.
+func AfterTests(code int) int {
+	if enabled {
+		wait(code == 0)
+	}
+	return code
+}
+
+// wait waits for the goroutines forked by instrumented code (see AtExit). sleepFollows: the
+// program goes on to exit with code 0, after which a -race build sleeps atexit_sleep_ms.
+//
+//go:norace
+func wait(sleepFollows bool) {
 	limit := atExitMax
 	if v, err := strconv.Atoi(os.Getenv("MAPRACE_ATEXIT_MS")); err == nil && v >= 0 {
 		limit = time.Duration(v) * time.Millisecond
+	}
+	if sleepFollows {
+		limit -= raceExitSleep()
 	}
 	start := time.Now()
 	lastRecords, still := ^uint64(0), start
@@ -64,9 +91,37 @@ func AtExit() {
 	}
 }
 
-// AfterTests is AtExit for a test binary: `os.Exit(AfterTests(m.Run()))` in TestMain (the
-// instrumenter adds one, or wraps the user's `m.Run()`).
-func AfterTests(code int) int {
-	AtExit()
-	return code
+// raceExitSleep is how long the race runtime sleeps when the program exits with code 0: its
+// atexit_sleep_ms option (GORACE, default 1000; the sanitizer's option syntax, the last one
+// wins) under -race, 0 without.
+func raceExitSleep() time.Duration {
+	if !raceBuild {
+		return 0
+	}
+	ms := 1000
+	sep := func(r rune) bool { return r == ' ' || r == ',' || r == ':' || r == '\t' || r == '\n' || r == '\r' }
+	for _, f := range strings.FieldsFunc(os.Getenv("GORACE"), sep) {
+		if v, ok := strings.CutPrefix(f, "atexit_sleep_ms="); ok {
+			if n, err := strconv.Atoi(strings.Trim(v, `"'`)); err == nil {
+				ms = max(n, 0)
+			}
+		}
+	}
+	return time.Duration(ms) * time.Millisecond
+}
+
+// unwinding reports whether the deferred function calling it runs because its goroutine
+// panics or calls runtime.Goexit, not because the function returned.
+func unwinding() bool {
+	var pcs [16]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if f.Function == "runtime.gopanic" || f.Function == "runtime.Goexit" {
+			return true
+		}
+		if !more || f.Function == "main.main" {
+			return false
+		}
+	}
 }

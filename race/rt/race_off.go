@@ -4,3 +4,6 @@ package maprace_rt
 
 func lock()   { mu.Lock() }
 func unlock() { mu.Unlock() }
+
+// raceBuild: built with -race.
+const raceBuild = false

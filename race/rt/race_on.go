@@ -18,3 +18,6 @@ func unlock() {
 	mu.Unlock()
 	runtime.RaceEnable()
 }
+
+// raceBuild: built with -race.
+const raceBuild = true

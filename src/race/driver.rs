@@ -7,7 +7,7 @@ use std::fmt;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -151,8 +151,10 @@ pub fn run_command(dir: &Path, command: &[String], opts: &RaceOptions) -> Result
     // temporary directory below is always removed. Only when maprace runs on behalf of a user:
     // the handlers are process-wide, and the lab runs commands from several threads.
     let _signals = (!opts.capture_output).then(process::Signals::install);
+    let mut phases = Phases::new();
     let root = module_root(dir)?;
     let tools = tools()?;
+    phases.mark("go version, tools");
     let dirs = match &opts.keep {
         Some(k) => {
             fs::create_dir_all(k).map_err(io(k))?;
@@ -164,12 +166,47 @@ pub fn run_command(dir: &Path, command: &[String], opts: &RaceOptions) -> Result
             Dirs { work, traces }
         }
     };
-    let result = run_in(&root, dir, program, args, &tools, &dirs, opts);
+    let result = run_in(&root, dir, program, args, &tools, &dirs, opts, &mut phases);
     if opts.keep.is_none() {
         let _ = fs::remove_dir_all(&dirs.work);
         let _ = fs::remove_dir_all(&dirs.traces);
     }
+    phases.mark("clean-up");
+    phases.print();
     result
+}
+
+/// The wall time of each step of a run, printed on stderr when `MAPRACE_TIMES` is set: where
+/// maprace's own cost goes.
+struct Phases {
+    on: bool,
+    last: std::time::Instant,
+    steps: Vec<(&'static str, Duration)>,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases { on: std::env::var_os("MAPRACE_TIMES").is_some(), last: std::time::Instant::now(), steps: Vec::new() }
+    }
+
+    /// `step` ended now (it began at the previous mark).
+    fn mark(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        self.steps.push((step, now - self.last));
+        self.last = now;
+    }
+
+    /// A step that ran alongside the others, and how long it took.
+    fn alongside(&mut self, step: &'static str, took: Duration) {
+        self.steps.push((step, took));
+    }
+
+    fn print(&self) {
+        if self.on {
+            let steps: Vec<String> = self.steps.iter().map(|(s, d)| format!("{s} {:.3} s", d.as_secs_f64())).collect();
+            eprintln!("maprace race: times: {}", steps.join(", "));
+        }
+    }
 }
 
 /// Where a run keeps its files: the instrumented copies and site table (`work`), and the
@@ -215,7 +252,8 @@ fn free_bytes(dir: &Path) -> Option<u64> {
     }
 }
 
-fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools, dirs: &Dirs, opts: &RaceOptions) -> Result<RaceOutcome, RaceError> {
+#[allow(clippy::too_many_arguments)]
+fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools, dirs: &Dirs, opts: &RaceOptions, phases: &mut Phases) -> Result<RaceOutcome, RaceError> {
     let work = dirs.work.as_path();
     let ov = work.join("overlay");
     let traces = dirs.traces.clone();
@@ -223,10 +261,17 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         let _ = fs::remove_dir_all(d);
         fs::create_dir_all(d).map_err(io(d))?;
     }
-    // `check` first: its findings' lines get entry probes (see static_paths).
-    let statics = if opts.confirm { static_findings(root) } else { Vec::new() };
+    // `check`'s findings' lines get entry probes (see static_paths). It runs alongside the
+    // instrumenter's `go list` (the slow part of instrumenting, checking Go's build cache for
+    // every dependency): the instrumenter reads the probe file only once its stdin is closed.
+    let check = opts.confirm.then(|| {
+        let root = root.to_path_buf();
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            (static_findings(&root), start.elapsed())
+        })
+    });
     let probe_file = work.join("probes.txt");
-    fs::write(&probe_file, probe_lines(&statics)).map_err(io(&probe_file))?;
     let mut instrument = Command::new(&tools.instrument);
     if let Some(pkgs) = built_packages(program, args) {
         instrument.arg("-pkgs").arg(pkgs.join("\n")).arg("-dir").arg(dir);
@@ -235,7 +280,7 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     if !flags.is_empty() {
         instrument.arg("-buildflags").arg(flags.join("\n"));
     }
-    let out = instrument
+    let mut child = instrument
         .arg("-root")
         .arg(root)
         .arg("-out")
@@ -244,10 +289,30 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
         .arg(&tools.rt)
         .arg("-probes")
         .arg(&probe_file)
+        .arg("-wait-probes")
         .env("GOWORK", "off")
         .current_dir(root)
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(io(&tools.instrument))?;
+    let statics = match check {
+        Some(h) => {
+            let (statics, took) = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            phases.alongside("check (alongside instrument)", took);
+            statics
+        }
+        None => Vec::new(),
+    };
+    let written = fs::write(&probe_file, probe_lines(&statics)).map_err(io(&probe_file));
+    if written.is_err() {
+        let _ = child.kill();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().map_err(io(&tools.instrument))?;
+    written?;
+    phases.mark("instrument");
     if !out.status.success() {
         return Err(RaceError::Instrument(String::from_utf8_lossy(&out.stderr).trim().to_string()));
     }
@@ -272,6 +337,7 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     let collector = Collector::start(traces.clone(), Arc::clone(&sites), keep);
     let run_opts = process::RunOpts { passthrough: !opts.capture_output, stdout_to_stderr: opts.stdout_to_stderr, timeout: opts.timeout };
     let ran = process::run(cmd, &run_opts).map_err(|e| RaceError::Go(format!("cannot run {program}: {e}")))?;
+    phases.mark("command");
     let (stdout, stderr) = (String::from_utf8_lossy(&ran.stdout).into_owned(), String::from_utf8_lossy(&ran.stderr).into_owned());
 
     let (mut report, stats, probed) = merge(collector.finish());
@@ -301,6 +367,7 @@ fn run_in(root: &Path, dir: &Path, program: &str, args: &[String], tools: &Tools
     let lookup = gorace::SiteLookup { map_line: &map_line, go_stmt: &go_stmt };
     let merged = gorace::merge(&go_races, &mut report.findings, root, &lookup);
     report.normalize();
+    phases.mark("analysis after the command");
     let cached = if is_go_test(program, &args) { cached_packages(&stdout) } else { Vec::new() };
     Ok(RaceOutcome {
         report,
