@@ -108,7 +108,9 @@ fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<
     if std::env::var_os("MAPRACE_DEBUG").is_some() {
         f.message.push_str(&format!(" [debug: {}]", debug_sides(ctx, &side)));
     }
-    // MR009's cause is the map and the locks kept around it, not the pair of lines.
+    // MR009's cause is the object and the locks kept around its maps, not the pair of lines
+    // nor the map: two maps of one object each written under one lock and read under the
+    // other are one lock protocol to fix (pick the lock that owns them).
     let cause = (rule.doc.id == super::RuleId::MR009).then(|| {
         // By the lock's identity (its type and field when known), not where it was taken.
         let mut locks: Vec<String> = [side.at, side.other]
@@ -121,7 +123,12 @@ fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<
         locks.sort();
         locks.dedup();
         let map = ctx.map_name(side.at, c.walk);
-        Cause { key: format!("{map}|{}", locks.join(",")), label: format!("{} of {map}", side.at.kind.verb()) }
+        let path = &side.at.path;
+        let owner = match path.steps.last() {
+            Some(crate::analysis::path::Step::Field(_)) => format!("{:?}", path.parent()),
+            _ => map.to_string(),
+        };
+        Cause { key: format!("{owner}|{}", locks.join(",")), label: format!("{} of {map}", side.at.kind.verb()) }
     });
     Some((f, cause))
 }
