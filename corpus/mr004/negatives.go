@@ -125,3 +125,43 @@ func GroupInBackground(files []File) <-chan map[string]map[string]bool {
 	}()
 	return out
 }
+
+// VersionLog keeps one snapshot per version; writers copy the latest and store the copy
+// under their own new version.
+type VersionLog struct {
+	mu       sync.Mutex
+	versions map[int]map[string]string
+}
+
+// Negative: the read of versions[v] fetches data to work on, it is no check: on the write
+// path the value is replaced by a copy of the previous version before it is stored, and no
+// condition tests what the read returned.
+func (l *VersionLog) Apply(v int, write bool, edit func(map[string]string)) {
+	l.mu.Lock()
+	snap := l.versions[v]
+	if write {
+		snap = copySnapshot(l.versions[v-1])
+	}
+	l.mu.Unlock()
+	edit(snap)
+	if write {
+		l.mu.Lock()
+		l.versions[v] = snap
+		l.mu.Unlock()
+	}
+}
+
+func copySnapshot(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// StartVersionLog runs writers and readers at once.
+func StartVersionLog(l *VersionLog, n int) {
+	for i := 0; i < n; i++ {
+		go l.Apply(i, i%2 == 0, func(map[string]string) {})
+	}
+}

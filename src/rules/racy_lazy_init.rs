@@ -17,7 +17,9 @@ map. Every access may hold a lock, so `go test -race` cannot see this: it is an 
 violation, not a data race.
 
 ## Silent on
-Double-checked locking that re-checks after `Lock`; `sync.Once`; `LoadOrStore`.
+Double-checked locking that re-checks after `Lock`; `sync.Once`; `LoadOrStore`; a read
+whose value or presence no condition tests (`snap := m[v]` fetched to work on, then replaced
+by a copy of another entry before the store): only a tested read is a check.
 
 ## Example
 ```go

@@ -393,6 +393,25 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// An `if` condition was evaluated from access `before` on: the map reads it made, and the
+    /// reads whose value (`inner == nil`) or presence (`!ok`) it tests through a local, are
+    /// checks (`tested_reads`).
+    pub(super) fn note_tested_reads(&mut self, cond: &Expr, before: usize) {
+        for a in &self.sum.accesses[before..] {
+            if a.origin == 0 && matches!(a.kind, AccessKind::Read) {
+                self.tested_reads.insert(a.site);
+            }
+        }
+        let text = text::expr_text(cond);
+        for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()) {
+            let Some(v) = self.lookup(word) else { continue };
+            let site = v.origin.as_ref().map(|o| o.site).or_else(|| self.ok_vars.get(&v.id).copied());
+            if let Some(site) = site {
+                self.tested_reads.insert(site);
+            }
+        }
+    }
+
     /// After a map write in this body: recognise check-then-create (MR004) and split
     /// read-modify-write (MR007).
     pub(super) fn after_write(&mut self, i: usize) {
@@ -405,7 +424,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     && r.path.may_alias(&w.path)
                     && r.key.same_as(&w.key)
             });
-            if let Some(ci) = check {
+            // Only a read whose value or presence a condition tested is the check.
+            if let Some(ci) = check.filter(|&ci| self.tested_reads.contains(&self.sum.accesses[ci].site)) {
                 let r = &self.sum.accesses[ci];
                 let one_section = r.locks.iter().any(|l| {
                     w.locks.iter().any(|m| m.section == l.section && m.lock == l.lock && (m.mode == Mode::Write))

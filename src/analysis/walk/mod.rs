@@ -212,6 +212,11 @@ pub(super) struct Walk<'a, 'p> {
     inherited_aliases: Vec<Vec<Path>>,
     /// Outer maps of racy lazy inits in this body: their reads are covered by MR004.
     lazy_paths: Vec<(Path, Thread)>,
+    /// Map reads whose value (or presence) a condition tested: only such a read is the
+    /// check of a check-then-create (MR004). A value fetched to copy is no check.
+    tested_reads: rustc_hash::FxHashSet<Site>,
+    /// `v, ok := m[k]`: the `ok` variable's id and the read it tells about.
+    ok_vars: rustc_hash::FxHashMap<u32, Site>,
     /// The last lock set and instance scopes handed to an access, shared by the next ones.
     shared: SharedState,
     /// What `sum.releases` (true) and `sum.acquires` (false) hold: a function with hundreds
@@ -262,6 +267,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             callee_threads: HashMap::new(),
             local_scope: HashMap::new(),
             lazy_paths: Vec::new(),
+            tested_reads: Default::default(),
+            ok_vars: Default::default(),
             inherited_aliases: Vec::new(),
             shared: SharedState::default(),
             seen: rustc_hash::FxHashSet::default(),

@@ -148,7 +148,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                     if let Some(i) = init {
                         w.stmt(i);
                     }
+                    let reads_before = w.sum.accesses.len();
                     let observed = w.eval(cond).observes;
+                    w.note_tested_reads(cond, reads_before);
                     let (when_true, when_false) = (w.conds_of(cond, true), w.conds_of(cond, false));
                     let (atoms_true, atoms_false) = (w.atoms_of(cond, true), w.atoms_of(cond, false));
                     let entry = w.flow.clone();
@@ -409,6 +411,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             return;
         }
+        let mut ok_of: Option<Site> = None;
         let evs: Vec<Ev<'p>> = if rhs.len() == 1 && lhs.len() == 2 {
             // `v, ok := m[k]` / `v, ok := <-ch` / `v, ok := x.(T)`: the first is the value.
             let loads_before = self.syncmap_loads.len();
@@ -421,6 +424,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 && let Some(o) = &mut ev.origin {
                     o.checked = true;
                 }
+            ok_of = ev.origin.as_ref().filter(|_| matches!(rhs[0].kind, ExprKind::Index(..))).map(|o| o.site);
             // The second value (`ok`, `err`) names nothing the rules follow.
             vec![ev, Ev::of_type(Type::Opaque)]
         } else {
@@ -444,6 +448,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                 }
             self.assign_target(l, Some(ev), false);
+        }
+        if let (Some(site), Some(Expr { kind: ExprKind::Ident(n), .. })) = (ok_of, lhs.get(1))
+            && let Some(id) = self.lookup(n).map(|v| v.id)
+        {
+            self.ok_vars.insert(id, site);
         }
         if lhs.len() == rhs.len() {
             for (l, r) in lhs.iter().zip(rhs) {
