@@ -78,7 +78,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                     if self.sum.returns.len() <= i {
                         self.sum.returns.push(Returned::default());
                     }
-                    let container = ev.fresh && self.holds_map(&ev.ty);
+                    // A container the callee filled itself (`out := &spec{m: make(...)}; for ...
+                    // { out.set(tag, f) }; return out`, a per-type metadata cache's entry) is a
+                    // finished value computed from the arguments, not one callers go on to fill.
+                    let filled = || {
+                        ev.path().is_some_and(|p| {
+                            matches!(p.root, Root::Local(_)) && self.sum.accesses.iter().any(|a| a.kind.is_write() && a.path.starts_with(p) && a.path.steps.len() > p.steps.len())
+                        })
+                    };
+                    let container = ev.fresh && self.holds_map(&ev.ty) && !filled();
                     let r = &mut self.sum.returns[i];
                     // A map, or a struct made in this call (a constructor's instance, whose
                     // maps goroutines it started may still be using).
@@ -107,8 +115,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     // What a constructor returns is fresh to its callers when it is a container
                     // they go on to fill (a map, a struct holding one); an object the callee built
-                    // and filled itself (`caps := &Caps{}; caps.Types = ...; return caps`) is a
-                    // finished value, like one computed from the key.
+                    // and filled itself (`caps := &Caps{}; caps.Types = ...; return caps`, or its
+                    // map filled above) is a finished value, like one computed from the key.
                     r.fresh |= container;
                 }
                 self.exits.push(self.flow.clone());
