@@ -111,7 +111,10 @@ fn repo_root() -> &'static Path {
 /// Every package directory of the corpus, sorted.
 fn corpus_dirs() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> =
-        std::fs::read_dir(repo_root().join("corpus")).expect("corpus/").flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+        std::fs::read_dir(repo_root().join("corpus")).expect("corpus/").flatten().map(|e| e.path())
+            // `_deps/` holds stand-ins for packages of other modules (the go tool skips `_` too).
+            .filter(|p| p.is_dir() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('_')))
+            .collect();
     dirs.sort();
     assert!(dirs.len() >= 10, "corpus has only {} packages", dirs.len());
     dirs

@@ -675,6 +675,33 @@ impl<'a, 'p> Walk<'a, 'p> {
                 return;
             }
         self.eval(e);
+        self.waiter_protocol(e);
+    }
+
+    /// A waiter of another package whose methods the analysis cannot see (a closer, a
+    /// countdown): `c.Done()` as a statement (also deferred) releases it, `c.Wait()` and
+    /// `c.SignalAndWait()` wait for those releases: sync.WaitGroup's protocol, by name.
+    /// `ctx.Done()` is an expression, never a statement, so it is not taken for one.
+    fn waiter_protocol(&mut self, e: &Expr) {
+        let ExprKind::Call { func, args } = &e.kind else { return };
+        let ExprKind::Selector(recv, name) = &func.kind else { return };
+        if !args.is_empty() || !matches!(name.as_str(), "Done" | "Wait" | "SignalAndWait") || self.qualifier_path(recv).is_some() {
+            return;
+        }
+        // Only where nothing else says what the method does: not a module type's method, not
+        // a modelled primitive.
+        let ty = self.static_type(recv).unwrap_or(Type::Unknown);
+        if self.an.prog.method(&ty, name).is_some() || self.an.prog.named_of(&ty).is_some() {
+            return;
+        }
+        let Some(p) = self.quiet_field_path(recv) else { return };
+        self.tick();
+        let obj = SyncObj::Object(Rc::new(p.child(Step::Field(Rc::from("(waiter)")))));
+        if name.as_str() == "Done" {
+            self.release(obj);
+        } else {
+            self.acquire(obj);
+        }
     }
 
     /// A map, or a struct (or pointer to one) with a map field.

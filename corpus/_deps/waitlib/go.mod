@@ -1,0 +1,3 @@
+module example.com/waitlib
+
+go 1.24
