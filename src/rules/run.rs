@@ -35,10 +35,11 @@ pub fn run_all(prog: &Program, facts: &Facts, base: &Path) -> Vec<Finding> {
     one_per_line(all)
 }
 
-/// What one finding is about beyond its pair of lines: for MR009, the map and the locks kept
-/// around it (`key`), and how another access of it reads in `related` (`label`).
+/// What one finding is about beyond its pair of lines: for MR009, the object and the locks
+/// kept around its maps (`keys`: findings sharing any key are one cause), and how another
+/// access reads in `related` (`label`).
 struct Cause {
-    key: String,
+    keys: Vec<String>,
     label: String,
 }
 
@@ -50,8 +51,12 @@ fn one_per_cause(mut found: Vec<(Finding, Cause)>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
     let mut first: HashMap<(String, Confidence), usize> = HashMap::new();
     for (f, cause) in found {
-        match first.get(&(cause.key.clone(), f.confidence)) {
-            Some(&i) if out[i].file != f.file || out[i].line != f.line => {
+        let group = cause.keys.iter().find_map(|k| first.get(&(k.clone(), f.confidence)).copied());
+        match group {
+            Some(i) if out[i].file != f.file || out[i].line != f.line => {
+                for k in &cause.keys {
+                    first.entry((k.clone(), f.confidence)).or_insert(i);
+                }
                 let best = &mut out[i];
                 if best.related.len() < MAX_RELATED && !best.related.iter().any(|b| b.file == f.file && b.line == f.line) {
                     best.related.push(crate::report::Related { file: f.file, line: f.line, message: format!("{}: the same locks meet here too", cause.label) });
@@ -59,7 +64,9 @@ fn one_per_cause(mut found: Vec<(Finding, Cause)>) -> Vec<Finding> {
             }
             Some(_) => out.push(f),
             None => {
-                first.insert((cause.key, f.confidence), out.len());
+                for k in cause.keys {
+                    first.insert((k, f.confidence), out.len());
+                }
                 out.push(f);
             }
         }
@@ -113,22 +120,29 @@ fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<
     // other are one lock protocol to fix (pick the lock that owns them).
     let cause = (rule.doc.id == super::RuleId::MR009).then(|| {
         // By the lock's identity (its type and field when known), not where it was taken.
-        let mut locks: Vec<String> = [side.at, side.other]
-            .iter()
-            .flat_map(|a| a.locks.iter().map(|l| match &l.class {
-                Some((ty, field)) => format!("{ty}.{field}"),
-                None => format!("{:?}", l.lock),
-            }))
-            .collect();
-        locks.sort();
-        locks.dedup();
+        let lock_ids = |sides: &[&crate::analysis::summary::Access]| {
+            let mut locks: Vec<String> = sides
+                .iter()
+                .flat_map(|a| a.locks.iter().map(|l| match &l.class {
+                    Some((ty, field)) => format!("{ty}.{field}"),
+                    None => format!("{:?}", l.lock),
+                }))
+                .collect();
+            locks.sort();
+            locks.dedup();
+            locks.join(",")
+        };
         let map = ctx.map_name(side.at, c.walk);
         let path = &side.at.path;
         let owner = match path.steps.last() {
             Some(crate::analysis::path::Step::Field(_)) => format!("{:?}", path.parent()),
             _ => map.to_string(),
         };
-        Cause { key: format!("{owner}|{}", locks.join(",")), label: format!("{} of {map}", side.at.kind.verb()) }
+        // One object's maps under the same pair of locks; or read (or written) under one lock
+        // that none of their other accesses take (`flush()` reading every map under the
+        // exit lock): either way one lock protocol to fix.
+        let keys = vec![format!("{owner}|{}", lock_ids(&[side.at, side.other])), format!("{owner}|against {}", lock_ids(&[side.other]))];
+        Cause { keys, label: format!("{} of {map}", side.at.kind.verb()) }
     });
     Some((f, cause))
 }
