@@ -122,6 +122,11 @@ pub struct Facts {
     /// or called by such a function. What a check-then-act needs to lose an update (MR004,
     /// MR007): a second run of the same code.
     pub concurrent_funcs: HashSet<FuncId>,
+    /// Exported functions every caller in the module (outside tests) calls holding these
+    /// lock classes: a helper that expects its caller's lock, as far as the module shows.
+    pub caller_held: HashMap<FuncId, Vec<(TypeId, Rc<str>)>>,
+    /// The exported function whose concurrent calls an entry-walk goroutine site stands for.
+    pub entry_funcs: HashMap<Site, FuncId>,
 }
 
 pub struct Analyzer<'p> {
@@ -364,6 +369,8 @@ impl<'p> Analyzer<'p> {
         }
         self.close_concurrent_funcs();
         self.drop_guarded_by_callers();
+        let exported = |f: &FuncId| self.prog.funcs[*f as usize].name.chars().next().is_some_and(char::is_uppercase);
+        self.facts.caller_held = self.caller_locks(true).into_iter().filter(|(f, _)| exported(f)).collect();
     }
 
     /// A call of `id` made holding these locks (by class, write mode).
@@ -376,11 +383,17 @@ impl<'p> Analyzer<'p> {
     /// over the calls; exported functions and functions called from the entry walk run under
     /// none).
     fn entry_locks(&self) -> HashMap<FuncId, Vec<(TypeId, Rc<str>)>> {
+        self.caller_locks(false)
+    }
+
+    /// `entry_locks`, for exported functions too when `exported` (their callers outside the
+    /// module are unknown, so what this says is only what the module shows).
+    fn caller_locks(&self, with_exported: bool) -> HashMap<FuncId, Vec<(TypeId, Rc<str>)>> {
         let exported = |f: FuncId| self.prog.funcs[f as usize].name.chars().next().is_some_and(char::is_uppercase);
         // None: not yet constrained (top).
         let mut entry: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = HashMap::new();
         for (_, callee, _) in &self.call_locks {
-            if !exported(*callee) {
+            if with_exported || !exported(*callee) {
                 entry.insert(*callee, None);
             }
         }
@@ -397,7 +410,9 @@ impl<'p> Analyzer<'p> {
                 }
                 // What the callee runs under at this call: None (top) when the caller is
                 // itself still unconstrained.
-                let here: Option<Vec<(TypeId, Rc<str>)>> = match entry.get(c) {
+                // (An exported caller may run bare: only what it holds at the call counts.)
+                let outer = if exported(*c) { None } else { entry.get(c) };
+                let here: Option<Vec<(TypeId, Rc<str>)>> = match outer {
                     Some(None) => None,
                     Some(Some(outer)) => Some(held.iter().chain(outer).cloned().collect()),
                     None => Some(held.clone()),

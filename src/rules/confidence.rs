@@ -42,12 +42,33 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
     if s.conflict.flag_guarded {
         return Some("the common lock is taken only under a condition the analysis cannot relate to this access (a flag parameter, `if doLock { mu.Lock() }`, that no caller seen passes as a constant, or a test such as `if addr.IsUnix() { mu.Lock() }` whose branch the access may be on): where the condition holds, the pair is guarded".to_string());
     }
+    if let Some(why) = caller_held_lock(ctx, s) {
+        return Some(why);
+    }
     if walk == WalkId::Entries
         && let Some(method) = [s.at, s.other].into_iter().find_map(|a| setup_call(ctx, a))
     {
         return Some(format!("{method} looks like a setup method, usually called once before the type is shared"));
     }
     None
+}
+
+/// One side runs in concurrent calls of an exported function that every caller in the module
+/// calls holding a lock the other side holds (`PersistMetadata` locks `n` and calls
+/// `GetMetadata`, which ranges the topics bare): the module treats it as a helper that
+/// expects its caller's lock; only callers outside the module could break that.
+fn caller_held_lock(ctx: &RuleContext, s: &Side) -> Option<String> {
+    let held_by_callers = |mine: &Access, other: &Access| -> Option<String> {
+        let Thread::Spawned { site, .. } = mine.thread else { return None };
+        let f = *ctx.facts.entry_funcs.get(&site)?;
+        let classes = ctx.facts.caller_held.get(&f)?;
+        other.locks.iter().find(|l| l.class.as_ref().is_some_and(|k| classes.contains(k)))?;
+        Some(format!(
+            "every caller of {} in the module holds the lock the other side takes; only a caller outside the module would run it bare",
+            ctx.prog.funcs[f as usize].display
+        ))
+    };
+    held_by_callers(s.at, s.other).or_else(|| held_by_callers(s.other, s.at))
 }
 
 /// The setup method a client-call access of the entry walk runs in.

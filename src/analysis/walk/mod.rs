@@ -376,6 +376,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             return;
         }
         self.an.facts.entry_names.insert(site, format!("concurrent calls of {}", f.display));
+        self.an.facts.entry_funcs.insert(site, id);
         self.call_summary(id, Some(recv), Vec::new(), Some((site, true, SyncObj::Spawn(site), None)), f.body.span);
     }
 
