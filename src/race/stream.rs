@@ -104,14 +104,22 @@ fn follow(dir: &Path, sites: &SiteTable, keep: bool, stop: &AtomicBool) -> Colle
     let mut ended: HashSet<u32> = HashSet::new();
     let mut last_scan: Option<Instant> = None;
     let mut stopped_at: Option<Instant> = None;
+    // Whether the directory was listed since the command ended.
+    let mut listed_stopped = false;
     let mut pause = Duration::from_micros(50);
     loop {
         let stopping = stop.load(Ordering::Acquire);
         if stopping && stopped_at.is_none() {
             stopped_at = Some(Instant::now());
         }
-        // Once the command has ended every trace file exists: list them each round.
-        if stopping || last_scan.is_none_or(|t| t.elapsed() >= SCAN) {
+        // Once the command has ended every trace file exists: listed once then, and again
+        // when the traces found are done, before giving up (not each round: a kept trace has
+        // hundreds of segments, and stat-ing them each round cost 7% of its analysis).
+        let list = if stopping { !listed_stopped || active.is_empty() } else { last_scan.is_none_or(|t| t.elapsed() >= SCAN) };
+        // Listed with no trace left to follow: if it finds none either, the analysis is done.
+        let listed_idle = stopping && active.is_empty();
+        if list {
+            listed_stopped |= stopping;
             last_scan = Some(Instant::now());
             let (found, bytes) = traces(dir);
             out.peak_disk = out.peak_disk.max(bytes);
@@ -146,7 +154,7 @@ fn follow(dir: &Path, sites: &SiteTable, keep: bool, stop: &AtomicBool) -> Colle
             out.traces.push(s.finish(keep, sites));
             progress = true;
         }
-        if stopping && active.is_empty() {
+        if stopping && active.is_empty() && listed_idle {
             break;
         }
         if progress {
