@@ -13,6 +13,7 @@
 use super::clock::{SyncClock, ThreadClock, get};
 use super::lockset::{LockSet, protected};
 use super::*;
+use super::table::AddrMap;
 
 /// Accesses kept per map for the race check; older ones are forgotten.
 const SHADOW_LIMIT: usize = 32;
@@ -170,18 +171,6 @@ impl<T: Copy> Latest<T> {
     }
 }
 
-/// A hint that the line at `p` will be read soon; never faults, whatever `p` is.
-#[inline(always)]
-fn prefetch(p: *const u8) {
-    // SAFETY: SSE is part of x86_64, and a prefetch reads nothing the program sees.
-    #[cfg(target_arch = "x86_64")]
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
-
 /// Replaces goroutine `gid`'s entry of `list`, or adds one (dropping the oldest at the limit).
 pub(super) fn remember<T>(list: &mut Vec<T>, gid: u32, of: impl Fn(&T) -> u32, item: T) {
     match list.iter_mut().find(|x| of(x) == gid) {
@@ -216,7 +205,7 @@ pub(super) struct MapState {
     /// read-write mutex), 0 if none known.
     pub(super) guard: u64,
     /// Keys with a clock or a history.
-    pub(super) keys: IdMap<u64, Key>,
+    pub(super) keys: AddrMap<Key>,
     /// Keys with a history.
     histories: usize,
     /// The key of the latest key-level access and its history (`NONE` if none): a write
@@ -233,7 +222,7 @@ impl MapState {
             shared: false,
             shadow: Vec::new(),
             guard: 0,
-            keys: IdMap::default(),
+            keys: AddrMap::default(),
             histories: 0,
             last_key: (0, NONE),
         }
@@ -241,7 +230,7 @@ impl MapState {
 
     /// Key `k`'s entry, made if new.
     pub(super) fn key(&mut self, k: u64) -> &mut Key {
-        self.keys.entry(k).or_insert(Key { clock: None, history: NONE })
+        self.keys.get_or_insert_with(k, || Key { clock: None, history: NONE })
     }
 }
 
@@ -261,6 +250,8 @@ pub(super) struct Maps {
     free_histories: Vec<u32>,
     /// How many times key histories were flushed to stay within the limits.
     pub(super) flushes: u64,
+    /// The map `prefetch` looked up last and its index (a hint: maybe stale).
+    ahead: std::cell::Cell<(u64, u32)>,
 }
 
 impl Maps {
@@ -313,7 +304,7 @@ impl Maps {
         if keys.capacity() <= REUSED_KEYS {
             keys.clear();
         } else {
-            keys = IdMap::default();
+            keys = AddrMap::default();
         }
         self.states[i as usize] = MapState { shadow, keys, ..MapState::new(0) };
         self.free.push(i);
@@ -334,7 +325,7 @@ impl Maps {
                 key.history = NONE;
             }
         }
-        ms.keys.retain(|_, k| k.clock.is_some());
+        ms.keys.retain(|k| k.clock.is_some());
         ms.histories = 0;
         ms.last_key = (0, NONE);
     }
@@ -363,6 +354,27 @@ impl Maps {
         h as u32
     }
 
+    /// About how many bytes the maps' states and key histories take.
+    pub(super) fn bytes(&self) -> usize {
+        self.states.len() * std::mem::size_of::<MapState>() + self.histories.len() * std::mem::size_of::<KeyState>()
+    }
+
+    /// See `Engine::prefetch`: key `k` of map `addr`.
+    #[inline]
+    pub(super) fn prefetch(&self, addr: u64, k: u64) {
+        let (last, at) = self.ahead.get();
+        let mi = if last == addr {
+            at
+        } else {
+            let Some(&mi) = self.index.get(&addr) else { return };
+            self.ahead.set((addr, mi));
+            mi
+        };
+        if let Some(ms) = self.states.get(mi as usize) {
+            ms.keys.prefetch(k);
+        }
+    }
+
     /// The history of key `k` of map `mi`, made if new (flushing histories at the limits).
     #[inline]
     pub(super) fn key_state(&mut self, mi: usize, k: u64) -> &mut KeyState {
@@ -370,7 +382,7 @@ impl Maps {
         if ms.last_key.0 == k && ms.last_key.1 != NONE {
             return &mut self.histories[ms.last_key.1 as usize];
         }
-        let known = ms.keys.get(&k).map_or(NONE, |key| key.history);
+        let known = ms.keys.get(k).map_or(NONE, |key| key.history);
         let h = if known != NONE {
             known
         } else {
@@ -411,6 +423,7 @@ pub(super) struct InnerMap {
 /// appended; a read replaces the goroutine's previous read in place, or is appended. When the
 /// shadow is full the oldest entry goes. One pass over the shadow does the check and the
 /// compaction.
+#[inline]
 pub(super) fn race_check(t: &ThreadClock, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
     let (c, cnl) = (t.clocks.c(), t.clocks.cnl());
     let g = acc.gid;
