@@ -30,10 +30,15 @@ impl Engine {
         let sync_map = e.flags & FLAG_SYNC_MAP != 0;
         let key = (e.flags & FLAG_KEY != 0).then_some(e.b);
         let (mi, ri) = self.recent_map(g, e.a);
+        // The key's slot in the map's key table, when looked up here.
+        let mut slot = None;
         if sync_map && let Some(k) = key {
             // sync.Map operations on one key synchronise with each other.
             let t = &mut self.gs.live[g].clock;
-            let key = self.maps.states[mi].key(k);
+            let ms = &mut self.maps.states[mi];
+            let i = ms.key_slot(k);
+            slot = Some(i);
+            let key = ms.keys.at(i);
             if matches!(e.kind, Kind::Read | Kind::Update)
                 && let Some(s) = &key.clock
             {
@@ -95,7 +100,7 @@ impl Engine {
         if let Some(k) = key
             && track
         {
-            atomicity(t, self.maps.key_state(mi, k), acc, previous, &mut violations);
+            atomicity(t, self.maps.key_state(mi, k, slot), acc, previous, &mut violations);
         }
         for (prev, observed) in races {
             let rule = self.race_rule(e.a, &prev, &acc);

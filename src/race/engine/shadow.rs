@@ -257,7 +257,14 @@ impl MapState {
 
     /// Key `k`'s entry, made if new.
     pub(super) fn key(&mut self, k: u64) -> &mut Key {
-        self.keys.get_or_insert_with(k, || Key { clock: None, history: NONE })
+        let i = self.key_slot(k);
+        self.keys.at(i)
+    }
+
+    /// The slot of key `k`'s entry in `keys`, made if new (see `AddrMap::index_or_insert`).
+    #[inline]
+    pub(super) fn key_slot(&mut self, k: u64) -> usize {
+        self.keys.index_or_insert(k, || Key { clock: None, history: NONE })
     }
 }
 
@@ -404,18 +411,24 @@ impl Maps {
 
     /// The history of key `k` of map `mi`, made if new (flushing histories at the limits).
     #[inline]
-    pub(super) fn key_state(&mut self, mi: usize, k: u64) -> &mut KeyState {
-        let ms = &self.states[mi];
+    /// `slot`: the slot of `k`'s entry in the map's key table, if the caller has it.
+    pub(super) fn key_state(&mut self, mi: usize, k: u64, mut slot: Option<usize>) -> &mut KeyState {
+        let ms = &mut self.states[mi];
         if ms.last_key.0 == k && ms.last_key.1 != NONE {
             return &mut self.histories[ms.last_key.1 as usize];
         }
-        let known = ms.keys.get(k).map_or(NONE, |key| key.history);
+        let known = match slot {
+            Some(i) => ms.keys.at(i).history,
+            None => ms.keys.get(k).map_or(NONE, |key| key.history),
+        };
         let h = if known != NONE {
             known
         } else {
+            // A flush rebuilds key tables: `slot` is then stale.
             if ms.histories >= MAX_KEYS_PER_MAP {
                 self.flush_keys(mi, true);
                 self.flushes += 1;
+                slot = None;
             }
             if self.next - self.free_histories.len() >= MAX_KEYS {
                 for m in 0..self.states.len() {
@@ -424,10 +437,14 @@ impl Maps {
                 self.free_histories.clear();
                 self.next = 0;
                 self.flushes += 1;
+                slot = None;
             }
             let h = self.new_history();
             let ms = &mut self.states[mi];
-            ms.key(k).history = h;
+            match slot {
+                Some(i) => ms.keys.at(i).history = h,
+                None => ms.key(k).history = h,
+            }
             ms.histories += 1;
             h
         };

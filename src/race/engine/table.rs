@@ -65,11 +65,24 @@ impl<V> AddrMap<V> {
     /// `k`'s value, made by `make` if absent.
     #[inline]
     pub(super) fn get_or_insert_with(&mut self, k: u64, make: impl FnOnce() -> V) -> &mut V {
-        let i = match self.find(k) {
+        let i = self.index_or_insert(k, make);
+        self.at(i)
+    }
+
+    /// The slot of `k`'s value, made by `make` if absent: valid for `at` until the next
+    /// insertion or `retain`.
+    #[inline]
+    pub(super) fn index_or_insert(&mut self, k: u64, make: impl FnOnce() -> V) -> usize {
+        match self.find(k) {
             Some(i) if self.slots[i].is_some() => i,
             _ => self.insert_new(k, make()),
-        };
-        &mut self.slots[i].as_mut().expect("found or inserted").1
+        }
+    }
+
+    /// The value in slot `i` (from `index_or_insert`).
+    #[inline]
+    pub(super) fn at(&mut self, i: usize) -> &mut V {
+        &mut self.slots[i].as_mut().expect("a slot index_or_insert gave").1
     }
 
     /// Inserts `k` (absent) with `v`; its slot.
