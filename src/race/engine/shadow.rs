@@ -330,14 +330,18 @@ impl Maps {
     /// grow a table per map.
     pub(super) fn free(&mut self, addr: u64) {
         let Some(i) = self.index.remove(&addr) else { return };
-        self.flush_keys(i as usize, true);
         let old = &mut self.states[i as usize];
         let mut shadow = std::mem::take(&mut old.shadow);
         shadow.clear();
         let mut keys = std::mem::take(&mut old.keys);
-        if keys.capacity() <= REUSED_KEYS {
-            keys.clear();
-        } else {
+        // One pass: the key histories go back to the pool as the table is emptied.
+        let free_histories = &mut self.free_histories;
+        keys.drain(|key| {
+            if key.history != NONE {
+                free_histories.push(key.history);
+            }
+        });
+        if keys.capacity() > REUSED_KEYS {
             keys = AddrMap::default();
         }
         self.states[i as usize] = MapState { shadow, keys, ..MapState::new(0) };

@@ -130,8 +130,15 @@ impl<V> AddrMap<V> {
         self.slots.len() / 2
     }
 
-    pub(super) fn clear(&mut self) {
-        self.slots.iter_mut().for_each(|s| *s = None);
+    /// Empties it (keeping its allocation), handing each value to `f`.
+    pub(super) fn drain(&mut self, mut f: impl FnMut(V)) {
+        if self.len > 0 {
+            for s in &mut self.slots {
+                if let Some((_, v)) = s.take() {
+                    f(v);
+                }
+            }
+        }
         self.len = 0;
     }
 
@@ -185,7 +192,8 @@ mod tests {
         }
         *m.get_mut(reference.keys().next().copied().unwrap()).unwrap() += 1;
         assert_eq!(m.keys().count(), reference.len());
-        m.clear();
-        assert_eq!((m.len(), m.get(0)), (0, None));
+        let mut drained = 0;
+        m.drain(|_| drained += 1);
+        assert_eq!((m.len(), m.get(0), drained), (0, None, reference.len()));
     }
 }
