@@ -26,9 +26,9 @@
 //! Memory follows what is alive, not the length of the run: goroutine states go at their end,
 //! map states when the runtime reports the map freed, key histories are capped, clocks have at
 //! most `goroutines::SLOTS` components, and object clocks share their releaser's copy.
-//! What grows with the run: 8 bytes per goroutine ever started (its creator, for reports), an
-//! object clock (24 bytes) per synchronisation object ever released, and the text of distinct
-//! stacks and keys.
+//! What grows with the run: 12 bytes per goroutine ever started (its index, and its creator
+//! for reports), an object clock (a 32-byte slot of a table at most half full) per
+//! synchronisation object ever released, and the text of distinct stacks and keys.
 
 mod access;
 mod clock;

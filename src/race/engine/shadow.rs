@@ -115,7 +115,7 @@ impl KeyState {
         }
     }
 
-    /// Empties it for reuse, keeping its allocations.
+    /// Empties it for reuse.
     fn clear(&mut self) {
         self.last_read.clear();
         self.writes.clear();
@@ -125,7 +125,7 @@ impl KeyState {
 
 /// Per-goroutine entries of a key's history, at most `KEY_HISTORY`: a `Vec`'s operations (in
 /// order, `swap_remove` included) on the first entry, inline, and the others, allocated when
-/// a second one comes and kept while the history is reused.
+/// a second one comes.
 pub(super) struct Latest<T: Copy> {
     first: T,
     rest: Option<Box<[T; KEY_HISTORY - 1]>>,
@@ -147,8 +147,11 @@ impl<T: Copy> Latest<T> {
         std::slice::from_ref(&self.first)[..n.min(1)].iter().chain(rest)
     }
 
+    /// Empties it; the entries kept apart go too, so that memory follows the histories that
+    /// need them (a box kept for reuse would spread, history by history, to all of them).
     fn clear(&mut self) {
         self.len = 0;
+        self.rest = None;
     }
 
     fn get(&self, i: usize) -> T {
