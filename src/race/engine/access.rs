@@ -140,13 +140,15 @@ fn atomicity(t: &ThreadClock, ks: &mut KeyState, acc: Access, previous: u64, fou
                     found.push((*check, *act, acc));
                 }
             }
-            let check = ks.last_read.iter().position(|r| r.gid == g).map(|i| ks.last_read.swap_remove(i));
-            if let Some(check) = check
-                && acc.kind != Kind::Update
-                && check.seq == previous
-                && !same_section(&check.held, &acc.held)
-                && acc.sections - check.sections <= 2
-            {
+            // This goroutine's read of the key goes; it is the check of a check-then-act if it
+            // came right before this write, not in the same critical section.
+            let read = ks.last_read.position(|r| r.gid == g);
+            let pairs = read.is_some_and(|i| {
+                let check = ks.last_read.get(i);
+                acc.kind != Kind::Update && check.seq == previous && !same_section(&check.held, &acc.held) && acc.sections - check.sections <= 2
+            });
+            let check = read.map(|i| ks.last_read.swap_remove(i));
+            if pairs && let Some(check) = check {
                 for w in ks.writes.iter() {
                     if w.gid != g && !w.before(cs) {
                         found.push((check, acc, *w));

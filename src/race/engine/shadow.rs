@@ -154,7 +154,19 @@ impl<T: Copy> Latest<T> {
         self.rest = None;
     }
 
-    fn get(&self, i: usize) -> T {
+    /// The index of the first entry `f` accepts (`iter().position(f)`, without the chain).
+    #[inline]
+    pub(super) fn position(&self, f: impl Fn(&T) -> bool) -> Option<usize> {
+        match self.len {
+            0 => None,
+            _ if f(&self.first) => Some(0),
+            1 => None,
+            n => self.rest.as_ref().and_then(|r| r[..n as usize - 1].iter().position(f)).map(|i| i + 1),
+        }
+    }
+
+    /// Entry `i` (below `len`).
+    pub(super) fn get(&self, i: usize) -> T {
         match i {
             0 => self.first,
             _ => self.rest.as_ref().expect("entries past the first are kept apart")[i - 1],
@@ -173,6 +185,7 @@ impl<T: Copy> Latest<T> {
     }
 
     /// Removes entry `i`, the last entry taking its place.
+    #[inline]
     pub(super) fn swap_remove(&mut self, i: usize) -> T {
         let last = self.len as usize - 1;
         let x = self.get(i);
@@ -185,7 +198,7 @@ impl<T: Copy> Latest<T> {
     #[inline]
     pub(super) fn remember(&mut self, gid: u32, of: impl Fn(&T) -> u32, item: T) {
         let len = self.len as usize;
-        match self.iter().position(|x| of(x) == gid) {
+        match self.position(|x| of(x) == gid) {
             Some(i) => *self.slot(i) = item,
             None if len >= KEY_HISTORY => {
                 let rest = self.rest.as_mut().expect("full");
@@ -566,6 +579,7 @@ mod tests {
                 0 => {
                     let i = model.iter().position(|x| x.0 == gid);
                     assert_eq!(latest.iter().position(|x| x.0 == gid), i);
+                    assert_eq!(latest.position(|x| x.0 == gid), i);
                     if let Some(i) = i {
                         assert_eq!(latest.swap_remove(i), model.swap_remove(i));
                     }
