@@ -31,6 +31,10 @@ pub const WINDOW: usize = 16;
 /// Records fed from one process before the others get their turn.
 const BATCH: usize = 1 << 16;
 
+/// How many records ahead the engine is told what comes (`Engine::prefetch`): far enough for
+/// the memory it will touch to arrive before it is needed.
+const AHEAD: usize = 8;
+
 /// How often the directory is listed for new processes' traces.
 const SCAN: Duration = Duration::from_millis(10);
 
@@ -104,14 +108,22 @@ fn follow(dir: &Path, sites: &SiteTable, keep: bool, stop: &AtomicBool) -> Colle
     let mut ended: HashSet<u32> = HashSet::new();
     let mut last_scan: Option<Instant> = None;
     let mut stopped_at: Option<Instant> = None;
+    // Whether the directory was listed since the command ended.
+    let mut listed_stopped = false;
     let mut pause = Duration::from_micros(50);
     loop {
         let stopping = stop.load(Ordering::Acquire);
         if stopping && stopped_at.is_none() {
             stopped_at = Some(Instant::now());
         }
-        // Once the command has ended every trace file exists: list them each round.
-        if stopping || last_scan.is_none_or(|t| t.elapsed() >= SCAN) {
+        // Once the command has ended every trace file exists: listed once then, and again
+        // when the traces found are done, before giving up (not each round: a kept trace has
+        // hundreds of segments, and stat-ing them each round cost 7% of its analysis).
+        let list = if stopping { !listed_stopped || active.is_empty() } else { last_scan.is_none_or(|t| t.elapsed() >= SCAN) };
+        // Listed with no trace left to follow: if it finds none either, the analysis is done.
+        let listed_idle = stopping && active.is_empty();
+        if list {
+            listed_stopped |= stopping;
             last_scan = Some(Instant::now());
             let (found, bytes) = traces(dir);
             out.peak_disk = out.peak_disk.max(bytes);
@@ -146,7 +158,7 @@ fn follow(dir: &Path, sites: &SiteTable, keep: bool, stop: &AtomicBool) -> Colle
             out.traces.push(s.finish(keep, sites));
             progress = true;
         }
-        if stopping && active.is_empty() {
+        if stopping && active.is_empty() && listed_idle {
             break;
         }
         if progress {
@@ -249,6 +261,9 @@ impl Stream {
         if self.done {
             return false;
         }
+        // Hints cost instructions on every record: given only once the engine's state has
+        // outgrown the cache (a go-cache benchmark never gets there; std expvar's at once).
+        let hints = self.engine.outgrew_cache();
         for n in 0..BATCH {
             if self.segment.is_none() {
                 let path = segment_path(&self.dir, self.pid, self.seq);
@@ -263,6 +278,9 @@ impl Stream {
             // Events take this path: decoded straight into the engine (a `Step` around them
             // costs a copy in pieces that stalls store forwarding).
             if let Some((kind, r)) = seg.event() {
+                if hints {
+                    seg.hint(AHEAD, &self.engine);
+                }
                 if self.engine.stopped.is_none() {
                     self.engine.event(decode_event(r, kind));
                 }
@@ -370,6 +388,20 @@ impl Segment {
         Some((kind, self.map.bytes(self.pos, RECORD).try_into().expect("a record is 32 bytes")))
     }
 
+    /// Tells `engine` what the record `n` records ahead will touch, if one seems to be written
+    /// there: a hint, maybe wrong (the position may fall inside a text record).
+    #[inline]
+    fn hint(&self, n: usize, engine: &Engine) {
+        let at = self.pos + n * RECORD;
+        if at + RECORD > self.header.size {
+            return;
+        }
+        let (first, a, b) = self.map.glance(at);
+        if Engine::worth_prefetching(first as u8, (first >> 8) as u8) {
+            engine.prefetch(first as u8, a, b);
+        }
+    }
+
     fn step(&self) -> Step<'_> {
         let size = self.header.size;
         if self.pos + RECORD > size {
@@ -418,6 +450,20 @@ impl Mapping {
         unsafe { (*self.ptr.add(pos).cast::<std::sync::atomic::AtomicU32>()).load(Ordering::Acquire) }
     }
 
+    /// The first word and the two operands of the record at `pos`, which the writer may be
+    /// writing (read with atomic loads only: a hint, never trusted).
+    #[inline]
+    fn glance(&self, pos: usize) -> (u32, u64, u64) {
+        assert!(pos + RECORD <= self.len && pos.is_multiple_of(RECORD));
+        // SAFETY: in bounds and aligned (checked; the mapping is page-aligned); atomic loads
+        // race with nothing.
+        unsafe {
+            let at = |i: usize| &*self.ptr.add(pos + i).cast::<std::sync::atomic::AtomicU64>();
+            let first = (*self.ptr.add(pos).cast::<std::sync::atomic::AtomicU32>()).load(Ordering::Acquire);
+            (first, at(16).load(Ordering::Relaxed), at(24).load(Ordering::Relaxed))
+        }
+    }
+
     /// `len` bytes at `pos`: only bytes the writer has published (its records before a word
     /// read by `word`), which it never changes again.
     fn bytes(&self, pos: usize, len: usize) -> &[u8] {
@@ -452,6 +498,11 @@ impl Mapping {
 
     fn word(&self, pos: usize) -> u32 {
         u32::from_le_bytes(self.0[pos..pos + 4].try_into().expect("4 bytes"))
+    }
+
+    fn glance(&self, pos: usize) -> (u32, u64, u64) {
+        let wide = |i: usize| u64::from_le_bytes(self.0[pos + i..pos + i + 8].try_into().expect("8 bytes"));
+        (self.word(pos), wide(16), wide(24))
     }
 
     fn bytes(&self, pos: usize, len: usize) -> &[u8] {

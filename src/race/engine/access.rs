@@ -30,10 +30,15 @@ impl Engine {
         let sync_map = e.flags & FLAG_SYNC_MAP != 0;
         let key = (e.flags & FLAG_KEY != 0).then_some(e.b);
         let (mi, ri) = self.recent_map(g, e.a);
+        // The key's slot in the map's key table, when looked up here.
+        let mut slot = None;
         if sync_map && let Some(k) = key {
             // sync.Map operations on one key synchronise with each other.
             let t = &mut self.gs.live[g].clock;
-            let key = self.maps.states[mi].key(k);
+            let ms = &mut self.maps.states[mi];
+            let i = ms.key_slot(k);
+            slot = Some(i);
+            let key = ms.keys.at(i);
             if matches!(e.kind, Kind::Read | Kind::Update)
                 && let Some(s) = &key.clock
             {
@@ -95,7 +100,7 @@ impl Engine {
         if let Some(k) = key
             && track
         {
-            atomicity(t, self.maps.key_state(mi, k), acc, previous, &mut violations);
+            atomicity(t, self.maps.key_state(mi, k, slot), acc, previous, &mut violations);
         }
         for (prev, observed) in races {
             let rule = self.race_rule(e.a, &prev, &acc);
@@ -135,13 +140,15 @@ fn atomicity(t: &ThreadClock, ks: &mut KeyState, acc: Access, previous: u64, fou
                     found.push((*check, *act, acc));
                 }
             }
-            let check = ks.last_read.iter().position(|r| r.gid == g).map(|i| ks.last_read.swap_remove(i));
-            if let Some(check) = check
-                && acc.kind != Kind::Update
-                && check.seq == previous
-                && !same_section(&check.held, &acc.held)
-                && acc.sections - check.sections <= 2
-            {
+            // This goroutine's read of the key goes; it is the check of a check-then-act if it
+            // came right before this write, not in the same critical section.
+            let read = ks.last_read.position(|r| r.gid == g);
+            let pairs = read.is_some_and(|i| {
+                let check = ks.last_read.get(i);
+                acc.kind != Kind::Update && check.seq == previous && !same_section(&check.held, &acc.held) && acc.sections - check.sections <= 2
+            });
+            let check = read.map(|i| ks.last_read.swap_remove(i));
+            if pairs && let Some(check) = check {
                 for w in ks.writes.iter() {
                     if w.gid != g && !w.before(cs) {
                         found.push((check, acc, *w));

@@ -422,8 +422,19 @@ impl SyncClock {
                 true
             }
             // Joined in place: an object synchronising goroutines in turn (a mutex, a channel
-            // between two goroutines) keeps its allocation.
-            SyncClock::Full(f) => f.join(t, edge),
+            // between two goroutines) keeps its allocation. But one found below a goroutine
+            // that has a copy of its clocks now equals that copy: it shares it and frees its
+            // own, so that the goroutine's next releases into it compare one pointer instead of
+            // joining a cold clock (the address of an object several goroutines released,
+            // reused by Go's allocator for an object only one goroutine uses: std expvar's
+            // benchmarks, a new Int per key of a new Map).
+            SyncClock::Full(f) => {
+                let below = f.join(t, edge);
+                if below && t.snap.is_some() {
+                    *self = t.released();
+                }
+                below
+            }
             SyncClock::Snap { base, slot, epoch } => {
                 let below = get(t.clocks.c(), *slot) >= *epoch && base.leq(&t.clocks, edge);
                 if below {

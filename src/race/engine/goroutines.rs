@@ -163,10 +163,11 @@ impl Goroutines {
     /// A goroutine not seen starting (the main goroutine, test functions, goroutines started
     /// by uninstrumented code) is taken to start after everything so far: that can hide
     /// races, never invent one.
+    #[inline]
     pub(super) fn running(&mut self, gid: u32, now: u64) -> usize {
         let i = match self.index_of(gid) {
             Some(i) => i,
-            None => self.add(gid, ThreadClock::new(Clocks::uniform(&self.latest()), DETACHED)),
+            None => self.unknown(gid),
         };
         let slot = self.live[i].clock.slot;
         if slot == DETACHED {
@@ -177,6 +178,13 @@ impl Goroutines {
         i
     }
 
+    /// A goroutine not seen starting, added.
+    #[cold]
+    fn unknown(&mut self, gid: u32) -> usize {
+        self.add(gid, ThreadClock::new(Clocks::uniform(&self.latest()), DETACHED))
+    }
+
+    #[cold]
     fn attach(&mut self, i: usize, now: u64) {
         let s = if self.slots.len() < SLOTS {
             self.slots.push(Slot { occupant: NONE, epoch: 0, used_at: 0 });

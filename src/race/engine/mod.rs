@@ -26,9 +26,9 @@
 //! Memory follows what is alive, not the length of the run: goroutine states go at their end,
 //! map states when the runtime reports the map freed, key histories are capped, clocks have at
 //! most `goroutines::SLOTS` components, and object clocks share their releaser's copy.
-//! What grows with the run: 8 bytes per goroutine ever started (its creator, for reports), an
-//! object clock (24 bytes) per synchronisation object ever released, and the text of distinct
-//! stacks and keys.
+//! What grows with the run: 12 bytes per goroutine ever started (its index, and its creator
+//! for reports), an object clock (a 32-byte slot of a table at most half full) per
+//! synchronisation object ever released, and the text of distinct stacks and keys.
 
 mod access;
 mod clock;
@@ -37,6 +37,7 @@ mod lockset;
 mod rules;
 mod shadow;
 mod sync;
+mod table;
 #[cfg(test)]
 mod tests;
 
@@ -44,7 +45,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::race::probes::{Probes, Visit};
-use crate::race::trace::{Event, FLAG_READ_MODE, Kind, Record};
+use crate::race::trace::{Event, FLAG_KEY, FLAG_READ_MODE, Kind, Record};
 use crate::report::Evidence;
 use crate::rules::RuleId;
 
@@ -55,6 +56,7 @@ pub use lockset::{Held, LockSet};
 pub use shadow::{Access, MAX_KEYS, MAX_KEYS_PER_MAP};
 use shadow::{InnerMap, Maps};
 use sync::Locks;
+use table::AddrMap;
 
 /// Hashes pointers and key hashes, which are already well spread in their high bits.
 #[derive(Default, Clone, Copy)]
@@ -81,6 +83,18 @@ impl Hasher for IdHasher {
 }
 
 type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// A hint that the line at `p` will be read soon; never faults, whatever `p` is.
+#[inline(always)]
+pub(super) fn prefetch<T>(p: *const T) {
+    // SAFETY: SSE is part of x86_64, and a prefetch reads nothing the program sees.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
 
 /// No index (of a goroutine, map, key or lock state).
 const NONE: u32 = u32::MAX;
@@ -124,7 +138,7 @@ pub struct Engine {
     gs: Goroutines,
     locks: Locks,
     /// Release/acquire objects by address (see `sync`).
-    syncs: IdMap<u64, clock::SyncClock>,
+    syncs: AddrMap<clock::SyncClock>,
     maps: Maps,
     /// Inner maps by address: the (outer map, key) paths they were fetched under.
     inner: IdMap<u64, InnerMap>,
@@ -184,6 +198,32 @@ impl Engine {
             Record::Key(h, text) => {
                 self.keys.insert(h, text.to_string());
             }
+        }
+    }
+
+    /// Whether the state the engine looks up by address (sync objects, maps and their keys)
+    /// has outgrown the CPU's caches, so that fetching it ahead (`prefetch`) pays.
+    pub fn outgrew_cache(&self) -> bool {
+        const CACHE: usize = 1 << 20;
+        self.syncs.capacity() * std::mem::size_of::<(u64, clock::SyncClock)>() + self.maps.bytes() > CACHE
+    }
+
+    /// Whether a record of kind byte `kind` with `flags` looks up state `prefetch` can fetch
+    /// ahead: sync objects and keys (most records are not: one test, no jump).
+    #[inline]
+    pub fn worth_prefetching(kind: u8, flags: u8) -> bool {
+        kind >= Kind::SyncRelease as u8 || flags & FLAG_KEY != 0
+    }
+
+    /// A hint that a record of kind byte `kind` with operands `a` and `b` comes soon (the
+    /// reader looks a few records ahead): fetches what it will touch into the cache. Looks
+    /// up, never makes or changes, so any record (even a misread one) is harmless.
+    #[inline]
+    pub fn prefetch(&self, kind: u8, a: u64, b: u64) {
+        if kind == Kind::SyncRelease as u8 || kind == Kind::SyncAcquire as u8 {
+            self.syncs.prefetch(a);
+        } else if matches!(Kind::from_u8(kind), Some(Kind::Read | Kind::Write | Kind::Delete | Kind::Update)) {
+            self.maps.prefetch(a, b);
         }
     }
 

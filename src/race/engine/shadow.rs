@@ -13,6 +13,7 @@
 use super::clock::{SyncClock, ThreadClock, get};
 use super::lockset::{LockSet, protected};
 use super::*;
+use super::table::AddrMap;
 
 /// Accesses kept per map for the race check; older ones are forgotten.
 const SHADOW_LIMIT: usize = 32;
@@ -84,11 +85,12 @@ impl Access {
     }
 }
 
-/// A key's history for check-then-act. The two lists every key uses are inline and the
-/// histories sit in one array (`Maps::histories`), so the next one handed out is known and
-/// fetched ahead (`prefetch`): a program touching many new keys (a map per request, each
-/// filled once; std expvar's benchmarks) otherwise waited on memory for each, two scattered
-/// buffers per key once the histories outgrew the cache (half of the engine's time there).
+/// A key's history for check-then-act. The histories sit in one array (`Maps::histories`),
+/// so the next one handed out is known and fetched ahead (`prefetch`), and each is small: a
+/// program touching many new keys (a map per request, each filled once; std expvar's
+/// benchmarks) cycles through 65,536 of them (`MAX_KEYS`), and each new key waited on memory
+/// for its history. A key's lists keep their first entry inline and the others (a second
+/// goroutine on the key) apart: 216 bytes a history instead of 680, 14 MiB for all of them.
 #[repr(C)]
 pub(super) struct KeyState {
     /// (check, act) pairs of one goroutine not inside one critical section (rare: kept apart).
@@ -102,18 +104,18 @@ impl KeyState {
         KeyState { pairs: Vec::new(), last_read: Latest::new(Access::UNUSED), writes: Latest::new(Access::UNUSED) }
     }
 
-    /// Asks the CPU to fetch what a new key's first read and write touch (the lists' lengths
-    /// and first entries), so that it is in the cache when the next new key arrives.
+    /// Asks the CPU to fetch the lines of this history, so that they are in the cache when the
+    /// next new key arrives.
     #[inline]
     fn prefetch(&self) {
         let at = (self as *const KeyState).cast::<u8>();
-        let writes = std::mem::offset_of!(KeyState, writes);
-        for offset in [0, 64, writes, writes + 64] {
+        let size = std::mem::size_of::<KeyState>();
+        for offset in [0, 64, 128, size - 1] {
             prefetch(at.wrapping_add(offset));
         }
     }
 
-    /// Empties it for reuse, keeping its allocations.
+    /// Empties it for reuse.
     fn clear(&mut self) {
         self.last_read.clear();
         self.writes.clear();
@@ -121,65 +123,95 @@ impl KeyState {
     }
 }
 
-/// Per-goroutine entries of a key's history, at most `KEY_HISTORY`, stored inline: a `Vec`'s
-/// operations (in order, `swap_remove` included) on a fixed array.
-#[derive(Clone, Copy)]
-#[repr(C)]
+/// Per-goroutine entries of a key's history, at most `KEY_HISTORY`: a `Vec`'s operations (in
+/// order, `swap_remove` included) on the first entry, inline, and the others, allocated when
+/// a second one comes.
 pub(super) struct Latest<T: Copy> {
+    first: T,
+    rest: Option<Box<[T; KEY_HISTORY - 1]>>,
     len: u8,
-    items: [T; KEY_HISTORY],
 }
 
 impl<T: Copy> Latest<T> {
     fn new(unused: T) -> Latest<T> {
-        Latest { len: 0, items: [unused; KEY_HISTORY] }
+        Latest { first: unused, rest: None, len: 0 }
     }
 
     #[inline]
-    pub(super) fn iter(&self) -> std::slice::Iter<'_, T> {
-        self.items[..self.len as usize].iter()
+    pub(super) fn iter(&self) -> std::iter::Chain<std::slice::Iter<'_, T>, std::slice::Iter<'_, T>> {
+        let n = self.len as usize;
+        let rest: &[T] = match &self.rest {
+            Some(r) if n > 1 => &r[..n - 1],
+            _ => &[],
+        };
+        std::slice::from_ref(&self.first)[..n.min(1)].iter().chain(rest)
     }
 
+    /// Empties it; the entries kept apart go too, so that memory follows the histories that
+    /// need them (a box kept for reuse would spread, history by history, to all of them).
     fn clear(&mut self) {
         self.len = 0;
+        self.rest = None;
+    }
+
+    /// The index of the first entry `f` accepts (`iter().position(f)`, without the chain).
+    #[inline]
+    pub(super) fn position(&self, f: impl Fn(&T) -> bool) -> Option<usize> {
+        match self.len {
+            0 => None,
+            _ if f(&self.first) => Some(0),
+            1 => None,
+            n => self.rest.as_ref().and_then(|r| r[..n as usize - 1].iter().position(f)).map(|i| i + 1),
+        }
+    }
+
+    /// Entry `i` (below `len`).
+    pub(super) fn get(&self, i: usize) -> T {
+        match i {
+            0 => self.first,
+            _ => self.rest.as_ref().expect("entries past the first are kept apart")[i - 1],
+        }
+    }
+
+    /// Entry `i` (at most `len`), for writing.
+    fn slot(&mut self, i: usize) -> &mut T {
+        match i {
+            0 => &mut self.first,
+            _ => {
+                let first = self.first;
+                &mut self.rest.get_or_insert_with(|| Box::new([first; KEY_HISTORY - 1]))[i - 1]
+            }
+        }
     }
 
     /// Removes entry `i`, the last entry taking its place.
+    #[inline]
     pub(super) fn swap_remove(&mut self, i: usize) -> T {
         let last = self.len as usize - 1;
-        let x = self.items[i];
-        self.items[i] = self.items[last];
+        let x = self.get(i);
+        *self.slot(i) = self.get(last);
         self.len -= 1;
         x
     }
 
     /// Replaces goroutine `gid`'s entry, or adds one (dropping the oldest at the limit).
+    #[inline]
     pub(super) fn remember(&mut self, gid: u32, of: impl Fn(&T) -> u32, item: T) {
         let len = self.len as usize;
-        match self.items[..len].iter_mut().find(|x| of(x) == gid) {
-            Some(slot) => *slot = item,
+        match self.position(|x| of(x) == gid) {
+            Some(i) => *self.slot(i) = item,
             None if len >= KEY_HISTORY => {
-                self.items.copy_within(1.., 0);
-                self.items[len - 1] = item;
+                let rest = self.rest.as_mut().expect("full");
+                self.first = rest[0];
+                rest.copy_within(1.., 0);
+                rest[KEY_HISTORY - 2] = item;
             }
             None => {
-                self.items[len] = item;
+                *self.slot(len) = item;
                 self.len += 1;
             }
         }
     }
-}
-
-/// A hint that the line at `p` will be read soon; never faults, whatever `p` is.
-#[inline(always)]
-fn prefetch(p: *const u8) {
-    // SAFETY: SSE is part of x86_64, and a prefetch reads nothing the program sees.
-    #[cfg(target_arch = "x86_64")]
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 /// Replaces goroutine `gid`'s entry of `list`, or adds one (dropping the oldest at the limit).
@@ -216,7 +248,7 @@ pub(super) struct MapState {
     /// read-write mutex), 0 if none known.
     pub(super) guard: u64,
     /// Keys with a clock or a history.
-    pub(super) keys: IdMap<u64, Key>,
+    pub(super) keys: AddrMap<Key>,
     /// Keys with a history.
     histories: usize,
     /// The key of the latest key-level access and its history (`NONE` if none): a write
@@ -233,7 +265,7 @@ impl MapState {
             shared: false,
             shadow: Vec::new(),
             guard: 0,
-            keys: IdMap::default(),
+            keys: AddrMap::default(),
             histories: 0,
             last_key: (0, NONE),
         }
@@ -241,7 +273,14 @@ impl MapState {
 
     /// Key `k`'s entry, made if new.
     pub(super) fn key(&mut self, k: u64) -> &mut Key {
-        self.keys.entry(k).or_insert(Key { clock: None, history: NONE })
+        let i = self.key_slot(k);
+        self.keys.at(i)
+    }
+
+    /// The slot of key `k`'s entry in `keys`, made if new (see `AddrMap::index_or_insert`).
+    #[inline]
+    pub(super) fn key_slot(&mut self, k: u64) -> usize {
+        self.keys.index_or_insert(k, || Key { clock: None, history: NONE })
     }
 }
 
@@ -261,6 +300,8 @@ pub(super) struct Maps {
     free_histories: Vec<u32>,
     /// How many times key histories were flushed to stay within the limits.
     pub(super) flushes: u64,
+    /// The map `prefetch` looked up last and its index (a hint: maybe stale).
+    ahead: std::cell::Cell<(u64, u32)>,
 }
 
 impl Maps {
@@ -305,15 +346,19 @@ impl Maps {
     /// grow a table per map.
     pub(super) fn free(&mut self, addr: u64) {
         let Some(i) = self.index.remove(&addr) else { return };
-        self.flush_keys(i as usize, true);
         let old = &mut self.states[i as usize];
         let mut shadow = std::mem::take(&mut old.shadow);
         shadow.clear();
         let mut keys = std::mem::take(&mut old.keys);
-        if keys.capacity() <= REUSED_KEYS {
-            keys.clear();
-        } else {
-            keys = IdMap::default();
+        // One pass: the key histories go back to the pool as the table is emptied.
+        let free_histories = &mut self.free_histories;
+        keys.drain(|key| {
+            if key.history != NONE {
+                free_histories.push(key.history);
+            }
+        });
+        if keys.capacity() > REUSED_KEYS {
+            keys = AddrMap::default();
         }
         self.states[i as usize] = MapState { shadow, keys, ..MapState::new(0) };
         self.free.push(i);
@@ -334,7 +379,7 @@ impl Maps {
                 key.history = NONE;
             }
         }
-        ms.keys.retain(|_, k| k.clock.is_some());
+        ms.keys.retain(|k| k.clock.is_some());
         ms.histories = 0;
         ms.last_key = (0, NONE);
     }
@@ -363,20 +408,47 @@ impl Maps {
         h as u32
     }
 
+    /// About how many bytes the maps' states and key histories take.
+    pub(super) fn bytes(&self) -> usize {
+        self.states.len() * std::mem::size_of::<MapState>() + self.histories.len() * std::mem::size_of::<KeyState>()
+    }
+
+    /// See `Engine::prefetch`: key `k` of map `addr`.
+    #[inline]
+    pub(super) fn prefetch(&self, addr: u64, k: u64) {
+        let (last, at) = self.ahead.get();
+        let mi = if last == addr {
+            at
+        } else {
+            let Some(&mi) = self.index.get(&addr) else { return };
+            self.ahead.set((addr, mi));
+            mi
+        };
+        if let Some(ms) = self.states.get(mi as usize) {
+            ms.keys.prefetch(k);
+        }
+    }
+
     /// The history of key `k` of map `mi`, made if new (flushing histories at the limits).
     #[inline]
-    pub(super) fn key_state(&mut self, mi: usize, k: u64) -> &mut KeyState {
-        let ms = &self.states[mi];
+    /// `slot`: the slot of `k`'s entry in the map's key table, if the caller has it.
+    pub(super) fn key_state(&mut self, mi: usize, k: u64, mut slot: Option<usize>) -> &mut KeyState {
+        let ms = &mut self.states[mi];
         if ms.last_key.0 == k && ms.last_key.1 != NONE {
             return &mut self.histories[ms.last_key.1 as usize];
         }
-        let known = ms.keys.get(&k).map_or(NONE, |key| key.history);
+        let known = match slot {
+            Some(i) => ms.keys.at(i).history,
+            None => ms.keys.get(k).map_or(NONE, |key| key.history),
+        };
         let h = if known != NONE {
             known
         } else {
+            // A flush rebuilds key tables: `slot` is then stale.
             if ms.histories >= MAX_KEYS_PER_MAP {
                 self.flush_keys(mi, true);
                 self.flushes += 1;
+                slot = None;
             }
             if self.next - self.free_histories.len() >= MAX_KEYS {
                 for m in 0..self.states.len() {
@@ -385,10 +457,14 @@ impl Maps {
                 self.free_histories.clear();
                 self.next = 0;
                 self.flushes += 1;
+                slot = None;
             }
             let h = self.new_history();
             let ms = &mut self.states[mi];
-            ms.key(k).history = h;
+            match slot {
+                Some(i) => ms.keys.at(i).history = h,
+                None => ms.key(k).history = h,
+            }
             ms.histories += 1;
             h
         };
@@ -411,6 +487,7 @@ pub(super) struct InnerMap {
 /// appended; a read replaces the goroutine's previous read in place, or is appended. When the
 /// shadow is full the oldest entry goes. One pass over the shadow does the check and the
 /// compaction.
+#[inline]
 pub(super) fn race_check(t: &ThreadClock, ms: &mut MapState, acc: &Access, found: &mut Vec<(Access, bool)>) {
     let (c, cnl) = (t.clocks.c(), t.clocks.cnl());
     let g = acc.gid;
@@ -481,6 +558,50 @@ pub(super) fn race_check(t: &ThreadClock, ms: &mut MapState, acc: &Access, found
         }
         if ms.guard != 0 && !acc.held.holds(ms.guard) {
             ms.guard = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Latest` does what the `Vec` it replaces did, in the same order.
+    #[test]
+    fn latest_behaves_as_a_bounded_vec() {
+        let mut latest = Latest::new((0u32, 0u32));
+        let mut model: Vec<(u32, u32)> = Vec::new();
+        let mut seed = 12345u64;
+        for step in 0..20_000u32 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let gid = (seed >> 33) as u32 % 7;
+            match (seed >> 40) % 8 {
+                0 => {
+                    let i = model.iter().position(|x| x.0 == gid);
+                    assert_eq!(latest.iter().position(|x| x.0 == gid), i);
+                    assert_eq!(latest.position(|x| x.0 == gid), i);
+                    if let Some(i) = i {
+                        assert_eq!(latest.swap_remove(i), model.swap_remove(i));
+                    }
+                }
+                1 if step % 5 == 0 => {
+                    latest.clear();
+                    model.clear();
+                }
+                _ => {
+                    latest.remember(gid, |x| x.0, (gid, step));
+                    match model.iter_mut().find(|x| x.0 == gid) {
+                        Some(x) => *x = (gid, step),
+                        None => {
+                            if model.len() >= KEY_HISTORY {
+                                model.remove(0);
+                            }
+                            model.push((gid, step));
+                        }
+                    }
+                }
+            }
+            assert_eq!(latest.iter().copied().collect::<Vec<_>>(), model);
         }
     }
 }
