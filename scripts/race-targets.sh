@@ -25,6 +25,9 @@ if [ -z "$mr" ]; then
   cargo build --release --quiet --manifest-path "$root/Cargo.toml"
   mr="$root/target/release/maprace"
 fi
+# The workloads run in their own directories: a relative binary path would name nothing there.
+mr=$(realpath "$mr")
+[ -x "$mr" ] || { echo "race-targets.sh: $mr is not an executable maprace" >&2; exit 2; }
 runs=${2:-3}
 gocache=github.com/patrickmn/go-cache@v2.1.0+incompatible
 base=${MAPRACE_EVAL_DIR:-$HOME/.cache/maprace-eval}/race-targets
@@ -87,6 +90,12 @@ for i in "${!names[@]}"; do
     echo "$t" | cut -d' ' -f1 >>"$work/m"
     echo "$t" | awk '{printf "%d\n", $2/1024}' >>"$work/rss"
     line=$(grep 'finding(s);' "$work/err" | tail -1)
+    # A run that printed no summary measured nothing: say so instead of judging zeros "met".
+    if [ -z "$line" ]; then
+      echo "race-targets.sh: maprace race printed no summary in ${d} for '${cmds[$i]}'; its stderr:" >&2
+      tail -5 "$work/err" >&2
+      exit 1
+    fi
     events=$(echo "$line" | sed -E 's/.*; ([0-9]+) events in.*/\1/')
     echo "$line" | sed -nE "s/.*maprace's peak memory ([0-9]+) MiB.*/\1/p" >>"$work/own"
     echo "$line" | sed -nE 's/.*trace files at most ([0-9]+) MiB.*/\1/p' >>"$work/disk"
