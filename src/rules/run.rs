@@ -59,7 +59,7 @@ fn one_per_cause(mut found: Vec<(Finding, Cause)>) -> Vec<Finding> {
                 }
                 let best = &mut out[i];
                 if best.related.len() < MAX_RELATED && !best.related.iter().any(|b| b.file == f.file && b.line == f.line) {
-                    best.related.push(crate::report::Related { file: f.file, line: f.line, message: format!("{}: the same locks meet here too", cause.label) });
+                    best.related.push(crate::report::Related { file: f.file, line: f.line, message: format!("{}: the same lock mismatch", cause.label) });
                 }
             }
             Some(_) => out.push(f),
