@@ -92,6 +92,10 @@ pub struct SyncMapFact {
     pub recomputed: bool,
     /// For a Delete: the Load checked presence only (`_, ok := m.Load(k)`).
     pub presence_only: bool,
+    /// The function whose walk saw the pair (none: the entry walk), and the map as it names
+    /// it: whether another run can store between them depends on who else reaches that map.
+    pub func: Option<FuncId>,
+    pub map: Path,
 }
 
 #[derive(Default)]
@@ -122,6 +126,10 @@ pub struct Facts {
     /// or called by such a function. What a check-then-act needs to lose an update (MR004,
     /// MR007): a second run of the same code.
     pub concurrent_funcs: HashSet<FuncId>,
+    /// The part of `concurrent_funcs` that runs twice at once on one receiver: not reached
+    /// only through calls on an object the caller made for itself (`c := &conn{}; go
+    /// c.readLoop()` runs once per connection, on that connection's maps).
+    pub shared_concurrent_funcs: HashSet<FuncId>,
     /// Exported functions every caller in the module (outside tests) calls holding these
     /// lock classes: a helper that expects its caller's lock, as far as the module shows.
     pub caller_held: HashMap<FuncId, Vec<(TypeId, Rc<str>)>>,
@@ -173,6 +181,10 @@ pub struct Analyzer<'p> {
     /// runs twice at once: `Facts::concurrent_funcs` is their closure over the calls.
     calls: HashSet<(Option<FuncId>, FuncId)>,
     concurrent_calls: HashSet<FuncId>,
+    /// The calls and concurrent callees of `calls` and `concurrent_calls` whose receiver is
+    /// not an object the caller made (see `Facts::shared_concurrent_funcs`).
+    shared_calls: HashSet<(Option<FuncId>, FuncId)>,
+    shared_concurrent_calls: HashSet<FuncId>,
     pub facts: Facts,
     /// Told (functions done, functions) as summaries are computed: the progress bar.
     progress: Option<&'p dyn Fn(usize, usize)>,
@@ -216,6 +228,8 @@ impl<'p> Analyzer<'p> {
             roots: HashSet::new(),
             calls: HashSet::new(),
             concurrent_calls: HashSet::new(),
+            shared_calls: HashSet::new(),
+            shared_concurrent_calls: HashSet::new(),
             call_locks: Vec::new(),
             guarded_fields: HashMap::new(),
             concurrent_apis: Vec::new(),
@@ -449,19 +463,8 @@ impl<'p> Analyzer<'p> {
 
     /// Everything a function that runs twice at once calls runs twice at once too.
     fn close_concurrent_funcs(&mut self) {
-        let mut callees: HashMap<FuncId, Vec<FuncId>> = HashMap::new();
-        for (caller, callee) in &self.calls {
-            if let Some(c) = caller {
-                callees.entry(*c).or_default().push(*callee);
-            }
-        }
-        let mut stack: Vec<FuncId> = self.concurrent_calls.iter().copied().collect();
-        let out = &mut self.facts.concurrent_funcs;
-        while let Some(f) = stack.pop() {
-            if out.insert(f) {
-                stack.extend(callees.get(&f).into_iter().flatten().copied());
-            }
-        }
+        self.facts.concurrent_funcs = closure(&self.calls, &self.concurrent_calls);
+        self.facts.shared_concurrent_funcs = closure(&self.shared_calls, &self.shared_concurrent_calls);
     }
 
     /// Aliasing found anywhere applies everywhere, also to functions walked before it was
@@ -786,4 +789,22 @@ fn config_names(api: &str, recv: Option<&crate::syntax::ir::Expr>, name: &str) -
         Some(_) => false,
         None => api == name,
     }
+}
+
+/// The functions `seeds` reach over `calls` (caller → callee; the entry walk has no caller).
+fn closure(calls: &HashSet<(Option<FuncId>, FuncId)>, seeds: &HashSet<FuncId>) -> HashSet<FuncId> {
+    let mut callees: HashMap<FuncId, Vec<FuncId>> = HashMap::new();
+    for (caller, callee) in calls {
+        if let Some(c) = caller {
+            callees.entry(*c).or_default().push(*callee);
+        }
+    }
+    let mut stack: Vec<FuncId> = seeds.iter().copied().collect();
+    let mut out = HashSet::new();
+    while let Some(f) = stack.pop() {
+        if out.insert(f) {
+            stack.extend(callees.get(&f).into_iter().flatten().copied());
+        }
+    }
+    out
 }

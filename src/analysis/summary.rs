@@ -606,6 +606,16 @@ pub struct Returned {
     /// An atomic load of this variable (`func (e *Event) HasFired() bool { return
     /// e.fired.Load() }`), and the value it is compared with (see `Ev::observes`).
     pub observes: Option<(Rc<Path>, bool)>,
+    /// The result of an atomic swap of this variable, and what it stored (see `walk::swaps`).
+    pub swapped: Option<(Rc<Path>, SwapValue)>,
+}
+
+/// What a swap stores: a constant (by its text), or the walked function's parameter,
+/// resolved by each caller (`func (s *Stream) swapState(st state) state`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SwapValue {
+    Const(Rc<str>),
+    Param(u16),
 }
 
 #[derive(Clone, Debug, Default)]

@@ -7,7 +7,7 @@
 
 use super::{RuleContext, Side};
 use crate::analysis::WalkId;
-use crate::analysis::path::Step;
+use crate::analysis::path::{Root, Step};
 use crate::analysis::summary::{Access, Thread};
 use crate::model::FuncId;
 use crate::report::Finding;
@@ -90,6 +90,58 @@ pub(super) fn check_then_act(ctx: &RuleContext, write: &Access, func: Option<Fun
         f.confidence = Confidence::Low;
         f.message.push_str(" [lower confidence: nothing shows two goroutines running this code at once]");
     }
+}
+
+/// MR005's Load-then-Store loses an update only when another run stores the same key in
+/// between. A map the receiver owns (`c.interest`, `c.gw.outsim`) is reached by another run
+/// only when the method runs twice at once on one receiver (`shared_concurrent_funcs`): a
+/// connection's read loop runs once per connection, on that connection's maps. A map behind
+/// an object that is itself used concurrently (`c.srv.seen`, a back-pointer to the server)
+/// is shared by every receiver's run.
+pub(super) fn syncmap_check_then_act(ctx: &RuleContext, f: &crate::analysis::SyncMapFact, out: &mut Finding) {
+    let Some(id) = f.func else { return };
+    let func = &ctx.prog.funcs[id as usize];
+    // An API other packages call (an exported method of an exported type, an exported
+    // function) is there to be called from many goroutines: a sync.Map says as much.
+    let api = func.exported() && func.recv.as_ref().is_none_or(|r| ctx.prog.types[r.ty as usize].name.starts_with(char::is_uppercase));
+    let runs = if owned_by_receiver(ctx, id, &f.map) { &ctx.facts.shared_concurrent_funcs } else { &ctx.facts.concurrent_funcs };
+    if api {
+        out.message.push_str(&format!(" ({} is an exported API: callers may run it in two goroutines at once)", func.display));
+    } else if !runs.contains(&id) {
+        out.confidence = Confidence::Low;
+        out.message.push_str(" [lower confidence: nothing shows two goroutines running this code at once on this map]");
+    } else {
+        out.message.push_str(&format!(" ({} runs in two goroutines at once)", func.display));
+    }
+}
+
+/// `map` is a field of `func`'s receiver, or of objects only it leads to: no object on the
+/// way is of a type whose methods run concurrently on a shared instance.
+fn owned_by_receiver(ctx: &RuleContext, func: FuncId, map: &crate::analysis::path::Path) -> bool {
+    use crate::model::Type;
+    let Some(recv) = ctx.prog.funcs[func as usize].recv.as_ref() else { return false };
+    if map.root != Root::Recv {
+        return false;
+    }
+    let mut ty = Type::Named(recv.ty);
+    let fields: Vec<&str> = map.steps.iter().map_while(|s| match s {
+        Step::Field(name) => Some(&**name),
+        _ => None,
+    }).collect();
+    if fields.len() != map.steps.len() {
+        return false;
+    }
+    for name in fields.iter().take(fields.len().saturating_sub(1)) {
+        let Some((_, next)) = ctx.prog.field(&ty, name) else { return false };
+        let shared = ctx.prog.named_of(&next).is_some_and(|t| {
+            ctx.prog.types[t as usize].methods.values().any(|m| ctx.facts.shared_concurrent_funcs.contains(m))
+        });
+        if shared {
+            return false;
+        }
+        ty = next;
+    }
+    true
 }
 
 /// A goroutine started in a `_test.go` file: the test itself runs things concurrently.

@@ -19,7 +19,9 @@ Also reported: a plain `map` stored as a `sync.Map` value and then written by wh
 Lower confidence (`--level all`): a cache fill whose stored value is computed from the key
 (a struct of computed fields, an object a constructor built), a presence-only Load before a
 Delete, an eviction (Load, then Delete) from a map named as a cache, whose lost entry is
-fetched again, and a test's own Load-then-Store.
+fetched again, a test's own Load-then-Store, and a pair in unexported code that nothing
+shows running in two goroutines at once on that map (a connection's own map, filled by that
+connection's read loop alone). An exported API counts as called from many goroutines.
 
 ## Example
 ```go
@@ -83,6 +85,9 @@ fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
             if evicts_from_cache && finding.confidence != Confidence::Low {
                 finding.confidence = Confidence::Low;
                 finding.message.push_str(" [lower confidence: an eviction from a cache: an entry stored in between is dropped and fetched again, not lost]");
+            }
+            if finding.confidence != Confidence::Low && matches!(f.form, SyncMapForm::LoadThenStore | SyncMapForm::LoadThenDelete) {
+                super::confidence::syncmap_check_then_act(ctx, f, &mut finding);
             }
             if f.presence_only {
                 finding.confidence = Confidence::Low;

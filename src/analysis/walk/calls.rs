@@ -8,6 +8,19 @@ impl<'a, 'p> Walk<'a, 'p> {
     // ----- calls ---------------------------------------------------------------------
 
     pub(super) fn call(&mut self, e: &'p Expr, func: &'p Expr, args: &'p [Expr]) -> Ev<'p> {
+        let swapped = self.direct_swap(e);
+        let mut ev = self.call_inner(e, func, args);
+        if swapped.is_some() {
+            ev.swapped = swapped;
+        }
+        // `if x.Swap(true) { return }`: true where the swap lost.
+        if ev.swap_won.is_none() {
+            ev.swap_won = Self::swap_won(ev.swapped.as_ref(), None, true);
+        }
+        ev
+    }
+
+    fn call_inner(&mut self, e: &'p Expr, func: &'p Expr, args: &'p [Expr]) -> Ev<'p> {
         // Builtins and conversions.
         if let ExprKind::Ident(name) = &func.kind
             && self.lookup(name).is_none() && !self.an.prog.packages[self.pkg as usize].funcs.contains_key(name.as_str())
@@ -128,6 +141,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if let (FuncTarget::Func(id, _), Type::Unknown) = (&t, &ev.ty) {
                     ev.ty = self.an.prog.funcs[*id as usize].results.first().cloned().unwrap_or(Type::Unknown);
                 }
+                // A method that swaps in its parameter stores what this call passes.
+                if let Some((var, SwapValue::Param(i))) = &ev.swapped {
+                    let value = args.get(*i as usize).and_then(|a| self.swap_value(a));
+                    ev.swapped = value.map(|v| (var.clone(), v));
+                }
                 ev
             }
             None => {
@@ -225,8 +243,14 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     /// A call of `id` running in `thread`: one that runs many times at once, or a second
     /// goroutine calling it here, has the callee running twice at once.
-    fn note_call(&mut self, id: FuncId, thread: Thread) {
+    fn note_call(&mut self, id: FuncId, thread: Thread, recv: Option<&Path>) {
         self.an.calls.insert((self.func, id));
+        // A method called on an object this function made (a local: `c := &conn{}`, a
+        // range element) runs on that object; running this function twice makes two.
+        let shared = !recv.is_some_and(|r| matches!(r.root, Root::Local(_)));
+        if shared {
+            self.an.shared_calls.insert((self.func, id));
+        }
         let twice = match thread {
             Thread::Spawned { multi: true, .. } => true,
             _ => *self.callee_threads.entry(id).or_insert(thread) != thread,
@@ -240,6 +264,9 @@ impl<'a, 'p> Walk<'a, 'p> {
         };
         if twice && !test_drives_code(self.an) {
             self.an.concurrent_calls.insert(id);
+            if shared {
+                self.an.shared_concurrent_calls.insert(id);
+            }
         }
     }
 
@@ -309,7 +336,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         };
         let spawn_info = spawn.as_ref().map(|(s, m, start, _)| (*s, *m || in_loop, start.clone()));
-        self.note_call(id, spawn_info.as_ref().map(|(s, m, _)| Thread::Spawned { site: *s, multi: *m }).unwrap_or(caller_thread));
+        self.note_call(id, spawn_info.as_ref().map(|(s, m, _)| Thread::Spawned { site: *s, multi: *m }).unwrap_or(caller_thread), recv.as_ref());
         let caller_site = match caller_thread {
             Thread::Spawned { site, .. } => Some(site),
             Thread::Current => None,
@@ -592,7 +619,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 };
                 let origin = r.read_origin.as_ref().and_then(|o| subst_origin(o, &subst, &subst_key));
                 let observes = r.observes.as_ref().and_then(|(p, truth)| Some((Rc::new(subst(p)?), *truth)));
-                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None, iteration: None, observes }
+                let swapped = r.swapped.as_ref().and_then(|(p, v)| Some((Rc::new(subst(p)?), v.clone())));
+                Ev { val, ty, origin, fresh: r.fresh, param: None, key: KeyText::Unknown, typed: r.typed.clone(), stored: None, konst: None, iteration: None, observes, swapped, swap_won: None }
             })
             .collect()
     }

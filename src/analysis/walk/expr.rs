@@ -162,7 +162,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Unary(op, x) => match op {
                 UnaryOp::Not => {
                     let ev = self.eval(x);
-                    Ev { origin: ev.origin, observes: ev.observes.map(|(p, truth)| (p, !truth)), ..Ev::of_type(Type::Opaque) }
+                    let swap_won = ev.swap_won.map(|(p, truth)| (p, !truth));
+                    Ev { origin: ev.origin, observes: ev.observes.map(|(p, truth)| (p, !truth)), swap_won, ..Ev::of_type(Type::Opaque) }
                 }
                 UnaryOp::Addr => {
                     let ev = self.eval(x);
@@ -208,8 +209,18 @@ impl<'a, 'p> Walk<'a, 'p> {
                     return Ev { origin: le.origin.or(re.origin), ..Ev::of_type(Type::Opaque) };
                 }
                 let re = self.eval(r);
+                // `swap(&x, v) == v` (either way round) decides a swap guard.
+                let swap_won = match op {
+                    BinaryOp::Eq | BinaryOp::Ne => {
+                        let equal = *op == BinaryOp::Eq;
+                        Self::swap_won(le.swapped.as_ref(), self.swap_value(r).as_ref(), equal)
+                            .or_else(|| Self::swap_won(re.swapped.as_ref(), self.swap_value(l).as_ref(), equal))
+                            .filter(|_| le.swapped.is_some() || re.swapped.is_some())
+                    }
+                    _ => None,
+                };
                 let origin = le.origin.or(re.origin).map(|o| ReadOrigin { modified: true, ..o });
-                Ev { origin, ..Ev::of_type(Type::Opaque) }
+                Ev { origin, swap_won, ..Ev::of_type(Type::Opaque) }
             }
             ExprKind::TypeAssert(x, te) => {
                 let ev = self.eval(x);
@@ -281,6 +292,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 konst: None,
                 iteration: v.iteration,
                 observes: None,
+                swapped: None,
+                swap_won: None,
             };
         }
         let prog = self.an.prog;

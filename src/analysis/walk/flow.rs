@@ -321,6 +321,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                 form: SyncMapForm::MutatedValue,
                 recomputed: false,
                 presence_only: false,
+                func: self.func,
+                map: path.clone(),
             });
         }
         let copied = match &map_expr.kind {

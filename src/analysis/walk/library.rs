@@ -283,6 +283,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                         form: if op == SyncMapOp::Store { SyncMapForm::LoadThenStore } else { SyncMapForm::LoadThenDelete },
                         recomputed,
                         presence_only,
+                        func: self.func,
+                        map: obj.clone(),
                     });
                 }
                 Ev::unknown()

@@ -33,6 +33,7 @@ mod goroutines;
 mod helpers;
 mod library;
 mod stmt;
+mod swaps;
 
 use helpers::*;
 use conds::keep_param_cond_locks;
@@ -86,11 +87,16 @@ pub(super) struct Ev<'p> {
     /// one): where it is `true` (the flag's value when it equals the bool), the code comes
     /// after the store that set it.
     pub observes: Option<(Rc<Path>, bool)>,
+    /// The value is the result of an atomic swap (see `walk::swaps`).
+    pub swapped: Option<(Rc<Path>, SwapValue)>,
+    /// The value decides a swap guard: the flag the winner holds, and the truth of the
+    /// value on the winner's branch.
+    pub swap_won: Option<(Rc<Path>, bool)>,
 }
 
 impl<'p> Ev<'p> {
     fn unknown() -> Ev<'p> {
-        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None, iteration: None, observes: None }
+        Ev { val: Val::Unknown, ty: Type::Unknown, origin: None, fresh: false, param: None, key: KeyText::Unknown, typed: None, stored: None, konst: None, iteration: None, observes: None, swapped: None, swap_won: None }
     }
     fn of_type(ty: Type) -> Ev<'p> {
         Ev { ty, ..Ev::unknown() }

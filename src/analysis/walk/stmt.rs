@@ -113,6 +113,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                     if r.observes.is_none() {
                         r.observes = ev.observes.clone();
                     }
+                    if r.swapped.is_none() {
+                        r.swapped = ev.swapped.clone();
+                    }
                     // What a constructor returns is fresh to its callers when it is a container
                     // they go on to fill (a map, a struct holding one); an object the callee built
                     // and filled itself (`caps := &Caps{}; caps.Types = ...; return caps`, or its
@@ -157,7 +160,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                         w.stmt(i);
                     }
                     let reads_before = w.sum.accesses.len();
-                    let observed = w.eval(cond).observes;
+                    let cond_ev = w.eval(cond);
+                    let (observed, swap_won) = (cond_ev.observes, cond_ev.swap_won);
+                    let won = |truth: bool| swap_won.as_ref().filter(|(_, t)| *t == truth).map(|(flag, _)| (**flag).clone());
                     w.note_tested_reads(cond, reads_before);
                     let (when_true, when_false) = (w.conds_of(cond, true), w.conds_of(cond, false));
                     let (atoms_true, atoms_false) = (w.atoms_of(cond, true), w.atoms_of(cond, false));
@@ -173,7 +178,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         w.saw_atomic_flag(observed.as_ref(), true);
                     }
                     let cas_site = w.site(cond.span);
-                    if let Some(flag) = w.cas_won(cond, true) {
+                    if let Some(flag) = w.cas_won(cond, true).or_else(|| won(true)) {
                         w.hold_flag(flag, cas_site);
                     }
                     w.under_conds(when_true.clone(), |w| w.block(then));
@@ -186,7 +191,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         // `if cond { return }`: what follows runs only when cond is false.
                         None if !after_then.live => {
                             after_else_only = when_false.clone();
-                            if let Some(flag) = w.cas_won(cond, false) {
+                            if let Some(flag) = w.cas_won(cond, false).or_else(|| won(false)) {
                                 w.hold_flag(flag, cas_site);
                             }
                         }
