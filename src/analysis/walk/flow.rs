@@ -522,3 +522,38 @@ fn never_started(live: &Flow, ended: &Flow) -> Flow {
 
 /// Bound on recorded goroutine acquisitions per walk (`Walk::relay_orderings`).
 const MAX_RELAYS: usize = 4096;
+
+impl<'a, 'p> Walk<'a, 'p> {
+    /// `m.groups = groups`: the first store of an object this function made (a local) where
+    /// other goroutines can reach it. What a goroutine did to it before releasing something
+    /// this goroutine has acquired since (`go func(g) { g.fill(); wg.Done() }(g)` and then
+    /// `wg.Wait(); m.groups = groups`) ran while no one else could reach the object: those
+    /// accesses no longer name every instance of their type, so the type's methods, which
+    /// reach only published instances, do not meet them. (A callee that stored the object
+    /// earlier is not seen: only this function's own stores publish it here.)
+    pub(super) fn publish_local(&mut self, ev: &Ev<'p>) {
+        let Some(p) = ev.path() else { return };
+        let Root::Local(local) = p.root else { return };
+        if !p.steps.is_empty() || !self.published.insert(local) {
+            return;
+        }
+        let joined: Vec<(Thread, u32)> = self
+            .releases
+            .iter()
+            .filter(|(t, _, s)| *t != self.thread && self.flow.acq.contains(s))
+            .map(|(t, pos, _)| (*t, *pos))
+            .collect();
+        if joined.is_empty() {
+            return;
+        }
+        for a in &mut self.sum.accesses {
+            if a.path.root == Root::Local(local)
+                && a.typed.is_some()
+                && a.thread != self.thread
+                && joined.iter().any(|(t, pos)| *t == a.thread && *pos > a.pos)
+            {
+                a.typed = None;
+            }
+        }
+    }
+}

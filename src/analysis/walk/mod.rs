@@ -174,6 +174,9 @@ pub(super) struct Walk<'a, 'p> {
     pos: u32,
     next_id: u32,
     releases: Vec<(Thread, u32, SyncObj)>,
+    /// Locals (objects this function made) already stored where others can reach them
+    /// (see `publish_local`).
+    published: HashSet<u32>,
     /// Objects goroutines of this walk acquired, with where (`finish` relays ordering
     /// through them: a goroutine that waits for its own workers passes their end on).
     acquired_at: Vec<(Thread, u32, SyncObj)>,
@@ -252,6 +255,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             pos: 0,
             next_id: 0,
             releases: Vec::new(),
+            published: HashSet::new(),
             acquired_at: Vec::new(),
             spawn_locks: HashMap::new(),
             joins_at: Vec::new(),

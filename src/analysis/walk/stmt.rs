@@ -514,6 +514,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             ExprKind::Ident(n) => {
                 self.forget_cond_locks(n);
                 let Some(var) = self.lookup(n).cloned() else {
+                    self.publish_local(&ev);
                     // A package-level variable.
                     if let Some(g) = self.an.prog.packages[self.pkg as usize].vars.get(n.as_str())
                         && self.an.prog.underlying(&g.ty).is_map() {
@@ -588,6 +589,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                     return;
                 }
                 let base = self.eval(x);
+                if base.path().is_some_and(|p| !matches!(p.root, Root::Local(_))) {
+                    self.publish_local(&ev);
+                }
                 // `o.m = ...` on a struct the function received by value (a value receiver or
                 // parameter) sets a field of its own copy.
                 let own_copy = base.path().is_some_and(|p| matches!(p.root, Root::Recv | Root::Param(_)) && p.steps.is_empty())
