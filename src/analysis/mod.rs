@@ -130,6 +130,11 @@ pub struct Facts {
     /// only through calls on an object the caller made for itself (`c := &conn{}; go
     /// c.readLoop()` runs once per connection, on that connection's maps).
     pub shared_concurrent_funcs: HashSet<FuncId>,
+    /// Functions an API of the module reaches by calls (an exported function, or an
+    /// exported method of an exported type, outside tests): other packages may call them from
+    /// many goroutines. `api_shared_funcs`: over the calls of `shared_concurrent_funcs`.
+    pub api_funcs: HashSet<FuncId>,
+    pub api_shared_funcs: HashSet<FuncId>,
     /// Exported functions every caller in the module (outside tests) calls holding these
     /// lock classes: a helper that expects its caller's lock, as far as the module shows.
     pub caller_held: HashMap<FuncId, Vec<(TypeId, Rc<str>)>>,
@@ -465,6 +470,17 @@ impl<'p> Analyzer<'p> {
     fn close_concurrent_funcs(&mut self) {
         self.facts.concurrent_funcs = closure(&self.calls, &self.concurrent_calls);
         self.facts.shared_concurrent_funcs = closure(&self.shared_calls, &self.shared_concurrent_calls);
+        let prog = self.prog;
+        let apis: HashSet<FuncId> = (0..prog.funcs.len() as FuncId)
+            .filter(|&id| {
+                let f = &prog.funcs[id as usize];
+                f.exported()
+                    && !prog.is_test_file(f.file)
+                    && f.recv.as_ref().is_none_or(|r| prog.types[r.ty as usize].name.starts_with(char::is_uppercase))
+            })
+            .collect();
+        self.facts.api_funcs = closure(&self.calls, &apis);
+        self.facts.api_shared_funcs = closure(&self.shared_calls, &apis);
     }
 
     /// Aliasing found anywhere applies everywhere, also to functions walked before it was

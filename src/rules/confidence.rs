@@ -101,17 +101,21 @@ pub(super) fn check_then_act(ctx: &RuleContext, write: &Access, func: Option<Fun
 pub(super) fn syncmap_check_then_act(ctx: &RuleContext, f: &crate::analysis::SyncMapFact, out: &mut Finding) {
     let Some(id) = f.func else { return };
     let func = &ctx.prog.funcs[id as usize];
-    // An API other packages call (an exported method of an exported type, an exported
-    // function) is there to be called from many goroutines: a sync.Map says as much.
-    let api = func.exported() && func.recv.as_ref().is_none_or(|r| ctx.prog.types[r.ty as usize].name.starts_with(char::is_uppercase));
-    let runs = if owned_by_receiver(ctx, id, &f.map) { &ctx.facts.shared_concurrent_funcs } else { &ctx.facts.concurrent_funcs };
-    if api {
-        out.message.push_str(&format!(" ({} is an exported API: callers may run it in two goroutines at once)", func.display));
-    } else if !runs.contains(&id) {
+    // An API other packages call (an exported function, an exported method of an exported
+    // type), and what it calls, may run in many goroutines at once: a sync.Map says as much.
+    let owned = owned_by_receiver(ctx, id, &f.map);
+    let (runs, api) = if owned {
+        (&ctx.facts.shared_concurrent_funcs, &ctx.facts.api_shared_funcs)
+    } else {
+        (&ctx.facts.concurrent_funcs, &ctx.facts.api_funcs)
+    };
+    if runs.contains(&id) {
+        out.message.push_str(&format!(" ({} runs in two goroutines at once)", func.display));
+    } else if api.contains(&id) {
+        out.message.push_str(&format!(" ({} is reached from the package's API: callers may run it in two goroutines at once)", func.display));
+    } else {
         out.confidence = Confidence::Low;
         out.message.push_str(" [lower confidence: nothing shows two goroutines running this code at once on this map]");
-    } else {
-        out.message.push_str(&format!(" ({} runs in two goroutines at once)", func.display));
     }
 }
 

@@ -21,7 +21,8 @@ Lower confidence (`--level all`): a cache fill whose stored value is computed fr
 Delete, an eviction (Load, then Delete) from a map named as a cache, whose lost entry is
 fetched again, a test's own Load-then-Store, and a pair in unexported code that nothing
 shows running in two goroutines at once on that map (a connection's own map, filled by that
-connection's read loop alone). An exported API counts as called from many goroutines.
+connection's read loop alone). The package's API (exported functions, exported methods of
+exported types) and what it calls count as run from many goroutines.
 
 ## Example
 ```go
