@@ -39,17 +39,16 @@ impl Engine {
             let i = ms.key_slot(k);
             slot = Some(i);
             let key = ms.keys.at(i);
-            if matches!(e.kind, Kind::Read | Kind::Update)
-                && let Some(s) = &key.clock
-            {
-                t.acquire(s, Edge::Key);
+            let c = key.clock as usize;
+            if matches!(e.kind, Kind::Read | Kind::Update) && c != NONE as usize {
+                t.acquire(&ms.clocks[c], Edge::Key);
             }
             if matches!(e.kind, Kind::Write | Kind::Delete | Kind::Update) {
-                match &mut key.clock {
-                    Some(s) => {
-                        s.release(t, Edge::Key);
-                    }
-                    None => key.clock = Some(SyncClock::new(t)),
+                if c != NONE as usize {
+                    ms.clocks[c].release(t, Edge::Key);
+                } else {
+                    key.clock = ms.clocks.len() as u32;
+                    ms.clocks.push(SyncClock::new(t));
                 }
                 t.tick();
             }

@@ -13,7 +13,7 @@
 use super::clock::{SyncClock, ThreadClock, get};
 use super::lockset::{LockSet, protected};
 use super::*;
-use super::table::AddrMap;
+use super::table::{AddrMap, Vacant};
 
 /// Accesses kept per map for the race check; older ones are forgotten.
 const SHADOW_LIMIT: usize = 32;
@@ -227,12 +227,28 @@ pub(super) fn remember<T>(list: &mut Vec<T>, gid: u32, of: impl Fn(&T) -> u32, i
     }
 }
 
-/// One key of a map.
+/// One key of a map: where its state is (two indices, so that a key table's slot takes 16
+/// bytes).
+#[derive(Clone, Copy)]
 pub(super) struct Key {
-    /// sync.Map: the per-key order of its operations (kept as long as the map).
-    pub(super) clock: Option<SyncClock>,
+    /// sync.Map: the per-key order of its operations (kept as long as the map), an index in
+    /// `MapState::clocks`; `NONE` if none.
+    pub(super) clock: u32,
     /// Its history: an index in `Maps::histories`, `NONE` if none.
     history: u32,
+}
+
+impl Key {
+    const NEW: Key = Key { clock: NONE, history: NONE };
+}
+
+impl Vacant for Key {
+    /// No index is ever this large.
+    const VACANT: Key = Key { clock: NONE - 1, history: NONE - 1 };
+    #[inline]
+    fn is_vacant(&self) -> bool {
+        self.history == NONE - 1
+    }
 }
 
 pub(super) struct MapState {
@@ -249,6 +265,8 @@ pub(super) struct MapState {
     pub(super) guard: u64,
     /// Keys with a clock or a history.
     pub(super) keys: AddrMap<Key>,
+    /// sync.Map: the keys' clocks, in the order the keys were first released (`Key::clock`).
+    pub(super) clocks: Vec<SyncClock>,
     /// Keys with a history.
     histories: usize,
     /// The key of the latest key-level access and its history (`NONE` if none): a write
@@ -266,6 +284,7 @@ impl MapState {
             shadow: Vec::new(),
             guard: 0,
             keys: AddrMap::default(),
+            clocks: Vec::new(),
             histories: 0,
             last_key: (0, NONE),
         }
@@ -280,7 +299,7 @@ impl MapState {
     /// The slot of key `k`'s entry in `keys`, made if new (see `AddrMap::index_or_insert`).
     #[inline]
     pub(super) fn key_slot(&mut self, k: u64) -> usize {
-        self.keys.index_or_insert(k, || Key { clock: None, history: NONE })
+        self.keys.index_or_insert(k, || Key::NEW)
     }
 }
 
@@ -350,6 +369,8 @@ impl Maps {
         let mut shadow = std::mem::take(&mut old.shadow);
         shadow.clear();
         let mut keys = std::mem::take(&mut old.keys);
+        let mut clocks = std::mem::take(&mut old.clocks);
+        clocks.clear();
         // One pass: the key histories go back to the pool as the table is emptied.
         let free_histories = &mut self.free_histories;
         keys.drain(|key| {
@@ -360,7 +381,10 @@ impl Maps {
         if keys.capacity() > REUSED_KEYS {
             keys = AddrMap::default();
         }
-        self.states[i as usize] = MapState { shadow, keys, ..MapState::new(0) };
+        if clocks.capacity() > REUSED_KEYS {
+            clocks = Vec::new();
+        }
+        self.states[i as usize] = MapState { shadow, keys, clocks, ..MapState::new(0) };
         self.free.push(i);
     }
 
@@ -379,7 +403,7 @@ impl Maps {
                 key.history = NONE;
             }
         }
-        ms.keys.retain(|k| k.clock.is_some());
+        ms.keys.retain(|k| k.clock != NONE);
         ms.histories = 0;
         ms.last_key = (0, NONE);
     }
