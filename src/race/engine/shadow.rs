@@ -267,8 +267,9 @@ pub(super) struct MapState {
     pub(super) keys: AddrMap<Key>,
     /// sync.Map: the keys' clocks, in the order the keys were first released (`Key::clock`).
     pub(super) clocks: Vec<SyncClock>,
-    /// Keys with a history.
-    histories: usize,
+    /// The histories its keys hold (indices in `Maps::histories`): freeing the map returns
+    /// them without going through the key table.
+    histories: Vec<u32>,
     /// The key of the latest key-level access and its history (`NONE` if none): a write
     /// usually follows a read of the same key.
     last_key: (u64, u32),
@@ -285,7 +286,7 @@ impl MapState {
             guard: 0,
             keys: AddrMap::default(),
             clocks: Vec::new(),
-            histories: 0,
+            histories: Vec::new(),
             last_key: (0, NONE),
         }
     }
@@ -370,21 +371,24 @@ impl Maps {
         shadow.clear();
         let mut keys = std::mem::take(&mut old.keys);
         let mut clocks = std::mem::take(&mut old.clocks);
+        let mut histories = std::mem::take(&mut old.histories);
         clocks.clear();
-        // One pass: the key histories go back to the pool as the table is emptied.
-        let free_histories = &mut self.free_histories;
-        keys.drain(|key| {
-            if key.history != NONE {
-                free_histories.push(key.history);
-            }
-        });
+        // The key histories go back to the pool; the key table is emptied without being read
+        // (a freed map's table is usually cold: reading it cost a miss per line).
+        self.free_histories.extend_from_slice(&histories);
+        histories.clear();
         if keys.capacity() > REUSED_KEYS {
             keys = AddrMap::default();
+        } else {
+            keys.clear();
         }
         if clocks.capacity() > REUSED_KEYS {
             clocks = Vec::new();
         }
-        self.states[i as usize] = MapState { shadow, keys, clocks, ..MapState::new(0) };
+        if histories.capacity() > REUSED_KEYS {
+            histories = Vec::new();
+        }
+        self.states[i as usize] = MapState { shadow, keys, clocks, histories, ..MapState::new(0) };
         self.free.push(i);
     }
 
@@ -392,19 +396,17 @@ impl Maps {
     /// its histories are free again (not when every map is flushed: they all are then).
     fn flush_keys(&mut self, mi: usize, recycle: bool) {
         let ms = &mut self.states[mi];
-        if ms.histories == 0 {
+        if ms.histories.is_empty() {
             return;
         }
         for key in ms.keys.values_mut() {
-            if key.history != NONE {
-                if recycle {
-                    self.free_histories.push(key.history);
-                }
-                key.history = NONE;
-            }
+            key.history = NONE;
         }
+        if recycle {
+            self.free_histories.extend_from_slice(&ms.histories);
+        }
+        ms.histories.clear();
         ms.keys.retain(|k| k.clock != NONE);
-        ms.histories = 0;
         ms.last_key = (0, NONE);
     }
 
@@ -469,7 +471,7 @@ impl Maps {
             known
         } else {
             // A flush rebuilds key tables: `slot` is then stale.
-            if ms.histories >= MAX_KEYS_PER_MAP {
+            if ms.histories.len() >= MAX_KEYS_PER_MAP {
                 self.flush_keys(mi, true);
                 self.flushes += 1;
                 slot = None;
@@ -489,7 +491,7 @@ impl Maps {
                 Some(i) => ms.keys.at(i).history = h,
                 None => ms.key(k).history = h,
             }
-            ms.histories += 1;
+            ms.histories.push(h);
             h
         };
         self.states[mi].last_key = (k, h);
