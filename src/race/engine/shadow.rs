@@ -184,13 +184,30 @@ impl<T: Copy> Latest<T> {
         }
     }
 
+    /// Entry `i` (below `len`), by reference.
+    #[inline]
+    pub(super) fn at(&self, i: usize) -> &T {
+        match i {
+            0 => &self.first,
+            _ => &self.rest.as_ref().expect("entries past the first are kept apart")[i - 1],
+        }
+    }
+
     /// Removes entry `i`, the last entry taking its place.
     #[inline]
-    pub(super) fn swap_remove(&mut self, i: usize) -> T {
+    pub(super) fn remove(&mut self, i: usize) {
         let last = self.len as usize - 1;
-        let x = self.get(i);
-        *self.slot(i) = self.get(last);
+        if i != last {
+            *self.slot(i) = self.get(last);
+        }
         self.len -= 1;
+    }
+
+    /// Removes entry `i` and returns it, the last entry taking its place.
+    #[cfg(test)]
+    pub(super) fn swap_remove(&mut self, i: usize) -> T {
+        let x = self.get(i);
+        self.remove(i);
         x
     }
 
