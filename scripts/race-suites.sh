@@ -12,12 +12,21 @@
 # maprace+race / race) and maprace's findings. Each configuration is built once first
 # (`-run '^$'`, not timed) so that the times compare test runs, not cold compiles.
 #
-# usage: scripts/race-suites.sh [--binary PATH] [--no-run] [NAME...]
+# A test whose outcome differs within a pair (plain vs maprace, race vs maprace+race) is then
+# run again alone, `go test -v -count=N -run '^Test$' PKG` in both configurations of the pair,
+# and classified from those reruns: failed at least once in each, or passed every time in
+# both: flaky, the same outcome; failed only under maprace: NO. The reruns' counts are shown
+# under the table, so that a reader can check the verdict.
+#
+# usage: scripts/race-suites.sh [--binary PATH] [--no-run | --rerun-only] [NAME...]
 #   NAME...      only these modules (short names of modules.txt); the table still lists every
 #                module with its last recorded result
 #   --no-run     only rewrite eval/race-suites.md from the recorded results
+#   --rerun-only keep the four recorded runs of each module, redo only the reruns of the tests
+#                that differ, and record
 # env: MAPRACE_SUITES_DIR (default ~/.cache/maprace-eval/suites: src/, raw/, results/),
-#      MAPRACE_SUITES_TIMEOUT (seconds per command, default 900; go test gets -timeout 10m).
+#      MAPRACE_SUITES_TIMEOUT (seconds per command, default 900; go test gets -timeout 10m),
+#      MAPRACE_SUITES_RERUNS (runs of a differing test in each configuration, default 5).
 #
 # A developer script: it fetches through the Go module proxy, so CI never runs it. It writes
 # eval/race-suites.md (committed; scripts/update-readme.py copies it into README.md's
@@ -26,16 +35,19 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${MAPRACE_SUITES_DIR:-$HOME/.cache/maprace-eval/suites}
 TIMEOUT=${MAPRACE_SUITES_TIMEOUT:-900}
+RERUNS=${MAPRACE_SUITES_RERUNS:-5}
 MODULES_TXT="$ROOT/eval/race-suites/modules.txt"
 bin="$ROOT/target/release/maprace"
 run=1
+rerun_only=0
 names=()
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
     --binary) [ $# -ge 2 ] || die "--binary needs a path"; bin=$2; shift 2 ;;
     --no-run) run=0; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --rerun-only) rerun_only=1; shift ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) names+=("$1"); shift ;;
   esac
@@ -76,6 +88,36 @@ timed() {
   python3 -c "print(round($t1 - $t0, 1))" >"$out.time"
 }
 
+# config CFG: sets mr (the maprace prefix, if any) and r (-race, if any) for configuration CFG.
+config() {
+  r=(); mr=()
+  case $1 in race|maprace+race) r=(-race) ;; esac
+  case $1 in maprace*) mr=("$bin" race --format json --) ;; esac
+}
+
+# rerun NAME RAW FLAGS (in the module's directory): each test whose outcome differs within a
+# pair (record.py diffs) is run alone RERUNS times in both configurations of the pair; the logs
+# go to RAW/rerun/I-CONFIG.log, the list to RAW/rerun/index.tsv (I, pair, package, test).
+rerun() {
+  local name=$1 raw=$2 flags=$3 i a b pkg test cfg
+  rm -rf "$raw/rerun"; mkdir -p "$raw/rerun"
+  python3 "$ROOT/eval/race-suites/record.py" diffs "$raw" >"$raw/rerun/index.tsv"
+  echo "$RERUNS" >"$raw/rerun/count"
+  while IFS=$'\t' read -r i a b pkg test; do
+    for cfg in "$a" "$b"; do
+      config "$cfg"
+      echo "   rerun $test ($pkg) under $cfg, -count=$RERUNS" >&2
+      # shellcheck disable=SC2086
+      local cmd=(go test -v -count="$RERUNS" -timeout 10m $flags "${r[@]}" -run "^${test}\$" "$pkg")
+      if [ ${#mr[@]} -gt 0 ]; then
+        timed "$raw/rerun/$i-$cfg" "${mr[@]}" "${cmd[@]}" >"$raw/rerun/$i-$cfg.json" 2>"$raw/rerun/$i-$cfg.log" </dev/null
+      else
+        timed "$raw/rerun/$i-$cfg" "${cmd[@]}" >"$raw/rerun/$i-$cfg.log" 2>&1 </dev/null
+      fi
+    done
+  done <"$raw/rerun/index.tsv"
+}
+
 mkdir -p "$DIR/src" "$DIR/raw" "$DIR/results"
 [ -f "$DIR/go.mod" ] || true
 if [ "$run" = 1 ]; then
@@ -86,16 +128,23 @@ if [ "$run" = 1 ]; then
   grep -vE '^[[:space:]]*(#|$)' "$MODULES_TXT" | while read -r name mv flags; do
     if [ ${#names[@]} -gt 0 ] && [[ " ${names[*]} " != *" $name "* ]]; then continue; fi
     dir=$(fetch "$name" "$mv")
-    raw="$DIR/raw/$name"; mkdir -p "$raw"; rm -f "$raw"/*
+    raw="$DIR/raw/$name"
+    if [ "$rerun_only" = 1 ]; then
+      [ -f "$raw/plain.log" ] || die "$name: no recorded runs in $raw to rerun from"
+      echo "== $name ($mv) $flags: reruns only" >&2
+      (cd "$dir" && rerun "$name" "$raw" "$flags")
+      echo "$dir" >"$raw/dir"
+      python3 "$ROOT/eval/race-suites/record.py" record "$name" "$raw" "$DIR/results/$name.json"
+      continue
+    fi
+    mkdir -p "$raw"; rm -rf "${raw:?}"/*
     echo "== $name ($mv) $flags" >&2
     # shellcheck disable=SC2086
     (
       cd "$dir"
       base=(go test -count=1 -timeout 10m $flags)
       for cfg in plain race maprace maprace+race; do
-        r=(); case $cfg in *race) r=(-race) ;; esac
-        [ "$cfg" = maprace ] && r=()
-        mr=(); case $cfg in maprace*) mr=("$bin" race --format json --) ;; esac
+        config "$cfg"
         # Build once, untimed (maprace's warm-up records nothing and exits 2: expected).
         "${mr[@]}" "${base[@]}" "${r[@]}" -run '^$' ./... >/dev/null 2>&1 || true
         echo "   $cfg" >&2
@@ -105,12 +154,14 @@ if [ "$run" = 1 ]; then
           timed "$raw/$cfg" "${base[@]}" "${r[@]}" ./... >"$raw/$cfg.log" 2>&1
         fi
       done
+      # The load and date of the measured runs, before the reruns.
+      uptime | sed 's/.*load average: //' >"$raw/load"
+      date -u +%Y-%m-%d >"$raw/date"
+      rerun "$name" "$raw" "$flags"
     )
     echo "$mv $flags" >"$raw/module"
     echo "$dir" >"$raw/dir"
     cp "$DIR/raw/.bin" "$raw/bin"
-    uptime | sed 's/.*load average: //' >"$raw/load"
-    date -u +%Y-%m-%d >"$raw/date"
     python3 "$ROOT/eval/race-suites/record.py" record "$name" "$raw" "$DIR/results/$name.json"
   done
 fi

@@ -39,17 +39,16 @@ impl Engine {
             let i = ms.key_slot(k);
             slot = Some(i);
             let key = ms.keys.at(i);
-            if matches!(e.kind, Kind::Read | Kind::Update)
-                && let Some(s) = &key.clock
-            {
-                t.acquire(s, Edge::Key);
+            let c = key.clock as usize;
+            if matches!(e.kind, Kind::Read | Kind::Update) && c != NONE as usize {
+                t.acquire(&ms.clocks[c], Edge::Key);
             }
             if matches!(e.kind, Kind::Write | Kind::Delete | Kind::Update) {
-                match &mut key.clock {
-                    Some(s) => {
-                        s.release(t, Edge::Key);
-                    }
-                    None => key.clock = Some(SyncClock::new(t)),
+                if c != NONE as usize {
+                    ms.clocks[c].release(t, Edge::Key);
+                } else {
+                    key.clock = ms.clocks.len() as u32;
+                    ms.clocks.push(SyncClock::new(t));
                 }
                 t.tick();
             }
@@ -100,7 +99,7 @@ impl Engine {
         if let Some(k) = key
             && track
         {
-            atomicity(t, self.maps.key_state(mi, k, slot), acc, previous, &mut violations);
+            atomicity(t, self.maps.key_state(mi, k, slot), &acc, previous, &mut violations);
         }
         for (prev, observed) in races {
             let rule = self.race_rule(e.a, &prev, &acc);
@@ -120,7 +119,7 @@ impl Engine {
 /// the accessing goroutine's clock; `previous`: the event number of its access to the map
 /// before `acc`: an act must follow its check directly (a write after other work on the map
 /// is not taken to depend on an old read).
-fn atomicity(t: &ThreadClock, ks: &mut KeyState, acc: Access, previous: u64, found: &mut Vec<(Access, Access, Access)>) {
+fn atomicity(t: &ThreadClock, ks: &mut KeyState, acc: &Access, previous: u64, found: &mut Vec<(Access, Access, Access)>) {
     let cs = t.clocks.cs();
     let g = acc.gid;
     match acc.kind {
@@ -128,35 +127,36 @@ fn atomicity(t: &ThreadClock, ks: &mut KeyState, acc: Access, previous: u64, fou
             // The same check by another goroutine, unordered with a check-then-act pair.
             for (check, act) in &ks.pairs {
                 if check.gid != g && check.site == acc.site && !act.before(cs) {
-                    found.push((*check, *act, acc));
+                    found.push((*check, *act, *acc));
                 }
             }
-            ks.last_read.remember(g, |r| r.gid, acc);
+            ks.last_read.remember(g, |r| r.gid, *acc);
         }
         Kind::Write | Kind::Delete | Kind::Update => {
             // This write may fall between another goroutine's check and act.
             for (check, act) in &ks.pairs {
                 if check.gid != g && !check.before(cs) {
-                    found.push((*check, *act, acc));
+                    found.push((*check, *act, *acc));
                 }
             }
             // This goroutine's read of the key goes; it is the check of a check-then-act if it
             // came right before this write, not in the same critical section.
-            let read = ks.last_read.position(|r| r.gid == g);
-            let pairs = read.is_some_and(|i| {
-                let check = ks.last_read.get(i);
-                acc.kind != Kind::Update && check.seq == previous && !same_section(&check.held, &acc.held) && acc.sections - check.sections <= 2
+            let check = ks.last_read.position(|r| r.gid == g).and_then(|i| {
+                let c = ks.last_read.at(i);
+                let pairs = acc.kind != Kind::Update && c.seq == previous && !same_section(&c.held, &acc.held) && acc.sections - c.sections <= 2;
+                let check = pairs.then_some(*c);
+                ks.last_read.remove(i);
+                check
             });
-            let check = read.map(|i| ks.last_read.swap_remove(i));
-            if pairs && let Some(check) = check {
+            if let Some(check) = check {
                 for w in ks.writes.iter() {
                     if w.gid != g && !w.before(cs) {
-                        found.push((check, acc, *w));
+                        found.push((check, *acc, *w));
                     }
                 }
-                remember(&mut ks.pairs, g, |(c, _)| c.gid, (check, acc));
+                remember(&mut ks.pairs, g, |(c, _)| c.gid, (check, *acc));
             }
-            ks.writes.remember(g, |w| w.gid, acc);
+            ks.writes.remember(g, |w| w.gid, *acc);
         }
         _ => {}
     }

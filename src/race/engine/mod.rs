@@ -138,7 +138,7 @@ pub struct Engine {
     gs: Goroutines,
     locks: Locks,
     /// Release/acquire objects by address (see `sync`).
-    syncs: AddrMap<clock::SyncClock>,
+    syncs: AddrMap<Option<clock::SyncClock>>,
     maps: Maps,
     /// Inner maps by address: the (outer map, key) paths they were fetched under.
     inner: IdMap<u64, InnerMap>,

@@ -13,7 +13,7 @@
 use super::clock::{SyncClock, ThreadClock, get};
 use super::lockset::{LockSet, protected};
 use super::*;
-use super::table::AddrMap;
+use super::table::{AddrMap, Vacant};
 
 /// Accesses kept per map for the race check; older ones are forgotten.
 const SHADOW_LIMIT: usize = 32;
@@ -184,13 +184,30 @@ impl<T: Copy> Latest<T> {
         }
     }
 
+    /// Entry `i` (below `len`), by reference.
+    #[inline]
+    pub(super) fn at(&self, i: usize) -> &T {
+        match i {
+            0 => &self.first,
+            _ => &self.rest.as_ref().expect("entries past the first are kept apart")[i - 1],
+        }
+    }
+
     /// Removes entry `i`, the last entry taking its place.
     #[inline]
-    pub(super) fn swap_remove(&mut self, i: usize) -> T {
+    pub(super) fn remove(&mut self, i: usize) {
         let last = self.len as usize - 1;
-        let x = self.get(i);
-        *self.slot(i) = self.get(last);
+        if i != last {
+            *self.slot(i) = self.get(last);
+        }
         self.len -= 1;
+    }
+
+    /// Removes entry `i` and returns it, the last entry taking its place.
+    #[cfg(test)]
+    pub(super) fn swap_remove(&mut self, i: usize) -> T {
+        let x = self.get(i);
+        self.remove(i);
         x
     }
 
@@ -227,12 +244,28 @@ pub(super) fn remember<T>(list: &mut Vec<T>, gid: u32, of: impl Fn(&T) -> u32, i
     }
 }
 
-/// One key of a map.
+/// One key of a map: where its state is (two indices, so that a key table's slot takes 16
+/// bytes).
+#[derive(Clone, Copy)]
 pub(super) struct Key {
-    /// sync.Map: the per-key order of its operations (kept as long as the map).
-    pub(super) clock: Option<SyncClock>,
+    /// sync.Map: the per-key order of its operations (kept as long as the map), an index in
+    /// `MapState::clocks`; `NONE` if none.
+    pub(super) clock: u32,
     /// Its history: an index in `Maps::histories`, `NONE` if none.
     history: u32,
+}
+
+impl Key {
+    const NEW: Key = Key { clock: NONE, history: NONE };
+}
+
+impl Vacant for Key {
+    /// No index is ever this large.
+    const VACANT: Key = Key { clock: NONE - 1, history: NONE - 1 };
+    #[inline]
+    fn is_vacant(&self) -> bool {
+        self.history == NONE - 1
+    }
 }
 
 pub(super) struct MapState {
@@ -249,8 +282,11 @@ pub(super) struct MapState {
     pub(super) guard: u64,
     /// Keys with a clock or a history.
     pub(super) keys: AddrMap<Key>,
-    /// Keys with a history.
-    histories: usize,
+    /// sync.Map: the keys' clocks, in the order the keys were first released (`Key::clock`).
+    pub(super) clocks: Vec<SyncClock>,
+    /// The histories its keys hold (indices in `Maps::histories`): freeing the map returns
+    /// them without going through the key table.
+    histories: Vec<u32>,
     /// The key of the latest key-level access and its history (`NONE` if none): a write
     /// usually follows a read of the same key.
     last_key: (u64, u32),
@@ -266,7 +302,8 @@ impl MapState {
             shadow: Vec::new(),
             guard: 0,
             keys: AddrMap::default(),
-            histories: 0,
+            clocks: Vec::new(),
+            histories: Vec::new(),
             last_key: (0, NONE),
         }
     }
@@ -280,7 +317,7 @@ impl MapState {
     /// The slot of key `k`'s entry in `keys`, made if new (see `AddrMap::index_or_insert`).
     #[inline]
     pub(super) fn key_slot(&mut self, k: u64) -> usize {
-        self.keys.index_or_insert(k, || Key { clock: None, history: NONE })
+        self.keys.index_or_insert(k, || Key::NEW)
     }
 }
 
@@ -350,17 +387,25 @@ impl Maps {
         let mut shadow = std::mem::take(&mut old.shadow);
         shadow.clear();
         let mut keys = std::mem::take(&mut old.keys);
-        // One pass: the key histories go back to the pool as the table is emptied.
-        let free_histories = &mut self.free_histories;
-        keys.drain(|key| {
-            if key.history != NONE {
-                free_histories.push(key.history);
-            }
-        });
+        let mut clocks = std::mem::take(&mut old.clocks);
+        let mut histories = std::mem::take(&mut old.histories);
+        clocks.clear();
+        // The key histories go back to the pool; the key table is emptied without being read
+        // (a freed map's table is usually cold: reading it cost a miss per line).
+        self.free_histories.extend_from_slice(&histories);
+        histories.clear();
         if keys.capacity() > REUSED_KEYS {
             keys = AddrMap::default();
+        } else {
+            keys.clear();
         }
-        self.states[i as usize] = MapState { shadow, keys, ..MapState::new(0) };
+        if clocks.capacity() > REUSED_KEYS {
+            clocks = Vec::new();
+        }
+        if histories.capacity() > REUSED_KEYS {
+            histories = Vec::new();
+        }
+        self.states[i as usize] = MapState { shadow, keys, clocks, histories, ..MapState::new(0) };
         self.free.push(i);
     }
 
@@ -368,19 +413,17 @@ impl Maps {
     /// its histories are free again (not when every map is flushed: they all are then).
     fn flush_keys(&mut self, mi: usize, recycle: bool) {
         let ms = &mut self.states[mi];
-        if ms.histories == 0 {
+        if ms.histories.is_empty() {
             return;
         }
         for key in ms.keys.values_mut() {
-            if key.history != NONE {
-                if recycle {
-                    self.free_histories.push(key.history);
-                }
-                key.history = NONE;
-            }
+            key.history = NONE;
         }
-        ms.keys.retain(|k| k.clock.is_some());
-        ms.histories = 0;
+        if recycle {
+            self.free_histories.extend_from_slice(&ms.histories);
+        }
+        ms.histories.clear();
+        ms.keys.retain(|k| k.clock != NONE);
         ms.last_key = (0, NONE);
     }
 
@@ -445,7 +488,7 @@ impl Maps {
             known
         } else {
             // A flush rebuilds key tables: `slot` is then stale.
-            if ms.histories >= MAX_KEYS_PER_MAP {
+            if ms.histories.len() >= MAX_KEYS_PER_MAP {
                 self.flush_keys(mi, true);
                 self.flushes += 1;
                 slot = None;
@@ -465,7 +508,7 @@ impl Maps {
                 Some(i) => ms.keys.at(i).history = h,
                 None => ms.key(k).history = h,
             }
-            ms.histories += 1;
+            ms.histories.push(h);
             h
         };
         self.states[mi].last_key = (k, h);

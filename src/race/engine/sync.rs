@@ -98,18 +98,18 @@ impl Engine {
     pub(super) fn sync_release(&mut self, g: usize, obj: u64) {
         let t = &mut self.gs.live[g].clock;
         match self.syncs.get_mut(obj) {
-            Some(s) => {
+            Some(Some(s)) => {
                 s.release(t, Edge::Structural);
             }
-            None => {
-                self.syncs.get_or_insert_with(obj, || SyncClock::new(t));
+            _ => {
+                self.syncs.get_or_insert_with(obj, || Some(SyncClock::new(t)));
             }
         }
         t.tick();
     }
 
     pub(super) fn sync_acquire(&mut self, g: usize, obj: u64) {
-        if let Some(s) = self.syncs.get(obj) {
+        if let Some(Some(s)) = self.syncs.get(obj) {
             self.gs.live[g].clock.acquire(s, Edge::Structural);
         }
     }
