@@ -30,3 +30,38 @@ func (r *TopicRegistry) Add(name string) {
 	r.topics[name]++
 	r.mu.Unlock()
 }
+
+// ChannelIndex has the same helper one call further down: Metadata is called only by
+// Save, an exported method whose every caller in the module holds the index's lock.
+type ChannelIndex struct {
+	mu       sync.Mutex
+	channels map[string]bool
+}
+
+// Metadata lists the channels. The module calls it only through Save.
+func (x *ChannelIndex) Metadata() []string {
+	var out []string
+	for name := range x.channels { // want-low "MR001" `^range of x\.channels .*\[lower confidence: every caller of ChannelIndex\.Metadata in the module holds the lock`
+		out = append(out, name)
+	}
+	return out
+}
+
+// Save writes the metadata; its callers hold x.mu.
+func (x *ChannelIndex) Save(write func([]string)) {
+	write(x.Metadata())
+}
+
+func (x *ChannelIndex) Pause(name string, write func([]string)) {
+	x.mu.Lock()
+	x.channels[name] = true
+	x.Save(write)
+	x.mu.Unlock()
+}
+
+func (x *ChannelIndex) Remove(name string, write func([]string)) {
+	x.mu.Lock()
+	delete(x.channels, name)
+	x.Save(write)
+	x.mu.Unlock()
+}

@@ -409,6 +409,13 @@ impl<'p> Analyzer<'p> {
     /// module are unknown, so what this says is only what the module shows).
     fn caller_locks(&self, with_exported: bool) -> HashMap<FuncId, Vec<(TypeId, Rc<str>)>> {
         let exported = |f: FuncId| self.prog.funcs[f as usize].name.chars().next().is_some_and(char::is_uppercase);
+        // Functions the module's own code (not tests, not the entry walk) calls.
+        let module_called: HashSet<FuncId> = self
+            .call_locks
+            .iter()
+            .filter(|(caller, _, _)| caller.is_some_and(|c| !self.prog.is_test_file(self.prog.funcs[c as usize].file)))
+            .map(|(_, callee, _)| *callee)
+            .collect();
         // None: not yet constrained (top).
         let mut entry: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = HashMap::new();
         for (_, callee, _) in &self.call_locks {
@@ -429,8 +436,10 @@ impl<'p> Analyzer<'p> {
                 }
                 // What the callee runs under at this call: None (top) when the caller is
                 // itself still unconstrained.
-                // (An exported caller may run bare: only what it holds at the call counts.)
-                let outer = if exported(*c) { None } else { entry.get(c) };
+                // (An exported caller may run bare: only what it holds at the call counts;
+                // unless exported functions are judged by what the module shows, where an
+                // exported caller runs under what its own callers hold, as far as they go.)
+                let outer = if exported(*c) && !(with_exported && module_called.contains(c)) { None } else { entry.get(c) };
                 let here: Option<Vec<(TypeId, Rc<str>)>> = match outer {
                     Some(None) => None,
                     Some(Some(outer)) => Some(held.iter().chain(outer).cloned().collect()),
