@@ -13,7 +13,7 @@ pub mod summary;
 mod text;
 mod walk;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use crate::model::{FuncId, PkgId, Program, SyncKind, Type, TypeId};
@@ -200,24 +200,24 @@ impl<'p> Analyzer<'p> {
     pub fn new(prog: &'p Program) -> Self {
         Analyzer {
             prog,
-            summaries: HashMap::new(),
-            in_progress: HashSet::new(),
-            global_types: HashMap::new(),
+            summaries: HashMap::default(),
+            in_progress: HashSet::default(),
+            global_types: HashMap::default(),
             global_aliases: Vec::new(),
             declared: declared_types(prog),
             pool: Vec::new(),
             entry_accesses: Vec::new(),
-            compacted: HashSet::new(),
-            handler_sites: HashSet::new(),
+            compacted: HashSet::default(),
+            handler_sites: HashSet::default(),
             conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
             kept_accesses: 0,
             interner: intern::Interner::default(),
-            roots: HashSet::new(),
-            calls: HashSet::new(),
-            concurrent_calls: HashSet::new(),
+            roots: HashSet::default(),
+            calls: HashSet::default(),
+            concurrent_calls: HashSet::default(),
             call_locks: Vec::new(),
-            guarded_fields: HashMap::new(),
+            guarded_fields: HashMap::default(),
             concurrent_apis: Vec::new(),
             lock_wrappers: Vec::new(),
             facts: Facts::default(),
@@ -391,7 +391,7 @@ impl<'p> Analyzer<'p> {
     fn caller_locks(&self, with_exported: bool) -> HashMap<FuncId, Vec<(TypeId, Rc<str>)>> {
         let exported = |f: FuncId| self.prog.funcs[f as usize].name.chars().next().is_some_and(char::is_uppercase);
         // None: not yet constrained (top).
-        let mut entry: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = HashMap::new();
+        let mut entry: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = HashMap::default();
         for (_, callee, _) in &self.call_locks {
             if with_exported || !exported(*callee) {
                 entry.insert(*callee, None);
@@ -449,7 +449,7 @@ impl<'p> Analyzer<'p> {
 
     /// Everything a function that runs twice at once calls runs twice at once too.
     fn close_concurrent_funcs(&mut self) {
-        let mut callees: HashMap<FuncId, Vec<FuncId>> = HashMap::new();
+        let mut callees: HashMap<FuncId, Vec<FuncId>> = HashMap::default();
         for (caller, callee) in &self.calls {
             if let Some(c) = caller {
                 callees.entry(*c).or_default().push(*callee);
@@ -470,7 +470,7 @@ impl<'p> Analyzer<'p> {
     /// pairs are checked again with every class known.
     fn recheck_aliased(&mut self) {
         let roots: HashSet<&Root> = self.global_aliases.iter().flatten().map(|p| &p.root).collect();
-        let no_scopes = HashMap::new();
+        let no_scopes = HashMap::default();
         let mut found = Vec::new();
         let mut ids: Vec<&FuncId> = self.summaries.keys().collect();
         ids.sort();
@@ -494,14 +494,14 @@ impl<'p> Analyzer<'p> {
         self.guarded_fields.clear();
         let constructors = self.background_constructors();
         let mut spawning_constructors: Vec<(FuncId, TypeId)> = Vec::new();
-        let mut all_spawners: HashSet<FuncId> = HashSet::new();
+        let mut all_spawners: HashSet<FuncId> = HashSet::default();
         for (tid, t) in prog.types.iter().enumerate() {
             // The maps some method touches while holding a lock of the receiver, named by their
             // field chain (`s.cfg.byName`): the type declares that those are shared (GCatch's
             // "locked in some uses"). The whole chain, not its first field: a lock around
             // `h.Headers.counts` says nothing about `h.Headers.replace`, which setup methods
             // fill before the type is used concurrently.
-            let mut guarded: HashSet<Vec<Rc<str>>> = HashSet::new();
+            let mut guarded: HashSet<Vec<Rc<str>>> = HashSet::default();
             for m in t.methods.values() {
                 let Some(s) = self.summaries.get(m) else { continue };
                 for a in &s.accesses {
@@ -516,8 +516,8 @@ impl<'p> Analyzer<'p> {
             }
             // Maps of the receiver that goroutines started by its own methods touch: those
             // goroutines run while callers go on calling the exported methods.
-            let mut spawned: HashSet<Rc<str>> = HashSet::new();
-            let mut spawners: HashSet<FuncId> = HashSet::new();
+            let mut spawned: HashSet<Rc<str>> = HashSet::default();
+            let mut spawners: HashSet<FuncId> = HashSet::default();
             for m in t.methods.values() {
                 let Some(s) = self.summaries.get(m) else { continue };
                 for a in &s.accesses {
@@ -724,7 +724,7 @@ fn field_chain(p: &Path) -> Vec<Rc<str>> {
 /// Types with a mutex (direct or embedded) and a map field: their methods are meant to run
 /// concurrently, so goroutines that reach their maps meet every exported method.
 fn declared_types(prog: &Program) -> HashSet<TypeId> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for (id, t) in prog.types.iter().enumerate() {
         if let Type::Struct(fields) = &t.underlying {
             let lock = fields.iter().any(|f| matches!(f.ty, Type::Sync(SyncKind::Mutex | SyncKind::RWMutex)));
