@@ -4,6 +4,7 @@
 //! racy lazy inits, split read-modify-writes, `sync.Map` sequences, writes under `RLock`.
 
 pub mod budget;
+mod callers;
 mod intern;
 pub mod models;
 mod pairs;
@@ -376,75 +377,6 @@ impl<'p> Analyzer<'p> {
     /// A call of `id` made holding these locks (by class, write mode).
     fn note_entry_locks(&mut self, caller: Option<FuncId>, id: FuncId, held: Vec<(TypeId, Rc<str>)>) {
         self.call_locks.push((caller, id, held));
-    }
-
-    /// The locks (by class) an unexported function always runs under: at every call outside
-    /// tests, those the caller holds there or itself always runs under (a greatest fixpoint
-    /// over the calls; exported functions and functions called from the entry walk run under
-    /// none).
-    fn entry_locks(&self) -> HashMap<FuncId, Vec<(TypeId, Rc<str>)>> {
-        self.caller_locks(false)
-    }
-
-    /// `entry_locks`, for exported functions too when `exported` (their callers outside the
-    /// module are unknown, so what this says is only what the module shows).
-    fn caller_locks(&self, with_exported: bool) -> HashMap<FuncId, Vec<(TypeId, Rc<str>)>> {
-        let exported = |f: FuncId| self.prog.funcs[f as usize].name.chars().next().is_some_and(char::is_uppercase);
-        // None: not yet constrained (top).
-        let mut entry: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = HashMap::default();
-        for (_, callee, _) in &self.call_locks {
-            if with_exported || !exported(*callee) {
-                entry.insert(*callee, None);
-            }
-        }
-        for _ in 0..64 {
-            let mut next: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = entry.keys().map(|k| (*k, None)).collect();
-            for (caller, callee, held) in &self.call_locks {
-                let Some(slot) = next.get_mut(callee) else { continue };
-                // Tests call such helpers bare, on objects nothing else touches then (their
-                // own races are judged in the tests' walks); the entry walk calls unexported
-                // methods only for the goroutines they start.
-                let Some(c) = caller else { continue };
-                if self.prog.is_test_file(self.prog.funcs[*c as usize].file) {
-                    continue;
-                }
-                // What the callee runs under at this call: None (top) when the caller is
-                // itself still unconstrained.
-                // (An exported caller may run bare: only what it holds at the call counts.)
-                let outer = if exported(*c) { None } else { entry.get(c) };
-                let here: Option<Vec<(TypeId, Rc<str>)>> = match outer {
-                    Some(None) => None,
-                    Some(Some(outer)) => Some(held.iter().chain(outer).cloned().collect()),
-                    None => Some(held.clone()),
-                };
-                *slot = match (slot.take(), here) {
-                    (None, h) => h,
-                    (s, None) => s,
-                    (Some(a), Some(b)) => Some(a.into_iter().filter(|c| b.contains(c)).collect()),
-                };
-            }
-            if next == entry {
-                break;
-            }
-            entry = next;
-        }
-        entry.into_iter().filter_map(|(f, v)| v.filter(|v| !v.is_empty()).map(|v| (f, v))).collect()
-    }
-
-    /// An unexported function runs under the locks all its callers hold (a helper documented
-    /// "c.mu must be held"): its own walk did not know them. A conflict found there between
-    /// its own code (the caller's goroutine) and another access that holds one of those locks
-    /// is guarded after all (RacerD judges private methods in their callers' context alike).
-    fn drop_guarded_by_callers(&mut self) {
-        let entry = self.entry_locks();
-        self.facts.conflicts.retain(|c| {
-            let WalkId::Function(f) = c.walk else { return true };
-            let Some(classes) = entry.get(&f) else { return true };
-            let covered = |mine: &Access, other: &Access| {
-                mine.thread == Thread::Current && other.locks.iter().any(|l| l.class.as_ref().is_some_and(|k| classes.contains(k)))
-            };
-            !(covered(&c.a, &c.b) || covered(&c.b, &c.a))
-        });
     }
 
     /// Everything a function that runs twice at once calls runs twice at once too.

@@ -40,6 +40,8 @@ pub struct SourceInfo {
     pub path: PathBuf,
     pub pkg: PkgId,
     pub imports: Vec<Import>,
+    /// A `_test.go` file (`Program::is_test_file`, asked per call in hot loops).
+    pub test: bool,
 }
 
 pub struct NamedType {
@@ -125,7 +127,8 @@ impl Program {
                     prog.published_flags.extend(f.published_flags);
                     let file_id = prog.files.len() as FileId;
                     pkg.files.push(file_id);
-                    prog.files.push(SourceInfo { path: f.path, pkg: pkg_id, imports: f.imports });
+                    let test = f.path.file_name().is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));
+                    prog.files.push(SourceInfo { path: f.path, pkg: pkg_id, imports: f.imports, test });
                     for t in f.types {
                         let tid = prog.types.len() as TypeId;
                         prog.types.push(NamedType { pkg: pkg_id, name: t.name.to_string(), underlying: Type::Unknown, methods: HashMap::default(), single_goroutine: t.single_goroutine });
@@ -228,7 +231,7 @@ impl Program {
 
     /// A `_test.go` file: test code, whose concurrency the analysis weighs apart.
     pub fn is_test_file(&self, f: FileId) -> bool {
-        self.files[f as usize].path.file_name().is_some_and(|n| n.to_string_lossy().ends_with("_test.go"))
+        self.files[f as usize].test
     }
 
     /// The module package a file imports under `name`, if it is part of the analysed module.
