@@ -13,26 +13,6 @@ use maprace::report::display_path;
 use maprace::rules::RuleId;
 use maprace::triage::baseline;
 
-/// tree-sitter allocates through its own hooks (libc's malloc by default): a parse makes a
-/// node per token and frees the tree right after lowering, glibc's worst pattern (a tenth of
-/// a check of GOROOT/src); mimalloc is 5% of the run faster. Rust's own allocations stay with
-/// the system allocator, whose peak on the analysis' many small values is lower. The library
-/// leaves the choice to the binary. Runs first in `main`, before any tree-sitter value exists,
-/// so nothing allocated by one allocator is freed by the other.
-fn use_mimalloc_in_tree_sitter() {
-    use libmimalloc_sys::{mi_free, mi_malloc, mi_realloc, mi_zalloc};
-    use std::ffi::c_void;
-    unsafe extern "C" fn calloc(n: usize, size: usize) -> *mut c_void {
-        // calloc's contract: NULL when n * size overflows.
-        match n.checked_mul(size) {
-            Some(total) => unsafe { mi_zalloc(total) },
-            None => std::ptr::null_mut(),
-        }
-    }
-    // SAFETY: called once, before any tree-sitter allocation; mi_* follow malloc's contract.
-    unsafe { tree_sitter::set_allocator(Some(mi_malloc), Some(calloc), Some(mi_realloc), Some(mi_free)) };
-}
-
 /// `0.1.0 (abc1234)`: the git revision is embedded by build.rs ("unknown" outside a checkout).
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("MAPRACE_GIT_REV"), ")");
 
@@ -201,7 +181,6 @@ struct LabArgs {
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    use_mimalloc_in_tree_sitter();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

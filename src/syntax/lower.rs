@@ -3,7 +3,7 @@
 //! never a panic, and nesting deeper than `MAX_DEPTH` is cut off with an error naming the file.
 
 use rustc_hash::FxHashMap;
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
 use super::grammar::{field_children, fields, kind};
 use super::ir::*;
@@ -34,6 +34,14 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
 
 /// Lower one file, sharing names with every other file lowered through `interner`.
 pub fn lower_file_with(file: &SourceFile, interner: &Interner) -> FileFacts {
+    let facts = lower(file, interner);
+    if file.text.len() >= super::grammar::LARGE_TEXT {
+        super::grammar::release_freed_trees();
+    }
+    facts
+}
+
+fn lower(file: &SourceFile, interner: &Interner) -> FileFacts {
     let lines = file.text.lines().count() as u32;
     let mut facts = FileFacts {
         path: file.path.clone(),
@@ -47,11 +55,10 @@ pub fn lower_file_with(file: &SourceFile, interner: &Interner) -> FileFacts {
         errors: Vec::new(),
     };
     let text = super::source::parse_text(&file.text, &file.path, &mut facts.errors);
-    let mut parser = Parser::new();
-    if parser.set_language(&crate::syntax::grammar::language()).is_err() {
+    let Some(mut parser) = super::grammar::parser() else {
         facts.errors.push(FileError { file: file.path.clone(), message: "internal: Go grammar failed to load".into() });
         return facts;
-    }
+    };
     let Some(tree) = parser.parse(text.as_bytes(), None) else {
         facts.errors.push(FileError { file: file.path.clone(), message: "could not be parsed".into() });
         return facts;
