@@ -72,7 +72,7 @@ fn lowering_fingerprint(root: &Path) -> io::Result<()> {
     // SipHash with fixed keys: the same files give the same fingerprint on every build.
     #[allow(deprecated)]
     let mut h = std::hash::SipHasher::new();
-    for f in ["src/syntax/ir.rs", "src/syntax/lower.rs", "src/syntax/name.rs", "src/syntax/source.rs", "grammar/tree-sitter-go/src/parser.c"] {
+    for f in ["src/syntax/ir.rs", "src/syntax/lower.rs", "src/syntax/name.rs", "src/syntax/source.rs", "src/syntax/grammar.rs", "grammar/tree-sitter-go/src/parser.c"] {
         let p = root.join(f);
         println!("cargo::rerun-if-changed={}", p.display());
         f.hash(&mut h);

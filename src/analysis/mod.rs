@@ -4,6 +4,7 @@
 //! racy lazy inits, split read-modify-writes, `sync.Map` sequences, writes under `RLock`.
 
 pub mod budget;
+mod callers;
 mod intern;
 pub mod models;
 mod pairs;
@@ -13,7 +14,7 @@ pub mod summary;
 mod text;
 mod walk;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use crate::model::{FuncId, PkgId, Program, SyncKind, Type, TypeId};
@@ -217,26 +218,26 @@ impl<'p> Analyzer<'p> {
     pub fn new(prog: &'p Program) -> Self {
         Analyzer {
             prog,
-            summaries: HashMap::new(),
-            in_progress: HashSet::new(),
-            global_types: HashMap::new(),
+            summaries: HashMap::default(),
+            in_progress: HashSet::default(),
+            global_types: HashMap::default(),
             global_aliases: Vec::new(),
             declared: declared_types(prog),
             pool: Vec::new(),
             entry_accesses: Vec::new(),
-            compacted: HashSet::new(),
-            handler_sites: HashSet::new(),
+            compacted: HashSet::default(),
+            handler_sites: HashSet::default(),
             conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
             kept_accesses: 0,
             interner: intern::Interner::default(),
-            roots: HashSet::new(),
-            calls: HashSet::new(),
-            concurrent_calls: HashSet::new(),
-            shared_calls: HashSet::new(),
-            shared_concurrent_calls: HashSet::new(),
+            roots: HashSet::default(),
+            calls: HashSet::default(),
+            concurrent_calls: HashSet::default(),
+            shared_calls: HashSet::default(),
+            shared_concurrent_calls: HashSet::default(),
             call_locks: Vec::new(),
-            guarded_fields: HashMap::new(),
+            guarded_fields: HashMap::default(),
             concurrent_apis: Vec::new(),
             lock_wrappers: Vec::new(),
             facts: Facts::default(),
@@ -397,84 +398,6 @@ impl<'p> Analyzer<'p> {
         self.call_locks.push((caller, id, held));
     }
 
-    /// The locks (by class) an unexported function always runs under: at every call outside
-    /// tests, those the caller holds there or itself always runs under (a greatest fixpoint
-    /// over the calls; exported functions and functions called from the entry walk run under
-    /// none).
-    fn entry_locks(&self) -> HashMap<FuncId, Vec<(TypeId, Rc<str>)>> {
-        self.caller_locks(false)
-    }
-
-    /// `entry_locks`, for exported functions too when `exported` (their callers outside the
-    /// module are unknown, so what this says is only what the module shows).
-    fn caller_locks(&self, with_exported: bool) -> HashMap<FuncId, Vec<(TypeId, Rc<str>)>> {
-        let exported = |f: FuncId| self.prog.funcs[f as usize].name.chars().next().is_some_and(char::is_uppercase);
-        // Functions the module's own code (not tests, not the entry walk) calls.
-        let module_called: HashSet<FuncId> = self
-            .call_locks
-            .iter()
-            .filter(|(caller, _, _)| caller.is_some_and(|c| !self.prog.is_test_file(self.prog.funcs[c as usize].file)))
-            .map(|(_, callee, _)| *callee)
-            .collect();
-        // None: not yet constrained (top).
-        let mut entry: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = HashMap::new();
-        for (_, callee, _) in &self.call_locks {
-            if with_exported || !exported(*callee) {
-                entry.insert(*callee, None);
-            }
-        }
-        for _ in 0..64 {
-            let mut next: HashMap<FuncId, Option<Vec<(TypeId, Rc<str>)>>> = entry.keys().map(|k| (*k, None)).collect();
-            for (caller, callee, held) in &self.call_locks {
-                let Some(slot) = next.get_mut(callee) else { continue };
-                // Tests call such helpers bare, on objects nothing else touches then (their
-                // own races are judged in the tests' walks); the entry walk calls unexported
-                // methods only for the goroutines they start.
-                let Some(c) = caller else { continue };
-                if self.prog.is_test_file(self.prog.funcs[*c as usize].file) {
-                    continue;
-                }
-                // What the callee runs under at this call: None (top) when the caller is
-                // itself still unconstrained.
-                // (An exported caller may run bare: only what it holds at the call counts;
-                // unless exported functions are judged by what the module shows, where an
-                // exported caller runs under what its own callers hold, as far as they go.)
-                let outer = if exported(*c) && !(with_exported && module_called.contains(c)) { None } else { entry.get(c) };
-                let here: Option<Vec<(TypeId, Rc<str>)>> = match outer {
-                    Some(None) => None,
-                    Some(Some(outer)) => Some(held.iter().chain(outer).cloned().collect()),
-                    None => Some(held.clone()),
-                };
-                *slot = match (slot.take(), here) {
-                    (None, h) => h,
-                    (s, None) => s,
-                    (Some(a), Some(b)) => Some(a.into_iter().filter(|c| b.contains(c)).collect()),
-                };
-            }
-            if next == entry {
-                break;
-            }
-            entry = next;
-        }
-        entry.into_iter().filter_map(|(f, v)| v.filter(|v| !v.is_empty()).map(|v| (f, v))).collect()
-    }
-
-    /// An unexported function runs under the locks all its callers hold (a helper documented
-    /// "c.mu must be held"): its own walk did not know them. A conflict found there between
-    /// its own code (the caller's goroutine) and another access that holds one of those locks
-    /// is guarded after all (RacerD judges private methods in their callers' context alike).
-    fn drop_guarded_by_callers(&mut self) {
-        let entry = self.entry_locks();
-        self.facts.conflicts.retain(|c| {
-            let WalkId::Function(f) = c.walk else { return true };
-            let Some(classes) = entry.get(&f) else { return true };
-            let covered = |mine: &Access, other: &Access| {
-                mine.thread == Thread::Current && other.locks.iter().any(|l| l.class.as_ref().is_some_and(|k| classes.contains(k)))
-            };
-            !(covered(&c.a, &c.b) || covered(&c.b, &c.a))
-        });
-    }
-
     /// Everything a function that runs twice at once calls runs twice at once too.
     fn close_concurrent_funcs(&mut self) {
         self.facts.concurrent_funcs = closure(&self.calls, &self.concurrent_calls);
@@ -498,7 +421,7 @@ impl<'p> Analyzer<'p> {
     /// pairs are checked again with every class known.
     fn recheck_aliased(&mut self) {
         let roots: HashSet<&Root> = self.global_aliases.iter().flatten().map(|p| &p.root).collect();
-        let no_scopes = HashMap::new();
+        let no_scopes = HashMap::default();
         let mut found = Vec::new();
         let mut ids: Vec<&FuncId> = self.summaries.keys().collect();
         ids.sort();
@@ -522,14 +445,14 @@ impl<'p> Analyzer<'p> {
         self.guarded_fields.clear();
         let constructors = self.background_constructors();
         let mut spawning_constructors: Vec<(FuncId, TypeId)> = Vec::new();
-        let mut all_spawners: HashSet<FuncId> = HashSet::new();
+        let mut all_spawners: HashSet<FuncId> = HashSet::default();
         for (tid, t) in prog.types.iter().enumerate() {
             // The maps some method touches while holding a lock of the receiver, named by their
             // field chain (`s.cfg.byName`): the type declares that those are shared (GCatch's
             // "locked in some uses"). The whole chain, not its first field: a lock around
             // `h.Headers.counts` says nothing about `h.Headers.replace`, which setup methods
             // fill before the type is used concurrently.
-            let mut guarded: HashSet<Vec<Rc<str>>> = HashSet::new();
+            let mut guarded: HashSet<Vec<Rc<str>>> = HashSet::default();
             for m in t.methods.values() {
                 let Some(s) = self.summaries.get(m) else { continue };
                 for a in &s.accesses {
@@ -544,8 +467,8 @@ impl<'p> Analyzer<'p> {
             }
             // Maps of the receiver that goroutines started by its own methods touch: those
             // goroutines run while callers go on calling the exported methods.
-            let mut spawned: HashSet<Rc<str>> = HashSet::new();
-            let mut spawners: HashSet<FuncId> = HashSet::new();
+            let mut spawned: HashSet<Rc<str>> = HashSet::default();
+            let mut spawners: HashSet<FuncId> = HashSet::default();
             for m in t.methods.values() {
                 let Some(s) = self.summaries.get(m) else { continue };
                 for a in &s.accesses {
@@ -752,7 +675,7 @@ fn field_chain(p: &Path) -> Vec<Rc<str>> {
 /// Types with a mutex (direct or embedded) and a map field: their methods are meant to run
 /// concurrently, so goroutines that reach their maps meet every exported method.
 fn declared_types(prog: &Program) -> HashSet<TypeId> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for (id, t) in prog.types.iter().enumerate() {
         if let Type::Struct(fields) = &t.underlying {
             let lock = fields.iter().any(|f| matches!(f.ty, Type::Sync(SyncKind::Mutex | SyncKind::RWMutex)));
@@ -818,14 +741,14 @@ fn config_names(api: &str, recv: Option<&crate::syntax::ir::Expr>, name: &str) -
 
 /// The functions `seeds` reach over `calls` (caller → callee; the entry walk has no caller).
 fn closure(calls: &HashSet<(Option<FuncId>, FuncId)>, seeds: &HashSet<FuncId>) -> HashSet<FuncId> {
-    let mut callees: HashMap<FuncId, Vec<FuncId>> = HashMap::new();
+    let mut callees: HashMap<FuncId, Vec<FuncId>> = HashMap::default();
     for (caller, callee) in calls {
         if let Some(c) = caller {
             callees.entry(*c).or_default().push(*callee);
         }
     }
     let mut stack: Vec<FuncId> = seeds.iter().copied().collect();
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     while let Some(f) = stack.pop() {
         if out.insert(f) {
             stack.extend(callees.get(&f).into_iter().flatten().copied());

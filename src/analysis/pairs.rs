@@ -1,7 +1,7 @@
 //! The pair check: which accesses of one analysed function (its own, its callees', and its
 //! goroutines') may run at the same time on the same map without a common guard.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 

@@ -7,7 +7,7 @@
 //! Over-approximate on purpose: a name mentioned anywhere (a field with the same name, a
 //! string-free shadowing local) keeps a function's summary whole.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::model::Program;
 use crate::syntax::ir::{Expr, ExprKind, ForStmt, FuncBody, IfStmt, RangeClause, Stmt, SwitchStmt};
@@ -15,7 +15,7 @@ use crate::syntax::ir::{Expr, ExprKind, ForStmt, FuncBody, IfStmt, RangeClause, 
 /// Every identifier and selector name used in function bodies and package variable
 /// initialisers.
 pub fn referenced_names(prog: &Program) -> HashSet<&str> {
-    let mut names = HashSet::new();
+    let mut names = HashSet::default();
     for f in &prog.funcs {
         body(&f.body, &mut names);
     }

@@ -5,7 +5,7 @@
 
 mod types;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 
 use crate::load::PackageDir;
@@ -40,6 +40,8 @@ pub struct SourceInfo {
     pub path: PathBuf,
     pub pkg: PkgId,
     pub imports: Vec<Import>,
+    /// A `_test.go` file (`Program::is_test_file`, asked per call in hot loops).
+    pub test: bool,
 }
 
 pub struct NamedType {
@@ -87,7 +89,7 @@ pub struct Program {
     /// interface declares (class hierarchy analysis, by name).
     pub implementations: HashMap<(TypeId, String), Vec<FuncId>>,
     /// Names of the flags some file sets to true atomically (`FileFacts::published_flags`).
-    pub published_flags: std::collections::HashSet<String>,
+    pub published_flags: rustc_hash::FxHashSet<String>,
 }
 
 impl Program {
@@ -117,18 +119,19 @@ impl Program {
                     name,
                     dir: dir.dir.clone(),
                     files: Vec::new(),
-                    types: HashMap::new(),
-                    vars: HashMap::new(),
-                    funcs: HashMap::new(),
+                    types: HashMap::default(),
+                    vars: HashMap::default(),
+                    funcs: HashMap::default(),
                 };
                 for f in files {
                     prog.published_flags.extend(f.published_flags);
                     let file_id = prog.files.len() as FileId;
                     pkg.files.push(file_id);
-                    prog.files.push(SourceInfo { path: f.path, pkg: pkg_id, imports: f.imports });
+                    let test = f.path.file_name().is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));
+                    prog.files.push(SourceInfo { path: f.path, pkg: pkg_id, imports: f.imports, test });
                     for t in f.types {
                         let tid = prog.types.len() as TypeId;
-                        prog.types.push(NamedType { pkg: pkg_id, name: t.name.to_string(), underlying: Type::Unknown, methods: HashMap::new(), single_goroutine: t.single_goroutine });
+                        prog.types.push(NamedType { pkg: pkg_id, name: t.name.to_string(), underlying: Type::Unknown, methods: HashMap::default(), single_goroutine: t.single_goroutine });
                         pkg.types.insert(t.name.to_string(), tid);
                         pending_types.push((tid, file_id, t.ty));
                     }
@@ -192,13 +195,13 @@ impl Program {
 
     fn implementations_of(&self, interfaces: &[(TypeId, Vec<String>)]) -> HashMap<(TypeId, String), Vec<FuncId>> {
         // Types by the name of a method they declare (promoted methods are not followed).
-        let mut by_method: HashMap<&str, Vec<TypeId>> = HashMap::new();
+        let mut by_method: HashMap<&str, Vec<TypeId>> = HashMap::default();
         for (tid, t) in self.types.iter().enumerate() {
             for name in t.methods.keys() {
                 by_method.entry(name.as_str()).or_default().push(tid as TypeId);
             }
         }
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         for (iface, methods) in interfaces {
             let Some(first) = by_method.get(methods[0].as_str()) else { continue };
             for &tid in first {
@@ -228,7 +231,7 @@ impl Program {
 
     /// A `_test.go` file: test code, whose concurrency the analysis weighs apart.
     pub fn is_test_file(&self, f: FileId) -> bool {
-        self.files[f as usize].path.file_name().is_some_and(|n| n.to_string_lossy().ends_with("_test.go"))
+        self.files[f as usize].test
     }
 
     /// The module package a file imports under `name`, if it is part of the analysed module.

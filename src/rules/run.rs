@@ -2,7 +2,7 @@
 //! that breaks it, by the first rule (in registry order) that claims that side; then one
 //! finding per line.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{REGISTRY, Rule, RuleContext, Side, confidence};
@@ -49,7 +49,7 @@ struct Cause {
 fn one_per_cause(mut found: Vec<(Finding, Cause)>) -> Vec<Finding> {
     found.sort_by(|(a, _), (b, _)| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     let mut out: Vec<Finding> = Vec::new();
-    let mut first: HashMap<(String, Confidence), usize> = HashMap::new();
+    let mut first: HashMap<(String, Confidence), usize> = HashMap::default();
     for (f, cause) in found {
         let group = cause.keys.iter().find_map(|k| first.get(&(k.clone(), f.confidence)).copied());
         match group {
@@ -172,7 +172,7 @@ fn debug_sides(ctx: &RuleContext, s: &Side) -> String {
 /// The finding to show for each line: a confident one before a lower-confidence one, then
 /// the most specific rule. Others of the same rule there add their other sides to `related`.
 fn one_per_line(all: Vec<Finding>) -> Vec<Finding> {
-    let mut by_line: HashMap<(PathBuf, u32), Vec<Finding>> = HashMap::new();
+    let mut by_line: HashMap<(PathBuf, u32), Vec<Finding>> = HashMap::default();
     for f in all {
         by_line.entry((f.file.clone(), f.line)).or_default().push(f);
     }

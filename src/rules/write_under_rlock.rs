@@ -31,7 +31,7 @@ if _, ok := s.hits[k]; !ok {
 Take `Lock` (not `RLock`) for writes."#,
 };
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::analysis::summary::{Access, Thread};
 use crate::model::FuncId;
@@ -44,7 +44,7 @@ pub const RULE: Rule = Rule { doc: DOC, facts: Some(findings), conflict: None };
 fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
     // One write is seen by the walk of every function up its call chain: it races when any
     // of them shows the code running twice at once.
-    let mut by_site: HashMap<_, (&Access, bool)> = HashMap::new();
+    let mut by_site: HashMap<_, (&Access, bool)> = HashMap::default();
     let mut order = Vec::new();
     let debug = std::env::var_os("MAPRACE_DEBUG").is_some();
     for (a, func) in &ctx.facts.rlock_writes {

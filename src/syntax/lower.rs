@@ -3,8 +3,9 @@
 //! never a panic, and nesting deeper than `MAX_DEPTH` is cut off with an error naming the file.
 
 use rustc_hash::FxHashMap;
-use tree_sitter::{Node, Parser};
+use tree_sitter::Node;
 
+use super::grammar::{field_children, fields, kind};
 use super::ir::*;
 use crate::load::SourceFile;
 use crate::report::FileError;
@@ -33,6 +34,14 @@ pub fn lower_file(file: &SourceFile) -> FileFacts {
 
 /// Lower one file, sharing names with every other file lowered through `interner`.
 pub fn lower_file_with(file: &SourceFile, interner: &Interner) -> FileFacts {
+    let facts = lower(file, interner);
+    if file.text.len() >= super::grammar::LARGE_TEXT {
+        super::grammar::release_freed_trees();
+    }
+    facts
+}
+
+fn lower(file: &SourceFile, interner: &Interner) -> FileFacts {
     let lines = file.text.lines().count() as u32;
     let mut facts = FileFacts {
         path: file.path.clone(),
@@ -46,11 +55,10 @@ pub fn lower_file_with(file: &SourceFile, interner: &Interner) -> FileFacts {
         errors: Vec::new(),
     };
     let text = super::source::parse_text(&file.text, &file.path, &mut facts.errors);
-    let mut parser = Parser::new();
-    if parser.set_language(&crate::syntax::grammar::language()).is_err() {
+    let Some(mut parser) = super::grammar::parser() else {
         facts.errors.push(FileError { file: file.path.clone(), message: "internal: Go grammar failed to load".into() });
         return facts;
-    }
+    };
     let Some(tree) = parser.parse(text.as_bytes(), None) else {
         facts.errors.push(FileError { file: file.path.clone(), message: "could not be parsed".into() });
         return facts;
@@ -66,7 +74,7 @@ pub fn lower_file_with(file: &SourceFile, interner: &Interner) -> FileFacts {
     let mut lw = Lowerer { src: &text, depth: 0, too_deep: None, interner, names: FxHashMap::default(), published_flags: Vec::new() };
     let mut cur = root.walk();
     for item in root.named_children(&mut cur) {
-        match item.kind() {
+        match kind(item) {
             "package_clause" => {
                 if let Some(n) = named_child_of_kind(item, "package_identifier") {
                     facts.package = lw.text(n).to_string();
@@ -135,19 +143,14 @@ fn span(n: Node) -> Span {
     Span { line: p.row as u32 + 1, col: p.column as u32 + 1 }
 }
 
-fn named_child_of_kind<'t>(n: Node<'t>, kind: &str) -> Option<Node<'t>> {
+fn named_child_of_kind<'t>(n: Node<'t>, k: &str) -> Option<Node<'t>> {
     let mut cur = n.walk();
-    n.named_children(&mut cur).find(|c| c.kind() == kind)
+    n.named_children(&mut cur).find(|c| kind(*c) == k)
 }
 
 fn named_children(n: Node) -> Vec<Node> {
     let mut cur = n.walk();
-    n.named_children(&mut cur).filter(|c| c.kind() != "comment").collect()
-}
-
-fn field_children<'t>(n: Node<'t>, field: &str) -> Vec<Node<'t>> {
-    let mut cur = n.walk();
-    n.children_by_field_name(field, &mut cur).collect()
+    n.named_children(&mut cur).filter(|c| kind(*c) != "comment").collect()
 }
 
 impl<'a> Lowerer<'a> {
@@ -202,16 +205,16 @@ impl<'a> Lowerer<'a> {
     fn imports(&mut self, decl: Node, out: &mut Vec<Import>) {
         let mut specs = Vec::new();
         for c in named_children(decl) {
-            match c.kind() {
+            match kind(c) {
                 "import_spec" => specs.push(c),
-                "import_spec_list" => specs.extend(named_children(c).into_iter().filter(|s| s.kind() == "import_spec")),
+                "import_spec_list" => specs.extend(named_children(c).into_iter().filter(|s| kind(*s) == "import_spec")),
                 _ => {}
             }
         }
         for s in specs {
-            let Some(p) = s.child_by_field_name("path") else { continue };
+            let Some(p) = s.child_by_field_id(fields().path) else { continue };
             let path = self.text(p).trim_matches(|c| c == '"' || c == '`');
-            let name = match s.child_by_field_name("name") {
+            let name = match s.child_by_field_id(fields().name) {
                 Some(n) => self.text(n).to_string(),
                 None => path.rsplit('/').next().unwrap_or(path).to_string(),
             };
@@ -221,10 +224,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn type_decls(&mut self, decl: Node, out: &mut Vec<TypeDecl>) {
-        let specs: Vec<Node> = named_children(decl).into_iter().filter(|s| matches!(s.kind(), "type_spec" | "type_alias")).collect();
+        let specs: Vec<Node> = named_children(decl).into_iter().filter(|s| matches!(kind(*s), "type_spec" | "type_alias")).collect();
         let alone = specs.len() == 1;
         for spec in specs {
-            let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
+            let (Some(name), Some(ty)) = (spec.child_by_field_id(fields().name), spec.child_by_field_id(fields().r#type)) else {
                 continue;
             };
             // `// T is ...` above `type T` (or above the spec inside a group).
@@ -240,7 +243,7 @@ impl<'a> Lowerer<'a> {
         let mut next_row = n.start_position().row;
         let mut cur = n.prev_sibling();
         while let Some(c) = cur {
-            if c.kind() != "comment" || c.end_position().row + 1 != next_row {
+            if kind(c) != "comment" || c.end_position().row + 1 != next_row {
                 break;
             }
             lines.push(self.text(c).trim_start_matches("//").trim().to_string());
@@ -254,18 +257,18 @@ impl<'a> Lowerer<'a> {
     fn var_specs(&mut self, decl: Node) -> Vec<VarSpec> {
         let mut specs = Vec::new();
         for c in named_children(decl) {
-            match c.kind() {
+            match kind(c) {
                 "var_spec" => specs.push(c),
-                "var_spec_list" => specs.extend(named_children(c).into_iter().filter(|s| s.kind() == "var_spec")),
+                "var_spec_list" => specs.extend(named_children(c).into_iter().filter(|s| kind(*s) == "var_spec")),
                 _ => {}
             }
         }
         specs
             .into_iter()
             .map(|s| VarSpec {
-                names: field_children(s, "name").into_iter().map(|n| (self.name(n), span(n))).collect(),
-                ty: s.child_by_field_name("type").map(|t| self.type_expr(t)),
-                values: s.child_by_field_name("value").map(|v| self.expr_list(v)).unwrap_or_default(),
+                names: field_children(s, fields().name).into_iter().map(|n| (self.name(n), span(n))).collect(),
+                ty: s.child_by_field_id(fields().r#type).map(|t| self.type_expr(t)),
+                values: s.child_by_field_id(fields().value).map(|v| self.expr_list(v)).unwrap_or_default(),
             })
             .collect()
     }
@@ -275,18 +278,18 @@ impl<'a> Lowerer<'a> {
     }
 
     fn func_decl(&mut self, n: Node) -> Option<FuncDecl> {
-        let name = self.name(n.child_by_field_name("name")?);
-        let recv = n.child_by_field_name("receiver").and_then(|r| {
-            let p = named_children(r).into_iter().find(|c| c.kind() == "parameter_declaration")?;
-            let name = p.child_by_field_name("name").map(|x| self.name(x));
-            let mut ty = p.child_by_field_name("type")?;
+        let name = self.name(n.child_by_field_id(fields().name)?);
+        let recv = n.child_by_field_id(fields().receiver).and_then(|r| {
+            let p = named_children(r).into_iter().find(|c| kind(*c) == "parameter_declaration")?;
+            let name = p.child_by_field_id(fields().name).map(|x| self.name(x));
+            let mut ty = p.child_by_field_id(fields().r#type)?;
             let mut pointer = false;
-            if ty.kind() == "pointer_type" {
+            if kind(ty) == "pointer_type" {
                 pointer = true;
                 ty = named_children(ty).into_iter().next()?;
             }
-            if ty.kind() == "generic_type" {
-                ty = ty.child_by_field_name("type")?;
+            if kind(ty) == "generic_type" {
+                ty = ty.child_by_field_id(fields().r#type)?;
             }
             Some(Receiver { name, type_name: self.name(ty), pointer })
         });
@@ -296,14 +299,14 @@ impl<'a> Lowerer<'a> {
 
     fn func_body(&mut self, n: Node) -> FuncBody {
         let sig = self.signature(n);
-        let body = n.child_by_field_name("body").map(|b| self.block(b));
+        let body = n.child_by_field_id(fields().body).map(|b| self.block(b));
         FuncBody { sig, body, span: span(n) }
     }
 
     fn signature(&mut self, n: Node) -> Signature {
-        let params = n.child_by_field_name("parameters").map(|p| self.params(p)).unwrap_or_default();
-        let results = match n.child_by_field_name("result") {
-            Some(r) if r.kind() == "parameter_list" => self.params(r),
+        let params = n.child_by_field_id(fields().parameters).map(|p| self.params(p)).unwrap_or_default();
+        let results = match n.child_by_field_id(fields().result) {
+            Some(r) if kind(r) == "parameter_list" => self.params(r),
             Some(r) => Box::new([Param { name: None, ty: self.type_expr(r) }]),
             None => Box::default(),
         };
@@ -313,15 +316,15 @@ impl<'a> Lowerer<'a> {
     fn params(&mut self, list: Node) -> Box<[Param]> {
         let mut out = Vec::new();
         for p in named_children(list) {
-            let variadic = p.kind() == "variadic_parameter_declaration";
-            if !variadic && p.kind() != "parameter_declaration" {
+            let variadic = kind(p) == "variadic_parameter_declaration";
+            if !variadic && kind(p) != "parameter_declaration" {
                 continue;
             }
-            let mut ty = p.child_by_field_name("type").map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown);
+            let mut ty = p.child_by_field_id(fields().r#type).map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown);
             if variadic {
                 ty = TypeExpr::Slice(Box::new(ty));
             }
-            let names = field_children(p, "name");
+            let names = field_children(p, fields().name);
             if names.is_empty() {
                 out.push(Param { name: None, ty });
             } else {
@@ -344,58 +347,58 @@ impl<'a> Lowerer<'a> {
 
     fn type_expr_inner(&mut self, n: Node) -> TypeExpr {
         let first = || named_children(n).into_iter().next();
-        match n.kind() {
+        match kind(n) {
             "type_identifier" | "identifier" => TypeExpr::Name(self.name(n)),
-            "qualified_type" => match (n.child_by_field_name("package"), n.child_by_field_name("name")) {
+            "qualified_type" => match (n.child_by_field_id(fields().package), n.child_by_field_id(fields().name)) {
                 (Some(p), Some(nm)) => TypeExpr::Qualified(self.name(p), self.name(nm)),
                 _ => TypeExpr::Unknown,
             },
             "pointer_type" => first().map(|c| TypeExpr::Pointer(Box::new(self.type_expr(c)))).unwrap_or(TypeExpr::Unknown),
-            "map_type" => match (n.child_by_field_name("key"), n.child_by_field_name("value")) {
+            "map_type" => match (n.child_by_field_id(fields().key), n.child_by_field_id(fields().value)) {
                 (Some(k), Some(v)) => TypeExpr::Map(Box::new(self.type_expr(k)), Box::new(self.type_expr(v))),
                 _ => TypeExpr::Unknown,
             },
             "slice_type" | "array_type" | "implicit_length_array_type" => n
-                .child_by_field_name("element")
+                .child_by_field_id(fields().element)
                 .map(|e| TypeExpr::Slice(Box::new(self.type_expr(e))))
                 .unwrap_or(TypeExpr::Unknown),
             "channel_type" => n
-                .child_by_field_name("value")
+                .child_by_field_id(fields().value)
                 .map(|e| TypeExpr::Chan(Box::new(self.type_expr(e))))
                 .unwrap_or(TypeExpr::Unknown),
             "struct_type" => {
-                let mut fields = Vec::new();
+                let mut decls = Vec::new();
                 if let Some(list) = named_child_of_kind(n, "field_declaration_list") {
                     for fd in named_children(list) {
-                        if fd.kind() != "field_declaration" {
+                        if kind(fd) != "field_declaration" {
                             continue;
                         }
-                        let Some(ty) = fd.child_by_field_name("type") else { continue };
+                        let Some(ty) = fd.child_by_field_id(fields().r#type) else { continue };
                         let ty = self.type_expr(ty);
-                        let names = field_children(fd, "name");
+                        let names = field_children(fd, fields().name);
                         if names.is_empty() {
-                            fields.push(FieldDecl { name: None, ty });
+                            decls.push(FieldDecl { name: None, ty });
                         } else {
                             for nm in names {
-                                fields.push(FieldDecl { name: Some(self.name(nm)), ty: ty.clone() });
+                                decls.push(FieldDecl { name: Some(self.name(nm)), ty: ty.clone() });
                             }
                         }
                     }
                 }
-                TypeExpr::Struct(fields.into_boxed_slice())
+                TypeExpr::Struct(decls.into_boxed_slice())
             }
             "function_type" => TypeExpr::Func(Box::new(self.signature(n))),
             "interface_type" => {
                 let mut cursor = n.walk();
                 let methods = n
                     .named_children(&mut cursor)
-                    .filter(|c| c.kind() == "method_elem")
-                    .filter_map(|c| c.child_by_field_name("name"))
+                    .filter(|c| kind(*c) == "method_elem")
+                    .filter_map(|c| c.child_by_field_id(fields().name))
                     .map(|name| self.name(name))
                     .collect();
                 TypeExpr::Interface(methods)
             }
-            "generic_type" => n.child_by_field_name("type").map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown),
+            "generic_type" => n.child_by_field_id(fields().r#type).map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown),
             "parenthesized_type" => first().map(|c| self.type_expr(c)).unwrap_or(TypeExpr::Unknown),
             "type_constraint" | "negated_type" => TypeExpr::Unknown,
             _ => TypeExpr::Unknown,
@@ -405,7 +408,7 @@ impl<'a> Lowerer<'a> {
     fn block(&mut self, n: Node) -> Box<[Stmt]> {
         let mut out = Vec::new();
         for c in named_children(n) {
-            if c.kind() == "statement_list" {
+            if kind(c) == "statement_list" {
                 for s in named_children(c) {
                     self.stmt_into(s, &mut out);
                 }
@@ -417,7 +420,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn stmt_into(&mut self, n: Node, out: &mut Vec<Stmt>) {
-        if n.kind() == "var_declaration" {
+        if kind(n) == "var_declaration" {
             // `var ( a T; b U )` declares in the enclosing block, not a block of its own.
             for s in self.var_specs(n) {
                 out.push(Stmt::VarDecl(Box::new(s)));
@@ -444,18 +447,18 @@ impl<'a> Lowerer<'a> {
     }
 
     fn stmt_inner(&mut self, n: Node) -> Stmt {
-        match n.kind() {
+        match kind(n) {
             "expression_statement" => match named_children(n).into_iter().next() {
                 Some(e) => Stmt::Expr(self.expr(e)),
                 None => Stmt::Empty,
             },
             "assignment_statement" | "short_var_declaration" => {
-                let lhs = n.child_by_field_name("left").map(|l| self.expr_list(l)).unwrap_or_default();
-                let rhs = n.child_by_field_name("right").map(|r| self.expr_list(r)).unwrap_or_default();
-                let op = if n.kind() == "short_var_declaration" {
+                let lhs = n.child_by_field_id(fields().left).map(|l| self.expr_list(l)).unwrap_or_default();
+                let rhs = n.child_by_field_id(fields().right).map(|r| self.expr_list(r)).unwrap_or_default();
+                let op = if kind(n) == "short_var_declaration" {
                     AssignOp::Define
                 } else {
-                    match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                    match n.child_by_field_id(fields().operator).map(|o| self.text(o)) {
                         Some("=") | None => AssignOp::Plain,
                         Some(_) => AssignOp::Compound,
                     }
@@ -474,7 +477,7 @@ impl<'a> Lowerer<'a> {
             "go_statement" | "defer_statement" => match named_children(n).into_iter().next() {
                 Some(e) => {
                     let e = self.expr(e);
-                    if n.kind() == "go_statement" { Stmt::Go(e) } else { Stmt::Defer(e) }
+                    if kind(n) == "go_statement" { Stmt::Go(e) } else { Stmt::Defer(e) }
                 }
                 None => Stmt::Empty,
             },
@@ -482,39 +485,39 @@ impl<'a> Lowerer<'a> {
                 let vals = named_children(n).into_iter().next().map(|l| self.expr_list(l)).unwrap_or_default();
                 Stmt::Return(vals, span(n))
             }
-            "send_statement" => match (n.child_by_field_name("channel"), n.child_by_field_name("value")) {
+            "send_statement" => match (n.child_by_field_id(fields().channel), n.child_by_field_id(fields().value)) {
                 (Some(c), Some(v)) => Stmt::Send(Box::new(SendStmt { chan: self.expr(c), value: self.expr(v), span: span(n) })),
                 _ => Stmt::Empty,
             },
             "if_statement" => {
-                let init = self.opt_stmt(n.child_by_field_name("initializer"));
-                let cond = n.child_by_field_name("condition").map(|c| self.expr(c)).unwrap_or(Expr { kind: ExprKind::Other(Box::default()), span: span(n) });
-                let then = n.child_by_field_name("consequence").map(|b| self.block(b)).unwrap_or_default();
-                let els = n.child_by_field_name("alternative").map(|a| {
-                    Box::new(if a.kind() == "block" { Stmt::Block(self.block(a)) } else { self.stmt(a) })
+                let init = self.opt_stmt(n.child_by_field_id(fields().initializer));
+                let cond = n.child_by_field_id(fields().condition).map(|c| self.expr(c)).unwrap_or(Expr { kind: ExprKind::Other(Box::default()), span: span(n) });
+                let then = n.child_by_field_id(fields().consequence).map(|b| self.block(b)).unwrap_or_default();
+                let els = n.child_by_field_id(fields().alternative).map(|a| {
+                    Box::new(if kind(a) == "block" { Stmt::Block(self.block(a)) } else { self.stmt(a) })
                 });
                 Stmt::If(Box::new(IfStmt { init, cond, then, els }))
             }
             "for_statement" => {
-                let body = n.child_by_field_name("body").map(|b| self.block(b)).unwrap_or_default();
+                let body = n.child_by_field_id(fields().body).map(|b| self.block(b)).unwrap_or_default();
                 let mut init = None;
                 let mut cond = None;
                 let mut post = None;
                 let mut range = None;
                 for c in named_children(n) {
-                    match c.kind() {
+                    match kind(c) {
                         "for_clause" => {
-                            init = self.opt_stmt(c.child_by_field_name("initializer"));
-                            cond = c.child_by_field_name("condition").map(|e| self.expr(e));
-                            post = self.opt_stmt(c.child_by_field_name("update"));
+                            init = self.opt_stmt(c.child_by_field_id(fields().initializer));
+                            cond = c.child_by_field_id(fields().condition).map(|e| self.expr(e));
+                            post = self.opt_stmt(c.child_by_field_id(fields().update));
                         }
                         "range_clause" => {
-                            let left = c.child_by_field_name("left").map(|l| self.expr_list(l)).unwrap_or_default();
+                            let left = c.child_by_field_id(fields().left).map(|l| self.expr_list(l)).unwrap_or_default();
                             let define = {
                                 let mut cur = c.walk();
-                                c.children(&mut cur).any(|t| t.kind() == ":=")
+                                c.children(&mut cur).any(|t| kind(t) == ":=")
                             };
-                            if let Some(r) = c.child_by_field_name("right") {
+                            if let Some(r) = c.child_by_field_id(fields().right) {
                                 let mut left = left.into_iter();
                                 range = Some(RangeClause { key: left.next(), value: left.next(), define, expr: self.expr(r) });
                             }
@@ -527,23 +530,23 @@ impl<'a> Lowerer<'a> {
                 Stmt::For(Box::new(ForStmt { init, cond, post, range, body }))
             }
             "expression_switch_statement" | "type_switch_statement" => {
-                let init = self.opt_stmt(n.child_by_field_name("initializer"));
-                let tag = n.child_by_field_name("value").map(|v| self.expr(v));
+                let init = self.opt_stmt(n.child_by_field_id(fields().initializer));
+                let tag = n.child_by_field_id(fields().value).map(|v| self.expr(v));
                 let type_bind = n
-                    .child_by_field_name("alias")
+                    .child_by_field_id(fields().alias)
                     .and_then(|a| named_children(a).into_iter().next())
                     .map(|a| self.name(a));
                 let mut cases = Vec::new();
                 for c in named_children(n) {
-                    if matches!(c.kind(), "expression_case" | "default_case" | "type_case") {
-                        let values = c.child_by_field_name("value").map(|v| self.expr_list(v)).unwrap_or_default();
+                    if matches!(kind(c), "expression_case" | "default_case" | "type_case") {
+                        let values = c.child_by_field_id(fields().value).map(|v| self.expr_list(v)).unwrap_or_default();
                         let mut body = Vec::new();
                         if let Some(list) = named_child_of_kind(c, "statement_list") {
                             for s in named_children(list) {
                                 self.stmt_into(s, &mut body);
                             }
                         }
-                        cases.push(SwitchCase { values, default: c.kind() == "default_case", body: body.into_boxed_slice() });
+                        cases.push(SwitchCase { values, default: kind(c) == "default_case", body: body.into_boxed_slice() });
                     }
                 }
                 Stmt::Switch(Box::new(SwitchStmt { init, tag, type_bind, cases: cases.into_boxed_slice() }))
@@ -551,8 +554,8 @@ impl<'a> Lowerer<'a> {
             "select_statement" => {
                 let mut cases = Vec::new();
                 for c in named_children(n) {
-                    if matches!(c.kind(), "communication_case" | "default_case") {
-                        let comm = self.opt_stmt(c.child_by_field_name("communication"));
+                    if matches!(kind(c), "communication_case" | "default_case") {
+                        let comm = self.opt_stmt(c.child_by_field_id(fields().communication));
                         let body = named_child_of_kind(c, "statement_list").map(|l| self.block(l)).unwrap_or_default();
                         cases.push((comm, body));
                     }
@@ -560,8 +563,8 @@ impl<'a> Lowerer<'a> {
                 Stmt::Select { cases: cases.into_boxed_slice() }
             }
             "receive_statement" => {
-                let lhs = n.child_by_field_name("left").map(|l| self.expr_list(l)).unwrap_or_default();
-                let Some(r) = n.child_by_field_name("right") else { return Stmt::Empty };
+                let lhs = n.child_by_field_id(fields().left).map(|l| self.expr_list(l)).unwrap_or_default();
+                let Some(r) = n.child_by_field_id(fields().right) else { return Stmt::Empty };
                 let rhs = self.expr(r);
                 if lhs.is_empty() {
                     return Stmt::Expr(rhs);
@@ -569,12 +572,12 @@ impl<'a> Lowerer<'a> {
                 let rhs: Box<[Expr]> = Box::new([rhs]);
                 let define = {
                     let mut cur = n.walk();
-                    n.children(&mut cur).any(|t| t.kind() == ":=")
+                    n.children(&mut cur).any(|t| kind(t) == ":=")
                 };
                 Stmt::Assign { lhs, rhs, op: if define { AssignOp::Define } else { AssignOp::Plain }, span: span(n) }
             }
             "block" => Stmt::Block(self.block(n)),
-            "labeled_statement" => match named_children(n).into_iter().find(|c| c.kind() != "label_name") {
+            "labeled_statement" => match named_children(n).into_iter().find(|c| kind(*c) != "label_name") {
                 Some(s) => Stmt::Labeled(Box::new(self.stmt(s))),
                 None => Stmt::Empty,
             },
@@ -585,7 +588,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn expr_list(&mut self, n: Node) -> Box<[Expr]> {
-        if n.kind() == "expression_list" {
+        if kind(n) == "expression_list" {
             named_children(n).into_iter().map(|e| self.expr(e)).collect()
         } else {
             Box::new([self.expr(n)])
@@ -610,7 +613,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn expr_kind(&mut self, n: Node) -> ExprKind {
-        match n.kind() {
+        match kind(n) {
             "identifier" | "field_identifier" | "package_identifier" | "type_identifier" => {
                 ExprKind::Ident(self.name(n))
             }
@@ -618,42 +621,43 @@ impl<'a> Lowerer<'a> {
             // The predeclared constants, named like the identifiers they are in Go's spec.
             "true" | "false" => ExprKind::Ident(self.name(n)),
             "selector_expression" => {
-                let operand = self.boxed(n.child_by_field_name("operand"), n);
-                let field = match n.child_by_field_name("field") {
+                let operand = self.boxed(n.child_by_field_id(fields().operand), n);
+                let field = match n.child_by_field_id(fields().field) {
                     Some(f) => self.name(f),
                     None => self.intern(""),
                 };
                 ExprKind::Selector(operand, field)
             }
             "index_expression" => {
-                let operand = self.boxed(n.child_by_field_name("operand"), n);
-                let index = self.boxed(n.child_by_field_name("index"), n);
+                let operand = self.boxed(n.child_by_field_id(fields().operand), n);
+                let index = self.boxed(n.child_by_field_id(fields().index), n);
                 ExprKind::Index(operand, index)
             }
             "generic_type" => {
                 // `F[int]` parsed as a type in expression position: the function itself.
-                match n.child_by_field_name("type") {
+                match n.child_by_field_id(fields().r#type) {
                     Some(t) => self.expr(t).kind,
                     None => ExprKind::Other(Box::default()),
                 }
             }
             "slice_expression" => {
-                let operand = self.boxed(n.child_by_field_name("operand"), n);
-                let bounds = ["start", "end", "capacity"]
-                    .iter()
-                    .filter_map(|f| n.child_by_field_name(f))
+                let operand = self.boxed(n.child_by_field_id(fields().operand), n);
+                let f = fields();
+                let bounds = [f.start, f.end, f.capacity]
+                    .into_iter()
+                    .filter_map(|f| n.child_by_field_id(f))
                     .map(|b| self.expr(b))
                     .collect();
                 ExprKind::SliceOf(operand, bounds)
             }
             "call_expression" => {
-                let func = self.boxed(n.child_by_field_name("function"), n);
+                let func = self.boxed(n.child_by_field_id(fields().function), n);
                 let args: Vec<Expr> = n
-                    .child_by_field_name("arguments")
+                    .child_by_field_id(fields().arguments)
                     .map(|a| {
                         named_children(a)
                             .into_iter()
-                            .map(|x| if is_type_node(x.kind()) { Expr { kind: ExprKind::Type(Box::new(self.type_expr(x))), span: span(x) } } else { self.expr(x) })
+                            .map(|x| if is_type_node(kind(x)) { Expr { kind: ExprKind::Type(Box::new(self.type_expr(x))), span: span(x) } } else { self.expr(x) })
                             .collect()
                     })
                     .unwrap_or_default();
@@ -662,48 +666,48 @@ impl<'a> Lowerer<'a> {
             }
             "func_literal" => ExprKind::FuncLit(Box::new(self.func_body(n))),
             "composite_literal" => {
-                let ty = n.child_by_field_name("type").map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown);
+                let ty = n.child_by_field_id(fields().r#type).map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown);
                 let mut elems = Vec::new();
-                if let Some(body) = n.child_by_field_name("body") {
+                if let Some(body) = n.child_by_field_id(fields().body) {
                     self.literal_elems(body, &mut elems);
                 }
                 ExprKind::Composite(Box::new(ty), elems.into_boxed_slice())
             }
             "unary_expression" => {
-                let op = match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                let op = match n.child_by_field_id(fields().operator).map(|o| self.text(o)) {
                     Some("&") => UnaryOp::Addr,
                     Some("*") => UnaryOp::Deref,
                     Some("!") => UnaryOp::Not,
                     Some("<-") => UnaryOp::Recv,
                     _ => UnaryOp::Other,
                 };
-                ExprKind::Unary(op, self.boxed(n.child_by_field_name("operand"), n))
+                ExprKind::Unary(op, self.boxed(n.child_by_field_id(fields().operand), n))
             }
             "binary_expression" => {
-                let op = match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                let op = match n.child_by_field_id(fields().operator).map(|o| self.text(o)) {
                     Some("==") => BinaryOp::Eq,
                     Some("!=") => BinaryOp::Ne,
                     Some("&&") => BinaryOp::And,
                     Some("||") => BinaryOp::Or,
                     _ => BinaryOp::Other,
                 };
-                let l = self.boxed(n.child_by_field_name("left"), n);
-                let r = self.boxed(n.child_by_field_name("right"), n);
+                let l = self.boxed(n.child_by_field_id(fields().left), n);
+                let r = self.boxed(n.child_by_field_id(fields().right), n);
                 ExprKind::Binary(op, l, r)
             }
             "type_assertion_expression" => {
-                let operand = self.boxed(n.child_by_field_name("operand"), n);
-                let ty = n.child_by_field_name("type").map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown);
+                let operand = self.boxed(n.child_by_field_id(fields().operand), n);
+                let ty = n.child_by_field_id(fields().r#type).map(|t| self.type_expr(t)).unwrap_or(TypeExpr::Unknown);
                 ExprKind::TypeAssert(operand, Box::new(ty))
             }
             "type_conversion_expression" => {
-                let operand = n.child_by_field_name("operand").map(|o| self.expr(o));
+                let operand = n.child_by_field_id(fields().operand).map(|o| self.expr(o));
                 ExprKind::Other(operand.into_iter().collect())
             }
             "parenthesized_expression" => {
                 // Unwrapped in a loop, not by recursion: `((((x))))` 100,000 deep is one level.
                 let mut inner = n;
-                while inner.kind() == "parenthesized_expression" {
+                while kind(inner) == "parenthesized_expression" {
                     match named_children(inner).into_iter().next() {
                         Some(c) => inner = c,
                         None => return ExprKind::Other(Box::default()),
@@ -724,7 +728,7 @@ impl<'a> Lowerer<'a> {
             return;
         }
         for el in named_children(body) {
-            match el.kind() {
+            match kind(el) {
                 "keyed_element" => {
                     let parts = named_children(el);
                     if let (Some(k), Some(v)) = (parts.first(), parts.get(1)) {
@@ -745,8 +749,8 @@ impl<'a> Lowerer<'a> {
     }
 
     fn literal_element(&mut self, el: Node) -> Option<Expr> {
-        let inner = if el.kind() == "literal_element" { named_children(el).into_iter().next() } else { Some(el) }?;
-        if inner.kind() == "literal_value" {
+        let inner = if kind(el) == "literal_element" { named_children(el).into_iter().next() } else { Some(el) }?;
+        if kind(inner) == "literal_value" {
             let mut elems = Vec::new();
             self.literal_elems(inner, &mut elems);
             return Some(Expr { kind: ExprKind::Composite(Box::new(TypeExpr::Unknown), elems.into_boxed_slice()), span: span(inner) });

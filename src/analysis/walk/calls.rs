@@ -316,7 +316,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         let caller_acq = self.flow.acq.clone();
         let caller_thread = self.thread;
         let in_loop = self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. });
-        let mut local_map: HashMap<u32, u32> = HashMap::new();
+        let mut local_map: HashMap<u32, u32> = HashMap::default();
         // Locals a spawned callee returns belong to each of its instances.
         let scope = if spawn.is_some() { self.fresh_id() } else { *self.instance_scopes.last().unwrap_or(&0) };
         let spawn_scopes: Rc<[u32]> = scope_set(self.instance_scopes.iter().chain([&scope]));

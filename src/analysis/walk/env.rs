@@ -79,7 +79,7 @@ impl<'a, 'p> Walk<'a, 'p> {
     }
 
     pub(super) fn with_scope<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
-        self.scopes.push(HashMap::new());
+        self.scopes.push(HashMap::default());
         let r = f(self);
         self.scopes.pop();
         r

@@ -166,7 +166,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         let spawn_locks = std::mem::take(&mut self.spawn_locks);
         let joins = std::mem::take(&mut self.joins_at);
-        let mut memo: std::collections::HashMap<(Site, usize), LockSet> = std::collections::HashMap::new();
+        let mut memo: rustc_hash::FxHashMap<(Site, usize), LockSet> = Default::default();
         for a in &mut self.sum.accesses {
             let Thread::Spawned { site, .. } = a.thread else { continue };
             let Some(held) = spawn_locks.get(&site) else { continue };

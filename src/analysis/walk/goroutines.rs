@@ -118,7 +118,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         if spawn.is_some() {
             self.loop_depth = 0;
         }
-        self.scopes.push(HashMap::new());
+        self.scopes.push(HashMap::default());
         for (i, p) in body.sig.params.iter().enumerate() {
             if let Some(n) = &p.name {
                 let mut ev = args.get(i).cloned().unwrap_or_else(Ev::unknown);

@@ -12,7 +12,7 @@
 //! (locks, orderings, recording accesses), `expr` (expressions), `conds` (conditions),
 //! `helpers` (free functions).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use super::models::{self, Effect, SyncMapOp};
@@ -249,15 +249,15 @@ impl<'a, 'p> Walk<'a, 'p> {
             func,
             file,
             pkg,
-            scopes: vec![HashMap::new()],
+            scopes: vec![HashMap::default()],
             flow: Flow::start(),
             thread: Thread::Current,
             pos: 0,
             next_id: 0,
             releases: Vec::new(),
-            published: HashSet::new(),
+            published: HashSet::default(),
             acquired_at: Vec::new(),
-            spawn_locks: HashMap::new(),
+            spawn_locks: HashMap::default(),
             joins_at: Vec::new(),
             sum: Summary::default(),
             deferred: Vec::new(),
@@ -268,14 +268,14 @@ impl<'a, 'p> Walk<'a, 'p> {
             loop_depth: 0,
             calls: 0,
             syncmap_loads: Vec::new(),
-            local_stores: HashMap::new(),
-            sent: HashMap::new(),
-            semaphores: HashSet::new(),
-            spawn_origins: HashMap::new(),
-            call_instances: HashSet::new(),
-            constructor_calls: HashSet::new(),
-            callee_threads: HashMap::new(),
-            local_scope: HashMap::new(),
+            local_stores: HashMap::default(),
+            sent: HashMap::default(),
+            semaphores: HashSet::default(),
+            spawn_origins: HashMap::default(),
+            call_instances: HashSet::default(),
+            constructor_calls: HashSet::default(),
+            callee_threads: HashMap::default(),
+            local_scope: HashMap::default(),
             lazy_paths: Vec::new(),
             tested_reads: Default::default(),
             ok_vars: Default::default(),
