@@ -215,7 +215,6 @@ impl<'a, 'p> Walk<'a, 'p> {
                         let equal = *op == BinaryOp::Eq;
                         Self::swap_won(le.swapped.as_ref(), self.swap_value(r).as_ref(), equal)
                             .or_else(|| Self::swap_won(re.swapped.as_ref(), self.swap_value(l).as_ref(), equal))
-                            .filter(|_| le.swapped.is_some() || re.swapped.is_some())
                     }
                     _ => None,
                 };
