@@ -193,7 +193,10 @@ fn go_test_race_twice_reports_both_times_and_sarif_has_gorace() {
 /// already sleeps atexit_sleep_ms with the goroutines running, so maprace's own exit wait
 /// (MAPRACE_ATEXIT_MS) must not come on top of it: it once did, which cost go-cache's one-package
 /// suite a second (1.65x of `go test -race`). The late race is still recorded. A failing run
-/// exits with code 1, for which the race runtime does not sleep: maprace waits in full.
+/// exits with code 1, for which the race runtime does not sleep: maprace waits while the two
+/// goroutines have recorded nothing yet, then stops once the trace shows nothing new for a
+/// moment. The janitor repeating the same accesses does not hold it for the whole limit: that
+/// held every go-cache run a full second (1.07x of `go test -race`).
 #[test]
 fn under_race_the_exit_wait_is_the_race_runtimes_sleep_not_both() {
     let leak = r#"package leak
@@ -247,8 +250,13 @@ func TestLeak(t *testing.T) {
         let waited = end.duration_since(t0).unwrap();
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert!(rules(&json(&stdout)).contains(&"MR001".to_string()), "fail={fail}: {stdout}\n{stderr}");
-        assert!(waited >= Duration::from_millis(2900), "fail={fail}: {waited:?}: the exit wait was skipped\n{stderr}");
-        assert!(waited < Duration::from_millis(5000), "fail={fail}: {waited:?}: maprace's exit wait came on top of the race runtime's\n{stderr}");
+        if fail {
+            assert!(waited >= Duration::from_millis(300), "{waited:?}: the exit wait did not wait for the late goroutines\n{stderr}");
+            assert!(waited < Duration::from_millis(2000), "{waited:?}: the janitor's repeated records held the exit wait\n{stderr}");
+        } else {
+            assert!(waited >= Duration::from_millis(2900), "{waited:?}: the race runtime's exit sleep was skipped\n{stderr}");
+            assert!(waited < Duration::from_millis(5000), "{waited:?}: maprace's exit wait came on top of the race runtime's\n{stderr}");
+        }
         // MAPRACE_TIMES: where maprace's own time went.
         assert!(stderr.contains("maprace race: times: go version, tools ") && stderr.contains(", command "), "{stderr}");
     }

@@ -27,7 +27,12 @@ func Enter(site uint32) {
 	unlock()
 }
 
-// How long AtExit waits at most, and how long the trace must stay still for it to stop early.
+// How long AtExit waits at most, and how long the trace must show nothing new (novel) for it
+// to stop early, once every live goroutine has recorded something. A goroutine that repeats
+// what it did before (a janitor's ticker sweeping the same map from the same lines) adds
+// records but no new pair of accesses to check: waiting on plain record counts kept every
+// program with such a goroutine waiting the full second. One that has recorded nothing yet
+// (asleep before its first access) may be about to: the wait goes on for it, as -race's does.
 const (
 	atExitMax  = time.Second
 	atExitIdle = 200 * time.Millisecond
@@ -36,7 +41,7 @@ const (
 // AtExit runs, deferred, when the program's main function returns. The race runtime sleeps
 // atexit_sleep_ms (1 s) there so that goroutines main did not wait for still run and are
 // checked; this waits the same way but only while goroutines forked by instrumented code are
-// alive and still recording, and at most MAPRACE_ATEXIT_MS milliseconds (default 1000, 0 turns
+// alive and still recording something new (see atExitIdle), and at most MAPRACE_ATEXIT_MS milliseconds (default 1000, 0 turns
 // it off).
 //
 // Under -race, when main returns (rather than panics or calls runtime.Goexit) the race
@@ -77,12 +82,12 @@ func wait(sleepFollows bool) {
 	lastRecords, still := ^uint64(0), start
 	for now := start; now.Sub(start) < limit; now = time.Now() {
 		lock()
-		alive, recs := live, records
+		alive, waiting, recs := live, idle, novel
 		unlock()
 		if alive <= 0 {
 			return
 		}
-		if recs != lastRecords {
+		if recs != lastRecords || waiting > 0 {
 			lastRecords, still = recs, now
 		} else if now.Sub(still) >= atExitIdle {
 			return

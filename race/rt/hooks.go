@@ -139,6 +139,7 @@ func Fork(site uint32) uint32 {
 	nextG++
 	child := nextG
 	live++
+	idle++
 	emit(kFork, 0, parent, site, 0, uint64(child), 0)
 	unlock()
 	return child
@@ -150,7 +151,7 @@ func Start(child uint32) {
 		return
 	}
 	lock()
-	setG(goid(), child)
+	setG(goid(), child).fresh = true
 	emit(kStart, 0, child, 0, 0, 0, 0)
 	unlock()
 }
@@ -164,6 +165,9 @@ func End() {
 	if s := endG(goid()); s != nil {
 		emit(kEnd, 0, s.id, 0, 0, 0, 0)
 		live--
+		if s.fresh {
+			idle--
+		}
 	}
 	unlock()
 }

@@ -35,14 +35,21 @@ var (
 	seed     = maphash.MakeSeed()
 	keysSeen tab
 	// live counts goroutines forked by instrumented code and not yet ended, records the
-	// records written: AtExit waits on them.
+	// records written, novel the records that show the run something it had not seen: a new
+	// goroutine, a goroutine's first visit of a site, a new map or key. AtExit waits on them.
 	live    int
 	records uint64
+	novel   uint64
+	// idle counts live forked goroutines that have recorded nothing yet (not started, or
+	// sleeping before their first access): AtExit waits for them whatever the trace does.
+	idle int
 )
 
 type gstate struct {
 	id   uint32
 	seen tab // site -> stack id of this goroutine's first visit
+	// fresh: forked by instrumented code and nothing recorded yet (counted in idle).
+	fresh bool
 }
 
 func init() { openTrace() }
@@ -53,7 +60,12 @@ func init() { openTrace() }
 func cur() *gstate {
 	g := goid()
 	if id, ok := gs.get(g); ok && gstates[id] != nil {
-		return gstates[id]
+		s := gstates[id]
+		if s.fresh {
+			s.fresh = false
+			idle--
+		}
+		return s
 	}
 	nextG++
 	s := setG(g, nextG)
@@ -70,6 +82,7 @@ func setG(g uint64, id uint32) *gstate {
 	}
 	s := &gstate{id: id}
 	gstates[id] = s
+	novel++
 	gs.put(g, uint64(id))
 	return s
 }
@@ -121,6 +134,7 @@ func stack(s *gstate, site uint32, skip int) uint32 {
 	if id, ok := s.seen.get(uint64(site)); ok {
 		return uint32(id)
 	}
+	novel++
 	var pcs [24]uintptr
 	n := runtime.Callers(skip, pcs[:])
 	h := uint64(14695981039346656037)
@@ -165,6 +179,7 @@ func newKey(h uint64) bool {
 		return false
 	}
 	keysSeen.put(h, 1)
+	novel++
 	return true
 }
 

@@ -199,6 +199,9 @@ func emit(kind, flags byte, g, site, aux uint32, a, b uint64) {
 		return
 	}
 	records++
+	if kind == kAlloc {
+		novel++
+	}
 	put32(r[4:], g)
 	put32(r[8:], site)
 	put32(r[12:], aux)
