@@ -191,6 +191,9 @@ pub struct Analyzer<'p> {
     /// not an object the caller made (see `Facts::shared_concurrent_funcs`).
     shared_calls: HashSet<(Option<FuncId>, FuncId)>,
     shared_concurrent_calls: HashSet<FuncId>,
+    /// `go` statements only the winner of a flag reaches: one goroutine at a time (see
+    /// `walk::once_start`).
+    once_spawns: HashSet<Site>,
     pub facts: Facts,
     /// Told (functions done, functions) as summaries are computed: the progress bar.
     progress: Option<&'p dyn Fn(usize, usize)>,
@@ -236,6 +239,7 @@ impl<'p> Analyzer<'p> {
             concurrent_calls: HashSet::default(),
             shared_calls: HashSet::default(),
             shared_concurrent_calls: HashSet::default(),
+            once_spawns: HashSet::default(),
             call_locks: Vec::new(),
             guarded_fields: HashMap::default(),
             concurrent_apis: Vec::new(),

@@ -335,7 +335,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 other => other.clone(),
             }
         };
-        let spawn_info = spawn.as_ref().map(|(s, m, start, _)| (*s, *m || in_loop, start.clone()));
+        let spawn_info = spawn.as_ref().map(|(s, m, start, _)| (*s, self.spawn_multi(s, *m || in_loop), start.clone()));
         self.note_call(id, spawn_info.as_ref().map(|(s, m, _)| Thread::Spawned { site: *s, multi: *m }).unwrap_or(caller_thread), recv.as_ref());
         let caller_site = match caller_thread {
             Thread::Spawned { site, .. } => Some(site),
@@ -414,7 +414,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                         let caller_multi = matches!(caller_thread, Thread::Spawned { multi: true, .. });
                         if joined { caller_multi && !caller_locks.iter().any(|l| l.mode == Mode::Write) } else { true }
                     };
-                    Thread::Spawned { site, multi: multi || repeated || spawn_info.as_ref().is_some_and(|s| s.1) }
+                    Thread::Spawned { site, multi: self.spawn_multi(&site, multi || repeated || spawn_info.as_ref().is_some_and(|s| s.1)) }
                 }
             };
             let value_from = match a.value_param {
@@ -469,6 +469,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             if let Thread::Spawned { site, .. } = acc.thread
                 && (spawn_info.is_some() || Some(site) != caller_site)
                 && !self.on_own_instance(acc)
+                && self.spawn_multi(&site, true)
             {
                 match self.spawn_origins.get(&site) {
                     Some(o) if *o != origin => multi_sites.push(site),

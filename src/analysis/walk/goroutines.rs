@@ -8,7 +8,10 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     pub(super) fn go_stmt(&mut self, call: &'p Expr) {
         let site = self.site(call.span);
-        let multi = self.loop_depth > 0;
+        if self.starts_once() {
+            self.an.once_spawns.insert(site);
+        }
+        let multi = self.spawn_multi(&site, self.loop_depth > 0);
         let ExprKind::Call { func, args } = &call.kind else {
             self.eval(call);
             return;
@@ -104,7 +107,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 let held = self.flow.locks.iter().filter(|l| l.mode == Mode::Write && !l.once && !l.try_flag).cloned().collect();
                 self.spawn_locks.insert(*site, held);
             }
-            let multi = *multi || self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. });
+            let multi = self.spawn_multi(site, *multi || self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. }));
             self.thread = Thread::Spawned { site: *site, multi };
             // A goroutine that unlocks (deferred) a lock its parent held when starting it runs
             // under that lock: the parent handed it over (`mu.Lock(); go func() { defer
@@ -115,8 +118,11 @@ impl<'a, 'p> Walk<'a, 'p> {
             self.instance_scopes.push(scope);
         }
         let saved_loop = self.loop_depth;
+        let saved_single = self.single_start;
         if spawn.is_some() {
+            // The goroutine's own `go` statements are not behind its starter's flag.
             self.loop_depth = 0;
+            self.single_start = 0;
         }
         self.scopes.push(HashMap::default());
         for (i, p) in body.sig.params.iter().enumerate() {
@@ -165,6 +171,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         self.scopes.pop();
         self.loop_depth = saved_loop;
+        self.single_start = saved_single;
         if spawn.is_some() {
             self.instance_scopes.pop();
             self.thread = saved_thread;

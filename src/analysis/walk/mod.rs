@@ -32,6 +32,7 @@ mod flow;
 mod goroutines;
 mod helpers;
 mod library;
+mod once_start;
 mod stmt;
 mod swaps;
 
@@ -197,6 +198,8 @@ pub(super) struct Walk<'a, 'p> {
     /// walked, innermost last: where those paths rejoin.
     breaks: Vec<Vec<Flow>>,
     loop_depth: u32,
+    /// Inside code only the winner of a plain boolean flag reaches (see `once_start`).
+    single_start: u32,
     calls: u32,
     syncmap_loads: Vec<SyncMapLoad>,
     /// Locals whose map value was stored into map slots: local id → slots.
@@ -266,6 +269,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             loop_spawn_marks: Vec::new(),
             breaks: Vec::new(),
             loop_depth: 0,
+            single_start: 0,
             calls: 0,
             syncmap_loads: Vec::new(),
             local_stores: HashMap::default(),

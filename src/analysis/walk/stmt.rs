@@ -10,11 +10,17 @@ impl<'a, 'p> Walk<'a, 'p> {
         // Conditions an early exit establishes (`if m != "GET" { return }`) hold to the end of
         // the block.
         let mark = self.conds.len();
+        let single = self.single_start;
         self.with_scope(|w| {
-            for s in stmts {
+            for (i, s) in stmts.iter().enumerate() {
+                // `if started { return }; started = true`: the rest of the block is the winner's.
+                if i > 0 && once_start::test_and_set_after(&stmts[i - 1], s) {
+                    w.single_start += 1;
+                }
                 w.stmt(s);
             }
         });
+        self.single_start = single;
         self.truncate_conds(mark);
     }
 
@@ -181,7 +187,10 @@ impl<'a, 'p> Walk<'a, 'p> {
                     if let Some(flag) = w.cas_won(cond, true).or_else(|| won(true)) {
                         w.hold_flag(flag, cas_site);
                     }
+                    let once = els.is_none() && once_start::test_and_set_branch(cond, then);
+                    w.single_start += once as u32;
                     w.under_conds(when_true.clone(), |w| w.block(then));
+                    w.single_start -= once as u32;
                     let after_then = std::mem::replace(&mut w.flow, entry);
                     w.take_cond_locks(&atoms_false);
                     w.apply_conds_to_locks(&when_false);

@@ -1,0 +1,63 @@
+//! Goroutines started once: `if !s.running.CompareAndSwap(false, true) { return }; go
+//! s.loop()`, or under the caller's lock `if !g.managing { g.managing = true; go g.manage() }`.
+//! Only the code that wins the flag reaches the `go` statement, so at most one such goroutine
+//! runs at a time per flag, however many goroutines run the code that starts it (a metadata
+//! loop calling `maybeStart` on every update). Without this, a start from a goroutine that
+//! runs many times at once made the started goroutine "many at once" too, and every map it
+//! keeps to itself raced with its own other run.
+//!
+//! The flag forms: a won compare-and-swap or swap (held as a try-lock, `conds::cas_won`,
+//! `swaps`), and a plain boolean tested false and set true right there (`if !f { f = true;
+//! ... }`, or `if f { return }` followed by `f = true`). A plain test-and-set is atomic only
+//! under a lock the caller holds; unlocked, the flag itself races (which `-race` reports), so
+//! the plain form counts only for the goroutine it starts, not as a lock around other code.
+
+use super::*;
+
+impl<'a, 'p> Walk<'a, 'p> {
+    /// Whether a `go` statement here is reached only by the winner of a flag.
+    pub(super) fn starts_once(&self) -> bool {
+        self.single_start > 0 || self.flow.locks.iter().any(|l| l.try_flag)
+    }
+
+    /// Whether the goroutine started at `site` can run many times at once, given what the
+    /// context says (`multi`: in a loop, or started by code that runs many times at once).
+    pub(super) fn spawn_multi(&self, site: &Site, multi: bool) -> bool {
+        multi && !self.an.once_spawns.contains(site)
+    }
+}
+
+/// A flag expression: a field or a package variable (`g.managing`, `started`).
+fn flag_expr(e: &Expr) -> Option<&Expr> {
+    match &e.kind {
+        ExprKind::Selector(..) | ExprKind::Ident(_) => Some(e),
+        _ => None,
+    }
+}
+
+/// `flag = true`, as a statement.
+fn sets_true(s: &Stmt, flag: &str) -> bool {
+    matches!(s, Stmt::Assign { lhs, rhs, op: AssignOp::Plain, .. }
+        if lhs.len() == 1 && rhs.len() == 1
+            && matches!(&rhs[0].kind, ExprKind::Ident(n) if n.as_str() == "true")
+            && flag_expr(&lhs[0]).is_some_and(|l| expr_text(l) == flag))
+}
+
+/// `if !flag { ...; flag = true; ... }`: the branch sets the flag it tested false.
+pub(super) fn test_and_set_branch(cond: &Expr, then: &[Stmt]) -> bool {
+    let ExprKind::Unary(UnaryOp::Not, x) = &cond.kind else { return false };
+    let Some(flag) = flag_expr(x) else { return false };
+    let flag = expr_text(flag);
+    then.iter().any(|s| sets_true(s, &flag))
+}
+
+/// `if flag { return }` then `flag = true`: what follows runs only for the caller that set it.
+pub(super) fn test_and_set_after(guard: &Stmt, next: &Stmt) -> bool {
+    let Stmt::If(i) = guard else { return false };
+    let IfStmt { init: None, cond, then, els: None } = &**i else { return false };
+    if !matches!(then.last(), Some(Stmt::Return(..))) {
+        return false;
+    }
+    let Some(flag) = flag_expr(cond) else { return false };
+    sets_true(next, &expr_text(flag))
+}
