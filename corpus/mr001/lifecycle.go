@@ -38,3 +38,23 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (g *Gateway) Forget(h string) {
 	delete(g.hosts, h) // want "MR001" `^delete of g\.hosts in .* races with the same line`
 }
+
+// Tracker keeps per-device counts under its lock; Unmarshal loads it from its serialised form
+// right after it is made, before anything else sees it.
+type Tracker struct {
+	mu      sync.Mutex
+	indexes map[string]int
+}
+
+func (t *Tracker) Unmarshal(keys []string) {
+	t.indexes = make(map[string]int) // want-low "MR001" `^reassignment of t\.indexes in .*\[lower confidence: Tracker\.Unmarshal looks like a setup method`
+	for i, k := range keys {
+		t.indexes[k] = i // want-low "MR001" `^write of t\.indexes in .*\[lower confidence: Tracker\.Unmarshal looks like a setup method`
+	}
+}
+
+func (t *Tracker) Sequence(k string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.indexes[k]
+}

@@ -12,6 +12,7 @@ type Consumer struct {
 	managing bool
 	running  atomic.Bool
 	started  bool
+	closed   bool
 	assigned map[string]int
 	pending  map[string]int
 	retries  map[string]int
@@ -64,9 +65,13 @@ func (c *Consumer) flush() {
 	}
 }
 
-// Safe: the early-return form of the plain flag.
+// Safe: the early-return form of the plain flag, with other checks between the guard and
+// the set.
 func (c *Consumer) maybeRetry() {
 	if c.started {
+		return
+	}
+	if c.closed {
 		return
 	}
 	c.started = true

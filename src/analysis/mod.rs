@@ -651,8 +651,8 @@ impl Path {
 /// `UnmarshalJSON`-style decoding into the value): called by one client, once, not alongside
 /// the value's concurrent methods.
 pub fn is_setup_method(name: &str) -> bool {
-    const EXACT: [&str; 13] =
-        ["Init", "Initialize", "Setup", "SetUp", "Provision", "Validate", "Configure", "Prepare", "Start", "Open", "Bootstrap", "Boot", "Mount"];
+    const EXACT: [&str; 14] =
+        ["Init", "Initialize", "Setup", "SetUp", "Provision", "Validate", "Configure", "Prepare", "Start", "Open", "Bootstrap", "Boot", "Mount", "Unmarshal"];
     const PREFIX: [&str; 4] = ["Register", "Unmarshal", "Init", "Setup"];
     EXACT.contains(&name) || PREFIX.iter().any(|p| name.starts_with(p) && name[p.len()..].starts_with(|c: char| c.is_uppercase()))
 }

@@ -88,6 +88,9 @@ pub struct Program {
     /// interface can reach: those of the module's types that have every method the
     /// interface declares (class hierarchy analysis, by name).
     pub implementations: HashMap<(TypeId, String), Vec<FuncId>>,
+    /// The methods each interface type of the module declares (embedded interfaces not
+    /// followed): what a value of that type can be asked, whoever implements it.
+    pub interface_methods: HashMap<TypeId, Vec<String>>,
     /// Names of the flags some file sets to true atomically (`FileFacts::published_flags`).
     pub published_flags: rustc_hash::FxHashSet<String>,
 }
@@ -183,6 +186,7 @@ impl Program {
             prog.funcs.push(Func { pkg, file, display, name: func.name.to_string(), recv, body: func.func, params, results });
         }
         prog.implementations = prog.implementations_of(&interfaces);
+        prog.interface_methods = interfaces.into_iter().collect();
         for (pkg, file, name, te, init, span) in pending_vars {
             let ty = match &te {
                 Some(te) => prog.resolve(file, te),
@@ -217,6 +221,19 @@ impl Program {
             }
         }
         out
+    }
+
+    /// Whether `ty` (or what it points to) has every method in `names`: declared, promoted
+    /// from an embedded field, a sync primitive's, or declared by an interface.
+    pub fn has_methods(&self, ty: &Type, names: &[&str]) -> bool {
+        let base = match ty {
+            Type::Pointer(inner) => inner.as_ref(),
+            other => other,
+        };
+        if let Some(declared) = self.named_of(base).and_then(|id| self.interface_methods.get(&id)) {
+            return names.iter().all(|n| declared.iter().any(|d| d == n));
+        }
+        names.iter().all(|n| self.method(ty, n).is_some())
     }
 
     /// The methods a call of `name` on a value of interface type `ty` can reach.

@@ -9,7 +9,8 @@ use super::{RuleContext, Side};
 use crate::analysis::WalkId;
 use crate::analysis::path::{Root, Step};
 use crate::analysis::summary::{Access, Thread};
-use crate::model::FuncId;
+use crate::model::{FuncId, TypeId};
+use std::rc::Rc;
 use crate::report::Finding;
 
 pub use crate::report::Confidence;
@@ -58,17 +59,29 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
 /// `GetMetadata`, which ranges the topics bare): the module treats it as a helper that
 /// expects its caller's lock; only callers outside the module could break that.
 fn caller_held_lock(ctx: &RuleContext, s: &Side) -> Option<String> {
-    let held_by_callers = |mine: &Access, other: &Access| -> Option<String> {
-        let Thread::Spawned { site, .. } = mine.thread else { return None };
+    let callers_hold = |a: &Access| -> Option<(FuncId, &Vec<(TypeId, Rc<str>)>)> {
+        let Thread::Spawned { site, .. } = a.thread else { return None };
         let f = *ctx.facts.entry_funcs.get(&site)?;
-        let classes = ctx.facts.caller_held.get(&f)?;
+        Some((f, ctx.facts.caller_held.get(&f)?))
+    };
+    let held_by_callers = |mine: &Access, other: &Access| -> Option<String> {
+        let (f, classes) = callers_hold(mine)?;
         other.locks.iter().find(|l| l.class.as_ref().is_some_and(|k| classes.contains(k)))?;
         Some(format!(
             "every caller of {} in the module holds the lock the other side takes; only a caller outside the module would run it bare",
             ctx.prog.funcs[f as usize].display
         ))
     };
-    held_by_callers(s.at, s.other).or_else(|| held_by_callers(s.other, s.at))
+    // Both sides in such helpers (one helper against its own other run: `Store`, which the
+    // module calls only under the store's lock, paired with itself).
+    let both_held = || -> Option<String> {
+        let ((f, mine), (g, theirs)) = (callers_hold(s.at)?, callers_hold(s.other)?);
+        mine.iter().find(|k| theirs.contains(k))?;
+        let name = |f: FuncId| ctx.prog.funcs[f as usize].display.clone();
+        let who = if f == g { name(f) } else { format!("{} and {}", name(f), name(g)) };
+        Some(format!("every caller of {who} in the module holds one lock; only a caller outside the module would run it bare"))
+    };
+    held_by_callers(s.at, s.other).or_else(|| held_by_callers(s.other, s.at)).or_else(both_held)
 }
 
 /// The setup method a client-call access of the entry walk runs in.

@@ -68,6 +68,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         // A lock method of a value that is no sync primitive: (receiver, its expression, the
         // method, the locks held before the call).
         let mut lock_call: Option<(Path, &Expr, &str, Vec<Path>)> = None;
+        // `wg.Wait()` / `wg.Done()` on an interface shaped like a WaitGroup: (receiver, wait).
+        let mut group_call: Option<(Path, bool)> = None;
         if let ExprKind::Selector(recv, name) = &func.kind {
             let rev = match self.qualifier_path(recv) {
                 Some(path) => {
@@ -110,6 +112,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                 if args.is_empty() && lock_mode(name).is_some() {
                     lock_call = rev.path().map(|p| (p.clone(), &**recv, name.as_str(), self.flow.locks.iter().map(|l| l.lock.clone()).collect()));
                 }
+                if args.is_empty() && matches!(name.as_str(), "Wait" | "Done") && self.is_wait_group_interface(&rev.ty) {
+                    group_call = rev.path().map(|p| (p.clone(), name.as_str() == "Wait"));
+                }
                 resolved = Some(match self.select(rev, name).val {
                     Val::Func(t) => Some(t),
                     _ => None,
@@ -123,6 +128,11 @@ impl<'a, 'p> Walk<'a, 'p> {
         let ev = self.call_target(e, target, args);
         if let Some((lock, recv, name, before)) = lock_call {
             self.any_locker(e, lock, recv, name, &before);
+        }
+        if let Some((group, wait)) = group_call {
+            self.tick();
+            let obj = SyncObj::Object(Rc::new(group));
+            if wait { self.acquire(obj) } else { self.release(obj) }
         }
         ev
     }

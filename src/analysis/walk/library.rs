@@ -333,6 +333,14 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
+    /// An interface with `Add`, `Done` and `Wait` (a wrapper package's `sync.WaitGroup` that
+    /// logs slow waits): `Done` releases and `Wait` acquires the value, as on a WaitGroup,
+    /// whichever implementation is behind it.
+    pub(super) fn is_wait_group_interface(&self, ty: &Type) -> bool {
+        let prog = self.an.prog;
+        prog.named_of(ty).is_some_and(|id| prog.interface_methods.contains_key(&id)) && prog.has_methods(ty, &["Add", "Done", "Wait"])
+    }
+
     /// `*sync.Mutex` / `*sync.RWMutex`: a mutex this value does not own.
     fn is_mutex_pointer(&self, ty: &Type) -> bool {
         matches!(ty, Type::Pointer(t) if matches!(**t, Type::Sync(SyncKind::Mutex | SyncKind::RWMutex)))

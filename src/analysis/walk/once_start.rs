@@ -8,9 +8,10 @@
 //!
 //! The flag forms: a won compare-and-swap or swap (held as a try-lock, `conds::cas_won`,
 //! `swaps`), and a plain boolean tested false and set true right there (`if !f { f = true;
-//! ... }`, or `if f { return }` followed by `f = true`). A plain test-and-set is atomic only
-//! under a lock the caller holds; unlocked, the flag itself races (which `-race` reports), so
-//! the plain form counts only for the goroutine it starts, not as a lock around other code.
+//! ... }`, or `if f { return }` and, later in the block, `f = true`). A plain test-and-set
+//! is atomic only under a lock the caller holds; unlocked, the flag itself races (which
+//! `-race` reports), so the plain form counts only for the goroutine it starts, not as a lock
+//! around other code.
 
 use super::*;
 
@@ -35,12 +36,16 @@ fn flag_expr(e: &Expr) -> Option<&Expr> {
     }
 }
 
-/// `flag = true`, as a statement.
-fn sets_true(s: &Stmt, flag: &str) -> bool {
-    matches!(s, Stmt::Assign { lhs, rhs, op: AssignOp::Plain, .. }
-        if lhs.len() == 1 && rhs.len() == 1
-            && matches!(&rhs[0].kind, ExprKind::Ident(n) if n.as_str() == "true")
-            && flag_expr(&lhs[0]).is_some_and(|l| expr_text(l) == flag))
+/// The flag a statement sets true (`flag = true`).
+pub(super) fn set_true(s: &Stmt) -> Option<String> {
+    match s {
+        Stmt::Assign { lhs, rhs, op: AssignOp::Plain, .. }
+            if lhs.len() == 1 && rhs.len() == 1 && matches!(&rhs[0].kind, ExprKind::Ident(n) if n.as_str() == "true") =>
+        {
+            flag_expr(&lhs[0]).map(expr_text)
+        }
+        _ => None,
+    }
 }
 
 /// `if !flag { ...; flag = true; ... }`: the branch sets the flag it tested false.
@@ -48,16 +53,15 @@ pub(super) fn test_and_set_branch(cond: &Expr, then: &[Stmt]) -> bool {
     let ExprKind::Unary(UnaryOp::Not, x) = &cond.kind else { return false };
     let Some(flag) = flag_expr(x) else { return false };
     let flag = expr_text(flag);
-    then.iter().any(|s| sets_true(s, &flag))
+    then.iter().any(|s| set_true(s).is_some_and(|f| f == flag))
 }
 
-/// `if flag { return }` then `flag = true`: what follows runs only for the caller that set it.
-pub(super) fn test_and_set_after(guard: &Stmt, next: &Stmt) -> bool {
-    let Stmt::If(i) = guard else { return false };
-    let IfStmt { init: None, cond, then, els: None } = &**i else { return false };
+/// The flag of `if flag { return }`: what follows runs only while the flag is unset.
+pub(super) fn return_guard(guard: &Stmt) -> Option<String> {
+    let Stmt::If(i) = guard else { return None };
+    let IfStmt { init: None, cond, then, els: None } = &**i else { return None };
     if !matches!(then.last(), Some(Stmt::Return(..))) {
-        return false;
+        return None;
     }
-    let Some(flag) = flag_expr(cond) else { return false };
-    sets_true(next, &expr_text(flag))
+    flag_expr(cond).map(expr_text)
 }

@@ -12,10 +12,15 @@ impl<'a, 'p> Walk<'a, 'p> {
         let mark = self.conds.len();
         let single = self.single_start;
         self.with_scope(|w| {
-            for (i, s) in stmts.iter().enumerate() {
-                // `if started { return }; started = true`: the rest of the block is the winner's.
-                if i > 0 && once_start::test_and_set_after(&stmts[i - 1], s) {
+            // `if started { return }; ...; started = true`: the rest of the block is the
+            // winner's. The flags of the guards seen so far:
+            let mut guards: Vec<String> = Vec::new();
+            for s in stmts {
+                if !guards.is_empty() && once_start::set_true(s).is_some_and(|f| guards.contains(&f)) {
                     w.single_start += 1;
+                }
+                if let Some(flag) = once_start::return_guard(s) {
+                    guards.push(flag);
                 }
                 w.stmt(s);
             }
