@@ -141,6 +141,10 @@ pub struct Facts {
     pub caller_held: HashMap<FuncId, Vec<(TypeId, Rc<str>)>>,
     /// The exported function whose concurrent calls an entry-walk goroutine site stands for.
     pub entry_funcs: HashMap<Site, FuncId>,
+    /// Types with a method that returns holding a lock of the receiver (`LockWithVersion`
+    /// locks `l.mut` and leaves it to the caller's `Unlock`), by that method: the type hands
+    /// its lock to callers, who hold it across calls of its other methods.
+    pub lock_handing: HashMap<TypeId, FuncId>,
 }
 
 pub struct Analyzer<'p> {
@@ -510,6 +514,13 @@ impl<'p> Analyzer<'p> {
             }
             let mut ms: Vec<(&String, &FuncId)> = t.methods.iter().collect();
             ms.sort();
+            // Exported only: an unexported lock helper (`c.lock()`) is the type's own business.
+            if let Some((_, id)) = ms.iter().find(|(name, id)| {
+                name.starts_with(|c: char| c.is_uppercase())
+                    && self.summaries.get(id).is_some_and(|s| s.locks_acquired.iter().any(|l| matches!(l.lock.root, Root::Recv) && !l.lock.steps.is_empty()))
+            }) {
+                self.facts.lock_handing.insert(tid as TypeId, **id);
+            }
             let mut has_entry = false;
             for (name, id) in &ms {
                 let exported = name.chars().next().is_some_and(char::is_uppercase);

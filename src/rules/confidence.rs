@@ -46,6 +46,9 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
     if let Some(why) = caller_held_lock(ctx, s) {
         return Some(why);
     }
+    if let Some(why) = lock_handed_to_callers(ctx, s) {
+        return Some(why);
+    }
     if walk == WalkId::Entries
         && let Some(method) = [s.at, s.other].into_iter().find_map(|a| setup_call(ctx, a))
     {
@@ -82,6 +85,27 @@ fn caller_held_lock(ctx: &RuleContext, s: &Side) -> Option<String> {
         Some(format!("every caller of {who} in the module holds one lock; only a caller outside the module would run it bare"))
     };
     held_by_callers(s.at, s.other).or_else(|| held_by_callers(s.other, s.at)).or_else(both_held)
+}
+
+/// One side runs bare in concurrent calls of a method of a type that hands its lock to its
+/// callers (`LockWithVersion` returns holding `l.mut`; the caller calls `Load`, then `Unlock`):
+/// such a type's lock-free methods are meant to run under the lock the caller took, which
+/// the analysis does not follow across the caller's calls (often made from another module).
+fn lock_handed_to_callers(ctx: &RuleContext, s: &Side) -> Option<String> {
+    [s.at, s.other].into_iter().find_map(|a| {
+        let Thread::Spawned { site, .. } = a.thread else { return None };
+        if !a.locks.is_empty() {
+            return None;
+        }
+        let f = *ctx.facts.entry_funcs.get(&site)?;
+        let ty = ctx.prog.funcs[f as usize].recv.as_ref()?.ty;
+        let handing = *ctx.facts.lock_handing.get(&ty)?;
+        Some(format!(
+            "{} returns holding the lock of its receiver, for the caller to release: {} may be meant to run under that lock, taken by its caller",
+            ctx.prog.funcs[handing as usize].display,
+            ctx.prog.funcs[f as usize].display
+        ))
+    })
 }
 
 /// The setup method a client-call access of the entry walk runs in.
