@@ -436,7 +436,7 @@ impl<'p> Analyzer<'p> {
         let sums = ids.into_iter().map(|id| &self.summaries[id].accesses).chain(std::iter::once(&self.entry_accesses));
         for accesses in sums {
             if accesses.iter().any(|a| roots.contains(&a.path.root)) {
-                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases, &self.facts.entry_names, &mut self.conflict_shapes, WalkId::AliasRecheck);
+                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases, &self.facts.entry_names, &mut self.conflict_shapes, WalkId::AliasRecheck, &Default::default());
                 found.extend(conflicts.into_iter().filter(|c| c.aliased));
             }
         }

@@ -15,8 +15,17 @@ pub type AliasClasses = Vec<Vec<Path>>;
 
 /// `entries`: the goroutine sites of entry methods (declared concurrency), whose runs overlap.
 /// `seen`: the shapes of the conflicts already found (see `ConflictShapes`); a conflict whose
-/// two sides both have a known shape is not returned again.
-pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, aliases: &AliasClasses, entries: &HashMap<Site, String>, seen: &mut ConflictShapes, walk: WalkId) -> Vec<Conflict> {
+/// two sides both have a known shape is not returned again. `alternatives`: pairs of call
+/// origins that never run on one instance (a type's alternative starts), lower first.
+pub fn find_conflicts(
+    accesses: &[Access],
+    local_scope: &HashMap<u32, u32>,
+    aliases: &AliasClasses,
+    entries: &HashMap<Site, String>,
+    seen: &mut ConflictShapes,
+    walk: WalkId,
+    alternatives: &FxHashSet<(u32, u32)>,
+) -> Vec<Conflict> {
     // Accesses are compared within a root; roots joined by an alias class share a bucket.
     let mut rep: FxHashMap<Root, Root> = FxHashMap::default();
     let find = |rep: &FxHashMap<Root, Root>, r: &Root| -> Root {
@@ -86,6 +95,9 @@ pub fn find_conflicts(accesses: &[Access], local_scope: &HashMap<u32, u32>, alia
             for &m in &partners[first..] {
                 let b = &accesses[idx[m]];
                 if a.origin == b.origin && a.origin != 0 && !(a.respawned || b.respawned) {
+                    continue;
+                }
+                if !alternatives.is_empty() && alternatives.contains(&(a.origin.min(b.origin), a.origin.max(b.origin))) {
                     continue;
                 }
                 if !parallel(a, b, local_scope) {

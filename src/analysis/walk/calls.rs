@@ -481,8 +481,9 @@ impl<'a, 'p> Walk<'a, 'p> {
                 && !self.on_own_instance(acc)
                 && self.spawn_multi(&site, true)
             {
-                match self.spawn_origins.get(&site) {
-                    Some(o) if *o != origin => multi_sites.push(site),
+                match self.spawn_origins.get(&site).copied() {
+                    Some(o) if o != origin && self.alternative_starts(o, origin) => {}
+                    Some(o) if o != origin => multi_sites.push(site),
                     Some(_) => {}
                     None => {
                         self.spawn_origins.insert(site, origin);

@@ -170,7 +170,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             Some(f) => crate::analysis::WalkId::Function(f),
             None => crate::analysis::WalkId::Entries,
         };
-        let conflicts = crate::analysis::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases, &self.an.facts.entry_names, &mut self.an.conflict_shapes, walk);
+        let conflicts = crate::analysis::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases, &self.an.facts.entry_names, &mut self.an.conflict_shapes, walk, &self.alternatives);
         self.an.facts.conflicts.extend(conflicts);
         for a in &self.sum.accesses {
             let write = a.kind.is_write() || a.kind == AccessKind::FieldWrite;

@@ -212,6 +212,13 @@ pub(super) struct Walk<'a, 'p> {
     semaphores: HashSet<Path>,
     /// Spawn sites instantiated from callees: site → first origin.
     spawn_origins: HashMap<Site, u32>,
+    /// In the entry walk, pairs of one client's calls (origins) that start the same
+    /// goroutine: alternative ways to start the type (`StartMember` / `StartClient`), not
+    /// calls one client makes on one instance (see `alternative_starts`).
+    alternatives: rustc_hash::FxHashSet<(u32, u32)>,
+    /// In the entry walk, the calls (origins) of methods one client calls: its one-client
+    /// calls and the spawning methods whose goroutines run alongside the entries.
+    client_starts: HashSet<u32>,
     /// Locals naming an object a call returned fresh (a constructor's instance): one per call.
     call_instances: HashSet<u32>,
     /// In the entry walk, the calls (origins) of constructors: each makes its own instance.
@@ -276,6 +283,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             sent: HashMap::default(),
             semaphores: HashSet::default(),
             spawn_origins: HashMap::default(),
+            alternatives: Default::default(),
+            client_starts: HashSet::default(),
             call_instances: HashSet::default(),
             constructor_calls: HashSet::default(),
             callee_threads: HashMap::default(),
@@ -363,6 +372,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             let saved = std::mem::replace(&mut self.flow, Flow::start());
             // `call_summary` numbers this call `calls + 1`: the origin of its accesses.
             self.an.facts.client_calls.insert(self.calls + 1, f.display.clone());
+            self.client_starts.insert(self.calls + 1);
             if super::is_setup_method(&f.name) {
                 self.an.facts.setup_calls.insert(self.calls + 1);
             }
@@ -382,6 +392,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             return;
         }
         if mode == super::Entry::SpawnOnly {
+            self.client_starts.insert(self.calls + 1);
             let before = self.sum.accesses.len();
             self.call_summary(id, Some(recv), Vec::new(), None, f.body.span);
             let mut added = self.sum.accesses.split_off(before);

@@ -21,6 +21,20 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.single_start > 0 || self.flow.locks.iter().any(|l| l.try_flag)
     }
 
+    /// In the entry walk, two calls of one client (`o`, then `origin`) that both start the
+    /// goroutine of one `go` statement: a type's alternative starts (`StartMember` and
+    /// `StartClient` both start the watcher). A client starts the type once, by one of them
+    /// (a type that allowed both guards the start with a flag, as above): the calls are
+    /// recorded as alternatives, whose accesses are not paired (`pairs::find_conflicts`), and
+    /// the goroutine is not taken to run twice at once.
+    pub(super) fn alternative_starts(&mut self, o: u32, origin: u32) -> bool {
+        if self.func.is_some() || !self.client_starts.contains(&o) || !self.client_starts.contains(&origin) {
+            return false;
+        }
+        self.alternatives.insert((o.min(origin), o.max(origin)));
+        true
+    }
+
     /// Whether the goroutine started at `site` can run many times at once, given what the
     /// context says (`multi`: in a loop, or started by code that runs many times at once).
     pub(super) fn spawn_multi(&self, site: &Site, multi: bool) -> bool {
