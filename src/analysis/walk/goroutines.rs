@@ -12,6 +12,9 @@ impl<'a, 'p> Walk<'a, 'p> {
             self.an.once_spawns.insert(site);
         }
         let multi = self.spawn_multi(&site, self.loop_depth > 0);
+        if self.loop_depth > 0 {
+            self.loop_spawns.insert(site);
+        }
         let ExprKind::Call { func, args } = &call.kind else {
             self.eval(call);
             return;

@@ -219,6 +219,8 @@ pub(super) struct Walk<'a, 'p> {
     /// In the entry walk, the calls (origins) of methods one client calls: its one-client
     /// calls and the spawning methods whose goroutines run alongside the entries.
     client_starts: HashSet<u32>,
+    /// `go` statements met inside a loop of this walk (see `keep_fan_in`).
+    loop_spawns: HashSet<Site>,
     /// Locals naming an object a call returned fresh (a constructor's instance): one per call.
     call_instances: HashSet<u32>,
     /// In the entry walk, the calls (origins) of constructors: each makes its own instance.
@@ -285,6 +287,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             spawn_origins: HashMap::default(),
             alternatives: Default::default(),
             client_starts: HashSet::default(),
+            loop_spawns: HashSet::default(),
             call_instances: HashSet::default(),
             constructor_calls: HashSet::default(),
             callee_threads: HashMap::default(),

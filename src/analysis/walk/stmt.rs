@@ -268,14 +268,18 @@ impl<'a, 'p> Walk<'a, 'p> {
                 w.loop_spawn_marks.pop();
                 let breaks = w.breaks.pop().unwrap_or_default();
                 let infinite = cond.is_none() && range.is_none();
+                let body_end = (!infinite && w.flow.live).then(|| w.flow.clone());
                 w.flow = if infinite && !breaks.is_empty() {
                     // `for { ...; if !ok { break } }`: only a break leaves it, with what was
                     // done before the break (a receive that saw the channel closed).
                     w.join_all(breaks)
                 } else {
-                    let out = if infinite && !w.flow.live { Flow { live: true, ..entry } } else { w.join_live(&entry, &w.flow) };
+                    let out = if infinite && !w.flow.live { Flow { live: true, ..entry.clone() } } else { w.join_live(&entry, &w.flow) };
                     breaks.iter().fold(out, |o, b| w.join_live(&o, b))
                 };
+                if let Some(body_end) = body_end {
+                    w.keep_fan_in(&entry, &body_end);
+                }
                 if let Some(ch) = channel {
                     // A range over a channel ends when it is closed: after the loop, not in
                     // its body, comes what the closer did before `close`.
