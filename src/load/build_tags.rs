@@ -10,6 +10,12 @@ const KNOWN_ARCH: &[&str] = &[
     "386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips", "mipsle", "mips64", "mips64le",
     "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le", "riscv", "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm",
 ];
+/// The newest Go release whose `go1.N` build tag is satisfied: the toolchain maprace's Go
+/// front end targets. A file for a newer release (`//go:build go1.27`, using syntax this
+/// release lacks, such as methods with type parameters) is left out, as the go tool of
+/// this release leaves it out. Bump with each Go release.
+const NEWEST_GO_MINOR: u32 = 26;
+
 const UNIX_OS: &[&str] =
     &["aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "linux", "netbsd", "openbsd", "solaris"];
 
@@ -51,7 +57,7 @@ impl Target {
             || (self.os == "android" && t == "linux")
             || (self.os == "ios" && t == "darwin")
             || (self.os == "illumos" && t == "solaris")
-            || t.strip_prefix("go1.").is_some_and(|v| v.parse::<u32>().is_ok())
+            || t.strip_prefix("go1.").and_then(|v| v.parse::<u32>().ok()).is_some_and(|minor| minor <= NEWEST_GO_MINOR)
     }
 
     /// `x_linux.go`, `x_amd64.go`, `x_windows_arm64.go` (with `_test` stripped) name their
@@ -229,6 +235,9 @@ mod tests {
         assert!(!f("windows || darwin"));
         assert!(f("(linux || darwin) && amd64"));
         assert!(f("go1.25"));
+        assert!(f("go1.26"));
+        assert!(!f("go1.27"), "a file for a Go release newer than the newest known is left out");
+        assert!(f("!go1.27"));
         assert!(!f("ignore"));
         assert!(f("&& broken"), "an unparsable constraint keeps the file");
         assert!(t.matches_content("package p\n//go:build windows\n"), "after the package clause it is a comment");
