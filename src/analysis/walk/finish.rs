@@ -178,7 +178,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 && !a.path.is_function_local()
                 && !a.locks.is_empty()
                 && a.locks.iter().all(|l| l.mode == Mode::Read)
-                && a.locks.iter().any(|l| l.aliasable || crate::analysis::path::may_guard(&l.lock, &a.path))
+                && a.locks.iter().any(|l| crate::analysis::path::may_guard(&l.lock, &a.path) || (l.aliasable && l.lock.steps.is_empty()))
             {
                 self.an.facts.rlock_writes.push((a.clone(), self.func));
             }
