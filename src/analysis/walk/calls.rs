@@ -338,7 +338,29 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.call_instances.insert(fresh);
             }
         }
-        let subst = |p: &Path| -> Option<Path> { subst_path(p, recv.as_ref(), &args, &local_map) };
+        // Map fields of structs this function holds by value, set to maps of their own: a
+        // callee given the struct's address (`opts.SetRange(...)`) writes those.
+        let own_fields: Vec<(String, Path)> = self
+            .scopes
+            .iter()
+            .flat_map(|s| s.iter())
+            .filter(|(n, _)| n.starts_with('\0'))
+            .filter_map(|(n, v)| match &v.val {
+                Val::Path(p, _) => Some((n.to_string(), p.clone())),
+                _ => None,
+            })
+            .collect();
+        let subst = |p: &Path| -> Option<Path> {
+            let q = subst_path(p, recv.as_ref(), &args, &local_map)?;
+            if !own_fields.is_empty()
+                && matches!(q.root, Root::Recv | Root::Param(_))
+                && let Some(Step::Field(f)) = q.steps.first()
+                && let Some((_, own)) = own_fields.iter().rev().find(|(n, _)| *n == own_field_name(&q.root, f))
+            {
+                return Some(q.rebase(1, own));
+            }
+            Some(q)
+        };
         let subst_key = |k: &KeyText| -> KeyText {
             match k {
                 KeyText::Param(i, _) => args.get(*i as usize).map(|a| a.key.clone()).unwrap_or(KeyText::Unknown),

@@ -250,6 +250,13 @@ impl<'a, 'p> Walk<'a, 'p> {
         {
             return Ev { val: Val::Path(bp.child(Step::Field(Rc::from(models::COND_LOCKER_FIELD))), Via::Direct), ..Ev::unknown() };
         }
+        if let Some(bp) = base.path()
+            && bp.steps.is_empty()
+            && matches!(bp.root, Root::Recv | Root::Param(_))
+            && let Some(own) = self.lookup(&own_field_name(&bp.root, f))
+        {
+            return Ev { val: own.val.clone(), ty: own.ty.clone(), ..Ev::unknown() };
+        }
         if let Some((p, ty)) = self.field_of(&base, f) {
             let origin = base.origin.clone();
             let typed = self.typed_field(&base, f);

@@ -149,3 +149,10 @@ pub(in crate::analysis) fn calls_parallel(body: &[Stmt]) -> bool {
         _ => false,
     })
 }
+
+/// The pseudo-variable naming what a map field of a struct the function holds by value (a
+/// value receiver or parameter) was set to: `\0` keeps it apart from every Go identifier.
+/// It lives in the scope of the block that assigned it, like a variable.
+pub(super) fn own_field_name(root: &Root, field: &str) -> String {
+    format!("\0{root:?}.{field}")
+}

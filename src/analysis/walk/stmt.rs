@@ -616,6 +616,15 @@ impl<'a, 'p> Walk<'a, 'p> {
                     && matches!(base.ty, Type::Named(_))
                     && matches!(self.an.prog.underlying(&base.ty), Type::Struct(_));
                 if own_copy {
+                    // From here to the end of the block, the copy's field names what was
+                    // assigned (`opts.headers = maps.Clone(opts.headers)`: its own map).
+                    if let Some((_, ty)) = self.field_of(&base, f)
+                        && self.an.prog.underlying(&ty).is_map()
+                        && let Some(root) = base.path().map(|p| p.root.clone())
+                    {
+                        let name = own_field_name(&root, f);
+                        self.define(&name, Ev { ty, ..ev });
+                    }
                     return;
                 }
                 if let Some((p, ty)) = self.field_of(&base, f) {
