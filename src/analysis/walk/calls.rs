@@ -340,16 +340,20 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
         // Map fields of structs this function holds by value, set to maps of their own: a
         // callee given the struct's address (`opts.SetRange(...)`) writes those.
-        let own_fields: Vec<(String, Path)> = self
-            .scopes
-            .iter()
-            .flat_map(|s| s.iter())
-            .filter(|(n, _)| n.starts_with('\0'))
-            .filter_map(|(n, v)| match &v.val {
-                Val::Path(p, _) => Some((n.to_string(), p.clone())),
-                _ => None,
-            })
-            .collect();
+        // Scanned only in walks that bound one: every call of every walk passes here.
+        let own_fields: Vec<(String, Path)> = if !self.bound_own_field {
+            Vec::new()
+        } else {
+            self.scopes
+                .iter()
+                .flat_map(|s| s.iter())
+                .filter(|(n, _)| n.starts_with('\0'))
+                .filter_map(|(n, v)| match &v.val {
+                    Val::Path(p, _) => Some((n.to_string(), p.clone())),
+                    _ => None,
+                })
+                .collect()
+        };
         let subst = |p: &Path| -> Option<Path> {
             let q = subst_path(p, recv.as_ref(), &args, &local_map)?;
             if !own_fields.is_empty()

@@ -291,11 +291,12 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     /// Fan-in: a loop whose every iteration receives what goroutines started in an earlier
     /// loop send (`for i := 0; i < workers; i++ { <-results }`, or `wg.Wait()` per batch)
-    /// orders what follows it after them, although the loop may run zero times: it does when
-    /// there are zero such goroutines, started in a loop over the same work. Kept after the
-    /// loop: what each iteration acquires that only goroutines started in loops release.
-    pub(super) fn keep_fan_in(&mut self, entry: &Flow, body_end: &Flow) {
-        let gained: Vec<SyncObj> = body_end.acq.iter().filter(|s| !entry.acq.contains(s) && !self.flow.acq.contains(s)).cloned().collect();
+    /// orders what follows it after them, although the loop may run zero times: assumed to
+    /// run zero times only when zero such goroutines were started (the two loops count the
+    /// same work, which the analysis does not check). Kept after the loop: what each
+    /// iteration acquires that only goroutines started in loops release.
+    pub(super) fn keep_fan_in(&mut self, entry: &Flow, body_acq: &SyncSet) {
+        let gained: Vec<SyncObj> = body_acq.iter().filter(|s| !entry.acq.contains(s) && !self.flow.acq.contains(s)).cloned().collect();
         for s in gained {
             let mut releasers = entry.spawned.iter().filter(|site| self.goroutine_releases(**site, &s)).peekable();
             if releasers.peek().is_some() && releasers.all(|site| self.loop_spawns.contains(site)) {

@@ -221,6 +221,8 @@ pub(super) struct Walk<'a, 'p> {
     client_starts: HashSet<u32>,
     /// `go` statements met inside a loop of this walk (see `keep_fan_in`).
     loop_spawns: HashSet<Site>,
+    /// Whether this walk bound a by-value struct's map field (`helpers::own_field_name`).
+    bound_own_field: bool,
     /// Locals naming an object a call returned fresh (a constructor's instance): one per call.
     call_instances: HashSet<u32>,
     /// In the entry walk, the calls (origins) of constructors: each makes its own instance.
@@ -288,6 +290,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             alternatives: Default::default(),
             client_starts: HashSet::default(),
             loop_spawns: HashSet::default(),
+            bound_own_field: false,
             call_instances: HashSet::default(),
             constructor_calls: HashSet::default(),
             callee_threads: HashMap::default(),

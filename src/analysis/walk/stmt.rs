@@ -268,7 +268,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                 w.loop_spawn_marks.pop();
                 let breaks = w.breaks.pop().unwrap_or_default();
                 let infinite = cond.is_none() && range.is_none();
-                let body_end = (!infinite && w.flow.live).then(|| w.flow.clone());
+                let body_acq = (!infinite && w.flow.live).then(|| w.flow.acq.clone());
                 w.flow = if infinite && !breaks.is_empty() {
                     // `for { ...; if !ok { break } }`: only a break leaves it, with what was
                     // done before the break (a receive that saw the channel closed).
@@ -277,8 +277,8 @@ impl<'a, 'p> Walk<'a, 'p> {
                     let out = if infinite && !w.flow.live { Flow { live: true, ..entry.clone() } } else { w.join_live(&entry, &w.flow) };
                     breaks.iter().fold(out, |o, b| w.join_live(&o, b))
                 };
-                if let Some(body_end) = body_end {
-                    w.keep_fan_in(&entry, &body_end);
+                if let Some(body_acq) = body_acq {
+                    w.keep_fan_in(&entry, &body_acq);
                 }
                 if let Some(ch) = channel {
                     // A range over a channel ends when it is closed: after the loop, not in
@@ -624,6 +624,7 @@ impl<'a, 'p> Walk<'a, 'p> {
                     {
                         let name = own_field_name(&root, f);
                         self.define(&name, Ev { ty, ..ev });
+                        self.bound_own_field = true;
                     }
                     return;
                 }
