@@ -6,6 +6,9 @@
 pub mod budget;
 mod callers;
 mod intern;
+mod roles;
+pub use roles::is_setup_method;
+use roles::rpc_shaped;
 pub mod models;
 mod pairs;
 pub mod path;
@@ -191,6 +194,11 @@ pub struct Analyzer<'p> {
     /// runs twice at once: `Facts::concurrent_funcs` is their closure over the calls.
     calls: HashSet<(Option<FuncId>, FuncId)>,
     concurrent_calls: HashSet<FuncId>,
+    /// Callees some call runs in the calling goroutine itself (not on a goroutine it
+    /// starts): a method called only on goroutines (`g.Go(func() { r.load(ids) })`) locks
+    /// against those goroutines, not against its type's callers (see `run_entries`).
+    called_inline: HashSet<FuncId>,
+    called_on_goroutine: HashSet<FuncId>,
     /// The calls and concurrent callees of `calls` and `concurrent_calls` whose receiver is
     /// not an object the caller made (see `Facts::shared_concurrent_funcs`).
     shared_calls: HashSet<(Option<FuncId>, FuncId)>,
@@ -241,6 +249,8 @@ impl<'p> Analyzer<'p> {
             roots: HashSet::default(),
             calls: HashSet::default(),
             concurrent_calls: HashSet::default(),
+            called_inline: HashSet::default(),
+            called_on_goroutine: HashSet::default(),
             shared_calls: HashSet::default(),
             shared_concurrent_calls: HashSet::default(),
             once_spawns: HashSet::default(),
@@ -454,6 +464,7 @@ impl<'p> Analyzer<'p> {
         let constructors = self.background_constructors();
         let mut spawning_constructors: Vec<(FuncId, TypeId)> = Vec::new();
         let mut all_spawners: HashSet<FuncId> = HashSet::default();
+        let internal = self.internal_helpers();
         for (tid, t) in prog.types.iter().enumerate() {
             // The maps some method touches while holding a lock of the receiver, named by their
             // field chain (`s.cfg.byName`): the type declares that those are shared (GCatch's
@@ -463,6 +474,12 @@ impl<'p> Analyzer<'p> {
             let mut guarded: HashSet<Vec<Rc<str>>> = HashSet::default();
             for m in t.methods.values() {
                 let Some(s) = self.summaries.get(m) else { continue };
+                // An unexported method the module calls only on goroutines (a fan-out's
+                // workers) locks against those workers: its lock says nothing of how the
+                // type's callers run its exported methods.
+                if self.only_on_goroutines(*m) {
+                    continue;
+                }
                 for a in &s.accesses {
                     if a.thread == Thread::Current
                         && matches!(a.path.root, Root::Recv)
@@ -479,6 +496,12 @@ impl<'p> Analyzer<'p> {
             let mut spawners: HashSet<FuncId> = HashSet::default();
             for m in t.methods.values() {
                 let Some(s) = self.summaries.get(m) else { continue };
+                // A helper only the type's own methods call (`startWorkers`, joined by the
+                // caller's `stopWorkers`) starts goroutines for them: their summaries carry
+                // those goroutines, and say whether they outlive the call.
+                if internal.contains(m) {
+                    continue;
+                }
                 for a in &s.accesses {
                     // A goroutine the method waits for (`<-done`, `wg.Wait`) is over when the
                     // method returns, and one whose end the method's caller gets to wait for
@@ -524,7 +547,10 @@ impl<'p> Analyzer<'p> {
             let mut has_entry = false;
             for (name, id) in &ms {
                 let exported = name.chars().next().is_some_and(char::is_uppercase);
-                let registered = self.facts.registered.contains(&(tid as TypeId)) && !t.single_goroutine;
+                // Of a type registered with an RPC framework, the methods shaped like handlers
+                // run per request; its other methods (`Start(acc)`, `Close()`) are the type's
+                // own, as if it were not registered.
+                let registered = self.facts.registered.contains(&(tid as TypeId)) && !t.single_goroutine && rpc_shaped(&prog.funcs[**id as usize].body.sig);
                 // A spawning method of a type whose methods run concurrently is one of them
                 // (an `Add` arming a timer); otherwise it is setup (`Start`): its goroutines
                 // run alongside the entries, its body is left out (below).
@@ -533,7 +559,7 @@ impl<'p> Analyzer<'p> {
                 }
                 // Setup methods (`Provision`, `Start`, `RegisterX`) run once, before the type is
                 // used concurrently: one client's calls, not concurrent with themselves.
-                if locked && !registered && exported && is_setup_method(name) {
+                if locked && !registered && exported && self.is_lifecycle_method(**id) {
                     entries.push((**id, Entry::OneClient));
                     has_entry = true;
                     continue;
@@ -657,16 +683,6 @@ impl Path {
     }
 }
 
-/// The names Go code gives to methods that set a value up once before it is shared
-/// (caddy's `Provision`/`Validate`, `Init`, `Start`, `Open`, gRPC's `RegisterService`,
-/// `UnmarshalJSON`-style decoding into the value): called by one client, once, not alongside
-/// the value's concurrent methods.
-pub fn is_setup_method(name: &str) -> bool {
-    const EXACT: [&str; 14] =
-        ["Init", "Initialize", "Setup", "SetUp", "Provision", "Validate", "Configure", "Prepare", "Start", "Open", "Bootstrap", "Boot", "Mount", "Unmarshal"];
-    const PREFIX: [&str; 4] = ["Register", "Unmarshal", "Init", "Setup"];
-    EXACT.contains(&name) || PREFIX.iter().any(|p| name.starts_with(p) && name[p.len()..].starts_with(|c: char| c.is_uppercase()))
-}
 
 /// A goroutine of `s` that releases (sends on, closes) a channel `s` returns: whoever calls
 /// the function decides when it is over.

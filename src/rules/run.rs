@@ -35,9 +35,11 @@ pub fn run_all(prog: &Program, facts: &Facts, base: &Path) -> Vec<Finding> {
     one_per_line(all)
 }
 
-/// What one finding is about beyond its pair of lines: for MR009, the object and the locks
-/// kept around its maps (`keys`: findings sharing any key are one cause), and how another
-/// access reads in `related` (`label`).
+/// What one finding is about beyond its pair of lines (`keys`: findings sharing any key are
+/// one cause): for MR009, the object and the locks kept around its maps; for the other
+/// conflict rules, one function's run of unguarded accesses to one map against one partner
+/// (a setup function filling a table line by line is one mistake, not one per line).
+/// `label`: how another access of the cause reads in `related`.
 struct Cause {
     keys: Vec<String>,
     label: String,
@@ -59,7 +61,7 @@ fn one_per_cause(mut found: Vec<(Finding, Cause)>) -> Vec<Finding> {
                 }
                 let best = &mut out[i];
                 if best.related.len() < MAX_RELATED && !best.related.iter().any(|b| b.file == f.file && b.line == f.line) {
-                    best.related.push(crate::report::Related { file: f.file, line: f.line, message: format!("{}: the same lock mismatch", cause.label) });
+                    best.related.push(crate::report::Related { file: f.file, line: f.line, message: cause.label });
                 }
             }
             Some(_) => out.push(f),
@@ -142,9 +144,32 @@ fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<
         // that none of their other accesses take (`flush()` reading every map under the
         // exit lock): either way one lock protocol to fix.
         let keys = vec![format!("{owner}|{}", lock_ids(&[side.at, side.other])), format!("{owner}|against {}", lock_ids(&[side.other]))];
-        Cause { keys, label: format!("{} of {map}", side.at.kind.verb()) }
+        Cause { keys, label: format!("{} of {map}: the same lock mismatch", side.at.kind.verb()) }
+    });
+    let cause = cause.or_else(|| {
+        let func = enclosing_function(ctx, side.at.site)?;
+        let thread = |a: &crate::analysis::summary::Access| match a.thread {
+            crate::analysis::summary::Thread::Current => format!("{:?}", c.walk),
+            crate::analysis::summary::Thread::Spawned { site, .. } => ctx.short(site),
+        };
+        let map = ctx.map_name(side.at, c.walk);
+        let key = format!("{}|{func}|{map}|{}|{}|{}", rule.doc.id as u8, side.at.locks.is_empty(), thread(side.at), thread(side.other));
+        Some(Cause { keys: vec![key], label: format!("{} of {map}: the same race, in the same function", side.at.kind.verb()) })
     });
     Some((f, cause))
+}
+
+/// The declared function whose body holds `site`: the last one of its file starting before
+/// it (declarations do not nest; a closure's body counts as the function it is written in).
+fn enclosing_function(ctx: &RuleContext, site: crate::analysis::summary::Site) -> Option<u32> {
+    let at = (site.span.line, site.span.col);
+    ctx.prog
+        .funcs
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.file == site.file && (f.body.span.line, f.body.span.col) <= at)
+        .max_by_key(|(_, f)| (f.body.span.line, f.body.span.col))
+        .map(|(i, _)| i as u32)
 }
 
 /// For triage (`MAPRACE_DEBUG=1`): which walk paired the sides, and how each was reached.

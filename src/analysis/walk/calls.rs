@@ -255,6 +255,14 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// goroutine calling it here, has the callee running twice at once.
     fn note_call(&mut self, id: FuncId, thread: Thread, recv: Option<&Path>) {
         self.an.calls.insert((self.func, id));
+        let from_test = self.func.is_some_and(|f| self.an.prog.is_test_file(self.an.prog.funcs[f as usize].file));
+        if thread == Thread::Current {
+            if !from_test {
+                self.an.called_inline.insert(id);
+            }
+        } else {
+            self.an.called_on_goroutine.insert(id);
+        }
         // A method called on an object this function made (a local: `c := &conn{}`, a
         // range element) runs on that object; running this function twice makes two.
         let shared = !recv.is_some_and(|r| matches!(r.root, Root::Local(_)));

@@ -25,16 +25,38 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// when the exit state lost the lock on another path (`if cacheable { mu.Lock(); defer
     /// mu.Unlock(); defer func() { observe(len(m)) }() }`).
     pub(super) fn run_deferred(&mut self, deferred: Vec<(&'p Expr, Vec<HeldLock>)>) {
-        let unlocks: Vec<Option<Path>> = deferred.iter().map(|(call, _)| self.unlocked_by(call)).collect();
+        let unlocks: Vec<Vec<Path>> = deferred.iter().map(|(call, _)| self.deferred_unlocks(call)).collect();
         for (i, (call, held)) in deferred.iter().enumerate().rev() {
             for l in held {
-                let released_later = unlocks[..i].iter().flatten().any(|p| *p == l.lock);
+                // Released by this call itself (`defer func() { delete(m, k); mu.Unlock() }()`)
+                // or by one deferred before it: every return after the `defer` holds the lock,
+                // or the unlock would be fatal.
+                let released_later = unlocks[..=i].iter().flatten().any(|p| *p == l.lock);
                 if released_later && !self.flow.locks.iter().any(|m| m.lock == l.lock) {
                     self.flow.locks.push(l.clone());
                 }
             }
             self.expr_stmt(call);
         }
+    }
+
+    /// The mutexes a deferred call releases: `x.Unlock()` itself, or a closure whose body
+    /// unlocks at its top level.
+    fn deferred_unlocks(&self, call: &Expr) -> Vec<Path> {
+        if let ExprKind::Call { func, args } = &call.kind
+            && args.is_empty()
+            && let ExprKind::FuncLit(lit) = &func.kind
+        {
+            let stmts = lit.body.as_deref().unwrap_or_default();
+            return stmts
+                .iter()
+                .filter_map(|st| match st {
+                    Stmt::Expr(e) | Stmt::Defer(e) => self.unlocked_by(e),
+                    _ => None,
+                })
+                .collect();
+        }
+        self.unlocked_by(call).into_iter().collect()
     }
 
     /// The mutex a call `x.Unlock()` / `x.RUnlock()` releases.
@@ -174,9 +196,11 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.an.facts.conflicts.extend(conflicts);
         for a in &self.sum.accesses {
             let write = a.kind.is_write() || a.kind == AccessKind::FieldWrite;
+            // A read lock a goroutine inherits from its starter (held around its whole run)
+            // excludes writers; it is not this goroutine taking a read lock to write under.
             if write
                 && !a.path.is_function_local()
-                && !a.locks.is_empty()
+                && a.locks.iter().any(|l| !l.inherited)
                 && a.locks.iter().all(|l| l.mode == Mode::Read)
                 && a.locks.iter().any(|l| crate::analysis::path::may_guard(&l.lock, &a.path) || (l.aliasable && l.lock.steps.is_empty()))
             {

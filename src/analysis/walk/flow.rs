@@ -2,6 +2,7 @@
 //! recording an access with the guards and orderings in force.
 
 use super::*;
+use rustc_hash::FxHashSet;
 
 impl<'a, 'p> Walk<'a, 'p> {
     // ----- locks and ordering --------------------------------------------------------
@@ -155,8 +156,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         }
     }
 
-    /// A goroutine started while this function held a write lock and waited for before that
-    /// critical section ended (`mu.Lock(); defer mu.Unlock(); ...; go work(); wg.Wait()`)
+    /// A goroutine started while this function held a lock (either mode) and waited for
+    /// before that critical section ended (`mu.Lock(); defer mu.Unlock(); ...; go work(); wg.Wait()`)
     /// runs entirely inside it: its accesses hold the lock, so other holders of it (another
     /// call of the same function) are excluded, as the starter itself is by the start and
     /// the wait.
@@ -220,13 +221,29 @@ impl<'a, 'p> Walk<'a, 'p> {
         let acq = if a.acq == b.acq {
             a.acq.clone()
         } else {
-            let keep = |s: &&SyncObj, mine: &Flow, other: &Flow| other.acq.contains(s) || self.not_needed_on(other, mine, s);
-            let mut v: Vec<SyncObj> = a.acq.iter().filter(|s| keep(s, a, b)).cloned().collect();
+            // What the goroutines of each path release, computed once per join and only when
+            // some object is acquired on one path only.
+            let (mut rel_a, mut rel_b) = (None, None);
+            let keep = |s: &SyncObj, mine: &Flow, other: &Flow, rel_mine: &mut Option<Option<FxHashSet<SyncObj>>>, rel_other: &mut Option<Option<FxHashSet<SyncObj>>>| {
+                if other.acq.contains(s) || self.not_needed_on(other, mine, s) {
+                    return true;
+                }
+                // Goroutines on both paths: kept only what this path's goroutines release
+                // and the other's do not (what is not released by any is no ordering).
+                let mine_releases = rel_mine.get_or_insert_with(|| self.released_by(&mine.spawned)).as_ref().is_some_and(|set| set.contains(s));
+                mine_releases && rel_other.get_or_insert_with(|| self.released_by(&other.spawned)).as_ref().is_some_and(|set| !set.contains(s))
+            };
+            let mut v: Vec<SyncObj> = a.acq.iter().filter(|s| keep(s, a, b, &mut rel_a, &mut rel_b)).cloned().collect();
+            let mut seen: FxHashSet<&SyncObj> = v.iter().collect();
+            let mut extra = Vec::new();
             for s in b.acq.iter() {
-                if !v.contains(s) && keep(&s, b, a) {
-                    v.push(s.clone());
+                if !seen.contains(s) && keep(s, b, a, &mut rel_b, &mut rel_a) {
+                    seen.insert(s);
+                    extra.push(s.clone());
                 }
             }
+            drop(seen);
+            v.extend(extra);
             SyncSet::from_vec(v)
         };
         let spawned = if a.spawned.len() >= b.spawned.len() { a.spawned.clone() } else { b.spawned.clone() };
@@ -253,6 +270,34 @@ impl<'a, 'p> Walk<'a, 'p> {
         Flow { locks, acq, live: a.live || b.live, jumped: a.jumped || b.jumped, spawned, cond_locks, cond_acqs, released }
     }
 
+    /// `if async { go run(job) } else { run(job); out = job.Output }`: the goroutines the
+    /// then-branch started do not exist on the else-branch, so what the else-branch did comes
+    /// before them, as if they started after it. (Walk order puts the else-branch after the
+    /// `go`; program order never runs both.) Not inside a loop: there an earlier iteration's
+    /// goroutine may still run when a later one takes the other branch.
+    pub(super) fn before_sibling_spawns(&mut self, entry: &Flow, after_then: &Flow, first: (usize, usize)) {
+        if self.loop_depth > 0 || after_then.spawned.len() <= entry.spawned.len() || !after_then.spawned.starts_with(&entry.spawned) {
+            return;
+        }
+        let sites: Vec<SyncObj> = after_then.spawned[entry.spawned.len()..].iter().map(|s| SyncObj::Spawn(*s)).collect();
+        let thread = self.thread;
+        let mut memo = SetMemo::default();
+        for a in &mut self.sum.accesses[first.0..] {
+            if a.thread == thread {
+                a.rel = memo.get_or(&a.rel, (), |set: &SyncSet| set.with(sites.iter()));
+            }
+        }
+        for pc in &mut self.sum.param_calls[first.1..] {
+            if pc.thread == thread {
+                for s in &sites {
+                    if !pc.rel.contains(s) {
+                        pc.rel.push(s.clone());
+                    }
+                }
+            }
+        }
+    }
+
     /// Join where a path that ended (return, panic) does not constrain the other. Goroutines
     /// that only the ended path started do not exist on the other (`if async { go work(m);
     /// return }; m[k] = 1`): what follows acquires their end.
@@ -273,17 +318,42 @@ impl<'a, 'p> Walk<'a, 'p> {
     }
 
     /// Acquiring `s` (a `wg.Wait()`, a receive) on one path only still orders the code after
-    /// the join when the other path never had to: it started no goroutine since the paths
-    /// split, and none of the goroutines started before releases `s`. (`if parallel { start
-    /// workers; wg.Wait() } else { work inline }`: what follows is ordered after the workers
-    /// on the path that started them, and there are none on the other.)
+    /// the join when the other path never had to: none of the goroutines on it (started
+    /// before the paths split or on it since) releases `s`. (`if parallel { start workers;
+    /// wg.Wait() } else { work inline }`: what follows is ordered after the workers on the
+    /// path that started them, and there are none on the other; goroutines the inline work
+    /// starts and joins itself release other objects.) This is what the goroutines `spawned`
+    /// release, in one pass over what was recorded; none (keep nothing one-sided) past a
+    /// bound on their number.
+    fn released_by(&self, spawned: &[Site]) -> Option<FxHashSet<SyncObj>> {
+        let mut out = FxHashSet::default();
+        if spawned.is_empty() {
+            return Some(out);
+        }
+        if spawned.len() > 16 {
+            return None;
+        }
+        let of = |t: &Thread| matches!(t, Thread::Spawned { site, .. } if spawned.contains(site));
+        out.extend(self.releases.iter().filter(|(t, _, _)| of(t)).map(|(_, _, r)| r.clone()));
+        let mut seen = FxHashSet::default();
+        for a in &self.sum.accesses {
+            if of(&a.thread) && seen.insert(a.rel.identity()) {
+                out.extend(a.rel.iter().cloned());
+            }
+        }
+        for pc in &self.sum.param_calls {
+            if pc.spawn.is_some_and(|(st, _)| spawned.contains(&st)) {
+                out.extend(pc.rel.iter().cloned());
+            }
+        }
+        Some(out)
+    }
+
+    /// The cheap test first: the other path started no goroutine since the paths split, and
+    /// none of the (few) goroutines started before releases `s`.
     fn not_needed_on(&self, other: &Flow, mine: &Flow, s: &SyncObj) -> bool {
         let common = other.spawned.iter().zip(mine.spawned.iter()).take_while(|(x, y)| x == y).count();
-        if other.spawned.len() > common {
-            return false;
-        }
-        // Bounded: a long list of earlier goroutines is left to the plain intersection.
-        if common > 8 {
+        if other.spawned.len() > common || common > 8 {
             return false;
         }
         !other.spawned[..common].iter().any(|site| self.goroutine_releases(*site, s))

@@ -106,8 +106,11 @@ impl<'a, 'p> Walk<'a, 'p> {
         let saved_pos = self.pos;
         let scope = self.fresh_id();
         if let Some((site, multi, start, _)) = &spawn {
-            if self.thread == Thread::Current && self.flow.locks.iter().any(|l| l.mode == Mode::Write && !l.once && !l.try_flag) {
-                let held = self.flow.locks.iter().filter(|l| l.mode == Mode::Write && !l.once && !l.try_flag).cloned().collect();
+            // Read locks too: a goroutine joined inside its starter's read-locked section
+            // (`mu.RLock(); defer mu.RUnlock(); for ... { go collect(r) }; wg.Wait()`) runs
+            // while no writer can hold the lock.
+            if self.thread == Thread::Current && self.flow.locks.iter().any(|l| !l.once && !l.try_flag) {
+                let held = self.flow.locks.iter().filter(|l| !l.once && !l.try_flag).cloned().collect();
                 self.spawn_locks.insert(*site, held);
             }
             let multi = self.spawn_multi(site, *multi || self.loop_depth > 0 || matches!(self.thread, Thread::Spawned { multi: true, .. }));

@@ -201,7 +201,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     w.apply_conds_to_locks(&when_false);
                     w.saw_atomic_flag(observed.as_ref(), false);
                     match els {
-                        Some(e) => w.under_conds(when_false.clone(), |w| w.stmt(e)),
+                        Some(e) => {
+                            let first = (w.sum.accesses.len(), w.sum.param_calls.len());
+                            w.under_conds(when_false.clone(), |w| w.stmt(e));
+                            w.before_sibling_spawns(&entry_flow, &after_then, first);
+                        }
                         // `if cond { return }`: what follows runs only when cond is false.
                         None if !after_then.live => {
                             after_else_only = when_false.clone();
