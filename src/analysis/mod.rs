@@ -7,7 +7,7 @@ pub mod budget;
 mod callers;
 mod intern;
 mod roles;
-pub use roles::is_setup_method;
+pub use roles::{is_config_setter_name, is_setup_method};
 use roles::rpc_shaped;
 pub mod models;
 mod pairs;

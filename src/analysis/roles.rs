@@ -5,16 +5,31 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::Analyzer;
+use super::path::Root;
+use super::summary::AccessKind;
 use crate::model::FuncId;
 
 impl Analyzer<'_> {
     /// A setup method (`is_setup_method`); a `Reset` only when it takes no lock: one that
     /// locks is written to run alongside the other methods, one that does not reinitialises
-    /// a value no one else is using.
+    /// a value no one else is using. Also a lock-free configuration setter (`SetDefaultTags`,
+    /// `SetLogger`): a `Set…` method whose only map accesses replace fields of the receiver
+    /// whole (`p.tags = tags`); one that writes keys (`Set(k, v)`) is an ordinary method.
     pub(super) fn is_lifecycle_method(&self, id: FuncId) -> bool {
         let name = &self.prog.funcs[id as usize].name;
-        is_setup_method(name)
-            && (name != "Reset" || self.summaries.get(&id).is_some_and(|s| s.accesses.iter().all(|a| a.locks.is_empty()) && s.locks_released.is_empty()))
+        let lock_free = || self.summaries.get(&id).is_some_and(|s| s.accesses.iter().all(|a| a.locks.is_empty()) && s.locks_released.is_empty());
+        if is_config_setter_name(name) {
+            return lock_free()
+                && self.summaries.get(&id).is_some_and(|s| {
+                    let writes = s.accesses.iter().filter(|a| a.kind.is_write());
+                    let mut any = false;
+                    writes.into_iter().all(|a| {
+                        any = true;
+                        a.kind == AccessKind::Reassign && matches!(a.path.root, Root::Recv) && a.path.steps.len() == 1
+                    }) && any
+                });
+        }
+        is_setup_method(name) && (name != "Reset" || lock_free())
     }
 
     /// Unexported methods that methods of their own type call, and no other code but tests.
@@ -73,4 +88,10 @@ pub fn is_setup_method(name: &str) -> bool {
         ["Init", "Initialize", "Setup", "SetUp", "Provision", "Validate", "Configure", "Prepare", "Start", "Open", "Bootstrap", "Boot", "Mount", "Unmarshal", "Reset"];
     const PREFIX: [&str; 4] = ["Register", "Unmarshal", "Init", "Setup"];
     EXACT.contains(&name) || PREFIX.iter().any(|p| name.starts_with(p) && name[p.len()..].starts_with(|c: char| c.is_uppercase()))
+}
+
+/// `SetDefaultTags`, `SetState`: a setter by name (`Set` and an upper-case letter; not `Set`
+/// itself, the usual key-value store method).
+pub fn is_config_setter_name(name: &str) -> bool {
+    name.strip_prefix("Set").is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()))
 }

@@ -52,6 +52,9 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
     if walk == WalkId::Entries
         && let Some(method) = [s.at, s.other].into_iter().find_map(|a| setup_call(ctx, a))
     {
+        if method.rsplit('.').next().is_some_and(crate::analysis::is_config_setter_name) {
+            return Some(format!("{method} looks like a configuration setter (it replaces a field whole, with no lock), usually called before the value is shared"));
+        }
         if method.ends_with(".Reset") {
             return Some(format!("{method} looks like a reset method, usually called while no one else uses the value (returned to a pool, between runs)"));
         }
