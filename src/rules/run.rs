@@ -23,8 +23,9 @@ pub fn run_all(prog: &Program, facts: &Facts, base: &Path) -> Vec<Finding> {
         }
     }
     let mut grouped: Vec<(Finding, Cause)> = Vec::new();
+    let starts = FunctionStarts::new(prog);
     for c in &facts.conflicts {
-        if let Some((f, cause)) = conflict_finding(&ctx, c) {
+        if let Some((f, cause)) = conflict_finding(&ctx, c, &starts) {
             match cause {
                 Some(cause) => grouped.push((f, cause)),
                 None => all.push(f),
@@ -93,7 +94,7 @@ fn classify(side: &Side) -> Option<&'static Rule> {
 /// One finding per conflict, at the side to fix: the side a more specific rule claims (the
 /// unguarded one, the escaped inner map, the unlocked lazy init); between equals, the write;
 /// between two writes, the later one.
-fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<Cause>)> {
+fn conflict_finding(ctx: &RuleContext, c: &Conflict, starts: &FunctionStarts) -> Option<(Finding, Option<Cause>)> {
     let a = Side { at: &c.a, other: &c.b, conflict: c };
     let b = Side { at: &c.b, other: &c.a, conflict: c };
     let (side, rule) = match (classify(&a), classify(&b)) {
@@ -147,7 +148,7 @@ fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<
         Cause { keys, label: format!("{} of {map}: the same lock mismatch", side.at.kind.verb()) }
     });
     let cause = cause.or_else(|| {
-        let func = enclosing_function(ctx, side.at.site)?;
+        let func = starts.enclosing(side.at.site)?;
         let thread = |a: &crate::analysis::summary::Access| match a.thread {
             crate::analysis::summary::Thread::Current => format!("{:?}", c.walk),
             crate::analysis::summary::Thread::Spawned { site, .. } => ctx.short(site),
@@ -159,17 +160,26 @@ fn conflict_finding(ctx: &RuleContext, c: &Conflict) -> Option<(Finding, Option<
     Some((f, cause))
 }
 
-/// The declared function whose body holds `site`: the last one of its file starting before
-/// it (declarations do not nest; a closure's body counts as the function it is written in).
-fn enclosing_function(ctx: &RuleContext, site: crate::analysis::summary::Site) -> Option<u32> {
-    let at = (site.span.line, site.span.col);
-    ctx.prog
-        .funcs
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.file == site.file && (f.body.span.line, f.body.span.col) <= at)
-        .max_by_key(|(_, f)| (f.body.span.line, f.body.span.col))
-        .map(|(i, _)| i as u32)
+/// Where each declared function's body starts, per file in position order: the function
+/// holding a site is the last one starting before it (declarations do not nest; a closure's
+/// body counts as the function it is written in). Built once per run.
+struct FunctionStarts(HashMap<u32, Vec<((u32, u32), u32)>>);
+
+impl FunctionStarts {
+    fn new(prog: &Program) -> FunctionStarts {
+        let mut by_file: HashMap<u32, Vec<((u32, u32), u32)>> = HashMap::default();
+        for (i, f) in prog.funcs.iter().enumerate() {
+            by_file.entry(f.file).or_default().push(((f.body.span.line, f.body.span.col), i as u32));
+        }
+        by_file.values_mut().for_each(|v| v.sort_unstable());
+        FunctionStarts(by_file)
+    }
+
+    fn enclosing(&self, site: crate::analysis::summary::Site) -> Option<u32> {
+        let starts = self.0.get(&site.file)?;
+        let n = starts.partition_point(|(at, _)| *at <= (site.span.line, site.span.col));
+        n.checked_sub(1).map(|i| starts[i].1)
+    }
 }
 
 /// For triage (`MAPRACE_DEBUG=1`): which walk paired the sides, and how each was reached.
