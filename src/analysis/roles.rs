@@ -17,19 +17,21 @@ impl Analyzer<'_> {
     /// whole (`p.tags = tags`); one that writes keys (`Set(k, v)`) is an ordinary method.
     pub(super) fn is_lifecycle_method(&self, id: FuncId) -> bool {
         let name = &self.prog.funcs[id as usize].name;
-        let lock_free = || self.summaries.get(&id).is_some_and(|s| s.accesses.iter().all(|a| a.locks.is_empty()) && s.locks_released.is_empty());
-        if is_config_setter_name(name) {
-            return lock_free()
-                && self.summaries.get(&id).is_some_and(|s| {
-                    let writes = s.accesses.iter().filter(|a| a.kind.is_write());
-                    let mut any = false;
-                    writes.into_iter().all(|a| {
-                        any = true;
-                        a.kind == AccessKind::Reassign && matches!(a.path.root, Root::Recv) && a.path.steps.len() == 1
-                    }) && any
-                });
+        let setter = is_config_setter_name(name);
+        if !setter && !is_setup_method(name) {
+            return false;
         }
-        is_setup_method(name) && (name != "Reset" || lock_free())
+        if !setter && name != "Reset" {
+            return true;
+        }
+        let Some(s) = self.summaries.get(&id) else { return false };
+        let lock_free = s.locks_released.is_empty() && s.accesses.iter().all(|a| a.locks.is_empty());
+        if !setter {
+            return lock_free;
+        }
+        let whole_field = |a: &&super::summary::Access| a.kind == AccessKind::Reassign && matches!(a.path.root, Root::Recv) && a.path.steps.len() == 1;
+        let writes: Vec<_> = s.accesses.iter().filter(|a| a.kind.is_write()).collect();
+        lock_free && !writes.is_empty() && writes.iter().all(whole_field)
     }
 
     /// Unexported methods that methods of their own type call, and no other code but tests.

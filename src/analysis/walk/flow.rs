@@ -241,27 +241,21 @@ impl<'a, 'p> Walk<'a, 'p> {
         } else {
             // What the goroutines of each path release, computed once per join and only when
             // some object is acquired on one path only.
-            let (mut rel_a, mut rel_b) = (None, None);
-            let keep = |s: &SyncObj, mine: &Flow, other: &Flow, rel_mine: &mut Option<Option<FxHashSet<SyncObj>>>, rel_other: &mut Option<Option<FxHashSet<SyncObj>>>| {
+            let (rel_a, rel_b) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+            let keep = |s: &SyncObj, mine: &Flow, other: &Flow, rel_mine: &std::cell::OnceCell<_>, rel_other: &std::cell::OnceCell<_>| {
                 if other.acq.contains(s) || self.not_needed_on(other, mine, s) {
                     return true;
                 }
                 // Goroutines on both paths: kept only what this path's goroutines release
                 // and the other's do not (what is not released by any is no ordering).
-                let mine_releases = rel_mine.get_or_insert_with(|| self.released_by(&mine.spawned)).as_ref().is_some_and(|set| set.contains(s));
-                mine_releases && rel_other.get_or_insert_with(|| self.released_by(&other.spawned)).as_ref().is_some_and(|set| !set.contains(s))
+                let mine_releases = rel_mine.get_or_init(|| self.released_by(&mine.spawned)).as_ref().is_some_and(|set: &FxHashSet<SyncObj>| set.contains(s));
+                mine_releases && rel_other.get_or_init(|| self.released_by(&other.spawned)).as_ref().is_some_and(|set: &FxHashSet<SyncObj>| !set.contains(s))
             };
-            let mut v: Vec<SyncObj> = a.acq.iter().filter(|s| keep(s, a, b, &mut rel_a, &mut rel_b)).cloned().collect();
-            let mut seen: FxHashSet<&SyncObj> = v.iter().collect();
-            let mut extra = Vec::new();
-            for s in b.acq.iter() {
-                if !seen.contains(s) && keep(s, b, a, &mut rel_b, &mut rel_a) {
-                    seen.insert(s);
-                    extra.push(s.clone());
-                }
-            }
-            drop(seen);
-            v.extend(extra);
+            let mut v: Vec<SyncObj> = a.acq.iter().filter(|s| keep(s, a, b, &rel_a, &rel_b)).cloned().collect();
+            // What both paths acquired is in `v` already: only `b`'s own objects remain.
+            let in_a: FxHashSet<&SyncObj> = a.acq.iter().collect();
+            let only_b: Vec<SyncObj> = b.acq.iter().filter(|s| !in_a.contains(s) && keep(s, b, a, &rel_b, &rel_a)).cloned().collect();
+            v.extend(only_b);
             SyncSet::from_vec(v)
         };
         let spawned = if a.spawned.len() >= b.spawned.len() { a.spawned.clone() } else { b.spawned.clone() };
