@@ -86,7 +86,7 @@ func (s *Service) Purge(tenant string, now time.Time) int {
 	n := 0
 	for k, e := range inner { // want "MR002" `^the inner map inner \(Service\.byTenant\[…\]\) was fetched under the lock.*\(delete at`
 		if now.After(e.expires) {
-			delete(inner, k) // want "MR002" `^the inner map inner \(Service\.byTenant\[…\]\) was fetched under the lock.*\((read|range) at`
+			delete(inner, k) // want "MR002" `^the inner map inner \(Service\.byTenant\[…\]\) was fetched under the lock.*\((read|range|write) at`
 			n++
 		}
 	}

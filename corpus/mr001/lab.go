@@ -56,7 +56,7 @@ func (r *Retrier) Do(key string, f func() error) error {
 		return nil
 	}
 	if errors.Is(err, ErrFatal) {
-		delete(r.failures, key) // want "MR001" `^delete of r\.failures in .* races with the same line`
+		delete(r.failures, key) // want "MR001" `^delete of r\.failures in .* races with the read at .* in concurrent calls of Retrier\.Fail`
 		return err
 	}
 	r.Fail(key)

@@ -46,5 +46,5 @@ func (p *Postings) DeleteMany(keys []string) {
 func (p *Postings) AddAfterRelease(k string, v int) {
 	p.mu.Lock()
 	p.release()
-	p.m[k] = append(p.m[k], v) // want "MR001" `^write of p\.m in .* races with the read`
+	p.m[k] = append(p.m[k], v) // want "MR001" `^write of p\.m in .* races with the delete`
 }

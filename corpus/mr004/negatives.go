@@ -165,3 +165,27 @@ func StartVersionLog(l *VersionLog, n int) {
 		go l.Apply(i, i%2 == 0, func(map[string]string) {})
 	}
 }
+
+// PeerTable is read under its read lock by many lookups at once.
+type PeerTable struct {
+	mu    sync.RWMutex
+	addrs map[string][]string
+}
+
+// Negative: the grouping map is this call's own (made here), filled while the table's read
+// lock is held for the table; no other goroutine ever sees it.
+func (t *PeerTable) GroupByPrefix(peers []string) map[string]map[string]struct{} {
+	groups := make(map[string]map[string]struct{})
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for _, p := range peers {
+		for _, a := range t.addrs[p] {
+			prefix := a[:1]
+			if _, ok := groups[prefix]; !ok {
+				groups[prefix] = make(map[string]struct{})
+			}
+			groups[prefix][p] = struct{}{}
+		}
+	}
+	return groups
+}

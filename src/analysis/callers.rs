@@ -1,5 +1,6 @@
 //! The locks a function's callers hold: `caller_locks`, a greatest fixpoint over the calls
-//! the walks noted (`Analyzer::note_entry_locks`), read by `drop_guarded_by_callers` and
+//! the walks noted (`Analyzer::note_entry_locks`), read by `drop_guarded_by_callers` (conflicts
+//! and sync.Map check-then-acts in helpers every caller locks around) and
 //! for the rules' `Facts::caller_held`.
 
 use std::rc::Rc;
@@ -117,5 +118,8 @@ impl Analyzer<'_> {
             };
             !(covered(&c.a, &c.b) || covered(&c.b, &c.a))
         });
+        // A sync.Map Load then Store in a helper every caller runs under one lock (`...Locked`
+        // helpers): the pair is atomic against every other run of it.
+        self.facts.syncmap.retain(|f| !f.func.is_some_and(|id| entry.get(&id).is_some_and(|classes| !classes.is_empty())));
     }
 }

@@ -8,7 +8,7 @@ mod callers;
 mod intern;
 mod roles;
 pub use roles::{is_config_setter_name, is_setup_method};
-use roles::rpc_shaped;
+pub(crate) use roles::rpc_shaped;
 pub mod models;
 mod pairs;
 pub mod path;
@@ -446,7 +446,7 @@ impl<'p> Analyzer<'p> {
         let sums = ids.into_iter().map(|id| &self.summaries[id].accesses).chain(std::iter::once(&self.entry_accesses));
         for accesses in sums {
             if accesses.iter().any(|a| roots.contains(&a.path.root)) {
-                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases, &self.facts.entry_names, &mut self.conflict_shapes, WalkId::AliasRecheck, &Default::default());
+                let conflicts = pairs::find_conflicts(accesses, &no_scopes, &self.global_aliases, &self.facts.entry_names, &mut self.conflict_shapes, WalkId::AliasRecheck, false, &Default::default());
                 found.extend(conflicts.into_iter().filter(|c| c.aliased));
             }
         }

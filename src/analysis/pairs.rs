@@ -24,6 +24,7 @@ pub fn find_conflicts(
     entries: &HashMap<Site, String>,
     seen: &mut ConflictShapes,
     walk: WalkId,
+    test_walk: bool,
     alternatives: &FxHashSet<(u32, u32)>,
 ) -> Vec<Conflict> {
     // Accesses are compared within a root; roots joined by an alias class share a bucket.
@@ -111,7 +112,7 @@ pub fn find_conflicts(
                 if in_once(a) || in_once(b) || guarded(a, b) || ordered(a, b, entries, &mut ordering) {
                     continue;
                 }
-                if seen.is_new(a, b, aliased) {
+                if seen.is_new(a, b, aliased, test_walk) {
                     // Guarded only if a flag parameter says "lock": the pair is shown as
                     // unguarded (the locks the flag decides are left out), of lower confidence.
                     let flag_guarded = guarded_if_flags_hold(a, b);
@@ -134,9 +135,11 @@ pub fn find_conflicts(
 pub struct ConflictShapes(FxHashSet<u64>);
 
 impl ConflictShapes {
-    fn is_new(&mut self, a: &Access, b: &Access, aliased: bool) -> bool {
-        let x = self.0.insert(side_shape(a, b, aliased));
-        let y = self.0.insert(side_shape(b, a, aliased));
+    /// `test_walk`: found in a test function's walk, whose pairs are of lower confidence; the
+    /// same shape found by the code's own walks (the entry walk) is kept too.
+    fn is_new(&mut self, a: &Access, b: &Access, aliased: bool, test_walk: bool) -> bool {
+        let x = self.0.insert(side_shape(a, b, aliased) ^ u64::from(test_walk));
+        let y = self.0.insert(side_shape(b, a, aliased) ^ u64::from(test_walk));
         x || y
     }
 }
@@ -146,7 +149,9 @@ fn side_shape(x: &Access, y: &Access, aliased: bool) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let common = x.locks.iter().any(|l| y.locks.iter().any(|m| m.same_lock(l)));
     (x.site, x.kind.is_write(), x.lazy_check.is_some(), x.lazy_covered, x.locks.is_empty(), std::mem::discriminant(&x.via)).hash(&mut h);
-    (x.path.map_depth() >= 1, y.kind.is_write(), y.locks.is_empty(), common, aliased).hash(&mut h);
+    // Whether the partner is another run of the same goroutine: a pair within one entry
+    // method is judged apart from one with another method (see `confidence::of_conflict`).
+    (x.path.map_depth() >= 1, y.kind.is_write(), y.locks.is_empty(), common, aliased, x.thread == y.thread).hash(&mut h);
     h.finish()
 }
 

@@ -67,7 +67,7 @@ impl Analyzer<'_> {
 /// Could a method with this signature be an RPC handler? gRPC and Twirp unary handlers take
 /// a `context.Context` first, gRPC streaming handlers a `…Server` stream last, net/rpc methods
 /// `(args T, reply *R)`; all return an `error` last.
-pub(super) fn rpc_shaped(sig: &crate::syntax::ir::Signature) -> bool {
+pub(crate) fn rpc_shaped(sig: &crate::syntax::ir::Signature) -> bool {
     use crate::syntax::ir::TypeExpr;
     let returns_error = matches!(sig.results.last().map(|r| &r.ty), Some(TypeExpr::Name(n)) if n.as_ref() == "error");
     let context_first = matches!(sig.params.first().map(|p| &p.ty), Some(TypeExpr::Qualified(_, n)) if n.as_ref() == "Context");
@@ -86,8 +86,11 @@ pub(super) fn rpc_shaped(sig: &crate::syntax::ir::Signature) -> bool {
 pub fn is_setup_method(name: &str) -> bool {
     // `Reset` too: by Go convention (`bytes.Buffer`, pooled request contexts, a build's
     // per-run state) it reinitialises a value no one else is using.
-    const EXACT: [&str; 15] =
-        ["Init", "Initialize", "Setup", "SetUp", "Provision", "Validate", "Configure", "Prepare", "Start", "Open", "Bootstrap", "Boot", "Mount", "Unmarshal", "Reset"];
+    // `Use` registers middleware (gin, echo, chi, fiber): the router is built before it serves.
+    const EXACT: [&str; 18] = [
+        "Init", "Initialize", "Setup", "SetUp", "Provision", "Validate", "Configure", "Prepare", "Start", "Startup", "StartUp", "Open", "Bootstrap", "Boot", "Mount",
+        "Unmarshal", "Reset", "Use",
+    ];
     const PREFIX: [&str; 4] = ["Register", "Unmarshal", "Init", "Setup"];
     EXACT.contains(&name) || PREFIX.iter().any(|p| name.starts_with(p) && name[p.len()..].starts_with(|c: char| c.is_uppercase()))
 }

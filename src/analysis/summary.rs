@@ -585,7 +585,9 @@ pub struct ParamCall {
     /// Sync objects released after the call in its goroutine (`defer wg.Done()` around it).
     pub rel: Vec<SyncObj>,
     /// Locks the function holds around a synchronous call of the function value (a wrapper
-    /// `withLock(f)` that locks, calls `f`, unlocks): the value runs under them.
+    /// `withLock(f)` that locks, calls `f`, unlocks), also in a goroutine it started (a
+    /// parallel walk's workers calling `visit` under a local mutex): the value runs under
+    /// them.
     pub locks: Vec<HeldLock>,
     /// Run on a goroutine the function waits for before it returns (`g.Go(func() { f(i) })`
     /// then `g.Wait()`): the caller's code after the call comes after the value's runs.

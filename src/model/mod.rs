@@ -27,6 +27,8 @@ pub struct Package {
     pub types: HashMap<String, TypeId>,
     pub vars: HashMap<String, GlobalVar>,
     pub funcs: HashMap<String, FuncId>,
+    /// Package-level `const x = true/false` (`FileFacts::bool_consts`).
+    pub bool_consts: HashMap<String, bool>,
 }
 
 pub struct GlobalVar {
@@ -125,9 +127,11 @@ impl Program {
                     types: HashMap::default(),
                     vars: HashMap::default(),
                     funcs: HashMap::default(),
+                    bool_consts: HashMap::default(),
                 };
                 for f in files {
                     prog.published_flags.extend(f.published_flags);
+                    pkg.bool_consts.extend(f.bool_consts);
                     let file_id = prog.files.len() as FileId;
                     pkg.files.push(file_id);
                     let test = f.path.file_name().is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));

@@ -49,6 +49,9 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
     if let Some(why) = lock_handed_to_callers(ctx, s) {
         return Some(why);
     }
+    if let Some(why) = self_pair_of_entry(ctx, s) {
+        return Some(why);
+    }
     if walk == WalkId::Entries
         && let Some(method) = [s.at, s.other].into_iter().find_map(|a| setup_call(ctx, a))
     {
@@ -61,6 +64,29 @@ pub(super) fn of_conflict(ctx: &RuleContext, s: &Side) -> Option<String> {
         return Some(format!("{method} looks like a setup method, usually called once before the type is shared"));
     }
     None
+}
+
+/// Both sides in two concurrent calls of one exported method, assumed only because its type
+/// takes a lock somewhere (`LoadAll`, `Gather`, `Reconfigure`, `Close` against themselves):
+/// whether callers run that method twice at once on one value is its contract, which the code
+/// does not state; lifecycle and configuration methods are usually called one at a time. Its
+/// races with the type's other methods are reported on their own. Not for handlers (an HTTP
+/// `ServeHTTP`, an RPC service's methods), which run once per request.
+fn self_pair_of_entry(ctx: &RuleContext, s: &Side) -> Option<String> {
+    if s.conflict.walk != WalkId::Entries {
+        return None;
+    }
+    let (Thread::Spawned { site: a, .. }, Thread::Spawned { site: b, .. }) = (s.at.thread, s.other.thread) else { return None };
+    let f = *ctx.facts.entry_funcs.get(&a).filter(|_| a == b)?;
+    let func = &ctx.prog.funcs[f as usize];
+    let registered = func.recv.as_ref().is_some_and(|r| ctx.facts.registered.contains(&r.ty));
+    if func.name == crate::analysis::models::HTTP_HANDLER_METHOD || (registered && crate::analysis::rpc_shaped(&func.body.sig)) {
+        return None;
+    }
+    Some(format!(
+        "only two calls of {} at once race here; whether callers make them on one value is the method's contract, which the code does not state",
+        func.display
+    ))
 }
 
 /// One side runs in concurrent calls of an exported function that every caller in the module

@@ -79,11 +79,24 @@ fn findings(ctx: &RuleContext, out: &mut Vec<Finding>) {
     }));
 }
 
-/// In a goroutine started many times (in that walk), or under an exported function: an API
-/// that takes a read lock is there to be called by many goroutines at once, while an
-/// unexported helper's callers (a run loop) are all in view. Not "some call runs it twice"
-/// (`concurrent_funcs`): that counts runs on different instances, which hold different
-/// read locks on different maps (a constructor's loop, started once per instance).
+/// In a goroutine started many times (in that walk), or under an API function (exported,
+/// outside an `internal` package): an API that takes a read lock is there to be called by
+/// many goroutines at once, while the callers of an unexported helper (a run loop) or of an
+/// internal package's code (an interface's implementation driven by one event loop) are all
+/// in view. Not "some call runs it twice" (`concurrent_funcs`): that counts runs on
+/// different instances, which hold different read locks on different maps (a constructor's
+/// loop, started once per instance).
 fn runs_twice(ctx: &RuleContext, a: &Access, func: Option<FuncId>) -> bool {
-    matches!(a.thread, Thread::Spawned { multi: true, .. }) || func.is_some_and(|f| ctx.prog.funcs[f as usize].name.starts_with(char::is_uppercase))
+    let api = |f: FuncId| {
+        let func = &ctx.prog.funcs[f as usize];
+        let path = &ctx.prog.packages[func.pkg as usize].import_path;
+        func.exported() && !path.split('/').any(|elem| elem == "internal")
+    };
+    let many = match a.thread {
+        // Concurrent calls the entry walk assumed count as the API's: not inside an internal
+        // package.
+        Thread::Spawned { site, multi: true } => ctx.facts.entry_funcs.get(&site).is_none_or(|f| api(*f)),
+        _ => false,
+    };
+    many || func.is_some_and(api)
 }

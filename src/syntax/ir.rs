@@ -254,6 +254,9 @@ pub struct FileFacts {
     /// `done.CompareAndSwap(false, true)`, `x.f.Swap(true)`): the field or variable name.
     /// Only a load of a flag somebody sets orders anything (`walk::conds::saw_atomic_flag`).
     pub published_flags: Vec<String>,
+    /// Package-level boolean constants (`const debugGetPut = false`): code under `if
+    /// debugGetPut { ... }` never runs.
+    pub bool_consts: Vec<(String, bool)>,
     /// Syntax errors tree-sitter recovered from, and nesting cut off: named, not fatal.
     pub errors: Vec<FileError>,
 }

@@ -52,6 +52,7 @@ fn lower(file: &SourceFile, interner: &Interner) -> FileFacts {
         funcs: Vec::new(),
         lines,
         published_flags: Vec::new(),
+        bool_consts: Vec::new(),
         errors: Vec::new(),
     };
     let text = super::source::parse_text(&file.text, &file.path, &mut facts.errors);
@@ -83,6 +84,7 @@ fn lower(file: &SourceFile, interner: &Interner) -> FileFacts {
             "import_declaration" => lw.imports(item, &mut facts.imports),
             "type_declaration" => lw.type_decls(item, &mut facts.types),
             "var_declaration" => lw.var_decl(item, &mut facts.vars),
+            "const_declaration" => lw.bool_consts(item, &mut facts.bool_consts),
             "function_declaration" | "method_declaration" => {
                 if let Some(f) = lw.func_decl(item) {
                     facts.funcs.push(f);
@@ -275,6 +277,23 @@ impl<'a> Lowerer<'a> {
 
     fn var_decl(&mut self, decl: Node, out: &mut Vec<VarSpec>) {
         out.extend(self.var_specs(decl));
+    }
+
+    /// `const name = true` / `false` (also typed `bool`), one name per spec: the only
+    /// constants the walk evaluates (dead `if debug { ... }` branches).
+    fn bool_consts(&mut self, decl: Node, out: &mut Vec<(String, bool)>) {
+        for spec in named_children(decl).into_iter().filter(|c| kind(*c) == "const_spec") {
+            let names = field_children(spec, fields().name);
+            let Some(values) = spec.child_by_field_id(fields().value) else { continue };
+            let values = named_children(values);
+            if let ([name], [value]) = (names.as_slice(), values.as_slice()) {
+                match kind(*value) {
+                    "true" => out.push((self.text(*name).to_string(), true)),
+                    "false" => out.push((self.text(*name).to_string(), false)),
+                    _ => {}
+                }
+            }
+        }
     }
 
     fn func_decl(&mut self, n: Node) -> Option<FuncDecl> {

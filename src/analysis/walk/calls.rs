@@ -623,6 +623,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             let before = self.sum.accesses.len();
             let joined_site = sp.as_ref().filter(|_| pc.joined).map(|(site, ..)| *site);
+            let spawned_site = sp.as_ref().map(|(site, ..)| *site);
+            let param_calls_before = self.sum.param_calls.len();
             self.run_target(t, Vec::new(), sp, span);
             for l in &taken {
                 self.unlock(l);
@@ -632,6 +634,37 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.acquire(SyncObj::Finished(site));
             }
             let rel: Vec<SyncObj> = pc.rel.iter().filter_map(|s| objs.obj(s)).collect();
+            // On a goroutine, the callee's locks around the call hold in that goroutine: what
+            // the value does there (not in goroutines it starts in turn) runs under them.
+            if let Some(site) = spawned_site {
+                let held: Vec<HeldLock> = pc.locks.iter().filter_map(|h| Some(HeldLock { lock: subst(&h.lock)?, ..h.clone() })).collect();
+                // A value that is this function's own parameter, passed on: its callers run
+                // it under the same locks, and after the same releases (the callee's join).
+                let mut ends = rel.clone();
+                if joined_site.is_some() {
+                    ends.push(SyncObj::Finished(site));
+                }
+                for fwd in &mut self.sum.param_calls[param_calls_before..] {
+                    if fwd.spawn.is_some_and(|(s, _)| s == site) {
+                        let new: Vec<HeldLock> = held.iter().filter(|h| !fwd.locks.iter().any(|l| l.lock == h.lock)).cloned().collect();
+                        fwd.locks.extend(new);
+                        let new: Vec<SyncObj> = ends.iter().filter(|s| !fwd.rel.contains(s)).cloned().collect();
+                        fwd.rel.extend(new);
+                    }
+                }
+                if !held.is_empty() {
+                    let mut with_held = Memo::default();
+                    for a in &mut self.sum.accesses[before..] {
+                        if matches!(a.thread, Thread::Spawned { site: s, .. } if s == site) {
+                            a.locks = with_held.get_or(&a.locks, (), |set: &LockSet| {
+                                let mut v: Vec<HeldLock> = set.iter().cloned().collect();
+                                v.extend(held.iter().filter(|h| !set.iter().any(|l| l.lock == h.lock)).cloned());
+                                LockSet::from_vec(v)
+                            });
+                        }
+                    }
+                }
+            }
             let mut with_rel = SetMemo::default();
             for a in &mut self.sum.accesses[before..] {
                 a.rel = with_rel.get_or(&a.rel, (), |set| set.with(&rel));

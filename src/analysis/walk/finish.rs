@@ -14,10 +14,22 @@ impl<'a, 'p> Walk<'a, 'p> {
         exit.live = true;
         self.flow = exit;
         self.pos = u32::MAX - 1;
-        let deferred = std::mem::take(&mut self.deferred);
+        let mut deferred = std::mem::take(&mut self.deferred);
+        // A deferred call of a closure the function keeps in a local (`defer fsUnlock()`) is
+        // left out: such helpers wrap conditional locking on the function's flags
+        // (`if needLock { mu.Unlock() }`), which the walk of the closure cannot resolve
+        // against the caller's arguments, so running it would invent an unconditional unlock.
+        deferred.retain(|(call, _)| !self.calls_local_closure(call));
         self.run_deferred(deferred);
         self.flow.locks.retain(|l| !l.try_flag);
         self.sum.locks_acquired = self.flow.locks.clone();
+    }
+
+    /// `f()` where `f` is a local variable holding a function literal.
+    fn calls_local_closure(&self, call: &Expr) -> bool {
+        let ExprKind::Call { func, .. } = &call.kind else { return false };
+        let ExprKind::Ident(n) = &func.kind else { return false };
+        self.lookup(n).is_some_and(|v| matches!(v.val, Val::Func(FuncTarget::Closure(_))))
     }
 
     /// Run deferred calls, last deferred first. A call deferred while a lock was held whose
@@ -192,7 +204,8 @@ impl<'a, 'p> Walk<'a, 'p> {
             Some(f) => crate::analysis::WalkId::Function(f),
             None => crate::analysis::WalkId::Entries,
         };
-        let conflicts = crate::analysis::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases, &self.an.facts.entry_names, &mut self.an.conflict_shapes, walk, &self.alternatives);
+        let test_walk = self.func.is_some_and(|f| self.an.prog.is_test_file(self.an.prog.funcs[f as usize].file));
+        let conflicts = crate::analysis::pairs::find_conflicts(&self.sum.accesses, &self.local_scope, &aliases, &self.an.facts.entry_names, &mut self.an.conflict_shapes, walk, test_walk, &self.alternatives);
         self.an.facts.conflicts.extend(conflicts);
         for a in &self.sum.accesses {
             let write = a.kind.is_write() || a.kind == AccessKind::FieldWrite;
@@ -318,6 +331,7 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.sum.acquires.iter_mut().for_each(global_sync);
         self.sum.locks_acquired.iter_mut().for_each(|h| global(&mut h.lock));
         self.sum.locks_released.iter_mut().for_each(global);
+        self.sum.param_calls.iter_mut().flat_map(|pc| pc.locks.iter_mut()).for_each(|h| global(&mut h.lock));
         self.sum
     }
 }

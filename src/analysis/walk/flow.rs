@@ -368,7 +368,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         if other.spawned.len() > common || common > 8 {
             return false;
         }
-        !other.spawned[..common].iter().any(|site| self.goroutine_releases(*site, s))
+        let releasing = self.sites_releasing(s);
+        !other.spawned[..common].iter().any(|site| releasing.contains(site))
     }
 
     /// Fan-in: a loop whose every iteration receives what goroutines started in an earlier
@@ -380,19 +381,43 @@ impl<'a, 'p> Walk<'a, 'p> {
     pub(super) fn keep_fan_in(&mut self, entry: &Flow, body_acq: &SyncSet) {
         let gained: Vec<SyncObj> = body_acq.iter().filter(|s| !entry.acq.contains(s) && !self.flow.acq.contains(s)).cloned().collect();
         for s in gained {
-            let mut releasers = entry.spawned.iter().filter(|site| self.goroutine_releases(**site, &s)).peekable();
+            let releasing = self.sites_releasing(&s);
+            let mut releasers = entry.spawned.iter().filter(|site| releasing.contains(*site)).peekable();
             if releasers.peek().is_some() && releasers.all(|site| self.loop_spawns.contains(site)) {
                 self.flow.acq = self.flow.acq.with([&s]);
             }
         }
     }
 
-    /// Does the goroutine started at `site` (walked so far) release `s`?
-    fn goroutine_releases(&self, site: Site, s: &SyncObj) -> bool {
-        let started_here = |t: &Thread| matches!(t, Thread::Spawned { site: st, .. } if *st == site);
-        self.releases.iter().any(|(t, _, r)| started_here(t) && r == s)
-            || self.sum.accesses.iter().any(|a| started_here(&a.thread) && a.rel.contains(s))
-            || self.sum.param_calls.iter().any(|pc| pc.spawn.is_some_and(|(st, _)| st == site) && pc.rel.contains(s))
+    /// The goroutines (by start site, walked so far) that release `s`: one pass over what was
+    /// recorded, each shared ordering set looked at once. (Asking per site rescanned every
+    /// access for every goroutine a loop had started: half of VictoriaMetrics' analysis.)
+    fn sites_releasing(&self, s: &SyncObj) -> FxHashSet<Site> {
+        let mut out = FxHashSet::default();
+        for (t, _, r) in &self.releases {
+            if let Thread::Spawned { site, .. } = t
+                && r == s
+            {
+                out.insert(*site);
+            }
+        }
+        let mut looked: rustc_hash::FxHashMap<usize, bool> = rustc_hash::FxHashMap::default();
+        for a in &self.sum.accesses {
+            if let Thread::Spawned { site, .. } = a.thread
+                && !out.contains(&site)
+                && *looked.entry(a.rel.identity()).or_insert_with(|| a.rel.contains(s))
+            {
+                out.insert(site);
+            }
+        }
+        for pc in &self.sum.param_calls {
+            if let Some((site, _)) = pc.spawn
+                && pc.rel.contains(s)
+            {
+                out.insert(site);
+            }
+        }
+        out
     }
 
     // ----- accesses ------------------------------------------------------------------
@@ -541,7 +566,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     self.sum.accesses[i].lazy_check = Some(check_site);
                     self.lazy_paths.push((path.clone(), w.thread));
-                    if locked {
+                    // A map this run of the function made itself (`counts := make(...)`)
+                    // under some lock taken for other state: no other goroutine creates its
+                    // entries (a goroutine sharing it runs in a thread of its own).
+                    let own_map = path.is_function_local() && w.thread == Thread::Current;
+                    if locked && !own_map {
                         let store = self.sum.accesses[i].clone();
                         let func = self.func;
                         self.an.facts.lazy_inits.push(LazyInit { store, check: check_site, func });

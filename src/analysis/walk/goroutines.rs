@@ -79,13 +79,16 @@ impl<'a, 'p> Walk<'a, 'p> {
             FuncTarget::Param(i) => {
                 if self.func.is_some() {
                     let pos = self.tick();
+                    // A plain call runs under the locks held here, also inside a goroutine
+                    // this function started (`go func() { mu.Lock(); f(x); mu.Unlock() }()`);
+                    // a `go f()` runs under none of them.
+                    let locks = if spawn.is_none() { self.flow.locks.clone() } else { Vec::new() };
                     let sp = match (spawn, self.thread) {
                         (Some((s, m, _, _)), _) => Some((s, m || self.loop_depth > 0)),
                         (None, Thread::Spawned { site, multi }) => Some((site, multi)),
                         (None, Thread::Current) => None,
                     };
                     let thread = self.thread;
-                    let locks = if sp.is_none() { self.flow.locks.clone() } else { Vec::new() };
                     self.sum.param_calls.push(ParamCall { param: i, spawn: sp, thread, pos, rel: Vec::new(), locks, joined: false });
                 }
                 Vec::new()

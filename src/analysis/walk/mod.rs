@@ -354,13 +354,16 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.declare(name, ty, Val::Path(Path::new(Root::Local(id)), Via::Direct), None, None);
             }
         }
+        // The body's scope stays open through the deferred calls run at exit.
+        self.scopes.push(HashMap::default());
         if let Some(body) = &f.body.body {
-            self.block(body);
+            self.block_in_scope(body);
         }
         if self.flow.live {
             self.exits.push(self.flow.clone());
         }
         self.finish_exit();
+        self.scopes.pop();
     }
 
     /// Run an entry method as a goroutine that may run many times at once, on every

@@ -7,26 +7,48 @@ impl<'a, 'p> Walk<'a, 'p> {
     // ----- statements ----------------------------------------------------------------
 
     pub(super) fn block(&mut self, stmts: &'p [Stmt]) {
+        self.with_scope(|w| w.block_in_scope(stmts));
+    }
+
+    /// A block's statements in the current scope: a function's body, whose locals its
+    /// deferred calls still name at exit (`var wg sync.WaitGroup; defer wg.Wait()`).
+    pub(super) fn block_in_scope(&mut self, stmts: &'p [Stmt]) {
         // Conditions an early exit establishes (`if m != "GET" { return }`) hold to the end of
         // the block.
         let mark = self.conds.len();
         let single = self.single_start;
-        self.with_scope(|w| {
-            // `if started { return }; ...; started = true`: the rest of the block is the
-            // winner's. The flags of the guards seen so far:
-            let mut guards: Vec<String> = Vec::new();
-            for s in stmts {
-                if !guards.is_empty() && once_start::set_true(s).is_some_and(|f| guards.contains(&f)) {
-                    w.single_start += 1;
-                }
-                if let Some(flag) = once_start::return_guard(s) {
-                    guards.push(flag);
-                }
-                w.stmt(s);
+        // `if started { return }; ...; started = true`: the rest of the block is the
+        // winner's. The flags of the guards seen so far:
+        let mut guards: Vec<String> = Vec::new();
+        for s in stmts {
+            if !guards.is_empty() && once_start::set_true(s).is_some_and(|f| guards.contains(&f)) {
+                self.single_start += 1;
             }
-        });
+            if let Some(flag) = once_start::return_guard(s) {
+                guards.push(flag);
+            }
+            self.stmt(s);
+        }
         self.single_start = single;
         self.truncate_conds(mark);
+    }
+
+    /// A condition a package's boolean constants make false (`debugGetPut`, `!traceOn`,
+    /// `debug && x`), unless a local shadows the name.
+    fn const_false(&self, cond: &Expr) -> bool {
+        let value = |n: &str| -> Option<bool> {
+            if self.lookup(n).is_some() {
+                return None;
+            }
+            let pkg = self.an.prog.files[self.file as usize].pkg;
+            self.an.prog.packages[pkg as usize].bool_consts.get(n).copied()
+        };
+        match &cond.kind {
+            ExprKind::Ident(n) => value(n) == Some(false),
+            ExprKind::Unary(UnaryOp::Not, x) => matches!(&x.kind, ExprKind::Ident(n) if value(n) == Some(true)),
+            ExprKind::Binary(BinaryOp::And, a, b) => self.const_false(a) || self.const_false(b),
+            _ => false,
+        }
     }
 
     pub(super) fn stmt(&mut self, s: &'p Stmt) {
@@ -62,13 +84,19 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
             Stmt::Go(call) => self.go_stmt(call),
             Stmt::Defer(call) => {
-                // Arguments are evaluated now; the call runs at exit.
+                // The function value and the arguments are evaluated now; the call runs at exit.
                 if let ExprKind::Call { args, func } = &call.kind
                     && !matches!(func.kind, ExprKind::FuncLit(_)) {
                         for a in args {
                             if !matches!(a.kind, ExprKind::FuncLit(_)) {
                                 self.eval(a);
                             }
+                        }
+                        // `defer closeDone()()`: `closeDone()` runs here, under the locks held
+                        // here; only the function it returns runs at exit (not followed).
+                        if matches!(func.kind, ExprKind::Call { .. }) {
+                            self.eval(func);
+                            return;
                         }
                     }
                 let held = self.flow.locks.clone();
@@ -162,6 +190,17 @@ impl<'a, 'p> Walk<'a, 'p> {
                     }
                     self.release(SyncObj::Object(Rc::new(p.clone())));
                 }
+            }
+            Stmt::If(i) if self.const_false(&i.cond) => {
+                // `if debugX { ... }` with `const debugX = false`: only the else-branch runs.
+                self.with_scope(|w| {
+                    if let Some(init) = &i.init {
+                        w.stmt(init);
+                    }
+                    if let Some(e) = &i.els {
+                        w.stmt(e);
+                    }
+                });
             }
             Stmt::If(i) => {
                 let IfStmt { init, cond, then, els } = &**i;
@@ -638,8 +677,11 @@ impl<'a, 'p> Walk<'a, 'p> {
                         self.access(p.clone(), AccessKind::Reassign, KeyText::Unknown, l.span, l, &fev);
                         self.detach_aliases(&p);
                     } else if let Some(bp) = base.path() {
-                        // A field write on a value reached through a map (`m[k].n = 1`).
-                        if bp.steps.last().is_some_and(|s| matches!(s, Step::Key(_))) {
+                        // A field write on a value reached through a map (`m[k].n = 1`), through
+                        // a pointer: a struct held by value is a copy (`cp := *entry`, `v :=
+                        // m[k]` of a struct-valued map) and writing it touches no shared memory.
+                        let by_value = matches!(base.ty, Type::Named(_) | Type::Struct(_)) && matches!(self.an.prog.underlying(&base.ty), Type::Struct(_));
+                        if !by_value && bp.steps.last().is_some_and(|s| matches!(s, Step::Key(_))) {
                             let container = bp.parent();
                             self.access(container, AccessKind::FieldWrite, KeyText::Unknown, l.span, x, &base);
                         }
