@@ -8,11 +8,30 @@
 //! the `if` under that condition (`HeldLock::when`), resolved by callers passing constants.
 //! Code that runs only after winning a compare-and-swap on a flag (`if !x.CompareAndSwap(
 //! false, true) { return }`, `if atomic.CompareAndSwapInt32(&busy, 0, 1) { ... }`) runs in
-//! one goroutine at a time: the flag is a try-lock (`HeldLock::try_flag`).
+//! one goroutine at a time: the flag is a try-lock (`HeldLock::try_flag`). A condition the
+//! package's boolean constants make false (`if debugGetPut`) is dead code (`const_false`).
 
 use super::*;
 
 impl<'a, 'p> Walk<'a, 'p> {
+    /// A condition a package's boolean constants make false (`debugGetPut`, `!traceOn`,
+    /// `debug && x`), unless a local shadows the name.
+    pub(super) fn const_false(&self, cond: &Expr) -> bool {
+        let value = |n: &str| -> Option<bool> {
+            if self.lookup(n).is_some() {
+                return None;
+            }
+            let pkg = self.an.prog.files[self.file as usize].pkg;
+            self.an.prog.packages[pkg as usize].bool_consts.get(n).copied()
+        };
+        match &cond.kind {
+            ExprKind::Ident(n) => value(n) == Some(false),
+            ExprKind::Unary(UnaryOp::Not, x) => matches!(&x.kind, ExprKind::Ident(n) if value(n) == Some(true)),
+            ExprKind::Binary(BinaryOp::And, a, b) => self.const_false(a) || self.const_false(b),
+            _ => false,
+        }
+    }
+
     /// The constant an expression is, as conditions compare it: a literal, `true`/`false`/
     /// `nil`, or a qualified name `pkg.Name` (by import path, so that two files importing the
     /// package under different names agree). A local variable is never a constant here.

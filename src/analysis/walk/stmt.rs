@@ -33,24 +33,6 @@ impl<'a, 'p> Walk<'a, 'p> {
         self.truncate_conds(mark);
     }
 
-    /// A condition a package's boolean constants make false (`debugGetPut`, `!traceOn`,
-    /// `debug && x`), unless a local shadows the name.
-    fn const_false(&self, cond: &Expr) -> bool {
-        let value = |n: &str| -> Option<bool> {
-            if self.lookup(n).is_some() {
-                return None;
-            }
-            let pkg = self.an.prog.files[self.file as usize].pkg;
-            self.an.prog.packages[pkg as usize].bool_consts.get(n).copied()
-        };
-        match &cond.kind {
-            ExprKind::Ident(n) => value(n) == Some(false),
-            ExprKind::Unary(UnaryOp::Not, x) => matches!(&x.kind, ExprKind::Ident(n) if value(n) == Some(true)),
-            ExprKind::Binary(BinaryOp::And, a, b) => self.const_false(a) || self.const_false(b),
-            _ => false,
-        }
-    }
-
     pub(super) fn stmt(&mut self, s: &'p Stmt) {
         if !self.flow.live {
             // Unreachable code after return/panic: still walked for accesses, but from a
