@@ -8,7 +8,7 @@ mod callers;
 mod intern;
 mod roles;
 pub use roles::{is_config_setter_name, is_setup_method};
-pub(crate) use roles::rpc_shaped;
+use roles::rpc_shaped;
 pub mod models;
 mod pairs;
 pub mod path;
@@ -144,6 +144,9 @@ pub struct Facts {
     pub caller_held: HashMap<FuncId, Vec<(TypeId, Rc<str>)>>,
     /// The exported function whose concurrent calls an entry-walk goroutine site stands for.
     pub entry_funcs: HashMap<Site, FuncId>,
+    /// Entry-walk goroutine sites of request handlers (`ServeHTTP`, a registered RPC type's
+    /// handler-shaped methods): they run once per request, concurrently with themselves.
+    pub handler_sites: HashSet<Site>,
     /// Types with a method that returns holding a lock of the receiver (`LockWithVersion`
     /// locks `l.mut` and leaves it to the caller's `Unlock`), by that method: the type hands
     /// its lock to callers, who hold it across calls of its other methods.
@@ -175,8 +178,6 @@ pub struct Analyzer<'p> {
     conflict_shapes: pairs::ConflictShapes,
     /// Roots whose summaries were cut to what later passes read (see `compact_root`).
     compacted: HashSet<FuncId>,
-    /// Goroutine sites of the entries that are request handlers (`ServeHTTP`, RPC methods).
-    handler_sites: HashSet<Site>,
     /// What the entry walk saw, for `recheck_aliased`.
     entry_accesses: Vec<Access>,
     /// Accesses kept in all summaries (the memory budget, see `budget`).
@@ -241,7 +242,6 @@ impl<'p> Analyzer<'p> {
             pool: Vec::new(),
             entry_accesses: Vec::new(),
             compacted: HashSet::default(),
-            handler_sites: HashSet::default(),
             conflict_shapes: pairs::ConflictShapes::default(),
             last_loop_scope: LOOP_SCOPES_FROM,
             kept_accesses: 0,
@@ -569,7 +569,7 @@ impl<'p> Analyzer<'p> {
                     has_entry = true;
                     if registered || *name == models::HTTP_HANDLER_METHOD {
                         let f = &prog.funcs[**id as usize];
-                        self.handler_sites.insert(Site { file: f.file, span: f.body.span });
+                        self.facts.handler_sites.insert(Site { file: f.file, span: f.body.span });
                     }
                 } else if declares && exported {
                     entries.push((**id, Entry::OneClient));
@@ -726,7 +726,7 @@ impl Analyzer<'_> {
     /// on the maps the type guards somewhere.
     fn declared_shared(&self, a: &Access) -> bool {
         if let Thread::Spawned { site, .. } = a.thread
-            && self.handler_sites.contains(&site)
+            && self.facts.handler_sites.contains(&site)
         {
             return true;
         }

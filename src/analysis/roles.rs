@@ -67,7 +67,7 @@ impl Analyzer<'_> {
 /// Could a method with this signature be an RPC handler? gRPC and Twirp unary handlers take
 /// a `context.Context` first, gRPC streaming handlers a `…Server` stream last, net/rpc methods
 /// `(args T, reply *R)`; all return an `error` last.
-pub(crate) fn rpc_shaped(sig: &crate::syntax::ir::Signature) -> bool {
+pub(super) fn rpc_shaped(sig: &crate::syntax::ir::Signature) -> bool {
     use crate::syntax::ir::TypeExpr;
     let returns_error = matches!(sig.results.last().map(|r| &r.ty), Some(TypeExpr::Name(n)) if n.as_ref() == "error");
     let context_first = matches!(sig.params.first().map(|p| &p.ty), Some(TypeExpr::Qualified(_, n)) if n.as_ref() == "Context");

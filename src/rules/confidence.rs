@@ -77,12 +77,8 @@ fn self_pair_of_entry(ctx: &RuleContext, s: &Side) -> Option<String> {
         return None;
     }
     let (Thread::Spawned { site: a, .. }, Thread::Spawned { site: b, .. }) = (s.at.thread, s.other.thread) else { return None };
-    let f = *ctx.facts.entry_funcs.get(&a).filter(|_| a == b)?;
+    let f = *ctx.facts.entry_funcs.get(&a).filter(|_| a == b && !ctx.facts.handler_sites.contains(&a))?;
     let func = &ctx.prog.funcs[f as usize];
-    let registered = func.recv.as_ref().is_some_and(|r| ctx.facts.registered.contains(&r.ty));
-    if func.name == crate::analysis::models::HTTP_HANDLER_METHOD || (registered && crate::analysis::rpc_shaped(&func.body.sig)) {
-        return None;
-    }
     Some(format!(
         "only two calls of {} at once race here; whether callers make them on one value is the method's contract, which the code does not state",
         func.display
