@@ -143,3 +143,96 @@ fn a_walk_over_its_budget_is_named_in_stats_and_the_run_goes_on() {
     // unguarded writes race with the calling goroutine's.
     assert!(String::from_utf8_lossy(&out.stdout).contains("MR001"), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// A type whose concurrent methods each copy a large helper's summary: the entry walk kept
+/// its first 4,000 accesses in all, so the methods walked last (`Y`, `Z`) were silently left
+/// out. Each entry now has a bound of its own.
+fn entries_past_the_first_ones() -> String {
+    let mut out = String::from("package gen\n\nimport \"sync\"\n\ntype S struct {\n\tmu sync.Mutex\n\tm  map[int]int\n\tn  map[int]int\n}\n\n");
+    out.push_str("func (s *S) fill() {\n\ts.mu.Lock()\n");
+    for i in 0..1500 {
+        out.push_str(&format!("\ts.m[{i}]++\n"));
+    }
+    out.push_str("\ts.mu.Unlock()\n}\n\n");
+    for name in ["A1", "A2", "A3"] {
+        out.push_str(&format!("func (s *S) {name}() {{\n\ts.fill()\n}}\n\n"));
+    }
+    out.push_str("func (s *S) Y() int {\n\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\treturn s.n[1]\n}\n\n");
+    out.push_str("func (s *S) Z() {\n\ts.n[1] = 1\n}\n");
+    out
+}
+
+#[test]
+fn the_entry_walk_does_not_drop_the_entries_walked_last() {
+    let dir = module(&[("gen.go", entries_past_the_first_ones())]);
+    let (code, stdout, _) = check(dir.path());
+    assert_eq!(code, Some(1), "expected Z's unlocked write to race with Y's read, got:\n{stdout}");
+    assert!(stdout.contains("write of s.n in concurrent calls of S.Z"), "{stdout}");
+}
+
+/// A locked helper called from 500 places in each of 200 concurrent methods (a logging
+/// package's `V(level)` caching per caller): 100,000 instances of one locked write under one
+/// root. Comparing each with every other was quadratic (80 s on one real module); the pair
+/// check only visits partners no common lock guards.
+fn a_hot_locked_helper() -> String {
+    let mut out = String::from(
+        "package gen\n\nimport \"sync\"\n\nvar (\n\tlogMu  sync.Mutex\n\tlevels = map[int]int{}\n)\n\n\
+         func logV(pc int) {\n\tlogMu.Lock()\n\tlevels[pc] = 1\n\tlogMu.Unlock()\n}\n\n\
+         type S struct {\n\tmu sync.Mutex\n\tm  map[int]int\n}\n\n",
+    );
+    for method in 0..200 {
+        out.push_str(&format!("func (s *S) M{method}() {{\n"));
+        for pc in 0..500 {
+            out.push_str(&format!("\tlogV({pc})\n"));
+        }
+        out.push_str("\ts.mu.Lock()\n\ts.m[1]++\n\ts.mu.Unlock()\n}\n\n");
+    }
+    out
+}
+
+#[test]
+fn many_instances_of_one_locked_access_are_not_compared_pairwise() {
+    let dir = module(&[("gen.go", a_hot_locked_helper())]);
+    let (code, stdout, _) = check(dir.path());
+    assert_eq!(code, Some(0), "every access holds its lock: no finding expected, got:\n{stdout}");
+}
+
+/// Six types whose constructors leave goroutines writing 8,000 distinct map sites each, then
+/// one small type whose background loop races with its own locked method. The entry walk's
+/// pool of goroutine accesses filled in walk order, so the heavy types crowded the last one
+/// out; each type now has a share of its own, and the overflow is counted in `--stats`.
+fn heavy_goroutines_then_a_small_race() -> String {
+    let mut out = String::from("package gen\n\nimport \"sync\"\n\n");
+    for t in 0..6 {
+        out.push_str(&format!("type Heavy{t} struct {{\n\tmu sync.Mutex\n\tm  map[int]int\n}}\n\n"));
+        for part in 0..4 {
+            out.push_str(&format!("func (h *Heavy{t}) loop{part}() {{\n"));
+            for i in 0..2000 {
+                out.push_str(&format!("\th.m[{}] = {i}\n", part * 2000 + i));
+            }
+            out.push_str("}\n\n");
+        }
+        out.push_str(&format!("func NewHeavy{t}() *Heavy{t} {{\n\th := &Heavy{t}{{m: map[int]int{{}}}}\n"));
+        for part in 0..4 {
+            out.push_str(&format!("\tgo h.loop{part}()\n"));
+        }
+        out.push_str(&format!("\treturn h\n}}\n\nfunc (h *Heavy{t}) Get(k int) int {{\n\th.mu.Lock()\n\tdefer h.mu.Unlock()\n\treturn h.m[k]\n}}\n\n"));
+    }
+    out.push_str(
+        "type Zeta struct {\n\tmu    sync.Mutex\n\tpeers map[string]int\n}\n\n\
+         func NewZeta() *Zeta {\n\tz := &Zeta{peers: map[string]int{}}\n\tgo z.balance()\n\treturn z\n}\n\n\
+         func (z *Zeta) balance() {\n\tfor k := range z.peers {\n\t\t_ = k\n\t}\n}\n\n\
+         func (z *Zeta) Add(id string) {\n\tz.mu.Lock()\n\tz.peers[id]++\n\tz.mu.Unlock()\n}\n",
+    );
+    out
+}
+
+#[test]
+fn goroutines_of_heavy_types_do_not_crowd_out_the_others() {
+    let dir = module(&[("gen.go", heavy_goroutines_then_a_small_race())]);
+    let out = Command::new(env!("CARGO_BIN_EXE_maprace")).args(["check", "--stats", "./..."]).current_dir(dir.path()).output().expect("runs");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("range of z.peers in the goroutine started at"), "the balance loop's race was not found:\n{stdout}\n{stderr}");
+    assert!(stderr.contains("goroutine accesses offered past the entry walk's pool bound"), "{stderr}");
+    assert!(!stderr.contains(" 0 goroutine accesses offered past"), "the pool bound should fire here:\n{stderr}");
+}

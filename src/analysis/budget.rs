@@ -10,10 +10,18 @@
 //!   keeps one access per abstract access (site, kind, path, goroutine, key, locks and how it
 //!   was reached): the copies that differed only in their ordering context or call are merged
 //!   into the first.
+//! - Per summary: the accesses it keeps (`walk::MAX_ACCESSES`), the first ones. The entry
+//!   walk gives each entry that bound of its own, under `MAX_ENTRY_ACCESSES` in all: with one
+//!   bound for the whole walk, the types walked last were silently left out of large modules.
+//! - The entry walk's pool of goroutine accesses on every instance of a type: each abstract
+//!   access once (`pool_key`), a share per type, a bound in all (`analysis/pool.rs`).
 //!
-//! The limits sit above what every module of the evaluation set needs (eval/realworld), so
-//! they fire only where the exact analysis would not fit: go-ethereum, the largest module
-//! that fits, copies at most 18k accesses in one function's walk and keeps about 2M.
+//! The work limits sit above what every module of the evaluation set needs (eval/realworld),
+//! so they fire only where the exact analysis would not fit: go-ethereum copies at most 18k
+//! accesses in one function's walk and keeps about 2M. The summary and pool bounds do fire
+//! on the largest modules (nats-server, seaweedfs); `--stats` names each summary cut and
+//! counts the pool's overflow. They are set by peak memory: with 200k accesses in its entry
+//! walk nats-server peaked at 1.2 GiB (50k: 1000 MiB; the budget is 1 GiB).
 
 use std::hash::{Hash, Hasher};
 
@@ -26,6 +34,10 @@ pub const MAX_WALK_WORK: u64 = 100_000;
 /// concurrently in the module (go-ethereum's copies more than 100k).
 pub const MAX_ENTRY_WALK_WORK: u64 = 1_000_000;
 
+/// Accesses the entry walk may keep over all its entries (each entry gets up to the
+/// per-function bound of its own).
+pub const MAX_ENTRY_ACCESSES: usize = 50_000;
+
 /// Accesses all summaries together may keep before new summaries are merged.
 pub const MAX_KEPT_ACCESSES: usize = 3_000_000;
 
@@ -34,6 +46,12 @@ pub const MAX_KEPT_ACCESSES: usize = 3_000_000;
 pub struct BudgetReport {
     /// Functions whose walk stopped copying callee accesses (display name, file).
     pub walks_cut: Vec<String>,
+    /// Functions (or entries of the entry walk) whose summary reached its size bound and
+    /// kept its first accesses only.
+    pub summaries_capped: Vec<String>,
+    /// Goroutine accesses on maps of every instance of a type past the pool's bound, which
+    /// the entry methods did not meet.
+    pub unpooled: usize,
     /// Summaries merged under the memory budget.
     pub summaries_merged: usize,
     /// Accesses those merges removed.
@@ -42,7 +60,7 @@ pub struct BudgetReport {
 
 impl BudgetReport {
     pub fn fired(&self) -> bool {
-        !self.walks_cut.is_empty() || self.summaries_merged > 0
+        !self.walks_cut.is_empty() || !self.summaries_capped.is_empty() || self.unpooled > 0 || self.summaries_merged > 0
     }
 }
 
@@ -54,6 +72,15 @@ pub fn merge_accesses(accesses: &mut Vec<Access>) -> usize {
     accesses.retain(|a| seen.insert(abstract_key(a)));
     accesses.shrink_to_fit();
     before - accesses.len()
+}
+
+/// Everything the entry walk reads of a pooled goroutine access (its origin is reset there):
+/// the same goroutine access is pooled again from every walk that instantiates its function,
+/// each caller up the chain, and one module's pool held 90k accesses, mostly such copies.
+pub fn pool_key(a: &Access) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (abstract_key(a), &a.rel, &a.acq, &a.instance_scopes).hash(&mut h);
+    h.finish()
 }
 
 /// Everything the rules read of one side, except its ordering sets and which call it came

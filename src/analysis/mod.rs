@@ -6,6 +6,7 @@
 pub mod budget;
 mod callers;
 mod intern;
+mod pool;
 mod roles;
 pub use roles::{is_config_setter_name, is_setup_method};
 use roles::rpc_shaped;
@@ -164,7 +165,7 @@ pub struct Analyzer<'p> {
     /// Types that declare concurrency: a mutex field next to a map field.
     declared: HashSet<TypeId>,
     /// Accesses of goroutines on maps named for every instance, met by the entries.
-    pool: Vec<Access>,
+    pool: pool::Pool,
     /// Per lock-declaring type, the fields its methods touch under its lock; the entry walk
     /// compares only accesses to those (other fields are left to other evidence).
     guarded_fields: HashMap<TypeId, HashSet<Vec<Rc<str>>>>,
@@ -227,9 +228,6 @@ pub(crate) enum Entry {
 /// `range` loop scopes start here; a walk's own ids stay far below.
 const LOOP_SCOPES_FROM: u32 = 1 << 30;
 
-/// Bound on pooled accesses: the entry walk compares each with every entry access.
-const MAX_POOL: usize = 20_000;
-
 impl<'p> Analyzer<'p> {
     pub fn new(prog: &'p Program) -> Self {
         Analyzer {
@@ -239,7 +237,7 @@ impl<'p> Analyzer<'p> {
             global_types: HashMap::default(),
             global_aliases: Vec::new(),
             declared: declared_types(prog),
-            pool: Vec::new(),
+            pool: Default::default(),
             entry_accesses: Vec::new(),
             compacted: HashSet::default(),
             conflict_shapes: pairs::ConflictShapes::default(),
@@ -267,12 +265,6 @@ impl<'p> Analyzer<'p> {
     fn loop_scope(&mut self) -> u32 {
         self.last_loop_scope += 1;
         self.last_loop_scope
-    }
-
-    fn pool_access(&mut self, a: Access) {
-        if self.pool.len() < MAX_POOL {
-            self.pool.push(a);
-        }
     }
 
     fn add_global_alias(&mut self, class: Vec<Path>) {
@@ -472,6 +464,10 @@ impl<'p> Analyzer<'p> {
             // `h.Headers.counts` says nothing about `h.Headers.replace`, which setup methods
             // fill before the type is used concurrently.
             let mut guarded: HashSet<Vec<Rc<str>>> = HashSet::default();
+            let fields: Vec<&str> = match &t.underlying {
+                crate::model::Type::Struct(fs) => fs.iter().map(|f| f.name.as_str()).collect(),
+                _ => Vec::new(),
+            };
             for m in t.methods.values() {
                 let Some(s) = self.summaries.get(m) else { continue };
                 // An unexported method the module calls only on goroutines (a fan-out's
@@ -481,11 +477,12 @@ impl<'p> Analyzer<'p> {
                     continue;
                 }
                 for a in &s.accesses {
-                    if a.thread == Thread::Current
-                        && matches!(a.path.root, Root::Recv)
-                        && a.locks.iter().any(|l| matches!(l.lock.root, Root::Recv) && l.lock.steps.len() == 1)
-                        && matches!(a.path.steps.first(), Some(path::Step::Field(_)))
-                    {
+                    let Some(path::Step::Field(field)) = a.path.steps.first() else { continue };
+                    let guards_it = |l: &summary::HeldLock| match (&l.lock.root, l.lock.steps.as_slice()) {
+                        (Root::Recv, [path::Step::Field(name)]) => !path::lock_named_for_other_field(name, field, &fields),
+                        _ => false,
+                    };
+                    if a.thread == Thread::Current && matches!(a.path.root, Root::Recv) && a.locks.iter().any(guards_it) {
                         guarded.insert(field_chain(&a.path));
                     }
                 }
@@ -602,6 +599,7 @@ impl<'p> Analyzer<'p> {
                 entries.push((id as FuncId, Entry::Concurrent));
             }
         }
+        self.facts.budgets.unpooled = self.pool.dropped();
         if entries.is_empty() {
             self.pool.clear();
             return;

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Conflict, WalkId};
 use super::path::{Path, Root, Step};
-use super::summary::{Access, AccessKind, HeldLock, Mode, Site, SyncObj, SyncSet, Thread};
+use super::summary::{Access, AccessKind, HeldLock, LockSet, Mode, Site, SyncObj, SyncSet, Thread, Via};
 
 /// Alias classes of map slots that hold one map value (MR003): each entry is the list of
 /// slot paths (`m["a"]`, `m["b"]`) that name the same inner map.
@@ -54,6 +54,14 @@ pub fn find_conflicts(
             by_root.entry(find(&rep, &a.path.root)).or_default().push(i);
         }
     }
+    // The slots of alias classes by root: an access under one may meet another class
+    // member's accesses whatever their first steps.
+    let mut alias_members: FxHashMap<&Root, Vec<&Path>> = FxHashMap::default();
+    for class in aliases {
+        for p in class {
+            alias_members.entry(&p.root).or_default().push(p);
+        }
+    }
     let mut out = Vec::new();
     let mut roots: Vec<_> = by_root.into_iter().collect();
     roots.sort_by_key(|(_, v)| v[0]);
@@ -62,38 +70,14 @@ pub fn find_conflicts(
         if !idx.iter().any(|&i| matches!(accesses[i].thread, Thread::Spawned { .. })) {
             continue;
         }
-        // Positions (in `idx`) of the partners each kind of access can conflict with: two
-        // accesses of the calling goroutine never run in parallel and two reads never
-        // conflict, so a read of the calling goroutine needs a goroutine's write, and so on.
-        // Partners are still visited in the order of the all-pairs loop.
-        let (mut spawned, mut writes, mut spawned_writes) = (Vec::new(), Vec::new(), Vec::new());
+        // The partners each access can conflict with, in the order of the all-pairs loop
+        // (see `PartnerIndex`: by kind, first step and lock set).
+        let index = PartnerIndex::new(accesses, &idx, &alias_members);
+        let mut partners = Vec::new();
         for (n, &i) in idx.iter().enumerate() {
             let a = &accesses[i];
-            let s = matches!(a.thread, Thread::Spawned { .. });
-            if s {
-                spawned.push(n);
-            }
-            if a.kind.is_write() {
-                writes.push(n);
-                if s {
-                    spawned_writes.push(n);
-                }
-            }
-        }
-        let everyone: Vec<usize> = (0..idx.len()).collect();
-        for (n, &i) in idx.iter().enumerate() {
-            let a = &accesses[i];
-            // An access of a goroutine that runs many times at once conflicts with itself.
-            let self_pair = matches!(a.thread, Thread::Spawned { multi: true, .. });
-            let from = if self_pair { n } else { n + 1 };
-            let partners = match (matches!(a.thread, Thread::Spawned { .. }), a.kind.is_write()) {
-                (false, false) => &spawned_writes,
-                (false, true) => &spawned,
-                (true, false) => &writes,
-                (true, true) => &everyone,
-            };
-            let first = partners.partition_point(|&m| m < from);
-            for &m in &partners[first..] {
+            index.partners_of(n, a, &mut partners);
+            for &m in &partners {
                 let b = &accesses[idx[m]];
                 if a.origin == b.origin && a.origin != 0 && !(a.respawned || b.respawned) {
                     continue;
@@ -123,6 +107,127 @@ pub fn find_conflicts(
         }
     }
     out
+}
+
+/// Which accesses of a root an access can meet on the same map, by its path's first step:
+/// `same_map` compares paths step by step (and a reassignment meets what starts with the
+/// reassigned path), so two paths whose first steps cannot alias never meet, unless both lie
+/// under alias-class slots (`through_alias`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Lane {
+    /// No step (the root itself), or under an alias-class slot: may meet anything.
+    Wild,
+    Step(u64),
+}
+
+impl Lane {
+    fn of(a: &Access, alias_members: &FxHashMap<&Root, Vec<&Path>>) -> Lane {
+        use std::hash::{Hash, Hasher};
+        let Some(first) = a.path.steps.first() else { return Lane::Wild };
+        if alias_members.get(&a.path.root).is_some_and(|ms| ms.iter().any(|m| a.path.starts_with(m))) {
+            return Lane::Wild;
+        }
+        let mut h = rustc_hash::FxHasher::default();
+        match first {
+            Step::Field(f) => f.hash(&mut h),
+            // Keys may alias one another, as may elements and range items.
+            Step::Key(_) => 1u8.hash(&mut h),
+            Step::Elem | Step::Item(_) => 2u8.hash(&mut h),
+        }
+        Lane::Step(h.finish())
+    }
+}
+
+/// A root's accesses indexed for the pair loop. Comparing each access with every later one
+/// was quadratic in the root's size: a type's entry methods put every access to any of its
+/// fields under one root, and a helper called from a thousand places (a logging package's
+/// `V(level)` filling its per-caller cache under its mutex) adds a copy per call; the entry
+/// walk of a large module spent 80 of 89 s there. An access's partners are the later ones
+/// (itself too for a goroutine that runs many times at once) that
+/// - can conflict by kind: two accesses of the calling goroutine never run in parallel and two
+///   reads never conflict, so a read of the calling goroutine needs a goroutine's write, ...;
+/// - can be the same map by their first step (`Lane`);
+/// - are not guarded against it by a common lock: accesses share a few lock sets, and
+///   `guarded` is decided once per pair of sets.
+/// That is exactly the pairs the all-pairs loop would not skip for these reasons, visited in
+/// its order (which decides what `ConflictShapes` keeps).
+struct PartnerIndex {
+    lanes: Vec<Lane>,
+    classes: Vec<usize>,
+    /// `guarded` between lock sets i and j, at `i * sets + j`.
+    guard: Vec<bool>,
+    sets: usize,
+    /// Positions by (lane, lock set), per kind category (see `category`).
+    lists: Vec<((Lane, usize), [Vec<usize>; 4])>,
+}
+
+impl PartnerIndex {
+    fn new(accesses: &[Access], idx: &[usize], alias_members: &FxHashMap<&Root, Vec<&Path>>) -> PartnerIndex {
+        let mut set_ids: FxHashMap<&LockSet, usize> = FxHashMap::default();
+        let mut sets: Vec<&LockSet> = Vec::new();
+        let mut classes = Vec::with_capacity(idx.len());
+        let mut lanes = Vec::with_capacity(idx.len());
+        let mut list_ids: FxHashMap<(Lane, usize), usize> = FxHashMap::default();
+        let mut lists: Vec<((Lane, usize), [Vec<usize>; 4])> = Vec::new();
+        for (n, &i) in idx.iter().enumerate() {
+            let a = &accesses[i];
+            let class = *set_ids.entry(&a.locks).or_insert_with(|| {
+                sets.push(&a.locks);
+                sets.len() - 1
+            });
+            let lane = Lane::of(a, alias_members);
+            classes.push(class);
+            lanes.push(lane);
+            let l = *list_ids.entry((lane, class)).or_insert_with(|| {
+                lists.push(((lane, class), Default::default()));
+                lists.len() - 1
+            });
+            let (spawned, write) = (matches!(a.thread, Thread::Spawned { .. }), a.kind.is_write());
+            let by_kind = &mut lists[l].1;
+            if spawned && write {
+                by_kind[0].push(n);
+            }
+            if spawned {
+                by_kind[1].push(n);
+            }
+            if write {
+                by_kind[2].push(n);
+            }
+            by_kind[3].push(n);
+        }
+        let k = sets.len();
+        let mut guard = vec![false; k * k];
+        for i in 0..k {
+            for j in 0..k {
+                guard[i * k + j] = guarded_sets(sets[i], sets[j], false);
+            }
+        }
+        PartnerIndex { lanes, classes, guard, sets: k, lists }
+    }
+
+    /// The partners of the access at position `n` (`a`), ascending, into `out`.
+    fn partners_of(&self, n: usize, a: &Access, out: &mut Vec<usize>) {
+        out.clear();
+        // An access of a goroutine that runs many times at once conflicts with itself.
+        let self_pair = matches!(a.thread, Thread::Spawned { multi: true, .. });
+        let from = if self_pair { n } else { n + 1 };
+        let cat = match (matches!(a.thread, Thread::Spawned { .. }), a.kind.is_write()) {
+            (false, false) => 0,
+            (false, true) => 1,
+            (true, false) => 2,
+            (true, true) => 3,
+        };
+        let (lane, class) = (self.lanes[n], self.classes[n]);
+        for ((l, c), by_kind) in &self.lists {
+            let lane_ok = lane == Lane::Wild || *l == Lane::Wild || *l == lane;
+            if !lane_ok || self.guard[class * self.sets + c] {
+                continue;
+            }
+            let list = &by_kind[cat];
+            out.extend_from_slice(&list[list.partition_point(|&m| m < from)..]);
+        }
+        out.sort_unstable();
+    }
 }
 
 /// What a conflict says about each of its sides: the site, and every property of the two
@@ -191,8 +296,11 @@ fn same_map(a: &Access, b: &Access) -> bool {
     if received(a) && received(b) && (a.thread != b.thread || matches!(a.thread, Thread::Spawned { multi: true, .. })) {
         return false;
     }
-    // Reassigning a variable does not touch the map a copy of it still holds.
-    let reassign_vs_copy = |x: &Access, y: &Access| x.kind == AccessKind::Reassign && y.copied;
+    // Reassigning a variable does not touch the map a copy of it still holds: a local copy,
+    // one bound inside a critical section and used after it, or one a getter returned from
+    // inside its own (a map replaced whole under the lock and never written in place is
+    // safe to hand out).
+    let reassign_vs_copy = |x: &Access, y: &Access| x.kind == AccessKind::Reassign && (y.copied || !matches!(y.via, Via::Direct));
     if reassign_vs_copy(a, b) || reassign_vs_copy(b, a) {
         return false;
     }
@@ -283,9 +391,12 @@ fn without_conditional_locks(x: &Access) -> Access {
 }
 
 fn guarded_by(a: &Access, b: &Access, conditional: bool) -> bool {
+    guarded_sets(&a.locks, &b.locks, conditional)
+}
+
+fn guarded_sets(a: &LockSet, b: &LockSet, conditional: bool) -> bool {
     let held = |l: &&HeldLock| conditional || l.when.is_none();
-    a.locks
-        .iter()
+    a.iter()
         .filter(held)
-        .any(|la| b.locks.iter().filter(held).any(|lb| la.same_lock(lb) && (la.mode == Mode::Write || lb.mode == Mode::Write)))
+        .any(|la| b.iter().filter(held).any(|lb| la.same_lock(lb) && (la.mode == Mode::Write || lb.mode == Mode::Write)))
 }

@@ -218,6 +218,23 @@ pub fn steps_may_alias(a: &[Step], b: &[Step]) -> bool {
         })
 }
 
+/// Does a struct's mutex field say by its name that it guards one other field? Go code names
+/// a mutex for what it covers (`cacheMu` beside `cache`, `peersLock` beside `peers`); such a
+/// lock held around a write to another field (`m.items[k], m.cache = v, nil` under `cacheMu`)
+/// is there for its namesake, and says nothing about the other field being shared. `mu`,
+/// `lock` and names that match no field guard whatever they are held around.
+pub fn lock_named_for_other_field(lock: &str, map_field: &str, fields: &[&str]) -> bool {
+    const SUFFIXES: [&str; 6] = ["rwmutex", "mutex", "mtx", "mu", "lock", "lk"];
+    let lower = lock.to_ascii_lowercase();
+    let Some(stem) = SUFFIXES.iter().find_map(|s| lower.strip_suffix(s)) else { return false };
+    let stem = stem.trim_end_matches('_');
+    if stem.is_empty() || stem.eq_ignore_ascii_case(map_field) {
+        return false;
+    }
+    // The lock names a field of the struct, and that field is not the map.
+    fields.iter().any(|f| f.eq_ignore_ascii_case(stem)) && !map_field.to_ascii_lowercase().starts_with(stem)
+}
+
 /// Could the mutex at `lock` be the guard of the map at `map`? Go code keeps a mutex next to
 /// what it guards: in the struct that holds the map (`s.mu` and `s.hits`, `s.mu.m` beside
 /// an embedded mutex, a field or two further down), or a package-level mutex beside

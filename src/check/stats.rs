@@ -43,12 +43,15 @@ impl Stats {
     pub fn budget_lines(&self) -> Vec<String> {
         let b = &self.budgets;
         let mut out = vec![format!(
-            "budgets: {} walk(s) over the per-function budget, {} summaries merged over the memory budget ({} accesses)",
+            "budgets: {} walk(s) over the per-function budget, {} summaries at their size bound, {} goroutine accesses offered past the entry walk's pool bound, {} summaries merged over the memory budget ({} accesses)",
             b.walks_cut.len(),
+            b.summaries_capped.len(),
+            b.unpooled,
             b.summaries_merged,
             b.accesses_merged
         )];
         out.extend(b.walks_cut.iter().map(|f| format!("budget: {f}: callee accesses past the per-function budget were not copied")));
+        out.extend(b.summaries_capped.iter().map(|f| format!("budget: {f}: accesses past the summary's size bound were not kept")));
         out
     }
 }

@@ -526,7 +526,7 @@ impl<'a, 'p> Walk<'a, 'p> {
             }
         }
         for (acc, value_from_caller) in new_accesses {
-            if self.sum.accesses.len() >= MAX_ACCESSES {
+            if !self.has_room() {
                 break;
             }
             if acc.value_from.is_some() && acc.kind == AccessKind::Write {

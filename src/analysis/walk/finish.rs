@@ -188,11 +188,11 @@ impl<'a, 'p> Walk<'a, 'p> {
             // Goroutines anywhere meet the entry methods on maps named for every instance.
             for a in &self.sum.accesses {
                 if let (Thread::Spawned { .. }, Some(t)) = (a.thread, &a.typed) {
-                    self.an.pool_access(Access { path: t.clone(), ..a.clone() });
+                    self.an.pool.offer(Access { path: t.clone(), ..a.clone() });
                 }
             }
         } else {
-            for mut a in std::mem::take(&mut self.an.pool) {
+            for mut a in self.an.pool.take() {
                 a.origin = u32::MAX;
                 a.respawned = false;
                 self.sum.accesses.push(a);

@@ -424,7 +424,7 @@ impl<'a, 'p> Walk<'a, 'p> {
 
     /// Record an access to the map at `path`. Returns its index in the summary.
     pub(super) fn access(&mut self, path: Path, kind: AccessKind, key: KeyText, span: Span, map_expr: &Expr, ev: &Ev<'p>) -> Option<usize> {
-        if self.sum.accesses.len() >= MAX_ACCESSES {
+        if !self.has_room() {
             return None;
         }
         let pos = self.tick();

@@ -53,19 +53,20 @@ impl<'a, 'p> Walk<'a, 'p> {
                 self.spawn_value(f, site, Some(SyncObj::Object(Rc::new(obj))));
             }
             Effect::OnceDo => {
-                // The body runs once, before every `Do` returns: a lock for exclusion, and an
-                // ordering edge to whatever follows `Do` in any goroutine.
+                // The body runs once, before every `Do` returns: a lock for exclusion (its
+                // accesses are never paired, `l.once`), and no ordering edge. Only the call that
+                // runs the body synchronises with the others' returns, and which call that is
+                // is not known: a release at every `Do` ordered each goroutine's accesses before
+                // its `Do` with every other goroutine's after theirs (a logging package's
+                // `once.Do(createLogDirs)` on every log call hid a real race between a balance
+                // loop and the methods it raced with).
                 let f = args.first()?;
-                let once = SyncObj::Object(Rc::new(obj.clone()));
                 self.lock(obj.clone(), Mode::Write, site, None);
                 if let Some(l) = self.flow.locks.last_mut() {
                     l.once = true;
                 }
                 self.call_value(f, Vec::new());
                 self.unlock(&obj);
-                self.tick();
-                self.release(once.clone());
-                self.acquire(once);
             }
             Effect::SyncMap(op) => return Some(self.sync_map_call(e, obj, op, args)),
             Effect::SubTest => {

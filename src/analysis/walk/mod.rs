@@ -41,7 +41,10 @@ use conds::keep_param_cond_locks;
 pub(super) use helpers::calls_parallel;
 
 /// Summaries larger than this keep their first accesses only: bounded work on huge
-/// generated-looking functions, at the cost of recall there.
+/// generated-looking functions, at the cost of recall there. In the entry walk the bound is
+/// per entry (each concurrent method, constructor or parallel test gets its own), so that
+/// the entries walked last are not starved by the first ones; `MAX_ENTRY_ACCESSES` bounds
+/// the whole. Either firing is named in the budget report.
 const MAX_ACCESSES: usize = 4000;
 
 #[derive(Clone, Debug)]
@@ -254,6 +257,11 @@ pub(super) struct Walk<'a, 'p> {
     depth: u32,
     /// Accesses copied from callees so far (the per-function budget, see `budget`).
     work: u64,
+    /// The summary's size bound (see `MAX_ACCESSES`), and whether reaching it was reported.
+    cap: usize,
+    capped: bool,
+    /// In the entry walk, the entry being walked (for the budget report).
+    entry_label: Option<String>,
 }
 
 impl<'a, 'p> Walk<'a, 'p> {
@@ -306,7 +314,38 @@ impl<'a, 'p> Walk<'a, 'p> {
             conds_shared: None,
             depth,
             work: 0,
+            cap: MAX_ACCESSES,
+            capped: false,
+            entry_label: None,
         }
+    }
+
+    /// Room for one more access in the summary; the first time there is none, the walk (or,
+    /// in the entry walk, the entry) is named in the budget report.
+    pub(super) fn has_room(&mut self) -> bool {
+        if self.sum.accesses.len() < self.cap {
+            return true;
+        }
+        if !self.capped {
+            self.capped = true;
+            let name = match (self.func, &self.entry_label) {
+                (Some(f), _) => {
+                    let f = &self.an.prog.funcs[f as usize];
+                    format!("{} ({})", f.display, self.an.prog.file_path(f.file).display())
+                }
+                (None, Some(e)) => format!("the entry walk at {e}"),
+                (None, None) => "the entry walk".to_string(),
+            };
+            self.an.facts.budgets.summaries_capped.push(name);
+        }
+        false
+    }
+
+    /// In the entry walk: give the next entry its own share of the bound.
+    fn open_entry_budget(&mut self, label: String) {
+        self.cap = (self.sum.accesses.len() + MAX_ACCESSES).min(super::budget::MAX_ENTRY_ACCESSES);
+        self.capped = false;
+        self.entry_label = Some(label);
     }
 
     fn site(&self, span: Span) -> Site {
@@ -372,6 +411,8 @@ impl<'a, 'p> Walk<'a, 'p> {
         let prog = self.an.prog;
         let f = &prog.funcs[id as usize];
         let site = Site { file: f.file, span: f.body.span };
+        let label = format!("{} ({})", f.display, prog.file_path(f.file).display());
+        self.open_entry_budget(label);
         let Some(r) = &f.recv else {
             // A parallel test function: runs alongside the other parallel tests, once.
             self.an.facts.entry_names.insert(site, format!("the parallel test {}", f.display));
@@ -422,6 +463,8 @@ impl<'a, 'p> Walk<'a, 'p> {
     /// setup, before the instance is shared, and is left out).
     pub(super) fn enter_constructor(&mut self, id: FuncId, ty: crate::model::TypeId) {
         let f = &self.an.prog.funcs[id as usize];
+        let label = format!("{} ({})", f.display, self.an.prog.file_path(f.file).display());
+        self.open_entry_budget(label);
         let before = self.sum.accesses.len();
         // `call_summary` numbers this call `calls + 1`.
         self.constructor_calls.insert(self.calls + 1);
