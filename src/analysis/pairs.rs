@@ -289,6 +289,10 @@ fn parallel(a: &Access, b: &Access, local_scope: &HashMap<u32, u32>) -> bool {
 
 /// Same map object: may-alias paths; or a reassignment of the variable vs any use of it.
 fn same_map(a: &Access, b: &Access) -> bool {
+    // A path cut at its length bound names an object on the way, not the map.
+    if a.path.cut || b.path.cut {
+        return false;
+    }
     // A channel delivers each value to one receive: two goroutines (or two runs of one)
     // reaching maps through what they received reach what each received, unless one value
     // is all that is ever sent (then the receives were resolved to it, and share it).

@@ -102,6 +102,10 @@ impl Ord for Path {
 pub struct PathData {
     pub root: Root,
     pub steps: Vec<Step>,
+    /// Steps past `MAX_STEPS` were cut off: the path names some object on the way to the map,
+    /// not the map, and two cut paths with the same first steps may lead to different maps
+    /// (`node.metrics.codes` and `node.hub.sessions`, both cut at `node`). Never paired.
+    pub cut: bool,
 }
 
 impl std::ops::Deref for Path {
@@ -124,17 +128,20 @@ const MAX_STEPS: usize = 8;
 
 impl Path {
     pub fn new(root: Root) -> Path {
-        Path(Rc::new(Hashed::new(PathData { root, steps: Vec::new() })))
+        Path(Rc::new(Hashed::new(PathData { root, steps: Vec::new(), cut: false })))
     }
 
     pub fn child(&self, step: Step) -> Path {
         if self.steps.len() >= MAX_STEPS {
-            return self.clone();
+            if self.cut {
+                return self.clone();
+            }
+            return Path(Rc::new(Hashed::new(PathData { cut: true, ..self.0.data.clone() })));
         }
         let mut steps = Vec::with_capacity(self.steps.len() + 1);
         steps.extend_from_slice(&self.steps);
         steps.push(step);
-        Path(Rc::new(Hashed::new(PathData { root: self.root.clone(), steps })))
+        Path(Rc::new(Hashed::new(PathData { root: self.root.clone(), steps, cut: self.cut })))
     }
 
     /// The path without its last step (`m[k]` → `m`).
@@ -146,7 +153,7 @@ impl Path {
 
     /// The same steps from another root.
     pub fn with_root(&self, root: Root) -> Path {
-        Path(Rc::new(Hashed::new(PathData { root, steps: self.steps.clone() })))
+        Path(Rc::new(Hashed::new(PathData { root, steps: self.steps.clone(), cut: self.cut })))
     }
 
     /// Identity of the shared path, for memos over paths.
@@ -190,12 +197,14 @@ impl Path {
     /// Replace the prefix `from` by `to`.
     pub fn rebase(&self, from_len: usize, to: &Path) -> Path {
         let rest = &self.steps[from_len..];
-        if rest.is_empty() {
+        if rest.is_empty() && (to.cut || !self.cut) {
             return to.clone();
         }
         let mut steps = to.steps.clone();
-        steps.extend(rest.iter().take(MAX_STEPS.saturating_sub(steps.len())).cloned());
-        Path(Rc::new(Hashed::new(PathData { root: to.root.clone(), steps })))
+        let room = MAX_STEPS.saturating_sub(steps.len());
+        steps.extend(rest.iter().take(room).cloned());
+        let cut = self.cut || to.cut || rest.len() > room;
+        Path(Rc::new(Hashed::new(PathData { root: to.root.clone(), steps, cut })))
     }
 
     pub fn is_function_local(&self) -> bool {
